@@ -1,0 +1,38 @@
+package protocol
+
+import "context"
+
+// Transport is a message-level connection to a WAMP peer, as the session
+// sees it. Package wsconn provides one over WebSocket; internal/memconn an
+// in-memory pair for tests; a RawSocket transport would implement the same
+// interface.
+//
+// Implementations must allow Send, Close and Done to be called from any
+// goroutine concurrently; Receive is read by one goroutine (the session).
+type Transport interface {
+	// Send queues msg for writing. It blocks until the message is accepted
+	// by the writer, ctx is done, or the transport ends; it returns ctx's
+	// error or the transport's end reason in the latter cases. A message
+	// accepted is written in order with the others.
+	Send(ctx context.Context, msg Message) error
+
+	// Receive returns the channel on which decoded messages arrive. It is
+	// closed once the transport has ended and every decoded message has
+	// been delivered or the transport was closed.
+	Receive() <-chan Message
+
+	// Close ends the transport, closing the underlying connection. It is
+	// safe to call more than once and waits for the transport's goroutines
+	// to exit. Its error is the first error seen closing the connection.
+	Close() error
+
+	// Done is closed once the transport has ended, for any reason.
+	Done() <-chan struct{}
+
+	// Err returns why the transport ended (nil while it runs). A transport
+	// ended by Close reports ErrTransportClosed.
+	Err() error
+
+	// Serializer names the negotiated serializer, such as "json".
+	Serializer() string
+}
