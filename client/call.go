@@ -1,0 +1,130 @@
+package client
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/wampgo/wampgo/actor"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// Result is one result of a call: a progressive result (Progress true) or
+// the final one. The final Result of a failed call has Err set: an *Error
+// for an ERROR from the router, or an error matching ErrCanceled,
+// ErrTimeout or ErrClosed.
+type Result struct {
+	Args     protocol.List
+	Kwargs   protocol.Dict
+	Details  protocol.Dict
+	Progress bool
+	Err      error
+}
+
+// Call is the future of one remote procedure call. Its methods are safe for
+// concurrent use.
+type Call struct {
+	c         *Client
+	procedure protocol.URI
+	cfg       callConfig
+
+	results chan Result   // progressive results, then the final one; closed after it
+	done    chan struct{} // closed after the final result is stored
+	final   Result        // written by the loop before done is closed
+	dropped atomic.Uint64 // progressive results dropped for lack of buffer
+
+	// Owned by the session loop.
+	req        protocol.ID
+	completed  bool
+	abandoned  bool // completed locally; the router's late answer is discarded
+	inputDone  bool // the final input chunk was sent
+	stopCancel func() bool
+	timer      *time.Timer
+}
+
+// Call calls procedure with args and kwargs (either may be nil) and returns
+// the call's future at once. Results arrive on Results; Await waits for the
+// final one.
+//
+// ctx governs the call: when it ends first, the call is canceled (see the
+// package documentation, "Call canceling"). A failure to start the call
+// (closed session, invalid options) is delivered as the final Result.
+func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...CallOption) *Call {
+	cfg := newCallConfig(opts)
+	call := &Call{
+		c:         c,
+		procedure: procedure,
+		cfg:       cfg,
+		results:   make(chan Result, cfg.progressBuffer+1),
+		done:      make(chan struct{}),
+	}
+	if err := cfg.check(c.session); err != nil {
+		call.fail(err)
+		return call
+	}
+	msg := &protocol.Call{Procedure: procedure, Options: cfg.options(), Payload: protocol.Payload{Args: args, Kwargs: kwargs}}
+	if err := ctx.Err(); err != nil {
+		call.fail(canceledError(context.Cause(ctx)))
+		return call
+	}
+	if err := c.send(ctx, &cmdCall{ctx: ctx, call: call, msg: msg}); err != nil {
+		call.fail(err)
+	}
+	return call
+}
+
+// fail completes a call that never reached the loop.
+func (call *Call) fail(err error) {
+	call.final = Result{Err: err}
+	call.results <- call.final
+	close(call.results)
+	close(call.done)
+}
+
+// Results returns the channel on which progressive results and then the
+// final result arrive; it is closed after the final one. Up to the call's
+// ProgressBuffer progressive results wait in it; beyond that, progressive
+// results are dropped (counted by Dropped and reported to the error
+// handler). The final result is never dropped.
+func (call *Call) Results() <-chan Result { return call.results }
+
+// Done is closed once the final result is available.
+func (call *Call) Done() <-chan struct{} { return call.done }
+
+// Await waits for the final result and returns it with its Err, or ctx's
+// error if ctx ends first (which does not cancel the call: the call's own
+// context does).
+func (call *Call) Await(ctx context.Context) (Result, error) {
+	select {
+	case <-call.done:
+		return call.final, call.final.Err
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+}
+
+// Dropped counts progressive results dropped because Results was full.
+func (call *Call) Dropped() uint64 { return call.dropped.Load() }
+
+// SendInput sends one more input chunk of a call started with
+// ProgressiveInputs (CALL with progress=true). It fails once the call has
+// completed or its final chunk was sent.
+func (call *Call) SendInput(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
+	return call.input(ctx, args, kwargs, false)
+}
+
+// FinishInput sends the final input chunk of a call started with
+// ProgressiveInputs (CALL with progress=false).
+func (call *Call) FinishInput(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
+	return call.input(ctx, args, kwargs, true)
+}
+
+func (call *Call) input(ctx context.Context, args protocol.List, kwargs protocol.Dict, final bool) error {
+	res, err := actor.Ask(ctx, call.c.loop, func(r actor.Reply[error]) command {
+		return &cmdCallInput{call: call, msg: protocol.Payload{Args: args, Kwargs: kwargs}, final: final, reply: r}
+	})
+	if err != nil {
+		return call.c.mapSendErr(err)
+	}
+	return res
+}

@@ -1,0 +1,206 @@
+package client
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// CancelMode is how a call is canceled: CANCEL.Options.mode.
+type CancelMode string
+
+// The cancel modes of advanced/rpc_call_canceling.md.
+const (
+	CancelSkip       CancelMode = "skip"
+	CancelKill       CancelMode = "kill"
+	CancelKillNoWait CancelMode = "killnowait"
+)
+
+// DefaultProgressBuffer is how many progressive results a call buffers
+// for its reader unless ProgressBuffer says otherwise.
+const DefaultProgressBuffer = 256
+
+// CallOption configures Call.
+type CallOption interface{ applyCall(*callConfig) }
+
+type callConfig struct {
+	receiveProgress   bool
+	progressiveInputs bool
+	timeout           time.Duration
+	cancelMode        CancelMode
+	discloseMe        bool
+	rkey              string
+	raw               protocol.Dict
+	progressBuffer    int
+}
+
+func newCallConfig(opts []CallOption) callConfig {
+	cfg := callConfig{cancelMode: CancelKill, progressBuffer: DefaultProgressBuffer}
+	for _, o := range opts {
+		o.applyCall(&cfg)
+	}
+	return cfg
+}
+
+func (cfg callConfig) check(s Session) error {
+	switch cfg.cancelMode {
+	case CancelSkip, CancelKill, CancelKillNoWait:
+	default:
+		return fmt.Errorf("wampgo: unknown cancel mode %q", cfg.cancelMode)
+	}
+	if cfg.timeout < 0 {
+		return fmt.Errorf("wampgo: negative call timeout %v", cfg.timeout)
+	}
+	if cfg.progressiveInputs && !s.HasFeature("dealer", "progressive_call_invocations") {
+		return fmt.Errorf("%w: progressive_call_invocations", ErrNotSupported)
+	}
+	return nil
+}
+
+// options builds CALL.Options.
+func (cfg callConfig) options() protocol.Dict {
+	o := protocol.Dict{}
+	for k, v := range cfg.raw {
+		o[k] = v
+	}
+	if cfg.receiveProgress {
+		o["receive_progress"] = true
+	}
+	if cfg.progressiveInputs {
+		o["progress"] = true
+	}
+	if cfg.timeout > 0 {
+		ms := cfg.timeout.Milliseconds()
+		if ms == 0 {
+			ms = 1
+		}
+		o["timeout"] = ms
+	}
+	if cfg.discloseMe {
+		o["disclose_me"] = true
+	}
+	if cfg.rkey != "" {
+		o["rkey"] = cfg.rkey
+	}
+	return o
+}
+
+type callOptionFunc func(*callConfig)
+
+func (f callOptionFunc) applyCall(c *callConfig) { f(c) }
+
+// ReceiveProgress asks for progressive results (CALL.Options.receive_progress).
+func ReceiveProgress() CallOption {
+	return callOptionFunc(func(c *callConfig) { c.receiveProgress = true })
+}
+
+// ProgressiveInputs starts a call whose inputs are streamed: the first CALL
+// carries progress=true, further chunks go with SendInput and the last with
+// FinishInput. The router must announce progressive_call_invocations.
+func ProgressiveInputs() CallOption {
+	return callOptionFunc(func(c *callConfig) { c.progressiveInputs = true })
+}
+
+// Timeout sets the call timeout: sent as CALL.Options.timeout (in
+// milliseconds) and also enforced locally; when it expires first locally,
+// the call completes with an error matching ErrTimeout and is canceled at
+// the router (killnowait) if the router supports canceling.
+func Timeout(d time.Duration) CallOption {
+	return callOptionFunc(func(c *callConfig) { c.timeout = d })
+}
+
+// WithCancelMode sets how the call is canceled when its context ends
+// (default CancelKill).
+func WithCancelMode(m CancelMode) CallOption {
+	return callOptionFunc(func(c *callConfig) { c.cancelMode = m })
+}
+
+// ProgressBuffer sets how many progressive results may wait unread in
+// Results before further ones are dropped (default DefaultProgressBuffer).
+func ProgressBuffer(n int) CallOption {
+	return callOptionFunc(func(c *callConfig) {
+		if n >= 0 {
+			c.progressBuffer = n
+		}
+	})
+}
+
+// sharedOption is an option that applies to several operations.
+type sharedOption struct {
+	call      func(*callConfig)
+	publish   func(*publishConfig)
+	register  func(*registerConfig)
+	subscribe func(*subscribeConfig)
+}
+
+func (o sharedOption) applyCall(c *callConfig) {
+	if o.call != nil {
+		o.call(c)
+	}
+}
+func (o sharedOption) applyPublish(c *publishConfig) {
+	if o.publish != nil {
+		o.publish(c)
+	}
+}
+func (o sharedOption) applyRegister(c *registerConfig) {
+	if o.register != nil {
+		o.register(c)
+	}
+}
+func (o sharedOption) applySubscribe(c *subscribeConfig) {
+	if o.subscribe != nil {
+		o.subscribe(c)
+	}
+}
+
+// CallPublishOption applies to both Call and Publish.
+type CallPublishOption interface {
+	CallOption
+	PublishOption
+}
+
+// DiscloseMe asks the router to disclose our identity to the callee or to
+// subscribers (CALL/PUBLISH.Options.disclose_me).
+func DiscloseMe() CallPublishOption {
+	return sharedOption{
+		call:    func(c *callConfig) { c.discloseMe = true },
+		publish: func(c *publishConfig) { c.discloseMe = true },
+	}
+}
+
+// ResourceKey sets the sharding key (Options.rkey) of a call or publication.
+func ResourceKey(key string) CallPublishOption {
+	return sharedOption{
+		call:    func(c *callConfig) { c.rkey = key },
+		publish: func(c *publishConfig) { c.rkey = key },
+	}
+}
+
+// AnyOption applies to Call, Publish, Register and Subscribe.
+type AnyOption interface {
+	CallOption
+	PublishOption
+	RegisterOption
+	SubscribeOption
+}
+
+// RawOptions merges d into the message's Options dict, for options this
+// package has no function for. Options set by other functions win.
+func RawOptions(d protocol.Dict) AnyOption {
+	merge := func(dst *protocol.Dict) {
+		if *dst == nil {
+			*dst = protocol.Dict{}
+		}
+		for k, v := range d {
+			(*dst)[k] = v
+		}
+	}
+	return sharedOption{
+		call:      func(c *callConfig) { merge(&c.raw) },
+		publish:   func(c *publishConfig) { merge(&c.raw) },
+		register:  func(c *registerConfig) { merge(&c.raw) },
+		subscribe: func(c *subscribeConfig) { merge(&c.raw) },
+	}
+}

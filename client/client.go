@@ -1,0 +1,176 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/wampgo/wampgo/actor"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// Client is a joined WAMP session. All methods are safe for concurrent use
+// by many goroutines; see the package documentation for the model.
+type Client struct {
+	cfg     *config
+	t       protocol.Transport
+	session Session
+	loop    *actor.Actor[command]
+
+	// base is the parent context of every handler's context; cancelled when
+	// the session ends.
+	base       context.Context
+	cancelBase context.CancelFunc
+
+	done     chan struct{}  // closed by reap when everything has stopped
+	err      error          // the end reason; written by reap before done is closed
+	handlers sync.WaitGroup // mailbox goroutines of subscriptions and registrations
+
+	subIndex atomic.Pointer[idIndex] // written by the session loop only
+	regIndex atomic.Pointer[idIndex] // written by the session loop only
+}
+
+// Connect joins realm over an established transport: it sends HELLO and
+// waits for WELCOME (or ABORT, returned as *AbortError). On failure the
+// transport is closed. The client owns t from then on.
+func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Option) (*Client, error) {
+	cfg := newConfig(opts)
+	sess, err := join(ctx, t, realm, cfg)
+	if err != nil {
+		t.Close()
+		return nil, err
+	}
+	c := &Client{cfg: cfg, t: t, session: sess, done: make(chan struct{})}
+	c.base, c.cancelBase = context.WithCancel(context.Background())
+	st := newLoopState(c)
+	c.loop = actor.Spawn(64, st.run)
+	go c.reap()
+	cfg.logger.Info("wampgo: joined", "realm", realm, "session", sess.ID,
+		"authid", sess.AuthID, "serializer", t.Serializer())
+	return c, nil
+}
+
+// reap waits for the session loop to end, then closes the transport, waits
+// for every handler goroutine and records the end reason.
+func (c *Client) reap() {
+	<-c.loop.Done()
+	c.cancelBase()
+	c.t.Close()
+	c.handlers.Wait()
+	reason := c.loop.Err()
+	c.err = reason
+	close(c.done)
+	if reason != nil {
+		c.cfg.logger.Info("wampgo: session ended", "session", c.session.ID, "reason", reason)
+	}
+}
+
+// Session returns what the router's WELCOME said of the session.
+func (c *Client) Session() Session { return c.session }
+
+// IDGen returns the generator of the session's request ids.
+func (c *Client) IDGen() IDGenerator { return c.cfg.ids }
+
+// Done is closed once the session has ended and every goroutine of the
+// client (loop, transport, handlers) has exited.
+func (c *Client) Done() <-chan struct{} { return c.done }
+
+// Err returns why the session ended: nil while it runs and after Close
+// completed the GOODBYE handshake; *GoodbyeError when the router closed it;
+// *AbortError when the router aborted it; a transport error when the
+// connection failed; an error matching ErrProtocolViolation when the router
+// broke the protocol (the client then sent ABORT).
+func (c *Client) Err() error {
+	select {
+	case <-c.done:
+		return c.err
+	default:
+		return nil
+	}
+}
+
+// Wait blocks until the session has ended (see Done) or ctx ends, and
+// returns Err, or ctx's error.
+func (c *Client) Wait(ctx context.Context) error {
+	select {
+	case <-c.done:
+		return c.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// String describes the client: realm, session id and state.
+func (c *Client) String() string {
+	state := "open"
+	select {
+	case <-c.done:
+		state = "closed"
+	default:
+	}
+	return fmt.Sprintf("wampgo.Client{realm=%q session=%d authid=%q serializer=%s %s}",
+		c.session.Realm, c.session.ID, c.session.AuthID, c.t.Serializer(), state)
+}
+
+// CloseOption configures Close.
+type CloseOption func(*protocol.Goodbye)
+
+// CloseReason sets the GOODBYE reason URI (default wamp.close.normal).
+func CloseReason(uri protocol.URI) CloseOption { return func(g *protocol.Goodbye) { g.Reason = uri } }
+
+// CloseDetails sets GOODBYE.Details (for example {"message": "…"}).
+func CloseDetails(d protocol.Dict) CloseOption { return func(g *protocol.Goodbye) { g.Details = d } }
+
+// Close ends the session: it sends GOODBYE, waits for the router's GOODBYE
+// (bounded by ctx and by WithCloseTimeout), fails every pending operation
+// with ErrClosed, closes the transport and waits until every goroutine of
+// the client has exited. It is safe to call more than once; later calls
+// wait for the same end. It returns nil after a clean handshake, ctx's
+// error if ctx ended first, or the error that ended the session otherwise.
+func (c *Client) Close(ctx context.Context, opts ...CloseOption) error {
+	g := &protocol.Goodbye{Reason: uriCloseNormal, Details: protocol.Dict{}}
+	for _, o := range opts {
+		o(g)
+	}
+	bounded, cancel := context.WithTimeout(ctx, c.cfg.closeTimeout)
+	defer cancel()
+	if err := c.loop.Send(bounded, &cmdGoodbye{msg: g}); err == nil {
+		select {
+		case <-c.loop.Done():
+		case <-bounded.Done():
+		}
+	}
+	// Whether the handshake completed, timed out or never started, stop the
+	// loop; Stop is idempotent.
+	c.loop.Stop(ctx)
+	select {
+	case <-c.done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if c.err != nil && !errors.Is(c.err, ErrClosed) {
+		return c.err
+	}
+	return nil
+}
+
+// send asks the loop to run cmd, failing with ErrClosed (wrapping the end
+// reason) once the session has ended.
+func (c *Client) send(ctx context.Context, cmd command) error {
+	return c.mapSendErr(c.loop.Send(ctx, cmd))
+}
+
+// endReason is the loop's end reason; call it only once the loop is done.
+func (c *Client) endReason() error { return c.loop.Err() }
+
+// reportError hands err to the error handler, if any.
+func (c *Client) reportError(err error) {
+	if c.cfg.onError != nil {
+		c.cfg.onError(err)
+	}
+}

@@ -1,0 +1,95 @@
+package client
+
+import (
+	"context"
+
+	"github.com/wampgo/wampgo/actor"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// command is what callers send to the session loop. Each concrete type is
+// handled by one method of loopState, chosen by a type switch in
+// handleCommand; every command that carries a reply channel is answered
+// exactly once.
+type command interface{ isCommand() }
+
+type cmdCall struct {
+	ctx  context.Context // the caller's: its end cancels the call
+	call *Call
+	msg  *protocol.Call
+}
+
+type cmdCallInput struct {
+	call  *Call
+	msg   protocol.Payload
+	final bool
+	reply actor.Reply[error]
+}
+
+type cmdCancelCall struct {
+	call    *Call
+	timeout bool // true for the local call timeout, false for ctx's end
+	cause   error
+}
+
+type cmdPublish struct {
+	msg   *protocol.Publish
+	ack   bool
+	reply actor.Reply[publishReply]
+}
+
+type publishReply struct {
+	publication protocol.ID
+	err         error
+}
+
+type cmdSubscribe struct {
+	ctx   context.Context
+	sub   *Subscription
+	msg   *protocol.Subscribe
+	reply actor.Reply[error]
+}
+
+type cmdUnsubscribe struct {
+	topic protocol.URI
+	ids   []protocol.ID
+	sub   *Subscription // when set: remove only this handler
+	reply actor.Reply[error]
+}
+
+type cmdRegister struct {
+	ctx   context.Context
+	reg   *Registration
+	msg   *protocol.Register
+	reply actor.Reply[error]
+}
+
+type cmdUnregister struct {
+	procedure protocol.URI
+	ids       []protocol.ID
+	reg       *Registration // when set: remove only this registration
+	reply     actor.Reply[error]
+}
+
+type cmdYield struct {
+	inv      *Invocation
+	result   Result
+	err      error
+	progress bool
+	reply    actor.Reply[error] // nil for the final yield
+}
+
+type cmdGoodbye struct {
+	msg *protocol.Goodbye
+}
+
+func (*cmdCall) isCommand()        {}
+func (*cmdCallInput) isCommand()   {}
+func (*cmdCancelCall) isCommand()  {}
+func (*cmdPublish) isCommand()     {}
+func (*cmdSubscribe) isCommand()   {}
+func (*cmdUnsubscribe) isCommand() {}
+func (*cmdRegister) isCommand()    {}
+func (*cmdUnregister) isCommand()  {}
+func (*cmdYield) isCommand()       {}
+func (*cmdGoodbye) isCommand()     {}

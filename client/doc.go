@@ -1,0 +1,44 @@
+// Package client is wampgo's WAMP v2 client: one session to a router
+// offering RPC (Call, Register) and publish/subscribe (Publish, Subscribe).
+//
+// # Concurrency
+//
+// A Client is safe for use by many goroutines at once. One goroutine, the
+// session loop, owns every piece of session state (pending calls,
+// registrations, subscriptions, the request-id sequence); every method sends
+// it a typed command and waits for the answer on a reply channel, selecting
+// on the caller's context and on the session's end, so no method can block
+// past its context or past the end of the session.
+//
+// User code never runs on the session loop. Every subscription and every
+// registration has a mailbox (package mailbox) drained by goroutines of its
+// own, so a slow handler delays only itself, and a handler may call,
+// publish, subscribe and register on the same client without deadlock.
+//
+// # Backpressure
+//
+// Mailboxes are bounded in messages and bytes (MailboxLimits). When an
+// event finds its subscription's mailbox full, the default policy (Drop)
+// drops it, counts it (Subscription.Dropped) and reports a *SlowConsumerError
+// to the error handler (WithErrorHandler) and the logger: the reader never
+// waits, so a handler that calls back is never stuck behind its own queue.
+// The opt-in Block policy instead stops reading from the router until the
+// mailbox has room, pushing back on the router; use it only for handlers
+// that never call the client. An invocation that finds its registration's
+// mailbox full is answered with ERROR wamp.error.unavailable.
+//
+// # Call canceling
+//
+// The context given to Call governs the call. When it ends before the call
+// does, the client sends CANCEL (if the router announced call_canceling)
+// with the call's cancel mode: with "kill" the call completes when the
+// router answers; with "skip" and "killnowait" it completes at once with an
+// error matching ErrCanceled, and the router's late answer is discarded.
+//
+// # Errors
+//
+// Every ERROR from the router reaches the caller as an *Error carrying the
+// URI, arguments, keyword arguments and details. A session that ends makes
+// every pending operation fail with an error matching ErrClosed that also
+// wraps the reason the session ended.
+package client

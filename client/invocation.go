@@ -1,0 +1,93 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/wampgo/wampgo/actor"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// Invocation is one call of a registered procedure, as its handler sees it.
+type Invocation struct {
+	// Procedure is the concrete procedure called: Details.procedure for
+	// pattern-based registrations, else the registered procedure.
+	Procedure    protocol.URI
+	Registration protocol.ID
+	Args         protocol.List
+	Kwargs       protocol.Dict
+	Details      protocol.Dict
+	// Caller identification, when the caller disclosed itself.
+	Caller         protocol.ID
+	CallerAuthID   string
+	CallerAuthRole string
+	// ReceiveProgress is true when the caller accepts progressive results
+	// (SendProgress).
+	ReceiveProgress bool
+	// Timeout is the call's timeout as the dealer forwarded it (0: none).
+	// ctx already ends when it passes.
+	Timeout time.Duration
+
+	c      *Client
+	req    protocol.ID
+	ctx    context.Context // the handler's; made by the session loop
+	inputs chan Input      // progressive call invocations; nil for plain calls
+
+	// Owned by the session loop.
+	cancel       context.CancelCauseFunc
+	interrupted  CancelMode // set by INTERRUPT
+	inputsClosed bool
+}
+
+// Input is one further input chunk of a call with progressive invocations.
+type Input struct {
+	Args   protocol.List
+	Kwargs protocol.Dict
+	// Final is true for the caller's last chunk.
+	Final bool
+}
+
+// Inputs returns the channel of further input chunks when the caller
+// streams its inputs (progressive call invocations), else nil. The
+// channel is closed after the final chunk or when the invocation ends.
+func (inv *Invocation) Inputs() <-chan Input { return inv.inputs }
+
+// errInterrupted is the cause of a handler context ended by INTERRUPT.
+var errInterrupted = errors.New("wampgo: call interrupted by the router")
+
+// SendProgress sends a progressive result to the caller. It fails if the
+// caller did not ask for progressive results or the invocation has ended.
+func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
+	if !inv.ReceiveProgress {
+		return errors.New("wampgo: the caller did not ask for progressive results")
+	}
+	res, err := actor.Ask(ctx, inv.c.loop, func(r actor.Reply[error]) command {
+		return &cmdYield{inv: inv, result: Result{Args: args, Kwargs: kwargs}, progress: true, reply: r}
+	})
+	if err != nil {
+		return inv.c.mapSendErr(err)
+	}
+	return res
+}
+
+// run executes one invocation on a mailbox goroutine and hands the outcome
+// to the session loop.
+func (r *Registration) run(inv *Invocation) {
+	res, err := r.callHandler(inv.ctx, inv)
+	inv.c.send(context.Background(), &cmdYield{inv: inv, result: res, err: err})
+}
+
+func (r *Registration) callHandler(ctx context.Context, inv *Invocation) (res Result, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			p := &HandlerPanicError{Value: v, Stack: debug.Stack()}
+			r.c.cfg.logger.Error("wampgo: invocation handler panicked", "procedure", inv.Procedure, "panic", v)
+			r.c.reportError(p)
+			err = NewError(URIRuntimeError, protocol.List{fmt.Sprint("panic: ", v)}, nil)
+		}
+	}()
+	return r.handler(ctx, inv)
+}

@@ -1,0 +1,182 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// inputBuffer is how many unread input chunks of a progressive invocation
+// may wait for its handler.
+const inputBuffer = 64
+
+// handleInvocation starts an invocation, or feeds a further input chunk to
+// one with progressive invocations.
+func (s *loopState) handleInvocation(m *protocol.Invocation) error {
+	if inv, ok := s.invocations[m.Request]; ok {
+		return s.feedInput(inv, m)
+	}
+	reg := s.regs[m.Registration]
+	if reg == nil || reg.removed {
+		// An invocation racing our UNREGISTER.
+		s.write(&protocol.Error{RequestType: protocol.TypeInvocation, Request: m.Request,
+			Details: protocol.Dict{}, Error: uriNoSuchRegistration})
+		return nil
+	}
+	inv := newInvocation(s.c, reg, m)
+	ctx, cancel := context.WithCancelCause(reg.ctx)
+	inv.ctx, inv.cancel = ctx, cancel
+	if inv.Timeout > 0 {
+		tctx, stop := context.WithTimeoutCause(ctx, inv.Timeout, ErrTimeout)
+		inv.ctx = tctx
+		inv.cancel = func(cause error) { stop(); cancel(cause) }
+	}
+	if progress, _ := m.Details["progress"].(bool); progress {
+		inv.inputs = make(chan Input, inputBuffer)
+	}
+	if !reg.mb.TryPut(inv, payloadSize(m.Payload)) {
+		inv.cancel(errors.New("wampgo: mailbox full"))
+		s.c.cfg.logger.Warn("wampgo: invocation refused: mailbox full", "procedure", reg.procedure, "request", m.Request)
+		s.write(&protocol.Error{RequestType: protocol.TypeInvocation, Request: m.Request,
+			Details: protocol.Dict{}, Error: uriUnavailable,
+			Payload: protocol.Payload{Args: protocol.List{"callee overloaded: mailbox full"}}})
+		return nil
+	}
+	s.invocations[m.Request] = inv
+	return nil
+}
+
+// feedInput passes a further chunk of a progressive invocation to its
+// handler without blocking.
+func (s *loopState) feedInput(inv *Invocation, m *protocol.Invocation) error {
+	if inv.inputs == nil || inv.inputsClosed {
+		return violation(protocol.TypeInvocation, "Request", fmt.Sprintf("%d is already running and takes no further input", m.Request))
+	}
+	progress, _ := m.Details["progress"].(bool)
+	select {
+	case inv.inputs <- Input{Args: m.Args, Kwargs: m.Kwargs, Final: !progress}:
+	default:
+		// The handler is not reading its inputs: end the invocation.
+		s.finishInvocation(inv, NewError(uriInvalidArgument, protocol.List{"too many unread input chunks"}, nil))
+		return nil
+	}
+	if !progress {
+		inv.inputsClosed = true
+		close(inv.inputs)
+	}
+	return nil
+}
+
+func (s *loopState) handleInterrupt(m *protocol.Interrupt) {
+	inv, ok := s.invocations[m.Request]
+	if !ok {
+		return // already answered
+	}
+	mode, _ := m.Options["mode"].(string)
+	if mode == "" {
+		mode = string(CancelKill)
+	}
+	inv.interrupted = CancelMode(mode)
+	inv.cancel(errInterrupted)
+	if inv.interrupted == CancelKillNoWait {
+		// The dealer ignores any answer now.
+		s.dropInvocation(inv)
+	}
+}
+
+// handleYield sends a handler's progressive or final outcome.
+func (s *loopState) handleYield(c *cmdYield) {
+	inv := c.inv
+	if s.invocations[inv.req] != inv {
+		if c.reply != nil {
+			c.reply <- errors.New("wampgo: invocation has ended")
+		}
+		return
+	}
+	if c.progress {
+		err := s.write(&protocol.Yield{Request: inv.req, Options: protocol.Dict{"progress": true},
+			Payload: protocol.Payload{Args: c.result.Args, Kwargs: c.result.Kwargs}})
+		if err != nil {
+			err = sendError(err)
+		}
+		c.reply <- err
+		return
+	}
+	if c.err != nil {
+		s.finishInvocation(inv, c.err)
+		return
+	}
+	err := s.write(&protocol.Yield{Request: inv.req, Options: protocol.Dict{},
+		Payload: protocol.Payload{Args: c.result.Args, Kwargs: c.result.Kwargs}})
+	if err != nil {
+		// Most likely our own invalid payload: tell the caller instead.
+		var ve *protocol.ValidationError
+		if errors.As(err, &ve) {
+			s.finishInvocation(inv, NewError(URIRuntimeError, protocol.List{"invalid result: " + err.Error()}, nil))
+			return
+		}
+		s.c.reportError(fmt.Errorf("wampgo: sending YIELD for %q: %w", inv.Procedure, err))
+	}
+	s.dropInvocation(inv)
+}
+
+// finishInvocation answers an invocation with an ERROR built from err.
+func (s *loopState) finishInvocation(inv *Invocation, err error) {
+	e := handlerError(inv, err)
+	werr := s.write(&protocol.Error{RequestType: protocol.TypeInvocation, Request: inv.req,
+		Details: protocol.Dict{}, Error: e.URI, Payload: protocol.Payload{Args: e.Args, Kwargs: e.Kwargs}})
+	if werr != nil {
+		s.c.reportError(fmt.Errorf("wampgo: sending ERROR for %q: %w", inv.Procedure, werr))
+	}
+	s.dropInvocation(inv)
+}
+
+func (s *loopState) dropInvocation(inv *Invocation) {
+	delete(s.invocations, inv.req)
+	inv.cancel(context.Canceled)
+	if inv.inputs != nil && !inv.inputsClosed {
+		inv.inputsClosed = true
+		close(inv.inputs)
+	}
+}
+
+// handlerError maps what a handler returned to the ERROR sent for it.
+func handlerError(inv *Invocation, err error) *Error {
+	var we *Error
+	switch {
+	case errors.As(err, &we):
+		return we
+	case inv.interrupted != "" && errors.Is(err, context.Canceled):
+		return &Error{URI: uriCanceled}
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrTimeout):
+		return &Error{URI: uriTimeout}
+	default:
+		return &Error{URI: URIRuntimeError, Args: protocol.List{err.Error()}}
+	}
+}
+
+func newInvocation(c *Client, reg *Registration, m *protocol.Invocation) *Invocation {
+	inv := &Invocation{
+		Procedure:    reg.procedure,
+		Registration: m.Registration,
+		Args:         m.Args,
+		Kwargs:       m.Kwargs,
+		Details:      m.Details,
+		c:            c,
+		req:          m.Request,
+	}
+	if p, ok := m.Details["procedure"].(string); ok && p != "" {
+		inv.Procedure = p
+	}
+	inv.Caller, _ = idFromDetails(m.Details, "caller")
+	inv.CallerAuthID, _ = m.Details["caller_authid"].(string)
+	inv.CallerAuthRole, _ = m.Details["caller_authrole"].(string)
+	inv.ReceiveProgress, _ = m.Details["receive_progress"].(bool)
+	if ms, ok := m.Details["timeout"].(int64); ok && ms > 0 {
+		inv.Timeout = time.Duration(ms) * time.Millisecond
+	}
+	return inv
+}

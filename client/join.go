@@ -1,0 +1,60 @@
+package client
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// join runs the opening handshake on t: HELLO, then WELCOME or ABORT. It
+// reads t.Receive directly: no session loop exists yet.
+func join(ctx context.Context, t protocol.Transport, realm string, cfg *config) (Session, error) {
+	if !protocol.ValidURI(realm, false, false) {
+		return Session{}, fmt.Errorf("wampgo: invalid realm %q", realm)
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.joinTimeout)
+	defer cancel()
+
+	details := protocol.Dict{}
+	for k, v := range cfg.helloDetails {
+		details[k] = v
+	}
+	details["roles"] = helloRoles()
+	if _, ok := details["agent"]; !ok {
+		details["agent"] = "wampgo"
+	}
+	if err := t.Send(ctx, &protocol.Hello{Realm: realm, Details: details}); err != nil {
+		return Session{}, fmt.Errorf("wampgo: sending HELLO: %w", err)
+	}
+	for {
+		select {
+		case msg, ok := <-t.Receive():
+			if !ok {
+				return Session{}, fmt.Errorf("wampgo: connection ended during join: %w", t.Err())
+			}
+			switch m := msg.(type) {
+			case *protocol.Welcome:
+				return sessionFromWelcome(realm, m), nil
+			case *protocol.Abort:
+				return Session{}, &AbortError{Reason: m.Reason, Details: m.Details, Args: m.Args, Kwargs: m.Kwargs}
+			default:
+				err := &protocol.ValidationError{Type: msg.Type(), Reason: "unexpected before WELCOME"}
+				abort(t, err)
+				return Session{}, err
+			}
+		case <-ctx.Done():
+			return Session{}, fmt.Errorf("wampgo: waiting for WELCOME: %w", ctx.Err())
+		}
+	}
+}
+
+// abort sends ABORT wamp.error.protocol_violation for err, best effort.
+func abort(t protocol.Transport, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), abortSendTimeout)
+	defer cancel()
+	t.Send(ctx, &protocol.Abort{
+		Reason:  uriProtocolViolation,
+		Details: protocol.Dict{"message": err.Error()},
+	})
+}

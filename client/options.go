@@ -1,0 +1,105 @@
+package client
+
+import (
+	"crypto/tls"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// Option configures Dial and Connect.
+type Option func(*config)
+
+type config struct {
+	logger       *slog.Logger
+	onError      func(error)
+	ids          IDGenerator
+	helloDetails protocol.Dict
+	closeTimeout time.Duration
+	joinTimeout  time.Duration
+
+	// Used by Dial only.
+	codecs       []codec.Codec
+	tlsConfig    *tls.Config
+	header       http.Header
+	readLimit    int64
+	pingInterval time.Duration
+	pongTimeout  time.Duration
+}
+
+func newConfig(opts []Option) *config {
+	c := &config{
+		closeTimeout: 5 * time.Second,
+		joinTimeout:  30 * time.Second,
+		pingInterval: 30 * time.Second,
+		pongTimeout:  10 * time.Second,
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.DiscardHandler)
+	}
+	if c.ids == nil {
+		c.ids = &SequentialIDs{}
+	}
+	return c
+}
+
+// WithLogger sets the logger for session events (joins, ends, dropped
+// events, handler panics). The default discards everything.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithErrorHandler sets a function that receives errors that no caller is
+// waiting for: *SlowConsumerError, *HandlerPanicError, failures to send a
+// handler's reply. It is called from the goroutine that saw the error and
+// must not block for long.
+func WithErrorHandler(f func(error)) Option { return func(c *config) { c.onError = f } }
+
+// WithIDGenerator replaces the request-id generator (default: a fresh
+// SequentialIDs).
+func WithIDGenerator(g IDGenerator) Option { return func(c *config) { c.ids = g } }
+
+// WithHelloDetails adds entries to HELLO.Details (for example "agent" or
+// "authid"). The "roles" entry is always the client's own.
+func WithHelloDetails(d protocol.Dict) Option {
+	return func(c *config) {
+		if c.helloDetails == nil {
+			c.helloDetails = protocol.Dict{}
+		}
+		for k, v := range d {
+			c.helloDetails[k] = v
+		}
+	}
+}
+
+// WithCloseTimeout bounds how long Close waits for the router's GOODBYE
+// when its context has no earlier deadline (default 5s).
+func WithCloseTimeout(d time.Duration) Option { return func(c *config) { c.closeTimeout = d } }
+
+// WithJoinTimeout bounds how long Connect waits for WELCOME when its
+// context has no earlier deadline (default 30s).
+func WithJoinTimeout(d time.Duration) Option { return func(c *config) { c.joinTimeout = d } }
+
+// WithSerializers sets the codecs Dial offers, in order of preference
+// (default: JSON, MessagePack, CBOR).
+func WithSerializers(cs ...codec.Codec) Option { return func(c *config) { c.codecs = cs } }
+
+// WithTLSConfig sets the TLS configuration for wss:// URLs.
+func WithTLSConfig(t *tls.Config) Option { return func(c *config) { c.tlsConfig = t } }
+
+// WithHTTPHeader adds headers to the WebSocket opening handshake.
+func WithHTTPHeader(h http.Header) Option { return func(c *config) { c.header = h } }
+
+// WithReadLimit bounds the size of one incoming message in bytes.
+func WithReadLimit(n int64) Option { return func(c *config) { c.readLimit = n } }
+
+// WithKeepalive sets the WebSocket ping interval and how long to wait for
+// the pong before the connection is declared dead (defaults 30s and 10s).
+// An interval of 0 turns pings off.
+func WithKeepalive(interval, pongTimeout time.Duration) Option {
+	return func(c *config) { c.pingInterval, c.pongTimeout = interval, pongTimeout }
+}

@@ -1,0 +1,111 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/wampgo/wampgo/protocol"
+)
+
+func (s *loopState) handleRegister(c *cmdRegister) {
+	req := s.c.cfg.ids.Next()
+	c.msg.Request = req
+	s.request(req, c.msg, func(msg protocol.Message, err error) {
+		if err != nil {
+			c.reply <- err
+			return
+		}
+		id := msg.(*protocol.Registered).Registration
+		reg := c.reg
+		if _, dup := s.regs[id]; dup {
+			c.reply <- violation(protocol.TypeRegistered, "Registration", fmt.Sprintf("%d is already one of ours", id))
+			return
+		}
+		reg.id.Store(id)
+		s.regs[id] = reg
+		s.regProc[reg.procedure] = append(s.regProc[reg.procedure], id)
+		s.publishRegIndex()
+		if c.ctx.Err() != nil {
+			// The caller gave up: withdraw the registration.
+			s.removeReg(reg, func(error) {})
+		}
+		c.reply <- nil
+	})
+}
+
+func (s *loopState) handleUnregister(c *cmdUnregister) {
+	if c.reg != nil {
+		if c.reg.removed {
+			c.reply <- fmt.Errorf("%w: registration already removed", ErrNotFound)
+			return
+		}
+		s.removeReg(c.reg, func(err error) { c.reply <- err })
+		return
+	}
+	ids := c.ids
+	if len(ids) == 0 {
+		ids = s.regProc[c.procedure]
+	}
+	var regs []*Registration
+	for _, id := range ids {
+		r := s.regs[id]
+		if r == nil || r.procedure != c.procedure {
+			c.reply <- fmt.Errorf("%w: no registration %d of %q", ErrNotFound, id, c.procedure)
+			return
+		}
+		regs = append(regs, r)
+	}
+	if len(regs) == 0 {
+		c.reply <- fmt.Errorf("%w: no registration of %q", ErrNotFound, c.procedure)
+		return
+	}
+	waiting := len(regs)
+	var first error
+	for _, r := range regs {
+		s.removeReg(r, func(err error) {
+			if err != nil && first == nil {
+				first = err
+			}
+			if waiting--; waiting == 0 {
+				c.reply <- first
+			}
+		})
+	}
+}
+
+// removeReg forgets a registration locally, ends its handlers and sends
+// UNREGISTER; done gets the outcome.
+func (s *loopState) removeReg(r *Registration, done func(error)) {
+	id := r.ID()
+	s.dropReg(r, errors.New("wampgo: unregistered"))
+	req := s.c.cfg.ids.Next()
+	s.request(req, &protocol.Unregister{Request: req, Registration: id}, func(_ protocol.Message, err error) {
+		done(err)
+	})
+}
+
+func (s *loopState) dropReg(r *Registration, cause error) {
+	r.removed = true
+	id := r.ID()
+	delete(s.regs, id)
+	s.regProc[r.procedure] = slices.DeleteFunc(s.regProc[r.procedure], func(x protocol.ID) bool { return x == id })
+	if len(s.regProc[r.procedure]) == 0 {
+		delete(s.regProc, r.procedure)
+	}
+	s.publishRegIndex()
+	r.end(cause)
+}
+
+// handleRegistrationRevoked handles UNREGISTERED with request 0: the router
+// withdrew a registration on its own.
+func (s *loopState) handleRegistrationRevoked(m *protocol.Unregistered) {
+	id, _ := idFromDetails(m.Details, "registration")
+	r := s.regs[id]
+	if r == nil {
+		return
+	}
+	reason, _ := m.Details["reason"].(string)
+	s.c.cfg.logger.Warn("wampgo: registration revoked by the router", "procedure", r.procedure, "registration", id, "reason", reason)
+	s.dropReg(r, fmt.Errorf("wampgo: registration revoked: %s", reason))
+}

@@ -1,0 +1,225 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// subEntry is one router subscription with the local handlers sharing it.
+type subEntry struct {
+	id    protocol.ID
+	topic protocol.URI
+	subs  []*Subscription
+}
+
+// parkedEvent is an event that found a Block-policy mailbox full: the loop
+// stops reading until sub's mailbox has room, then delivers it to sub and
+// to the handlers after it.
+type parkedEvent struct {
+	ev   *Event
+	size int
+	sub  *Subscription
+	rest []*Subscription
+}
+
+func (s *loopState) handleSubscribe(c *cmdSubscribe) {
+	req := s.c.cfg.ids.Next()
+	c.msg.Request = req
+	s.request(req, c.msg, func(msg protocol.Message, err error) {
+		if err != nil {
+			c.reply <- err
+			return
+		}
+		id := msg.(*protocol.Subscribed).Subscription
+		sub := c.sub
+		sub.id.Store(id)
+		e := s.subs[id]
+		if e == nil {
+			e = &subEntry{id: id, topic: sub.topic}
+			s.subs[id] = e
+			s.subTopic[sub.topic] = append(s.subTopic[sub.topic], id)
+		}
+		e.subs = append(e.subs, sub)
+		s.publishSubIndex()
+		if c.ctx.Err() != nil {
+			// The caller gave up: take the subscription back.
+			s.removeSub(sub, func(error) {})
+		}
+		c.reply <- nil
+	})
+}
+
+func (s *loopState) handleUnsubscribe(c *cmdUnsubscribe) {
+	if c.sub != nil {
+		if c.sub.removed {
+			c.reply <- fmt.Errorf("%w: subscription already removed", ErrNotFound)
+			return
+		}
+		s.removeSub(c.sub, func(err error) { c.reply <- err })
+		return
+	}
+	ids := c.ids
+	if len(ids) == 0 {
+		ids = s.subTopic[c.topic]
+	}
+	var entries []*subEntry
+	for _, id := range ids {
+		e := s.subs[id]
+		if e == nil || e.topic != c.topic {
+			c.reply <- fmt.Errorf("%w: no subscription %d to %q", ErrNotFound, id, c.topic)
+			return
+		}
+		entries = append(entries, e)
+	}
+	if len(entries) == 0 {
+		c.reply <- fmt.Errorf("%w: no subscription to %q", ErrNotFound, c.topic)
+		return
+	}
+	waiting := len(entries)
+	var first error
+	for _, e := range entries {
+		s.dropSubEntry(e, ErrClosed)
+		s.sendUnsubscribe(e.id, func(err error) {
+			if err != nil && first == nil {
+				first = err
+			}
+			if waiting--; waiting == 0 {
+				c.reply <- first
+			}
+		})
+	}
+}
+
+// removeSub removes one local handler; the router subscription goes when
+// its last handler does. done gets the outcome.
+func (s *loopState) removeSub(sub *Subscription, done func(error)) {
+	sub.removed = true
+	sub.end(errors.New("wampgo: unsubscribed"))
+	id := sub.ID()
+	e := s.subs[id]
+	if e == nil {
+		done(nil)
+		return
+	}
+	e.subs = slices.DeleteFunc(e.subs, func(x *Subscription) bool { return x == sub })
+	if len(e.subs) > 0 {
+		done(nil)
+		return
+	}
+	s.dropSubEntry(e, nil)
+	s.sendUnsubscribe(id, done)
+}
+
+// dropSubEntry forgets a router subscription locally and ends its handlers.
+func (s *loopState) dropSubEntry(e *subEntry, cause error) {
+	delete(s.subs, e.id)
+	s.subTopic[e.topic] = slices.DeleteFunc(s.subTopic[e.topic], func(x protocol.ID) bool { return x == e.id })
+	if len(s.subTopic[e.topic]) == 0 {
+		delete(s.subTopic, e.topic)
+	}
+	s.publishSubIndex()
+	for _, sub := range e.subs {
+		sub.removed = true
+		sub.end(errors.New("wampgo: unsubscribed"))
+	}
+	e.subs = nil
+}
+
+func (s *loopState) sendUnsubscribe(id protocol.ID, done func(error)) {
+	req := s.c.cfg.ids.Next()
+	s.request(req, &protocol.Unsubscribe{Request: req, Subscription: id}, func(_ protocol.Message, err error) {
+		done(err)
+	})
+}
+
+// handleSubscriptionRevoked handles UNSUBSCRIBED with request 0: the router
+// ended a subscription on its own.
+func (s *loopState) handleSubscriptionRevoked(m *protocol.Unsubscribed) {
+	id, _ := idFromDetails(m.Details, "subscription")
+	e := s.subs[id]
+	if e == nil {
+		return
+	}
+	reason, _ := m.Details["reason"].(string)
+	s.c.cfg.logger.Warn("wampgo: subscription revoked by the router", "topic", e.topic, "subscription", id, "reason", reason)
+	s.dropSubEntry(e, fmt.Errorf("wampgo: subscription revoked: %s", reason))
+}
+
+// handleEvent hands an event to each local handler's mailbox.
+func (s *loopState) handleEvent(m *protocol.Event) {
+	e := s.subs[m.Subscription]
+	if e == nil {
+		// An event racing our UNSUBSCRIBE: harmless.
+		s.c.cfg.logger.Debug("wampgo: event for unknown subscription", "subscription", m.Subscription)
+		return
+	}
+	ev := newEvent(e.topic, m)
+	s.deliverEvent(ev, payloadSize(m.Payload), e.subs)
+}
+
+func (s *loopState) deliverEvent(ev *Event, size int, subs []*Subscription) {
+	for i, sub := range subs {
+		if sub.removed || sub.mb.TryPut(ev, size) {
+			continue
+		}
+		if sub.cfg.overflow == Block {
+			s.parked = &parkedEvent{ev: ev, size: size, sub: sub, rest: slices.Clone(subs[i+1:])}
+			return
+		}
+		n := sub.dropped.Add(1)
+		err := &SlowConsumerError{Topic: ev.Topic, Subscription: ev.Subscription, Publication: ev.Publication, Dropped: n}
+		s.c.cfg.logger.Warn("wampgo: slow consumer: event dropped", "topic", ev.Topic,
+			"subscription", ev.Subscription, "publication", ev.Publication, "dropped", n)
+		s.c.reportError(err)
+	}
+}
+
+// resumeParked retries the parked event after its mailbox signalled room.
+func (s *loopState) resumeParked() {
+	p := s.parked
+	if p.sub.removed {
+		s.parked = nil
+		s.deliverEvent(p.ev, p.size, p.rest)
+		return
+	}
+	if !p.sub.mb.TryPut(p.ev, p.size) {
+		return // still full: wait for the next signal
+	}
+	s.parked = nil
+	s.deliverEvent(p.ev, p.size, p.rest)
+}
+
+func newEvent(topic protocol.URI, m *protocol.Event) *Event {
+	ev := &Event{
+		Topic:        topic,
+		Subscription: m.Subscription,
+		Publication:  m.Publication,
+		Args:         m.Args,
+		Kwargs:       m.Kwargs,
+		Details:      m.Details,
+	}
+	if t, ok := m.Details["topic"].(string); ok && t != "" {
+		ev.Topic = t
+	}
+	ev.Publisher, _ = idFromDetails(m.Details, "publisher")
+	ev.PublisherAuthID, _ = m.Details["publisher_authid"].(string)
+	ev.PublisherAuthRole, _ = m.Details["publisher_authrole"].(string)
+	ev.Retained, _ = m.Details["retained"].(bool)
+	return ev
+}
+
+// idFromDetails reads an id-valued entry of a details dict.
+func idFromDetails(d protocol.Dict, key string) (protocol.ID, bool) {
+	switch v := d[key].(type) {
+	case int64:
+		if v > 0 {
+			return protocol.ID(v), true
+		}
+	case uint64:
+		return v, true
+	}
+	return 0, false
+}

@@ -1,0 +1,102 @@
+package client
+
+import (
+	"github.com/wampgo/wampgo/mailbox"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// MatchPolicy is how a subscription's topic or a registration's procedure
+// is matched (Options.match).
+type MatchPolicy string
+
+// The match policies of pattern-based subscription and registration.
+const (
+	MatchExact    MatchPolicy = "exact"
+	MatchPrefix   MatchPolicy = "prefix"
+	MatchWildcard MatchPolicy = "wildcard"
+)
+
+// OverflowPolicy is what happens to an event that finds its subscription's
+// mailbox full.
+type OverflowPolicy int
+
+const (
+	// Drop drops the event, counts it and reports a *SlowConsumerError. The
+	// reader never waits. This is the default.
+	Drop OverflowPolicy = iota
+	// Block stops reading from the router until the mailbox has room. A
+	// handler under this policy must not wait on the client (call, publish
+	// with acknowledge, …): the answer would queue behind its own events.
+	Block
+)
+
+// SubscribeOption configures Subscribe.
+type SubscribeOption interface{ applySubscribe(*subscribeConfig) }
+
+type subscribeConfig struct {
+	match       MatchPolicy
+	nodeKey     string
+	getRetained bool
+	overflow    OverflowPolicy
+	limits      mailbox.Limits
+	raw         protocol.Dict
+}
+
+func (cfg *subscribeConfig) options() protocol.Dict {
+	o := protocol.Dict{}
+	for k, v := range cfg.raw {
+		o[k] = v
+	}
+	if cfg.match != "" && cfg.match != MatchExact {
+		o["match"] = string(cfg.match)
+	}
+	if cfg.nodeKey != "" {
+		o["nodekey"] = cfg.nodeKey
+	}
+	if cfg.getRetained {
+		o["get_retained"] = true
+	}
+	return o
+}
+
+type subscribeOptionFunc func(*subscribeConfig)
+
+func (f subscribeOptionFunc) applySubscribe(c *subscribeConfig) { f(c) }
+
+// NodeKey sets the sharding key of a sharded subscription (Options.nodekey).
+func NodeKey(key string) SubscribeOption {
+	return subscribeOptionFunc(func(c *subscribeConfig) { c.nodeKey = key })
+}
+
+// GetRetained asks for the topic's retained event on subscribing.
+func GetRetained() SubscribeOption {
+	return subscribeOptionFunc(func(c *subscribeConfig) { c.getRetained = true })
+}
+
+// OnOverflow sets the subscription's overflow policy (default Drop).
+func OnOverflow(p OverflowPolicy) SubscribeOption {
+	return subscribeOptionFunc(func(c *subscribeConfig) { c.overflow = p })
+}
+
+// RegisterSubscribeOption applies to both Register and Subscribe.
+type RegisterSubscribeOption interface {
+	RegisterOption
+	SubscribeOption
+}
+
+// Match sets the match policy (default exact).
+func Match(p MatchPolicy) RegisterSubscribeOption {
+	return sharedOption{
+		register:  func(c *registerConfig) { c.match = p },
+		subscribe: func(c *subscribeConfig) { c.match = p },
+	}
+}
+
+// MailboxLimits bounds the handler's mailbox in messages and bytes
+// (defaults mailbox.DefaultMaxMessages and mailbox.DefaultMaxBytes).
+func MailboxLimits(l mailbox.Limits) RegisterSubscribeOption {
+	return sharedOption{
+		register:  func(c *registerConfig) { c.limits = l },
+		subscribe: func(c *subscribeConfig) { c.limits = l },
+	}
+}
