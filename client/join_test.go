@@ -26,7 +26,7 @@ func TestJoinAnnouncesRolesAndFeatures(t *testing.T) {
 	}()
 	hello := r.Welcome(99, scripted.Roles())
 	c := <-done
-	defer c.Close(context.Background())
+	defer func() { rt.Close(); c.Close(context.Background()) }()
 	if hello.Realm != "realm1" || hello.Details["agent"] != "test-agent" {
 		t.Fatalf("HELLO = %+v", hello)
 	}

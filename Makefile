@@ -1,0 +1,72 @@
+# wampgo developer tasks. Run `make demo` to see the library work against a
+# real router and `make test` for the full check; see README.md.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := test
+
+GO       ?= go
+GOFMT    ?= gofmt
+FUZZTIME ?= 10s
+FUZZPKGS ?= ./...
+
+BIN                 := $(CURDIR)/bin
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK         := $(BIN)/staticcheck
+STATICCHECK_STAMP   := $(BIN)/.staticcheck-$(STATICCHECK_VERSION)
+
+ROUTER_DIR   := testdata/router
+ROUTER_STAMP := $(ROUTER_DIR)/node_modules/.wampgo-installed
+
+.PHONY: tools router test fmt-check bench fuzz demo clean
+
+## tools: install pinned Go tools into ./bin
+tools: $(STATICCHECK_STAMP)
+
+$(STATICCHECK_STAMP):
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	touch $@
+
+## router: install fox-wamp, autobahn-js and wampy (testdata/router/node_modules)
+# The stamp lives inside node_modules, so deleting node_modules or changing
+# the lock file triggers a fresh `npm ci`.
+router: $(ROUTER_STAMP)
+
+$(ROUTER_STAMP): $(ROUTER_DIR)/package-lock.json $(ROUTER_DIR)/package.json
+	cd $(ROUTER_DIR) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+## test: gofmt check, go vet, staticcheck, then all tests with the race detector
+test: tools router
+	@$(MAKE) --no-print-directory fmt-check
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+	$(GO) test -race -count=1 -timeout 12m ./...
+
+## fmt-check: fail, listing them, if any Go files are not gofmt-formatted
+fmt-check:
+	@unformatted=$$(find . -name '*.go' \
+		-not -path './.git/*' -not -path './bin/*' \
+		-not -path '*/testdata/*' -not -path '*/node_modules/*' \
+		-exec $(GOFMT) -l {} +); \
+	if [ -n "$$unformatted" ]; then \
+		echo "gofmt: these files are not formatted (run gofmt -w on them):"; \
+		echo "$$unformatted"; \
+		exit 1; \
+	fi
+
+## bench: run all benchmarks once
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+## fuzz: run every fuzz target in FUZZPKGS for FUZZTIME (default 10s) each
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) bash .ci/fuzz $(FUZZPKGS)
+
+## demo: run the demo program against a local fox-wamp router
+demo: router
+	$(GO) run ./internal/demo
+
+## clean: remove installed tools, node_modules and test artefacts
+clean:
+	rm -rf $(BIN) $(ROUTER_DIR)/node_modules
+	rm -f *.test *.out

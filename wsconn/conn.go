@@ -1,0 +1,253 @@
+package wsconn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// Conn is a WAMP transport over one WebSocket connection, made by Dial or
+// Accept. It implements protocol.Transport.
+//
+// # Concurrency
+//
+// Send, Close, Done, Err and Serializer may be called from any goroutine,
+// concurrently. Receive's channel is meant for one reader, the session.
+//
+// # Goroutines
+//
+// A Conn runs a reader, a writer and, when pings are enabled, a keepalive
+// goroutine. The reader reads and decodes one message at a time and delivers
+// it on Receive's channel; it reads the next only once the message is taken,
+// so a slow consumer slows the peer down (TCP backpressure) instead of
+// queueing without bound. Send encodes in the caller's goroutine and queues
+// the bytes; the writer writes them in order, one at a time. None of these
+// goroutines outlives Close, and the owner must call Close in every case,
+// also after the connection ended on its own.
+//
+// # Ending
+//
+// The connection ends at the first of: Close; an error reading or writing;
+// the peer's close frame; a ping timeout; a message that breaks the protocol.
+// Then Done is closed and Err reports the first cause, once and for all
+// (protocol.ErrTransportClosed after Close). Receive's channel is closed
+// once the reader stops: every message decoded before the end is delivered
+// first, unless Close was called.
+//
+// # After a protocol violation
+//
+// A message that cannot be decoded (malformed, invalid, or in a text frame
+// where the serializer uses binary ones or the reverse) ends the read side
+// only: the reader stops, Receive's channel is closed, Done is closed and
+// Err returns an error matching protocol.ErrProtocolViolation. The write
+// side stays open until Close, so that the session can still Send an ABORT
+// (wamp.error.protocol_violation) and then Close, which flushes it before
+// the WebSocket close frame. Keepalive pings stop with the reader. Every
+// other cause ends both sides at once: Send then fails with Err's value.
+type Conn struct {
+	ws       *websocket.Conn
+	raw      *rawConn // the network connection under ws
+	codec    codec.Codec
+	frame    websocket.MessageType // the data frame type of codec
+	cfg      config
+	subproto string
+
+	ctx    context.Context    // lives until Close: bounds every ws Read and Write
+	cancel context.CancelFunc // called by Close after the handshake
+	wg     sync.WaitGroup     // reader, writer, keepalive
+
+	sendq chan []byte           // encoded messages: written by Send, read by writer
+	recvc chan protocol.Message // decoded messages: written by reader, closed by reader on exit
+
+	mu        sync.Mutex
+	err       error         // first end reason; guarded by mu
+	done      chan struct{} // closed by end once err is set
+	wstop     chan struct{} // closed by stopWrites: Close or a fatal error; read by Send and writer
+	wstopOnce sync.Once
+	stop      chan struct{} // closed by Close: ends the reader's delivery and keepalive
+	wdone     chan struct{} // closed by the writer on exit
+
+	// reading is true while the reader is in a websocket read (not
+	// decoding, not waiting for the session). Written by the reader, read
+	// by keepalive, with raw.progress.
+	reading atomic.Bool
+
+	closeOnce sync.Once
+	closeErr  error // result of the first Close
+}
+
+func newConn(ws *websocket.Conn, raw *rawConn, cd codec.Codec, cfg config) *Conn {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &Conn{
+		ws:       ws,
+		raw:      raw,
+		codec:    cd,
+		frame:    websocket.MessageText,
+		cfg:      cfg,
+		subproto: cd.Subprotocol(),
+		ctx:      ctx,
+		cancel:   cancel,
+		sendq:    make(chan []byte, cfg.sendQueue),
+		recvc:    make(chan protocol.Message),
+		done:     make(chan struct{}),
+		wstop:    make(chan struct{}),
+		stop:     make(chan struct{}),
+		wdone:    make(chan struct{}),
+	}
+	if cd.Binary() {
+		c.frame = websocket.MessageBinary
+	}
+	ws.SetReadLimit(cfg.readLimit)
+	c.wg.Add(2)
+	go c.readLoop()
+	go c.writeLoop()
+	if cfg.pingInterval > 0 {
+		c.wg.Add(1)
+		go c.keepalive()
+	}
+	cfg.log.Debug("wsconn: connected", "subprotocol", c.subproto)
+	return c
+}
+
+// Send encodes msg with the negotiated codec and queues it for the writer.
+// It returns the codec's error at once if msg cannot be encoded (nothing is
+// sent then). Otherwise it blocks until the writer accepts the message, ctx
+// is done (it returns ctx's error), or the write side has stopped (it
+// returns Err's value: protocol.ErrTransportClosed after Close). An accepted
+// message is written in order with the others; a write that fails later
+// ends the connection and is reported by Err. A Send that races with Close
+// may be accepted and then dropped.
+//
+// Send may be called from any goroutine. msg is not retained.
+func (c *Conn) Send(ctx context.Context, msg protocol.Message) error {
+	select {
+	case <-c.wstop:
+		return c.Err()
+	default:
+	}
+	b, err := c.codec.Encode(msg)
+	if err != nil {
+		return fmt.Errorf("wsconn: send: %w", err)
+	}
+	select {
+	case c.sendq <- b:
+		return nil
+	case <-c.wstop:
+		return c.Err()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Receive returns the channel of decoded messages. It is closed when the
+// reader stops: after the connection ended and every message decoded before
+// was delivered, or at Close. Only one goroutine should receive from it.
+func (c *Conn) Receive() <-chan protocol.Message { return c.recvc }
+
+// Done is closed once the connection has ended, for any reason.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// Err returns why the connection ended, or nil while it runs. The value is
+// the first cause and never changes: protocol.ErrTransportClosed after
+// Close, ErrPingTimeout, an error matching ErrMessageTooLarge, a *CloseError
+// for the peer's close frame, an error matching
+// protocol.ErrProtocolViolation for an undecodable message, or a wrapped
+// network error.
+func (c *Conn) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// Serializer returns the negotiated codec's name, such as "json".
+func (c *Conn) Serializer() string { return c.codec.Name() }
+
+// Subprotocol returns the negotiated WebSocket subprotocol, such as
+// "wamp.2.json".
+func (c *Conn) Subprotocol() string { return c.subproto }
+
+// Close ends the connection and releases everything it holds. It stops
+// accepting messages, lets the writer write those already queued, sends a
+// WebSocket close frame (1000, normal closure) and waits for the peer's,
+// all within CloseTimeout; after that it closes the network connection.
+// Then it waits for the connection's goroutines to exit.
+//
+// Close may be called from any goroutine, more than once; later calls wait
+// for the first and return its result. It returns nil when the closing
+// handshake completed or the connection had already failed, and otherwise
+// the error met (a handshake cut short by CloseTimeout is one).
+func (c *Conn) Close() error {
+	c.closeOnce.Do(func() { c.closeErr = c.shutdown() })
+	return c.closeErr
+}
+
+func (c *Conn) shutdown() error {
+	failed := c.Err() != nil && !errors.Is(c.Err(), protocol.ErrProtocolViolation)
+	c.end(protocol.ErrTransportClosed)
+	close(c.stop)
+	c.stopWrites()
+
+	// Past the deadline, closing the network connection fails whatever
+	// read or write is in progress, so every step below returns soon.
+	force := time.AfterFunc(c.cfg.closeTimeout, func() { c.raw.Close() })
+	<-c.wdone // the writer writes what was queued, then exits
+	err := c.ws.Close(websocket.StatusNormalClosure, "")
+	expired := !force.Stop()
+	c.cancel()
+	c.wg.Wait()
+	c.cfg.log.Debug("wsconn: closed", "err", err)
+
+	switch {
+	case failed:
+		return nil
+	case expired:
+		return fmt.Errorf("wsconn: close: not done within %v, connection closed", c.cfg.closeTimeout)
+	case err == nil, errors.Is(err, net.ErrClosed):
+		return nil
+	default:
+		return fmt.Errorf("wsconn: close: %w", err)
+	}
+}
+
+// end records err as the end reason unless one was recorded, and closes
+// done. It reports whether err was the first. Any goroutine may call it.
+func (c *Conn) end(err error) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return false
+	}
+	c.err = err
+	close(c.done)
+	return true
+}
+
+// stopWrites closes wstop once: Send fails from then on and the writer
+// writes what is queued, then exits.
+func (c *Conn) stopWrites() {
+	c.wstopOnce.Do(func() { close(c.wstop) })
+}
+
+// fail ends the connection on a fatal error: records err, stops writes and
+// closes the WebSocket at once (no handshake), which unblocks any read or
+// write in progress. Any goroutine but Close's may call it.
+func (c *Conn) fail(err error) {
+	if c.end(err) {
+		c.cfg.log.Debug("wsconn: connection failed", "err", err)
+	}
+	c.stopWrites()
+	select {
+	case <-c.stop:
+		// Close is under way and closes the WebSocket itself.
+	default:
+		c.ws.CloseNow()
+	}
+}

@@ -1,0 +1,95 @@
+package wsconn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/coder/websocket"
+	"github.com/wampgo/wampgo/codec"
+)
+
+// Dial opens a WebSocket connection to url (ws://, wss://, or http(s)://
+// taken as ws(s)://) and negotiates a WAMP subprotocol: it offers the
+// subprotocols of opts.Codecs in order, and the connection uses the codec of
+// the one the server selects. If the server selects none, or one that was
+// not offered, Dial fails with a *NegotiationError.
+//
+// ctx bounds the handshake only; the connection lives until Close or until
+// it fails. opts may be nil. On success the connection's goroutines are
+// running and the caller must eventually call Close.
+func Dial(ctx context.Context, url string, opts *Options) (*Conn, error) {
+	cfg, err := opts.config()
+	if err != nil {
+		return nil, err
+	}
+	if opts == nil {
+		opts = &Options{}
+	}
+	offered := subprotocols(cfg.codecs)
+
+	client, capture, cleanup := handshakeClient(opts, cfg.codecs)
+	defer cleanup()
+	ws, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{
+		HTTPClient:      client,
+		HTTPHeader:      opts.HTTPHeader,
+		Subprotocols:    offered,
+		CompressionMode: opts.Compression,
+	})
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusSwitchingProtocols {
+			// coder/websocket refuses a subprotocol that was not offered.
+			if got := resp.Header.Get("Sec-WebSocket-Protocol"); got != "" && pick(cfg.codecs, got) == nil {
+				return nil, &NegotiationError{Offered: offered, Got: got}
+			}
+		}
+		return nil, fmt.Errorf("wsconn: dial %s: %w", url, err)
+	}
+	cd := pick(cfg.codecs, ws.Subprotocol())
+	if cd == nil || capture.raw == nil {
+		ws.CloseNow()
+		if cd == nil {
+			return nil, &NegotiationError{Offered: offered, Got: ws.Subprotocol()}
+		}
+		return nil, errors.New("wsconn: dial: the HTTP client's transport did not return the connection as the body of the 101 response")
+	}
+	return newConn(ws, capture.raw, cd, cfg), nil
+}
+
+// handshakeClient returns the HTTP client for the handshake, wrapped to
+// catch the connection, and a cleanup that closes the idle connections of a
+// transport made here (a failed handshake may leave one).
+func handshakeClient(opts *Options, offered []codec.Codec) (*http.Client, *captureTransport, func()) {
+	if opts.HTTPClient != nil {
+		c := *opts.HTTPClient
+		base := c.Transport
+		if base == nil {
+			base = http.DefaultTransport
+		}
+		capture := &captureTransport{base: base, offered: offered}
+		c.Transport = capture
+		return &c, capture, func() {}
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if opts.TLSConfig != nil {
+		tr.TLSClientConfig = opts.TLSConfig.Clone()
+	}
+	capture := &captureTransport{base: tr, offered: offered}
+	return &http.Client{Transport: capture}, capture, tr.CloseIdleConnections
+}
+
+// pick returns the codec whose subprotocol is sp (compared as WebSocket
+// does, ignoring case), or nil.
+func pick(codecs []codec.Codec, sp string) codec.Codec {
+	if sp == "" {
+		return nil
+	}
+	for _, c := range codecs {
+		if strings.EqualFold(c.Subprotocol(), sp) {
+			return c
+		}
+	}
+	return nil
+}

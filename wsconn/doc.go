@@ -1,0 +1,26 @@
+// Package wsconn carries WAMP messages over WebSocket (github.com/coder/websocket):
+// Dial opens a client connection, Accept serves one, and both return a *Conn
+// implementing protocol.Transport.
+//
+// # Serializers
+//
+// The WAMP serializer is negotiated as a WebSocket subprotocol
+// ("wamp.2.json", "wamp.2.msgpack", "wamp.2.cbor"): the client offers its
+// codecs in order of preference and the server selects one. JSON travels in
+// text frames, the binary serializers in binary frames; a frame of the other
+// type is a protocol violation.
+//
+// # Errors
+//
+// Dial and Accept return a *NegotiationError when no subprotocol is agreed.
+// A running connection ends with one cause, reported by Conn.Err:
+//
+//   - protocol.ErrTransportClosed: the owner called Close;
+//   - a *CloseError: the peer sent a close frame (its code and reason);
+//   - ErrPingTimeout: the peer stopped answering keepalive pings;
+//   - an error matching ErrMessageTooLarge: the peer sent a message over
+//     the read limit;
+//   - an error matching protocol.ErrProtocolViolation: a message could not
+//     be decoded; see Conn for what still works then;
+//   - otherwise a network error, wrapped.
+package wsconn

@@ -1,0 +1,60 @@
+package wsconn
+
+import (
+	"github.com/coder/websocket"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// readLoop is the reader goroutine. It reads one message at a time with the
+// connection's context (never a caller's: coder/websocket closes the whole
+// connection when a Read's context ends), decodes it and delivers it on
+// recvc. It owns recvc and closes it on exit.
+//
+// A read error is fatal (fail); an undecodable message ends the read side
+// only (violate), leaving the writer running for the session's ABORT.
+func (c *Conn) readLoop() {
+	defer c.wg.Done()
+	defer close(c.recvc)
+	for {
+		c.raw.progress.Add(1)
+		c.reading.Store(true)
+		typ, data, err := c.ws.Read(c.ctx)
+		c.reading.Store(false)
+		if err != nil {
+			c.fail(readError(err, c.cfg.readLimit))
+			return
+		}
+		msg, err := c.decode(typ, data)
+		if err != nil {
+			c.violate(err)
+			return
+		}
+		select {
+		case c.recvc <- msg:
+		case <-c.stop:
+			return
+		}
+	}
+}
+
+// decode checks the frame type and decodes data. Every error it returns
+// matches protocol.ErrProtocolViolation.
+func (c *Conn) decode(typ websocket.MessageType, data []byte) (protocol.Message, error) {
+	if typ != c.frame {
+		return nil, frameTypeError(typ, c.codec.Name())
+	}
+	msg, err := c.codec.Decode(data)
+	if err != nil {
+		return nil, violation(err)
+	}
+	return msg, nil
+}
+
+// violate ends the read side on a message that breaks the protocol. Unlike
+// fail, it keeps the WebSocket and the writer up until Close, so that the
+// session can still send ABORT. Only the reader calls it.
+func (c *Conn) violate(err error) {
+	if c.end(err) {
+		c.cfg.log.Debug("wsconn: protocol violation, read side ended", "err", err)
+	}
+}
