@@ -58,7 +58,7 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 		results:   make(chan Result, cfg.progressBuffer+1),
 		done:      make(chan struct{}),
 	}
-	if err := cfg.check(c.session); err != nil {
+	if err := cfg.check(c.Session()); err != nil {
 		call.fail(err)
 		return call
 	}

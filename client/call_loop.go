@@ -43,8 +43,8 @@ func (s *loopState) handleCall(c *cmdCall) {
 // sendError is the error of a request whose message could not be written.
 func sendError(err error) error {
 	var ve *protocol.ValidationError
-	if errors.As(err, &ve) {
-		return err // our own message was invalid: the caller's fault
+	if errors.As(err, &ve) || errors.Is(err, ErrSessionLost) {
+		return err // our own invalid message, or a reconnecting client
 	}
 	return closedError(err)
 }
@@ -125,7 +125,7 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 	} else {
 		err = canceledError(c.cause)
 	}
-	canCancel := s.c.session.HasFeature("dealer", "call_canceling")
+	canCancel := s.sess.HasFeature("dealer", "call_canceling")
 	if canCancel {
 		if werr := s.write(&protocol.Cancel{Request: call.req, Options: protocol.Dict{"mode": string(mode)}}); werr != nil {
 			canCancel = false

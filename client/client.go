@@ -8,16 +8,20 @@ import (
 	"sync/atomic"
 
 	"github.com/wampgo/wampgo/actor"
+	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
 // Client is a joined WAMP session. All methods are safe for concurrent use
 // by many goroutines; see the package documentation for the model.
 type Client struct {
-	cfg     *config
-	t       protocol.Transport
-	session Session
-	loop    *actor.Actor[command]
+	cfg   *config
+	realm protocol.URI
+	loop  *actor.Actor[command]
+
+	// conn describes the current session and its transport; the session
+	// loop replaces it on every (re)join.
+	conn atomic.Pointer[connInfo]
 
 	// base is the parent context of every handler's context; cancelled when
 	// the session ends.
@@ -30,45 +34,80 @@ type Client struct {
 
 	subIndex atomic.Pointer[idIndex] // written by the session loop only
 	regIndex atomic.Pointer[idIndex] // written by the session loop only
+
+	states *mailbox.Mailbox[StateChange] // OnStateChange deliveries; nil without
+}
+
+// connInfo is an immutable description of one joined session.
+type connInfo struct {
+	session    Session
+	serializer string
 }
 
 // Connect joins realm over an established transport: it sends HELLO and
 // waits for WELCOME (or ABORT, returned as *AbortError). On failure the
 // transport is closed. The client owns t from then on.
+//
+// With WithReconnect, later connections are opened with Reconnect.Dial to
+// Reconnect.URLs (both required with Connect).
 func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Option) (*Client, error) {
 	cfg := newConfig(opts)
+	if r := cfg.reconnect; r != nil && (len(r.URLs) == 0 || r.Dial == nil) {
+		t.Close()
+		return nil, errors.New("wampgo: WithReconnect with Connect needs Reconnect.URLs and Reconnect.Dial")
+	}
 	sess, err := join(ctx, t, realm, cfg)
 	if err != nil {
 		t.Close()
 		return nil, err
 	}
-	c := &Client{cfg: cfg, t: t, session: sess, done: make(chan struct{})}
+	return start(t, realm, sess, cfg), nil
+}
+
+// start creates the client around a joined transport and starts its
+// goroutines.
+func start(t protocol.Transport, realm string, sess Session, cfg *config) *Client {
+	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{})}
+	c.conn.Store(&connInfo{session: sess, serializer: t.Serializer()})
 	c.base, c.cancelBase = context.WithCancel(context.Background())
-	st := newLoopState(c)
+	if r := cfg.reconnect; r != nil && r.OnStateChange != nil {
+		c.states = mailbox.New(mailbox.Limits{}, 1, r.OnStateChange, func(p *mailbox.PanicError) {
+			c.reportPanic("OnStateChange", p)
+		})
+		c.trackMailbox(c.states)
+	}
+	st := newLoopState(c, t)
 	c.loop = actor.Spawn(64, st.run)
 	go c.reap()
 	cfg.logger.Info("wampgo: joined", "realm", realm, "session", sess.ID,
 		"authid", sess.AuthID, "serializer", t.Serializer())
-	return c, nil
+	if cfg.reconnect != nil {
+		c.notifyState(StateChange{State: StateJoined, Session: sess.ID})
+	}
+	return c
 }
 
-// reap waits for the session loop to end, then closes the transport, waits
-// for every handler goroutine and records the end reason.
+// reap waits for the session loop to end (it closes the transport on its
+// way out), then waits for every handler goroutine and records the end
+// reason.
 func (c *Client) reap() {
 	<-c.loop.Done()
 	c.cancelBase()
-	c.t.Close()
+	if c.states != nil {
+		c.states.Close()
+	}
 	c.handlers.Wait()
 	reason := c.loop.Err()
 	c.err = reason
 	close(c.done)
 	if reason != nil {
-		c.cfg.logger.Info("wampgo: session ended", "session", c.session.ID, "reason", reason)
+		c.cfg.logger.Info("wampgo: session ended", "session", c.Session().ID, "reason", reason)
 	}
 }
 
-// Session returns what the router's WELCOME said of the session.
-func (c *Client) Session() Session { return c.session }
+// Session returns what the router's WELCOME said of the current session
+// (of the latest one, for a reconnecting client).
+func (c *Client) Session() Session { return c.conn.Load().session }
 
 // IDGen returns the generator of the session's request ids.
 func (c *Client) IDGen() IDGenerator { return c.cfg.ids }
@@ -110,8 +149,9 @@ func (c *Client) String() string {
 		state = "closed"
 	default:
 	}
+	ci := c.conn.Load()
 	return fmt.Sprintf("wampgo.Client{realm=%q session=%d authid=%q serializer=%s %s}",
-		c.session.Realm, c.session.ID, c.session.AuthID, c.t.Serializer(), state)
+		ci.session.Realm, ci.session.ID, ci.session.AuthID, ci.serializer, state)
 }
 
 // CloseOption configures Close.

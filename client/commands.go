@@ -33,6 +33,7 @@ type cmdCancelCall struct {
 }
 
 type cmdPublish struct {
+	ctx   context.Context
 	msg   *protocol.Publish
 	ack   bool
 	reply actor.Reply[publishReply]

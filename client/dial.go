@@ -2,7 +2,9 @@ package client
 
 import (
 	"context"
+	"errors"
 
+	"github.com/wampgo/wampgo/protocol"
 	"github.com/wampgo/wampgo/wsconn"
 )
 
@@ -10,19 +12,53 @@ import (
 // negotiating a serializer from the configured codecs (WithSerializers),
 // and joins realm (see Connect). The connection is closed if the join
 // fails.
+//
+// With WithReconnect, url comes first in the list of routers; the first
+// join tries each of them once, in turn, and later ones back off as
+// Reconnect describes.
 func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, error) {
 	cfg := newConfig(opts)
-	t, err := wsconn.Dial(ctx, url, &wsconn.Options{
-		Codecs:       cfg.codecs,
-		TLSConfig:    cfg.tlsConfig,
-		HTTPHeader:   cfg.header,
-		ReadLimit:    cfg.readLimit,
-		PingInterval: cfg.pingInterval,
-		PongTimeout:  cfg.pongTimeout,
-		Logger:       cfg.logger,
-	})
-	if err != nil {
-		return nil, err
+	dial := func(ctx context.Context, url string) (protocol.Transport, error) {
+		return wsconn.Dial(ctx, url, &wsconn.Options{
+			Codecs:       cfg.codecs,
+			TLSConfig:    cfg.tlsConfig,
+			HTTPHeader:   cfg.header,
+			ReadLimit:    cfg.readLimit,
+			PingInterval: cfg.pingInterval,
+			PongTimeout:  cfg.pongTimeout,
+			Logger:       cfg.logger,
+		})
 	}
-	return Connect(ctx, t, realm, opts...)
+	urls := []string{url}
+	if r := cfg.reconnect; r != nil {
+		rc := *r
+		rc.URLs = append([]string{url}, r.URLs...)
+		if rc.Dial == nil {
+			rc.Dial = dial
+		}
+		cfg.reconnect = &rc
+		urls, dial = rc.URLs, rc.Dial
+	}
+	var errs []error
+	for _, u := range urls {
+		t, err := dial(ctx, u)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		sess, err := join(ctx, t, realm, cfg)
+		if err != nil {
+			t.Close()
+			if permanent(err) || ctx.Err() != nil {
+				return nil, err
+			}
+			errs = append(errs, err)
+			continue
+		}
+		return start(t, realm, sess, cfg), nil
+	}
+	if len(errs) == 1 {
+		return nil, errs[0]
+	}
+	return nil, errors.Join(errs...)
 }

@@ -49,8 +49,13 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("wamp error ")
 	b.WriteString(e.URI)
-	if len(e.Args) > 0 {
-		fmt.Fprintf(&b, ": %v", e.Args...)
+	for i, a := range e.Args {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, a)
 	}
 	if len(e.Kwargs) > 0 {
 		fmt.Fprintf(&b, " %v", e.Kwargs)

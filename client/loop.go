@@ -20,7 +20,21 @@ type loopState struct {
 	c   *Client
 	ctx context.Context // cancelled when the loop is asked to stop or ends
 
-	closing bool // GOODBYE sent; waiting for the router's
+	t        protocol.Transport // the current connection; nil while reconnecting
+	sess     Session            // the current session
+	joinedAt time.Time          // when sess was joined
+	closing  bool               // GOODBYE sent; waiting for the router's
+	end      bool               // the loop must return endErr
+	endErr   error
+
+	// Reconnection (see reconnect_loop.go).
+	attempts  int           // consecutive failed attempts so far
+	rejoinc   chan rejoin   // written by the reconnector (room for one)
+	rejoinEnd chan struct{} // closed when the reconnector has exited
+	stopRetry context.CancelFunc
+	deferred  []command       // commands held until the session is back
+	localSubs []*Subscription // every live subscription, for restore
+	localRegs []*Registration // every live registration, for restore
 
 	calls       map[protocol.ID]*Call           // by CALL request id
 	pending     map[protocol.ID]*pendingRequest // other requests awaiting a reply
@@ -42,9 +56,12 @@ type pendingRequest struct {
 	onReply func(msg protocol.Message, err error)
 }
 
-func newLoopState(c *Client) *loopState {
+func newLoopState(c *Client, t protocol.Transport) *loopState {
 	return &loopState{
 		c:           c,
+		t:           t,
+		sess:        c.Session(),
+		joinedAt:    time.Now(),
 		calls:       map[protocol.ID]*Call{},
 		pending:     map[protocol.ID]*pendingRequest{},
 		invocations: map[protocol.ID]*Invocation{},
@@ -73,49 +90,92 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 	defer cancel()
 	defer func() { s.shutdown(reason) }()
 
-	recv := s.c.t.Receive()
-	for {
-		in2 := recv
+	for !s.end {
+		var recv <-chan protocol.Message
 		var space <-chan struct{}
-		if s.parked != nil {
-			in2 = nil // stop reading: the Block policy's backpressure
+		switch {
+		case s.parked != nil:
+			// Stop reading: the Block policy's backpressure.
 			space = s.parked.sub.mb.Space()
+		case s.t != nil:
+			recv = s.t.Receive()
 		}
 		select {
 		case cmd := <-in.Commands:
 			s.handleCommand(cmd)
-		case msg, ok := <-in2:
+		case msg, ok := <-recv:
 			if !ok {
-				err := s.c.t.Err()
-				if errors.Is(err, protocol.ErrProtocolViolation) {
-					// The router sent something undecodable; the connection
-					// can still carry our ABORT.
-					s.sendBestEffort(&protocol.Abort{Reason: uriProtocolViolation, Details: protocol.Dict{"message": err.Error()}})
-					return err
-				}
-				if err == nil {
-					err = protocol.ErrTransportClosed
-				}
-				return fmt.Errorf("wampgo: connection lost: %w", err)
+				s.connectionEnded()
+				continue
 			}
 			if done, err := s.handleMessage(msg); done {
-				return err
+				s.sessionEnded(err)
 			}
 		case <-space:
 			s.resumeParked()
+		case r := <-s.rejoinc:
+			s.handleRejoin(r)
 		case <-in.Stop:
 			return nil
 		}
 	}
+	return s.endErr
+}
+
+// connectionEnded handles the transport's end (Receive closed).
+func (s *loopState) connectionEnded() {
+	err := s.t.Err()
+	if errors.Is(err, protocol.ErrProtocolViolation) {
+		// The router sent something undecodable; the connection can still
+		// carry our ABORT.
+		s.sendBestEffort(&protocol.Abort{Reason: uriProtocolViolation, Details: protocol.Dict{"message": err.Error()}})
+		s.sessionEnded(err)
+		return
+	}
+	if err == nil {
+		err = protocol.ErrTransportClosed
+	}
+	s.sessionEnded(fmt.Errorf("wampgo: connection lost: %w", err))
+}
+
+// sessionEnded ends the loop with reason, or, for a reconnecting client
+// whose session ended for a reason retrying may fix, starts reconnecting.
+func (s *loopState) sessionEnded(reason error) {
+	if s.c.cfg.reconnect == nil || s.closing || reason == nil || permanent(reason) {
+		s.stop(reason)
+		return
+	}
+	s.disconnect(reason)
+}
+
+// stop makes the loop return reason.
+func (s *loopState) stop(reason error) {
+	s.end, s.endErr = true, reason
 }
 
 // write sends msg to the router. A failure means the transport is ending;
 // the loop learns that from Receive closing.
 func (s *loopState) write(msg protocol.Message) error {
-	return s.c.t.Send(s.ctx, msg)
+	if s.t == nil {
+		return ErrSessionLost
+	}
+	return s.t.Send(s.ctx, msg)
 }
 
 func (s *loopState) handleCommand(cmd command) {
+	if s.t == nil && needsSession(cmd) {
+		if s.c.cfg.reconnect.WhileDisconnected == FailFast {
+			s.failCommand(cmd, sessionLost(errors.New("reconnecting")))
+			return
+		}
+		s.deferred = append(s.deferred, cmd)
+		return
+	}
+	s.dispatch(cmd)
+}
+
+// dispatch runs a command's handler.
+func (s *loopState) dispatch(cmd command) {
 	switch c := cmd.(type) {
 	case *cmdCall:
 		s.handleCall(c)
@@ -236,12 +296,16 @@ func (s *loopState) request(req protocol.ID, msg protocol.Message, onReply func(
 	s.pending[req] = &pendingRequest{kind: msg.Type(), onReply: onReply}
 	if err := s.write(msg); err != nil {
 		delete(s.pending, req)
-		onReply(nil, closedError(err))
+		onReply(nil, sendError(err))
 	}
 }
 
 func (s *loopState) handleGoodbye(c *cmdGoodbye) {
 	if s.closing {
+		return
+	}
+	if s.t == nil {
+		s.stop(nil) // reconnecting: there is no session to close
 		return
 	}
 	s.closing = true
@@ -253,15 +317,23 @@ func (s *loopState) handleGoodbye(c *cmdGoodbye) {
 // sendBestEffort sends a closing message without letting a stuck transport
 // hold the loop for long.
 func (s *loopState) sendBestEffort(msg protocol.Message) {
+	if s.t == nil {
+		return
+	}
 	ctx, cancel := context.WithTimeout(s.ctx, abortSendTimeout)
 	defer cancel()
-	s.c.t.Send(ctx, msg)
+	s.t.Send(ctx, msg)
 }
 
 // shutdown fails everything pending with the end reason and closes every
 // mailbox. It runs on the loop as it returns.
 func (s *loopState) shutdown(reason error) {
 	err := closedError(reason)
+	s.stopReconnector()
+	for _, cmd := range s.deferred {
+		s.failCommand(cmd, err)
+	}
+	s.deferred = nil
 	for id, call := range s.calls {
 		delete(s.calls, id)
 		s.completeCall(call, Result{Err: err})
@@ -284,7 +356,18 @@ func (s *loopState) shutdown(reason error) {
 		delete(s.regs, id)
 		r.end(err)
 	}
+	for _, sub := range s.localSubs {
+		sub.end(err)
+	}
+	for _, r := range s.localRegs {
+		r.end(err)
+	}
+	s.localSubs, s.localRegs = nil, nil
 	s.parked = nil
+	if s.t != nil {
+		s.t.Close()
+		s.t = nil
+	}
 }
 
 // violation returns the error for a router message that breaks the

@@ -20,6 +20,7 @@ type config struct {
 	helloDetails protocol.Dict
 	closeTimeout time.Duration
 	joinTimeout  time.Duration
+	reconnect    *Reconnect // nil: one session only
 
 	// Used by Dial only.
 	codecs       []codec.Codec

@@ -132,7 +132,7 @@ func (c *Client) Publish(ctx context.Context, topic protocol.URI, args protocol.
 	}
 	msg := &protocol.Publish{Topic: topic, Options: cfg.options(), Payload: protocol.Payload{Args: args, Kwargs: kwargs}}
 	r, err := actor.Ask(ctx, c.loop, func(r actor.Reply[publishReply]) command {
-		return &cmdPublish{msg: msg, ack: cfg.acknowledge, reply: r}
+		return &cmdPublish{ctx: ctx, msg: msg, ack: cfg.acknowledge, reply: r}
 	})
 	if err != nil {
 		return 0, c.mapSendErr(err)
@@ -141,6 +141,10 @@ func (c *Client) Publish(ctx context.Context, topic protocol.URI, args protocol.
 }
 
 func (s *loopState) handlePublish(c *cmdPublish) {
+	if err := c.ctx.Err(); err != nil {
+		c.reply <- publishReply{err: err} // held while reconnecting; the caller gave up
+		return
+	}
 	req := s.c.cfg.ids.Next()
 	c.msg.Request = req
 	if !c.ack {

@@ -9,6 +9,10 @@ import (
 )
 
 func (s *loopState) handleRegister(c *cmdRegister) {
+	if err := c.ctx.Err(); err != nil {
+		c.reply <- err // held while reconnecting; the caller gave up
+		return
+	}
 	req := s.c.cfg.ids.Next()
 	c.msg.Request = req
 	s.request(req, c.msg, func(msg protocol.Message, err error) {
@@ -16,22 +20,35 @@ func (s *loopState) handleRegister(c *cmdRegister) {
 			c.reply <- err
 			return
 		}
-		id := msg.(*protocol.Registered).Registration
 		reg := c.reg
-		if _, dup := s.regs[id]; dup {
-			c.reply <- violation(protocol.TypeRegistered, "Registration", fmt.Sprintf("%d is already one of ours", id))
+		if err := s.attachReg(reg, msg.(*protocol.Registered).Registration); err != nil {
+			c.reply <- err
 			return
 		}
-		reg.id.Store(id)
-		s.regs[id] = reg
-		s.regProc[reg.procedure] = append(s.regProc[reg.procedure], id)
-		s.publishRegIndex()
+		s.localRegs = append(s.localRegs, reg)
 		if c.ctx.Err() != nil {
 			// The caller gave up: withdraw the registration.
 			s.removeReg(reg, func(error) {})
 		}
 		c.reply <- nil
 	})
+}
+
+// attachReg records reg under the router's registration id.
+func (s *loopState) attachReg(reg *Registration, id protocol.ID) error {
+	if _, dup := s.regs[id]; dup {
+		return violation(protocol.TypeRegistered, "Registration", fmt.Sprintf("%d is already one of ours", id))
+	}
+	reg.id.Store(id)
+	s.regs[id] = reg
+	s.regProc[reg.procedure] = append(s.regProc[reg.procedure], id)
+	s.publishRegIndex()
+	return nil
+}
+
+// forgetReg drops reg from the list restored after a reconnect.
+func (s *loopState) forgetReg(reg *Registration) {
+	s.localRegs = slices.DeleteFunc(s.localRegs, func(x *Registration) bool { return x == reg })
 }
 
 func (s *loopState) handleUnregister(c *cmdUnregister) {
@@ -48,6 +65,15 @@ func (s *loopState) handleUnregister(c *cmdUnregister) {
 		ids = s.regProc[c.procedure]
 	}
 	var regs []*Registration
+	if s.t == nil && len(c.ids) == 0 {
+		// Reconnecting: no router ids exist; remove the local ones.
+		for _, r := range s.localRegs {
+			if r.procedure == c.procedure {
+				regs = append(regs, r)
+			}
+		}
+		ids = nil
+	}
 	for _, id := range ids {
 		r := s.regs[id]
 		if r == nil || r.procedure != c.procedure {
@@ -79,6 +105,10 @@ func (s *loopState) handleUnregister(c *cmdUnregister) {
 func (s *loopState) removeReg(r *Registration, done func(error)) {
 	id := r.ID()
 	s.dropReg(r, errors.New("wampgo: unregistered"))
+	if s.t == nil || id == 0 {
+		done(nil) // reconnecting: the router has forgotten it already
+		return
+	}
 	req := s.c.cfg.ids.Next()
 	s.request(req, &protocol.Unregister{Request: req, Registration: id}, func(_ protocol.Message, err error) {
 		done(err)
@@ -87,6 +117,7 @@ func (s *loopState) removeReg(r *Registration, done func(error)) {
 
 func (s *loopState) dropReg(r *Registration, cause error) {
 	r.removed = true
+	s.forgetReg(r)
 	id := r.ID()
 	delete(s.regs, id)
 	s.regProc[r.procedure] = slices.DeleteFunc(s.regProc[r.procedure], func(x protocol.ID) bool { return x == id })

@@ -26,6 +26,10 @@ type parkedEvent struct {
 }
 
 func (s *loopState) handleSubscribe(c *cmdSubscribe) {
+	if err := c.ctx.Err(); err != nil {
+		c.reply <- err // held while reconnecting; the caller gave up
+		return
+	}
 	req := s.c.cfg.ids.Next()
 	c.msg.Request = req
 	s.request(req, c.msg, func(msg protocol.Message, err error) {
@@ -33,23 +37,33 @@ func (s *loopState) handleSubscribe(c *cmdSubscribe) {
 			c.reply <- err
 			return
 		}
-		id := msg.(*protocol.Subscribed).Subscription
 		sub := c.sub
-		sub.id.Store(id)
-		e := s.subs[id]
-		if e == nil {
-			e = &subEntry{id: id, topic: sub.topic}
-			s.subs[id] = e
-			s.subTopic[sub.topic] = append(s.subTopic[sub.topic], id)
-		}
-		e.subs = append(e.subs, sub)
-		s.publishSubIndex()
+		s.localSubs = append(s.localSubs, sub)
+		s.attachSub(sub, msg.(*protocol.Subscribed).Subscription)
 		if c.ctx.Err() != nil {
 			// The caller gave up: take the subscription back.
 			s.removeSub(sub, func(error) {})
 		}
 		c.reply <- nil
 	})
+}
+
+// attachSub records sub under the router's subscription id.
+func (s *loopState) attachSub(sub *Subscription, id protocol.ID) {
+	sub.id.Store(id)
+	e := s.subs[id]
+	if e == nil {
+		e = &subEntry{id: id, topic: sub.topic}
+		s.subs[id] = e
+		s.subTopic[sub.topic] = append(s.subTopic[sub.topic], id)
+	}
+	e.subs = append(e.subs, sub)
+	s.publishSubIndex()
+}
+
+// forgetSub drops sub from the list restored after a reconnect.
+func (s *loopState) forgetSub(sub *Subscription) {
+	s.localSubs = slices.DeleteFunc(s.localSubs, func(x *Subscription) bool { return x == sub })
 }
 
 func (s *loopState) handleUnsubscribe(c *cmdUnsubscribe) {
@@ -64,6 +78,22 @@ func (s *loopState) handleUnsubscribe(c *cmdUnsubscribe) {
 	ids := c.ids
 	if len(ids) == 0 {
 		ids = s.subTopic[c.topic]
+	}
+	if s.t == nil && len(c.ids) == 0 {
+		// Reconnecting: no router ids exist; remove the local handlers.
+		removed := false
+		for _, sub := range slices.Clone(s.localSubs) {
+			if sub.topic == c.topic {
+				s.removeSub(sub, func(error) {})
+				removed = true
+			}
+		}
+		if !removed {
+			c.reply <- fmt.Errorf("%w: no subscription to %q", ErrNotFound, c.topic)
+			return
+		}
+		c.reply <- nil
+		return
 	}
 	var entries []*subEntry
 	for _, id := range ids {
@@ -98,10 +128,11 @@ func (s *loopState) handleUnsubscribe(c *cmdUnsubscribe) {
 func (s *loopState) removeSub(sub *Subscription, done func(error)) {
 	sub.removed = true
 	sub.end(errors.New("wampgo: unsubscribed"))
+	s.forgetSub(sub)
 	id := sub.ID()
 	e := s.subs[id]
 	if e == nil {
-		done(nil)
+		done(nil) // reconnecting: the router has forgotten it already
 		return
 	}
 	e.subs = slices.DeleteFunc(e.subs, func(x *Subscription) bool { return x == sub })
@@ -124,11 +155,16 @@ func (s *loopState) dropSubEntry(e *subEntry, cause error) {
 	for _, sub := range e.subs {
 		sub.removed = true
 		sub.end(errors.New("wampgo: unsubscribed"))
+		s.forgetSub(sub)
 	}
 	e.subs = nil
 }
 
 func (s *loopState) sendUnsubscribe(id protocol.ID, done func(error)) {
+	if s.t == nil {
+		done(nil) // reconnecting: the router has forgotten it already
+		return
+	}
 	req := s.c.cfg.ids.Next()
 	s.request(req, &protocol.Unsubscribe{Request: req, Subscription: id}, func(_ protocol.Message, err error) {
 		done(err)

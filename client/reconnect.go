@@ -1,0 +1,208 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// ErrSessionLost matches the error of every operation that was in flight
+// when the connection of a reconnecting client died, and of operations
+// refused while it reconnects (WhileDisconnected FailFast). The error also
+// wraps the cause.
+var ErrSessionLost = errors.New("wampgo: session lost")
+
+// ErrGaveUp matches the end reason of a reconnecting client that stopped
+// retrying; it wraps the last failure.
+var ErrGaveUp = errors.New("wampgo: gave up reconnecting")
+
+// WhileDisconnected is what happens to an operation started while a
+// reconnecting client has no session.
+type WhileDisconnected int
+
+const (
+	// WaitForSession holds the operation until the session is back, bounded
+	// by the operation's context. This is the default.
+	WaitForSession WhileDisconnected = iota
+	// FailFast fails the operation at once with an error matching
+	// ErrSessionLost.
+	FailFast
+)
+
+// Reconnect configures automatic reconnection; pass it to WithReconnect.
+// Zero fields take the documented defaults.
+type Reconnect struct {
+	// URLs are the routers tried in turn (a cluster behind several
+	// addresses). Dial puts its own url first; Connect needs at least one.
+	URLs []string
+	// Dial opens a transport to url. The default dials WebSocket with the
+	// client's options (serializers, TLS, headers, keepalive).
+	Dial func(ctx context.Context, url string) (protocol.Transport, error)
+	// MinDelay and MaxDelay bound the backoff between attempts (defaults
+	// 500ms and 30s); the delay doubles after each failure, with jitter
+	// (each delay is drawn uniformly from [d/2, d]).
+	MinDelay, MaxDelay time.Duration
+	// ResetAfter is how long a session must last to count as healthy, so
+	// that the next outage starts again from MinDelay (default 10s).
+	ResetAfter time.Duration
+	// MaxAttempts stops retrying after this many consecutive failures
+	// (0: never stop).
+	MaxAttempts int
+	// WhileDisconnected chooses between waiting and failing fast for
+	// operations started with no session (default WaitForSession).
+	WhileDisconnected WhileDisconnected
+	// OnStateChange, if set, receives every state change in order. It runs
+	// on a goroutine of its own, never on the session loop.
+	OnStateChange func(StateChange)
+}
+
+// WithReconnect makes the client reconnect and rejoin on its own when the
+// connection dies or the router ends the session, restoring every
+// registration and subscription (same handlers, same options; new ids).
+// It does not retry after an authentication failure or an ABORT that
+// retrying cannot fix, nor after Close. Without it a client is one session,
+// like a net.Conn.
+func WithReconnect(r Reconnect) Option {
+	return func(c *config) {
+		if r.MinDelay <= 0 {
+			r.MinDelay = 500 * time.Millisecond
+		}
+		if r.MaxDelay <= 0 {
+			r.MaxDelay = 30 * time.Second
+		}
+		if r.MaxDelay < r.MinDelay {
+			r.MaxDelay = r.MinDelay
+		}
+		if r.ResetAfter <= 0 {
+			r.ResetAfter = 10 * time.Second
+		}
+		c.reconnect = &r
+	}
+}
+
+// State is a reconnecting client's connection state.
+type State int
+
+const (
+	StateJoined   State = iota + 1 // a session is established
+	StateLeft                      // the session was lost; retrying follows unless gave up
+	StateRetrying                  // waiting before the next attempt
+	StateGaveUp                    // no more attempts; the client has ended
+)
+
+func (s State) String() string {
+	switch s {
+	case StateJoined:
+		return "joined"
+	case StateLeft:
+		return "left"
+	case StateRetrying:
+		return "retrying"
+	case StateGaveUp:
+		return "gave-up"
+	}
+	return "unknown"
+}
+
+// StateChange reports one change of a reconnecting client's state.
+type StateChange struct {
+	State   State
+	Session protocol.ID   // StateJoined: the new session's id
+	URL     string        // StateJoined, StateRetrying: the router (to be) tried
+	Attempt int           // StateRetrying: 1 for the first retry
+	Delay   time.Duration // StateRetrying: the wait before the attempt
+	Err     error         // StateLeft, StateGaveUp, StateRetrying: the last failure
+}
+
+// backoff returns the delay before attempt n (1-based).
+func (r *Reconnect) backoff(n int) time.Duration {
+	d := r.MinDelay
+	for i := 1; i < n && d < r.MaxDelay; i++ {
+		d *= 2
+	}
+	d = min(d, r.MaxDelay)
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+// permanent reports whether a join failure or an ABORT cannot be fixed by
+// trying again.
+func permanent(err error) bool {
+	var ae *AbortError
+	if errors.As(err, &ae) {
+		switch ae.Reason {
+		case "wamp.error.not_authorized", "wamp.error.authentication_failed",
+			"wamp.error.authorization_failed", "wamp.error.no_such_realm",
+			"wamp.error.no_such_role", "wamp.error.no_auth_method",
+			"wamp.error.no_such_principal", "wamp.close.killed":
+			return true
+		}
+	}
+	return errors.Is(err, errAuthPermanent)
+}
+
+// errAuthPermanent is matched by authentication errors that retrying with
+// the same credentials cannot fix.
+var errAuthPermanent = errors.New("wampgo: authentication failed")
+
+// rejoin is what the reconnector hands the loop: a joined transport, or
+// the error it gave up on.
+type rejoin struct {
+	t       protocol.Transport
+	session Session
+	url     string
+	err     error
+}
+
+// reconnector dials and joins until it succeeds, gives up or ctx ends. It
+// runs on its own goroutine, started by the loop, and reports on out (a
+// channel with room for its one result).
+func (c *Client) reconnector(ctx context.Context, firstAttempt int, out chan<- rejoin) {
+	r := c.cfg.reconnect
+	var last error
+	for attempt := firstAttempt; ; attempt++ {
+		if r.MaxAttempts > 0 && attempt > r.MaxAttempts {
+			out <- rejoin{err: last}
+			return
+		}
+		url := r.URLs[(attempt-1)%len(r.URLs)]
+		delay := r.backoff(attempt)
+		c.notifyState(StateChange{State: StateRetrying, URL: url, Attempt: attempt, Delay: delay, Err: last})
+		timer := time.NewTimer(delay)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			out <- rejoin{err: ctx.Err()}
+			return
+		}
+		t, err := r.Dial(ctx, url)
+		if err == nil {
+			var sess Session
+			sess, err = join(ctx, t, c.realm, c.cfg)
+			if err == nil {
+				out <- rejoin{t: t, session: sess, url: url}
+				return
+			}
+			t.Close()
+		}
+		last = err
+		c.cfg.logger.Warn("wampgo: reconnect attempt failed", "url", url, "attempt", attempt, "err", err)
+		if permanent(err) || ctx.Err() != nil {
+			out <- rejoin{err: err}
+			return
+		}
+	}
+}
+
+// notifyState logs a state change and hands it to OnStateChange.
+func (c *Client) notifyState(sc StateChange) {
+	c.cfg.logger.Info("wampgo: state", "state", sc.State.String(), "session", sc.Session,
+		"url", sc.URL, "attempt", sc.Attempt, "delay", sc.Delay, "err", sc.Err)
+	if c.states != nil {
+		c.states.TryPut(sc, 1)
+	}
+}

@@ -1,0 +1,193 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// sessionLost is the error of operations cut off by a lost session.
+func sessionLost(cause error) error {
+	if cause == nil {
+		return ErrSessionLost
+	}
+	return fmt.Errorf("%w: %w", ErrSessionLost, cause)
+}
+
+// needsSession reports whether a command needs a joined session; the loop
+// holds such commands while it reconnects.
+func needsSession(cmd command) bool {
+	switch cmd.(type) {
+	case *cmdCall, *cmdCallInput, *cmdPublish, *cmdSubscribe, *cmdRegister:
+		return true
+	}
+	return false
+}
+
+// failCommand answers a command that will not run.
+func (s *loopState) failCommand(cmd command, err error) {
+	switch c := cmd.(type) {
+	case *cmdCall:
+		s.completeCall(c.call, Result{Err: err})
+	case *cmdCallInput:
+		c.reply <- err
+	case *cmdPublish:
+		c.reply <- publishReply{err: err}
+	case *cmdSubscribe:
+		c.reply <- err
+	case *cmdRegister:
+		c.reply <- err
+	}
+}
+
+// disconnect drops the dead session: in-flight operations fail with
+// ErrSessionLost, registrations and subscriptions wait to be restored, and
+// the reconnector starts.
+func (s *loopState) disconnect(reason error) {
+	s.c.cfg.logger.Warn("wampgo: session lost", "session", s.sess.ID, "reason", reason)
+	s.c.notifyState(StateChange{State: StateLeft, Session: s.sess.ID, Err: reason})
+	if s.t != nil {
+		s.t.Close()
+		s.t = nil
+	}
+	lost := sessionLost(reason)
+	for id, call := range s.calls {
+		delete(s.calls, id)
+		s.completeCall(call, Result{Err: lost})
+	}
+	for id, p := range s.pending {
+		delete(s.pending, id)
+		p.onReply(nil, lost)
+	}
+	for id, inv := range s.invocations {
+		delete(s.invocations, id)
+		inv.cancel(lost)
+	}
+	// Router ids die with the session; the local objects stay.
+	clear(s.subs)
+	clear(s.subTopic)
+	clear(s.regs)
+	clear(s.regProc)
+	s.publishSubIndex()
+	s.publishRegIndex()
+	for _, sub := range s.localSubs {
+		sub.id.Store(0)
+	}
+	for _, r := range s.localRegs {
+		r.id.Store(0)
+	}
+	if s.parked != nil {
+		// Deliver what was parked; its subscription lives on.
+		p := s.parked
+		s.parked = nil
+		s.deliverEvent(p.ev, p.size, append([]*Subscription{p.sub}, p.rest...))
+	}
+
+	if time.Since(s.joinedAt) >= s.c.cfg.reconnect.ResetAfter {
+		s.attempts = 0
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	s.stopRetry = cancel
+	s.rejoinc = make(chan rejoin, 1)
+	s.rejoinEnd = make(chan struct{})
+	out, end := s.rejoinc, s.rejoinEnd
+	first := s.attempts + 1
+	go func() {
+		defer close(end)
+		s.c.reconnector(ctx, first, out)
+	}()
+}
+
+// handleRejoin takes the reconnector's result: a new session to restore
+// state on, or the end.
+func (s *loopState) handleRejoin(r rejoin) {
+	<-s.rejoinEnd
+	s.stopRetry()
+	s.rejoinc, s.rejoinEnd, s.stopRetry = nil, nil, nil
+	if r.err != nil {
+		err := fmt.Errorf("%w: %w", ErrGaveUp, r.err)
+		s.c.notifyState(StateChange{State: StateGaveUp, Err: r.err})
+		s.stop(err)
+		return
+	}
+	s.attempts = 0
+	s.t, s.sess, s.joinedAt = r.t, r.session, time.Now()
+	s.c.conn.Store(&connInfo{session: r.session, serializer: r.t.Serializer()})
+	s.c.cfg.logger.Info("wampgo: rejoined", "url", r.url, "session", r.session.ID)
+	s.c.notifyState(StateChange{State: StateJoined, Session: r.session.ID, URL: r.url})
+	s.restore()
+	held := s.deferred
+	s.deferred = nil
+	for _, cmd := range held {
+		s.handleCommand(cmd)
+	}
+}
+
+// restore re-subscribes and re-registers everything the user had, with the
+// same handlers and options; the objects get the router's new ids.
+func (s *loopState) restore() {
+	for _, sub := range slices.Clone(s.localSubs) {
+		req := s.c.cfg.ids.Next()
+		msg := &protocol.Subscribe{Request: req, Options: sub.cfg.options(), Topic: sub.topic}
+		s.request(req, msg, func(m protocol.Message, err error) {
+			if errors.Is(err, ErrSessionLost) {
+				return // lost again: the next rejoin retries
+			}
+			if err != nil {
+				s.restoreFailed("subscription to "+sub.topic, err)
+				s.forgetSub(sub)
+				sub.removed = true
+				sub.end(err)
+				return
+			}
+			if !sub.removed {
+				s.attachSub(sub, m.(*protocol.Subscribed).Subscription)
+			}
+		})
+	}
+	for _, reg := range slices.Clone(s.localRegs) {
+		req := s.c.cfg.ids.Next()
+		msg := &protocol.Register{Request: req, Options: reg.cfg.options(), Procedure: reg.procedure}
+		s.request(req, msg, func(m protocol.Message, err error) {
+			if errors.Is(err, ErrSessionLost) {
+				return // lost again: the next rejoin retries
+			}
+			if err == nil && !reg.removed {
+				err = s.attachReg(reg, m.(*protocol.Registered).Registration)
+			}
+			if err != nil {
+				s.restoreFailed("registration of "+reg.procedure, err)
+				s.forgetReg(reg)
+				reg.removed = true
+				reg.end(err)
+			}
+		})
+	}
+}
+
+func (s *loopState) restoreFailed(what string, err error) {
+	s.c.cfg.logger.Error("wampgo: could not restore "+what, "err", err)
+	s.c.reportError(fmt.Errorf("wampgo: restoring %s after reconnect: %w", what, err))
+}
+
+// stopReconnector ends a running reconnector and closes any transport it
+// produced meanwhile.
+func (s *loopState) stopReconnector() {
+	if s.stopRetry == nil {
+		return
+	}
+	s.stopRetry()
+	<-s.rejoinEnd
+	select {
+	case r := <-s.rejoinc:
+		if r.t != nil {
+			r.t.Close()
+		}
+	default:
+	}
+	s.rejoinc, s.rejoinEnd, s.stopRetry = nil, nil, nil
+}
