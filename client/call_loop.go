@@ -14,6 +14,9 @@ import (
 // its cancellation and timeout.
 func (s *loopState) handleCall(c *cmdCall) {
 	call := c.call
+	if call.completed {
+		return // canceled while held for a reconnect
+	}
 	if s.closing {
 		s.completeCall(call, Result{Err: closedError(errors.New("session is closing"))})
 		return
@@ -29,15 +32,24 @@ func (s *loopState) handleCall(c *cmdCall) {
 		return
 	}
 	s.calls[call.req] = call
-	loop := s.c.loop
-	call.stopCancel = context.AfterFunc(c.ctx, func() {
-		loop.Send(context.Background(), &cmdCancelCall{call: call, cause: context.Cause(c.ctx)})
-	})
+	s.watchCall(c)
 	if d := call.cfg.timeout; d > 0 {
+		loop := s.c.loop
 		call.timer = time.AfterFunc(d, func() {
 			loop.Send(context.Background(), &cmdCancelCall{call: call, timeout: true})
 		})
 	}
+}
+
+// watchCall arms the call's cancellation by its context (once).
+func (s *loopState) watchCall(c *cmdCall) {
+	if c.call.stopCancel != nil {
+		return
+	}
+	loop, call, ctx := s.c.loop, c.call, c.ctx
+	call.stopCancel = context.AfterFunc(ctx, func() {
+		loop.Send(context.Background(), &cmdCancelCall{call: call, cause: context.Cause(ctx)})
+	})
 }
 
 // sendError is the error of a request whose message could not be written.
@@ -114,7 +126,15 @@ func (s *loopState) completeCall(call *Call, res Result) {
 // timeout.
 func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 	call := c.call
-	if call.completed || s.calls[call.req] != call {
+	if call.completed {
+		return
+	}
+	if call.req == 0 {
+		// Held while reconnecting: never sent, so nothing to cancel remotely.
+		s.completeCall(call, Result{Err: canceledError(c.cause)})
+		return
+	}
+	if s.calls[call.req] != call {
 		return
 	}
 	mode := call.cfg.cancelMode

@@ -94,7 +94,7 @@ func (c *Client) reap() {
 	<-c.loop.Done()
 	c.cancelBase()
 	if c.states != nil {
-		c.states.Close()
+		c.states.CloseWhenDrained() // the last change (gave up, …) must arrive
 	}
 	c.handlers.Wait()
 	reason := c.loop.Err()

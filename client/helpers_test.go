@@ -63,3 +63,5 @@ func await(t *testing.T, call *client.Call) (client.Result, error) {
 	t.Helper()
 	return call.Await(ctxT(t))
 }
+
+func runtimeGosched() { time.Sleep(time.Millisecond) }

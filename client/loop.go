@@ -169,6 +169,9 @@ func (s *loopState) handleCommand(cmd command) {
 			return
 		}
 		s.deferred = append(s.deferred, cmd)
+		if c, ok := cmd.(*cmdCall); ok {
+			s.watchCall(c)
+		}
 		return
 	}
 	s.dispatch(cmd)

@@ -66,6 +66,7 @@ type Mailbox[T any] struct {
 	queue  []entry[T] // guarded by mu
 	bytes  int        // guarded by mu: sum of queued sizes
 	closed bool       // guarded by mu
+	drain  bool       // guarded by mu: no more puts; exit once empty
 
 	ready chan struct{}  // closed or signalled: work or close pending; one slot
 	space chan struct{}  // signalled (one slot) when a worker took an item
@@ -104,7 +105,7 @@ func New[T any](limits Limits, workers int, handle func(T), onPanic func(*PanicE
 // blocks.
 func (m *Mailbox[T]) TryPut(item T, size int) bool {
 	m.mu.Lock()
-	if m.closed || (len(m.queue) > 0 && (len(m.queue) >= m.limits.MaxMessages || m.bytes+size > m.limits.MaxBytes)) {
+	if m.closed || m.drain || (len(m.queue) > 0 && (len(m.queue) >= m.limits.MaxMessages || m.bytes+size > m.limits.MaxBytes)) {
 		m.mu.Unlock()
 		return false
 	}
@@ -145,7 +146,16 @@ func (m *Mailbox[T]) Close() {
 	signal(m.ready)
 }
 
-// Done is closed once Close has been called and every worker has exited.
+// CloseWhenDrained stops accepting items and lets the workers exit once
+// every queued item has been handled. It does not wait; use Done for that.
+func (m *Mailbox[T]) CloseWhenDrained() {
+	m.mu.Lock()
+	m.drain = true
+	m.mu.Unlock()
+	signal(m.ready)
+}
+
+// Done is closed once Close or CloseWhenDrained has been called and every worker has exited.
 func (m *Mailbox[T]) Done() <-chan struct{} { return m.done }
 
 // Discarded counts the items that Close threw away unhandled.
@@ -155,12 +165,12 @@ func (m *Mailbox[T]) work() {
 	defer m.wg.Done()
 	for {
 		m.mu.Lock()
-		for len(m.queue) == 0 && !m.closed {
+		for len(m.queue) == 0 && !m.closed && !m.drain {
 			m.mu.Unlock()
 			<-m.ready
 			m.mu.Lock()
 		}
-		if m.closed {
+		if m.closed || len(m.queue) == 0 {
 			m.mu.Unlock()
 			signal(m.ready) // wake the next worker so it sees closed too
 			return

@@ -192,3 +192,23 @@ func TestWorkersRunConcurrently(t *testing.T) {
 		<-mb.Done()
 	})
 }
+
+func TestCloseWhenDrainedHandlesEverything(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		var handled atomic.Int32
+		mb := mailbox.New(mailbox.Limits{}, 2, func(int) { <-release; handled.Add(1) }, nil)
+		for i := range 6 {
+			mb.TryPut(i, 1)
+		}
+		mb.CloseWhenDrained()
+		if mb.TryPut(7, 1) {
+			t.Fatal("put accepted after CloseWhenDrained")
+		}
+		close(release)
+		<-mb.Done()
+		if handled.Load() != 6 || mb.Discarded() != 0 {
+			t.Fatalf("handled %d discarded %d", handled.Load(), mb.Discarded())
+		}
+	})
+}

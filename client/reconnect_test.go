@@ -1,0 +1,312 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/internal/memconn"
+	"github.com/wampgo/wampgo/internal/scripted"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// dialer hands the client fresh in-memory connections on request and the
+// router side of each to the test.
+type dialer struct {
+	mu      sync.Mutex
+	fail    error    // when set, dials fail with it
+	urls    []string // every URL dialled, in order
+	routers chan protocol.Transport
+}
+
+func newDialer() *dialer { return &dialer{routers: make(chan protocol.Transport, 8)} }
+
+func (d *dialer) dial(ctx context.Context, url string) (protocol.Transport, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.urls = append(d.urls, url)
+	if d.fail != nil {
+		return nil, d.fail
+	}
+	ct, rt := memconn.Pipe("json")
+	d.routers <- rt
+	return ct, nil
+}
+
+func (d *dialer) setFail(err error) {
+	d.mu.Lock()
+	d.fail = err
+	d.mu.Unlock()
+}
+
+// reconnecting joins a reconnecting client over a first pipe and returns it
+// with that pipe's scripted router.
+func reconnecting(t *testing.T, d *dialer, r client.Reconnect, opts ...client.Option) (*client.Client, *scripted.Router) {
+	t.Helper()
+	r.URLs = []string{"mem://a", "mem://b"}
+	r.Dial = d.dial
+	if r.MinDelay == 0 {
+		r.MinDelay = time.Millisecond
+		r.MaxDelay = 4 * time.Millisecond
+	}
+	ct, rt := memconn.Pipe("json")
+	router := scripted.New(t, rt)
+	done := make(chan *client.Client, 1)
+	go func() {
+		c, err := client.Connect(context.Background(), ct, "realm1", append(opts, client.WithReconnect(r))...)
+		if err != nil {
+			t.Error(err)
+		}
+		done <- c
+	}()
+	router.Welcome(1, scripted.Roles())
+	c := <-done
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		c.Close(ctx)
+		<-c.Done()
+		for {
+			select {
+			case rt := <-d.routers:
+				rt.Close()
+			default:
+				return
+			}
+		}
+	})
+	return c, router
+}
+
+// next returns the scripted router of the client's next connection.
+func (d *dialer) next(t *testing.T) *scripted.Router {
+	t.Helper()
+	select {
+	case rt := <-d.routers:
+		return scripted.New(t, rt)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the client did not redial")
+		return nil
+	}
+}
+
+func TestReconnectRestoresRegistrationsAndSubscriptions(t *testing.T) {
+	d := newDialer()
+	states := make(chan client.StateChange, 32)
+	c, r1 := reconnecting(t, d, client.Reconnect{OnStateChange: func(sc client.StateChange) { states <- sc }})
+	if sc := <-states; sc.State != client.StateJoined || sc.Session != 1 {
+		t.Fatalf("first state %+v", sc)
+	}
+	events := make(chan string, 4)
+	sub, sm := subscribed(t, c, r1, "com.t", 100, func(_ context.Context, ev *client.Event) { events <- ev.Args[0].(string) }, client.Match(client.MatchPrefix))
+	reg, rm := registered(t, c, r1, "com.p", 200, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+		return client.Result{Args: protocol.List{"pong"}}, nil
+	}, client.DiscloseCaller())
+	inflight := c.Call(ctxT(t), "com.remote", nil, nil)
+	scripted.Expect[*protocol.Call](r1)
+
+	r1.Transport().Close() // the connection dies
+
+	if _, err := await(t, inflight); !errors.Is(err, client.ErrSessionLost) {
+		t.Fatalf("in-flight call: %v", err)
+	}
+	r2 := d.next(t)
+	r2.Welcome(2, scripted.Roles())
+	// Same topic, procedure and options as before.
+	s2 := scripted.Expect[*protocol.Subscribe](r2)
+	scripted.Equal(t, "re-SUBSCRIBE", []any{s2.Topic, s2.Options}, []any{sm.Topic, sm.Options})
+	r2.Send(&protocol.Subscribed{Request: s2.Request, Subscription: 101})
+	g2 := scripted.Expect[*protocol.Register](r2)
+	scripted.Equal(t, "re-REGISTER", []any{g2.Procedure, g2.Options}, []any{rm.Procedure, rm.Options})
+	r2.Send(&protocol.Registered{Request: g2.Request, Registration: 201})
+
+	for _, want := range []client.State{client.StateLeft, client.StateRetrying, client.StateJoined} {
+		if sc := <-states; sc.State != want {
+			t.Fatalf("state %v, want %v (%+v)", sc.State, want, sc)
+		}
+	}
+	if c.Session().ID != 2 {
+		t.Fatalf("session %d after rejoin", c.Session().ID)
+	}
+	// The same handlers answer under the new ids.
+	r2.Send(&protocol.Event{Subscription: 101, Publication: 5, Details: protocol.Dict{}, Payload: protocol.Payload{Args: protocol.List{"after"}}})
+	if got := <-events; got != "after" {
+		t.Fatalf("event %q", got)
+	}
+	r2.Send(&protocol.Invocation{Request: 1, Registration: 201, Details: protocol.Dict{}})
+	if y := scripted.Expect[*protocol.Yield](r2); y.Args[0] != "pong" {
+		t.Fatalf("YIELD %+v", y)
+	}
+	if sub.ID() != 101 || reg.ID() != 201 {
+		t.Fatalf("ids after restore: sub %d reg %d", sub.ID(), reg.ID())
+	}
+	scripted.Equal(t, "SubscriptionIDs", c.SubscriptionIDs("com.t"), []protocol.ID{101})
+	scripted.Equal(t, "RegistrationIDs", c.RegistrationIDs("com.p"), []protocol.ID{201})
+	scripted.Equal(t, "URLs dialled", d.urls, []string{"mem://a"})
+}
+
+func TestCallsWaitWhileReconnecting(t *testing.T) {
+	d := newDialer()
+	d.setFail(errors.New("router down"))
+	c, r1 := reconnecting(t, d, client.Reconnect{})
+	r1.Transport().Close()
+	call := c.Call(ctxT(t), "later", nil, nil)
+	select {
+	case <-call.Done():
+		t.Fatal("call failed while reconnecting instead of waiting")
+	case <-time.After(20 * time.Millisecond):
+	}
+	d.setFail(nil)
+	r2 := d.next(t)
+	r2.Welcome(2, scripted.Roles())
+	m := scripted.Expect[*protocol.Call](r2)
+	r2.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}})
+	if _, err := await(t, call); err != nil {
+		t.Fatal(err)
+	}
+	// A held call whose context ends is not sent later.
+	r2.Transport().Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	gone := c.Call(ctx, "gone", nil, nil)
+	cancel()
+	if _, err := await(t, gone); !errors.Is(err, client.ErrCanceled) {
+		t.Fatalf("held call: %v", err)
+	}
+}
+
+func TestFailFastWhileReconnecting(t *testing.T) {
+	d := newDialer()
+	d.setFail(errors.New("router down"))
+	c, r1 := reconnecting(t, d, client.Reconnect{WhileDisconnected: client.FailFast})
+	r1.Transport().Close()
+	// Wait until the loop has noticed the loss.
+	for c.Session().ID == 1 {
+		_, err := await(t, c.Call(ctxT(t), "p", nil, nil))
+		if errors.Is(err, client.ErrSessionLost) {
+			break
+		}
+		if err == nil {
+			t.Fatal("call succeeded without a session")
+		}
+	}
+	if _, err := c.Publish(ctxT(t), "t", nil, nil); !errors.Is(err, client.ErrSessionLost) {
+		t.Fatalf("Publish: %v", err)
+	}
+}
+
+func TestNoRetryAfterAuthAbort(t *testing.T) {
+	d := newDialer()
+	states := make(chan client.StateChange, 32)
+	c, r1 := reconnecting(t, d, client.Reconnect{OnStateChange: func(sc client.StateChange) { states <- sc }})
+	r1.Transport().Close()
+	r2 := d.next(t)
+	scripted.Expect[*protocol.Hello](r2)
+	r2.Send(&protocol.Abort{Reason: "wamp.error.not_authorized", Details: protocol.Dict{}})
+	err := c.Wait(ctxT(t))
+	var ae *client.AbortError
+	if !errors.Is(err, client.ErrGaveUp) || !errors.As(err, &ae) || ae.Reason != "wamp.error.not_authorized" {
+		t.Fatalf("Wait = %v", err)
+	}
+	var last client.StateChange
+	for len(states) > 0 {
+		last = <-states
+	}
+	if last.State != client.StateGaveUp {
+		t.Fatalf("last state %+v", last)
+	}
+	if len(d.routers) != 0 {
+		t.Fatal("redialled after a permanent failure")
+	}
+}
+
+func TestRouterGoodbyeWithReconnectRejoins(t *testing.T) {
+	d := newDialer()
+	c, r1 := reconnecting(t, d, client.Reconnect{})
+	r1.Send(&protocol.Goodbye{Reason: "wamp.close.system_shutdown", Details: protocol.Dict{}})
+	if g := scripted.Expect[*protocol.Goodbye](r1); g.Reason != "wamp.close.goodbye_and_out" {
+		t.Fatalf("GOODBYE reply %+v", g)
+	}
+	r2 := d.next(t)
+	r2.Welcome(7, scripted.Roles())
+	for c.Session().ID != 7 {
+		runtimeGosched()
+	}
+}
+
+func TestCloseWhileReconnecting(t *testing.T) {
+	d := newDialer()
+	d.setFail(errors.New("router down"))
+	c, r1 := reconnecting(t, d, client.Reconnect{MinDelay: time.Hour, MaxDelay: time.Hour})
+	r1.Transport().Close()
+	held := c.Call(ctxT(t), "p", nil, nil)
+	if err := c.Close(ctxT(t)); err != nil {
+		t.Fatalf("Close = %v", err)
+	}
+	if _, err := await(t, held); !errors.Is(err, client.ErrClosed) {
+		t.Fatalf("held call after Close: %v", err)
+	}
+}
+
+// Backoff doubles from MinDelay up to MaxDelay, each delay jittered into
+// [d/2, d]; URLs are tried in turn; MaxAttempts ends the retries.
+func TestBackoffScheduleAndGiveUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := newDialer()
+		var mu sync.Mutex
+		var retries []client.StateChange
+		var final client.StateChange
+		r := client.Reconnect{
+			URLs: []string{"mem://a", "mem://b", "mem://c"}, Dial: d.dial,
+			MinDelay: 100 * time.Millisecond, MaxDelay: time.Second, MaxAttempts: 6,
+			OnStateChange: func(sc client.StateChange) {
+				mu.Lock()
+				defer mu.Unlock()
+				switch sc.State {
+				case client.StateRetrying:
+					retries = append(retries, sc)
+				case client.StateGaveUp:
+					final = sc
+				}
+			},
+		}
+		ct, rt := memconn.Pipe("json")
+		router := scripted.New(t, rt)
+		go router.Welcome(1, scripted.Roles())
+		c, err := client.Connect(context.Background(), ct, "realm1", client.WithReconnect(r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.setFail(errors.New("down"))
+		start := time.Now()
+		rt.Close()
+		<-c.Done()
+		elapsed := time.Since(start)
+		synctest.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		if len(retries) != 6 {
+			t.Fatalf("%d retries, want 6", len(retries))
+		}
+		var total time.Duration
+		for i, sc := range retries {
+			full := min(100*time.Millisecond<<i, time.Second)
+			if sc.Attempt != i+1 || sc.Delay < full/2 || sc.Delay > full {
+				t.Fatalf("retry %d: %+v, want delay in [%v, %v]", i, sc, full/2, full)
+			}
+			if want := r.URLs[i%3]; sc.URL != want {
+				t.Fatalf("retry %d URL %s, want %s", i, sc.URL, want)
+			}
+			total += sc.Delay
+		}
+		if elapsed != total {
+			t.Fatalf("gave up after %v, want the sum of delays %v", elapsed, total)
+		}
+		if final.State != client.StateGaveUp || !errors.Is(c.Err(), client.ErrGaveUp) {
+			t.Fatalf("final %+v, Err %v", final, c.Err())
+		}
+	})
+}
