@@ -28,7 +28,15 @@ func (s *loopState) handleCall(c *cmdCall) {
 	call.req = s.c.cfg.ids.Next()
 	c.msg.Request = call.req
 	if err := s.write(c.msg); err != nil {
-		s.completeCall(call, Result{Err: sendError(err)})
+		if s.c.cfg.reconnect != nil && !errors.As(err, new(*protocol.ValidationError)) {
+			// The connection is dying under us: hold the call for the
+			// next session, as if it had been made while reconnecting.
+			call.req = 0
+			s.deferred = append(s.deferred, c)
+			s.watchCall(c)
+			return
+		}
+		s.completeCall(call, Result{Err: s.sendError(err)})
 		return
 	}
 	s.calls[call.req] = call
@@ -53,10 +61,13 @@ func (s *loopState) watchCall(c *cmdCall) {
 }
 
 // sendError is the error of a request whose message could not be written.
-func sendError(err error) error {
+func (s *loopState) sendError(err error) error {
 	var ve *protocol.ValidationError
-	if errors.As(err, &ve) || errors.Is(err, ErrSessionLost) {
+	switch {
+	case errors.As(err, &ve) || errors.Is(err, ErrSessionLost):
 		return err // our own invalid message, or a reconnecting client
+	case s.c.cfg.reconnect != nil:
+		return sessionLost(err)
 	}
 	return closedError(err)
 }
@@ -183,7 +194,7 @@ func (s *loopState) handleCallInput(c *cmdCallInput) {
 		call.inputDone = true
 	}
 	if err != nil {
-		err = sendError(err)
+		err = s.sendError(err)
 	}
 	c.reply <- err
 }

@@ -100,7 +100,7 @@ func (s *loopState) handleYield(c *cmdYield) {
 		err := s.write(&protocol.Yield{Request: inv.req, Options: protocol.Dict{"progress": true},
 			Payload: protocol.Payload{Args: c.result.Args, Kwargs: c.result.Kwargs}})
 		if err != nil {
-			err = sendError(err)
+			err = s.sendError(err)
 		}
 		c.reply <- err
 		return

@@ -141,7 +141,13 @@ func (s *loopState) connectionEnded() {
 // sessionEnded ends the loop with reason, or, for a reconnecting client
 // whose session ended for a reason retrying may fix, starts reconnecting.
 func (s *loopState) sessionEnded(reason error) {
-	if s.c.cfg.reconnect == nil || s.closing || reason == nil || permanent(reason) {
+	if s.closing {
+		// We were closing anyway: a connection that dies before the
+		// router's GOODBYE still ends the session as asked.
+		s.stop(nil)
+		return
+	}
+	if s.c.cfg.reconnect == nil || reason == nil || permanent(reason) {
 		s.stop(reason)
 		return
 	}
@@ -299,7 +305,7 @@ func (s *loopState) request(req protocol.ID, msg protocol.Message, onReply func(
 	s.pending[req] = &pendingRequest{kind: msg.Type(), onReply: onReply}
 	if err := s.write(msg); err != nil {
 		delete(s.pending, req)
-		onReply(nil, sendError(err))
+		onReply(nil, s.sendError(err))
 	}
 }
 

@@ -152,7 +152,7 @@ func (s *loopState) handlePublish(c *cmdPublish) {
 		if s.closing {
 			err = ErrClosed
 		} else if werr := s.write(c.msg); werr != nil {
-			err = sendError(werr)
+			err = s.sendError(werr)
 		}
 		c.reply <- publishReply{err: err}
 		return
