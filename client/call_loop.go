@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/actor"
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -28,7 +29,7 @@ func (s *loopState) handleCall(c *cmdCall) {
 	call.req = s.c.cfg.ids.Next()
 	c.msg.Request = call.req
 	if err := s.write(c.msg); err != nil {
-		if s.c.cfg.reconnect != nil && !errors.As(err, new(*protocol.ValidationError)) {
+		if s.c.cfg.reconnect != nil && !callerFault(err) {
 			// The connection is dying under us: hold the call for the
 			// next session, as if it had been made while reconnecting.
 			call.req = 0
@@ -60,11 +61,19 @@ func (s *loopState) watchCall(c *cmdCall) {
 	})
 }
 
+// callerFault reports whether a send failed because of the message itself
+// (invalid, or a payload the serializer cannot represent), not the
+// connection.
+func callerFault(err error) bool {
+	var ve *protocol.ValidationError
+	var ee *codec.EncodeError
+	return errors.As(err, &ve) || errors.As(err, &ee)
+}
+
 // sendError is the error of a request whose message could not be written.
 func (s *loopState) sendError(err error) error {
-	var ve *protocol.ValidationError
 	switch {
-	case errors.As(err, &ve) || errors.Is(err, ErrSessionLost):
+	case callerFault(err) || errors.Is(err, ErrSessionLost):
 		return err // our own invalid message, or a reconnecting client
 	case s.c.cfg.reconnect != nil:
 		return sessionLost(err)

@@ -113,8 +113,7 @@ func (s *loopState) handleYield(c *cmdYield) {
 		Payload: protocol.Payload{Args: c.result.Args, Kwargs: c.result.Kwargs}})
 	if err != nil {
 		// Most likely our own invalid payload: tell the caller instead.
-		var ve *protocol.ValidationError
-		if errors.As(err, &ve) {
+		if callerFault(err) {
 			s.finishInvocation(inv, NewError(URIRuntimeError, protocol.List{"invalid result: " + err.Error()}, nil))
 			return
 		}

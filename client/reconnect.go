@@ -87,7 +87,7 @@ func WithReconnect(r Reconnect) Option {
 type State int
 
 const (
-	StateJoined   State = iota + 1 // a session is established
+	StateJoined   State = iota + 1 // a session is established, registrations and subscriptions restored
 	StateLeft                      // the session was lost; retrying follows unless gave up
 	StateRetrying                  // waiting before the next attempt
 	StateGaveUp                    // no more attempts; the client has ended

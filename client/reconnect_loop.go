@@ -118,8 +118,8 @@ func (s *loopState) handleRejoin(r rejoin) {
 	s.t, s.sess, s.joinedAt = r.t, r.session, time.Now()
 	s.c.conn.Store(&connInfo{session: r.session, serializer: r.t.Serializer()})
 	s.c.cfg.logger.Info("wampgo: rejoined", "url", r.url, "session", r.session.ID)
-	s.c.notifyState(StateChange{State: StateJoined, Session: r.session.ID, URL: r.url})
-	s.restore()
+	joined := StateChange{State: StateJoined, Session: r.session.ID, URL: r.url}
+	s.restore(func() { s.c.notifyState(joined) })
 	held := s.deferred
 	s.deferred = nil
 	for _, cmd := range held {
@@ -128,8 +128,20 @@ func (s *loopState) handleRejoin(r rejoin) {
 }
 
 // restore re-subscribes and re-registers everything the user had, with the
-// same handlers and options; the objects get the router's new ids.
-func (s *loopState) restore() {
+// same handlers and options; the objects get the router's new ids. done
+// runs once every answer is in (at once when there is nothing to restore),
+// so StateJoined means "ready, with everything restored".
+func (s *loopState) restore(done func()) {
+	outstanding := len(s.localSubs) + len(s.localRegs)
+	if outstanding == 0 {
+		done()
+		return
+	}
+	answered := func() {
+		if outstanding--; outstanding == 0 {
+			done()
+		}
+	}
 	for _, sub := range slices.Clone(s.localSubs) {
 		req := s.c.cfg.ids.Next()
 		msg := &protocol.Subscribe{Request: req, Options: sub.cfg.options(), Topic: sub.topic}
@@ -137,6 +149,7 @@ func (s *loopState) restore() {
 			if errors.Is(err, ErrSessionLost) {
 				return // lost again: the next rejoin retries
 			}
+			defer answered()
 			if err != nil {
 				s.restoreFailed("subscription to "+sub.topic, err)
 				s.forgetSub(sub)
@@ -156,6 +169,7 @@ func (s *loopState) restore() {
 			if errors.Is(err, ErrSessionLost) {
 				return // lost again: the next rejoin retries
 			}
+			defer answered()
 			if err == nil && !reg.removed {
 				err = s.attachReg(reg, m.(*protocol.Registered).Registration)
 			}
