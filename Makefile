@@ -17,7 +17,7 @@ STATICCHECK_STAMP   := $(BIN)/.staticcheck-$(STATICCHECK_VERSION)
 ROUTER_DIR   := testdata/router
 ROUTER_STAMP := $(ROUTER_DIR)/node_modules/.wampgo-installed
 
-.PHONY: tools router test fmt-check bench fuzz demo clean
+.PHONY: tools router test fmt-check bench fuzz demo soak clean
 
 ## tools: install pinned Go tools into ./bin
 tools: $(STATICCHECK_STAMP)
@@ -61,6 +61,11 @@ bench:
 ## fuzz: run every fuzz target in FUZZPKGS for FUZZTIME (default 10s) each
 fuzz:
 	GO=$(GO) FUZZTIME=$(FUZZTIME) bash .ci/fuzz $(FUZZPKGS)
+
+## soak: 10,000 acknowledged events to a slow subscriber through fox-wamp
+# (a few minutes; not part of `make test` or CI)
+soak: router
+	$(GO) test -tags soak -run TestSoak -count=1 -v -timeout 10m ./internal/soak/
 
 ## demo: run the demo program against a local fox-wamp router
 demo: router

@@ -100,6 +100,12 @@ func (sub *Subscription) Topic() protocol.URI { return sub.topic }
 // was full (Drop policy).
 func (sub *Subscription) Dropped() uint64 { return sub.dropped.Load() }
 
+// Pending reports how many events wait in the subscription's mailbox.
+func (sub *Subscription) Pending() int {
+	n, _ := sub.mb.Len()
+	return n
+}
+
 // Done is closed once the subscription has ended (unsubscribed, revoked or
 // session ended) and its handler has returned.
 func (sub *Subscription) Done() <-chan struct{} { return sub.mb.Done() }
