@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/wampgo/wampgo/client"
@@ -134,19 +135,25 @@ func TestCallCancelWithoutRouterSupport(t *testing.T) {
 }
 
 func TestCallLocalTimeout(t *testing.T) {
-	c, r := joined(t)
-	call := c.Call(ctxT(t), "slow", nil, nil, client.Timeout(20*time.Millisecond))
-	m := scripted.Expect[*protocol.Call](r)
-	if m.Options["timeout"] != int64(20) {
-		t.Fatalf("timeout option %v", m.Options["timeout"])
-	}
-	cm := scripted.Expect[*protocol.Cancel](r)
-	if cm.Options["mode"] != "killnowait" {
-		t.Fatalf("CANCEL = %+v", cm)
-	}
-	if _, err := await(t, call); !errors.Is(err, client.ErrTimeout) {
-		t.Fatalf("err = %v", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c, r := joined(t)
+		start := time.Now()
+		call := c.Call(ctxT(t), "slow", nil, nil, client.Timeout(1500*time.Millisecond))
+		m := scripted.Expect[*protocol.Call](r)
+		if m.Options["timeout"] != int64(1500) {
+			t.Fatalf("timeout option %v", m.Options["timeout"])
+		}
+		cm := scripted.Expect[*protocol.Cancel](r)
+		if cm.Options["mode"] != "killnowait" {
+			t.Fatalf("CANCEL = %+v", cm)
+		}
+		if _, err := await(t, call); !errors.Is(err, client.ErrTimeout) {
+			t.Fatalf("err = %v", err)
+		}
+		if took := time.Since(start); took != 1500*time.Millisecond {
+			t.Fatalf("timed out after %v, want exactly 1.5s", took)
+		}
+	})
 }
 
 func TestCallRouterTimeoutError(t *testing.T) {

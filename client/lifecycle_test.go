@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/wampgo/wampgo/client"
@@ -45,18 +46,24 @@ func TestCloseHandshakeFailsPending(t *testing.T) {
 }
 
 func TestCloseDefaultReasonAndBoundedWait(t *testing.T) {
-	c, r := joined(t, client.WithCloseTimeout(50*time.Millisecond))
-	done := make(chan error, 1)
-	go func() { done <- c.Close(context.Background()) }()
-	g := scripted.Expect[*protocol.Goodbye](r)
-	if g.Reason != "wamp.close.normal" {
-		t.Fatalf("reason %s", g.Reason)
-	}
-	// The router never answers: Close still returns.
-	if err := <-done; err != nil {
-		t.Fatalf("Close = %v", err)
-	}
-	<-c.Done()
+	synctest.Test(t, func(t *testing.T) {
+		c, r := joined(t, client.WithCloseTimeout(2*time.Second))
+		start := time.Now()
+		done := make(chan error, 1)
+		go func() { done <- c.Close(context.Background()) }()
+		g := scripted.Expect[*protocol.Goodbye](r)
+		if g.Reason != "wamp.close.normal" {
+			t.Fatalf("reason %s", g.Reason)
+		}
+		// The router never answers: Close still returns, after the bound.
+		if err := <-done; err != nil {
+			t.Fatalf("Close = %v", err)
+		}
+		<-c.Done()
+		if took := time.Since(start); took != 2*time.Second {
+			t.Fatalf("Close took %v, want the 2s bound", took)
+		}
+	})
 }
 
 func TestRouterGoodbyeIsAnswered(t *testing.T) {

@@ -150,32 +150,38 @@ func TestReconnectRestoresRegistrationsAndSubscriptions(t *testing.T) {
 }
 
 func TestCallsWaitWhileReconnecting(t *testing.T) {
-	d := newDialer()
-	d.setFail(errors.New("router down"))
-	c, r1 := reconnecting(t, d, client.Reconnect{})
-	r1.Transport().Close()
-	call := c.Call(ctxT(t), "later", nil, nil)
-	select {
-	case <-call.Done():
-		t.Fatal("call failed while reconnecting instead of waiting")
-	case <-time.After(20 * time.Millisecond):
-	}
-	d.setFail(nil)
-	r2 := d.next(t)
-	r2.Welcome(2, scripted.Roles())
-	m := scripted.Expect[*protocol.Call](r2)
-	r2.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}})
-	if _, err := await(t, call); err != nil {
-		t.Fatal(err)
-	}
-	// A held call whose context ends is not sent later.
-	r2.Transport().Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	gone := c.Call(ctx, "gone", nil, nil)
-	cancel()
-	if _, err := await(t, gone); !errors.Is(err, client.ErrCanceled) {
-		t.Fatalf("held call: %v", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		d := newDialer()
+		d.setFail(errors.New("router down"))
+		c, r1 := reconnecting(t, d, client.Reconnect{MinDelay: time.Second, MaxDelay: time.Second})
+		r1.Transport().Close()
+		long, cancelLong := context.WithTimeout(context.Background(), time.Minute)
+		defer cancelLong()
+		call := c.Call(long, "later", nil, nil)
+		time.Sleep(10 * time.Second) // fake time: several failed attempts
+		synctest.Wait()
+		select {
+		case <-call.Done():
+			t.Fatal("call failed while reconnecting instead of waiting")
+		default:
+		}
+		d.setFail(nil)
+		r2 := d.next(t)
+		r2.Welcome(2, scripted.Roles())
+		m := scripted.Expect[*protocol.Call](r2)
+		r2.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}})
+		if _, err := await(t, call); err != nil {
+			t.Fatal(err)
+		}
+		// A held call whose context ends completes at once and is never sent.
+		r2.Transport().Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		gone := c.Call(ctx, "gone", nil, nil)
+		cancel()
+		if _, err := await(t, gone); !errors.Is(err, client.ErrCanceled) {
+			t.Fatalf("held call: %v", err)
+		}
+	})
 }
 
 func TestFailFastWhileReconnecting(t *testing.T) {

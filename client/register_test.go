@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/internal/scripted"
+	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -161,18 +163,26 @@ func TestInterruptKillNoWaitSendsNothing(t *testing.T) {
 }
 
 func TestInvocationTimeoutEndsHandler(t *testing.T) {
-	c, r := joined(t)
-	registered(t, c, r, "slow", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
-		if inv.Timeout != 30*time.Millisecond {
-			return client.Result{}, errors.New("timeout not parsed")
+	synctest.Test(t, func(t *testing.T) {
+		c, r := joined(t)
+		var ended time.Duration
+		start := time.Now()
+		registered(t, c, r, "slow", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+			if inv.Timeout != 3*time.Second {
+				return client.Result{}, errors.New("timeout not parsed")
+			}
+			<-ctx.Done()
+			ended = time.Since(start)
+			return client.Result{}, ctx.Err()
+		})
+		r.Send(&protocol.Invocation{Request: 4, Registration: 1, Details: protocol.Dict{"timeout": int64(3000)}})
+		if e := scripted.Expect[*protocol.Error](r); e.Error != "wamp.error.timeout" {
+			t.Fatalf("ERROR = %+v", e)
 		}
-		<-ctx.Done()
-		return client.Result{}, ctx.Err()
+		if ended != 3*time.Second {
+			t.Fatalf("handler context ended after %v, want 3s", ended)
+		}
 	})
-	r.Send(&protocol.Invocation{Request: 4, Registration: 1, Details: protocol.Dict{"timeout": int64(30)}})
-	if e := scripted.Expect[*protocol.Error](r); e.Error != "wamp.error.timeout" {
-		t.Fatalf("ERROR = %+v", e)
-	}
 }
 
 func TestProgressiveInvocationInputs(t *testing.T) {
@@ -249,5 +259,30 @@ func TestRegistrationRevoked(t *testing.T) {
 	<-reg.Done()
 	if ids := c.RegistrationIDs("p"); len(ids) != 0 {
 		t.Fatalf("ids after revocation: %v", ids)
+	}
+}
+
+func TestFullInvocationMailboxAnswersUnavailable(t *testing.T) {
+	c, r := joined(t)
+	started := make(chan struct{}, 4)
+	release := make(chan struct{})
+	registered(t, c, r, "busy", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+		started <- struct{}{}
+		<-release
+		return client.Result{}, nil
+	}, client.MailboxLimits(mailbox.Limits{MaxMessages: 1}))
+	r.Send(&protocol.Invocation{Request: 1, Registration: 1, Details: protocol.Dict{}})
+	<-started // the worker holds #1
+	r.Send(&protocol.Invocation{Request: 2, Registration: 1, Details: protocol.Dict{}}) // queued
+	r.Send(&protocol.Invocation{Request: 3, Registration: 1, Details: protocol.Dict{}}) // refused
+	e := scripted.Expect[*protocol.Error](r)
+	if e.Request != 3 || e.Error != "wamp.error.unavailable" {
+		t.Fatalf("ERROR = %+v", e)
+	}
+	close(release)
+	for _, want := range []protocol.ID{1, 2} {
+		if y := scripted.Expect[*protocol.Yield](r); y.Request != want {
+			t.Fatalf("YIELD for %d, want %d", y.Request, want)
+		}
 	}
 }
