@@ -26,7 +26,7 @@ func (s *loopState) handleCall(c *cmdCall) {
 		s.completeCall(call, Result{Err: canceledError(context.Cause(c.ctx))})
 		return
 	}
-	call.req = s.c.cfg.ids.Next()
+	call.req = s.nextID()
 	c.msg.Request = call.req
 	if err := s.write(c.msg); err != nil {
 		if s.c.cfg.reconnect != nil && !callerFault(err) {
@@ -37,6 +37,7 @@ func (s *loopState) handleCall(c *cmdCall) {
 			s.watchCall(c)
 			return
 		}
+		s.unsent(call.req, err)
 		s.completeCall(call, Result{Err: s.sendError(err)})
 		return
 	}

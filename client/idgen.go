@@ -33,3 +33,7 @@ func (g *SequentialIDs) Next() protocol.ID {
 		}
 	}
 }
+
+// Reset restarts the sequence at 1. A reconnecting client calls it for
+// every new session, since session-scope ids begin at 1 in each session.
+func (g *SequentialIDs) Reset() { g.last.Store(0) }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/memconn"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -168,5 +170,34 @@ func TestSequentialIDsWrap(t *testing.T) {
 	}
 	if g.Next() != 4 {
 		t.Fatal("sequence broken")
+	}
+}
+
+// A request refused before it reached the connection (its payload cannot
+// be encoded) gives its id back: the router sees ids increase by one.
+func TestUnsentRequestReusesItsID(t *testing.T) {
+	ct, rt := memconn.PipeCodec(codec.JSON())
+	r := scripted.New(t, rt)
+	done := make(chan *client.Client, 1)
+	go func() {
+		c, err := client.Connect(context.Background(), ct, "realm1")
+		if err != nil {
+			t.Error(err)
+		}
+		done <- c
+	}()
+	r.Welcome(1, scripted.Roles())
+	c := <-done
+	defer func() { rt.Close(); c.Close(context.Background()) }()
+	var ee *codec.EncodeError
+	if _, err := await(t, c.Call(ctxT(t), "p", protocol.List{make(chan int)}, nil)); !errors.As(err, &ee) {
+		t.Fatalf("unencodable call: %v", err)
+	}
+	if _, err := c.Publish(ctxT(t), "t", protocol.List{func() {}}, nil); !errors.As(err, &ee) {
+		t.Fatalf("unencodable publish: %v", err)
+	}
+	c.Call(ctxT(t), "p", nil, nil)
+	if m := scripted.Expect[*protocol.Call](r); m.Request != 1 {
+		t.Fatalf("first sent request has id %d, want 1", m.Request)
 	}
 }

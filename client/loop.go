@@ -46,6 +46,28 @@ type loopState struct {
 	regProc  map[protocol.URI][]protocol.ID
 
 	parked *parkedEvent // an event waiting for mailbox room (Block policy)
+
+	// spareID is a request id taken for a message that was never sent (it
+	// could not be encoded); the next request reuses it, so the router sees
+	// ids increase by exactly one, as the spec requires.
+	spareID protocol.ID
+}
+
+// nextID returns the request id for the next request.
+func (s *loopState) nextID() protocol.ID {
+	if id := s.spareID; id != 0 {
+		s.spareID = 0
+		return id
+	}
+	return s.c.cfg.ids.Next()
+}
+
+// unsent gives back the id of a request whose message was refused before
+// it reached the connection.
+func (s *loopState) unsent(id protocol.ID, err error) {
+	if callerFault(err) {
+		s.spareID = id
+	}
 }
 
 // pendingRequest is a request other than CALL awaiting the router's reply.
@@ -305,6 +327,7 @@ func (s *loopState) request(req protocol.ID, msg protocol.Message, onReply func(
 	s.pending[req] = &pendingRequest{kind: msg.Type(), onReply: onReply}
 	if err := s.write(msg); err != nil {
 		delete(s.pending, req)
+		s.unsent(req, err)
 		onReply(nil, s.sendError(err))
 	}
 }

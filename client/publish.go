@@ -145,13 +145,14 @@ func (s *loopState) handlePublish(c *cmdPublish) {
 		c.reply <- publishReply{err: err} // held while reconnecting; the caller gave up
 		return
 	}
-	req := s.c.cfg.ids.Next()
+	req := s.nextID()
 	c.msg.Request = req
 	if !c.ack {
 		var err error
 		if s.closing {
 			err = ErrClosed
 		} else if werr := s.write(c.msg); werr != nil {
+			s.unsent(req, werr)
 			err = s.sendError(werr)
 		}
 		c.reply <- publishReply{err: err}

@@ -48,6 +48,10 @@ type Reconnect struct {
 	// ResetAfter is how long a session must last to count as healthy, so
 	// that the next outage starts again from MinDelay (default 10s).
 	ResetAfter time.Duration
+	// AttemptTimeout bounds one attempt: dial plus join (default 10s), so
+	// a router that accepts connections but never answers (a black hole)
+	// cannot stall reconnection.
+	AttemptTimeout time.Duration
 	// MaxAttempts stops retrying after this many consecutive failures
 	// (0: never stop).
 	MaxAttempts int
@@ -78,6 +82,9 @@ func WithReconnect(r Reconnect) Option {
 		}
 		if r.ResetAfter <= 0 {
 			r.ResetAfter = 10 * time.Second
+		}
+		if r.AttemptTimeout <= 0 {
+			r.AttemptTimeout = 10 * time.Second
 		}
 		c.reconnect = &r
 	}
@@ -179,23 +186,34 @@ func (c *Client) reconnector(ctx context.Context, firstAttempt int, out chan<- r
 			out <- rejoin{err: ctx.Err()}
 			return
 		}
-		t, err := r.Dial(ctx, url)
+		t, sess, err := c.attempt(ctx, url)
 		if err == nil {
-			var sess Session
-			sess, err = join(ctx, t, c.realm, c.cfg)
-			if err == nil {
-				out <- rejoin{t: t, session: sess, url: url}
-				return
-			}
-			t.Close()
+			out <- rejoin{t: t, session: sess, url: url}
+			return
 		}
 		last = err
 		c.cfg.logger.Warn("wampgo: reconnect attempt failed", "url", url, "attempt", attempt, "err", err)
-		if permanent(err) || ctx.Err() != nil {
+		if permanent(err) || ctx.Err() != nil { // ctx: the loop is stopping
 			out <- rejoin{err: err}
 			return
 		}
 	}
+}
+
+// attempt dials url and joins, within AttemptTimeout.
+func (c *Client) attempt(ctx context.Context, url string) (protocol.Transport, Session, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.reconnect.AttemptTimeout)
+	defer cancel()
+	t, err := c.cfg.reconnect.Dial(ctx, url)
+	if err != nil {
+		return nil, Session{}, err
+	}
+	sess, err := join(ctx, t, c.realm, c.cfg)
+	if err != nil {
+		t.Close()
+		return nil, Session{}, err
+	}
+	return t, sess, nil
 }
 
 // notifyState logs a state change and hands it to OnStateChange.

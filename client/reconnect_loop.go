@@ -116,6 +116,11 @@ func (s *loopState) handleRejoin(r rejoin) {
 	}
 	s.attempts = 0
 	s.t, s.sess, s.joinedAt = r.t, r.session, time.Now()
+	// Session-scope request ids begin at 1 in every session.
+	s.spareID = 0
+	if g, ok := s.c.cfg.ids.(interface{ Reset() }); ok {
+		g.Reset()
+	}
 	s.c.conn.Store(&connInfo{session: r.session, serializer: r.t.Serializer()})
 	s.c.cfg.logger.Info("wampgo: rejoined", "url", r.url, "session", r.session.ID)
 	joined := StateChange{State: StateJoined, Session: r.session.ID, URL: r.url}
@@ -143,7 +148,7 @@ func (s *loopState) restore(done func()) {
 		}
 	}
 	for _, sub := range slices.Clone(s.localSubs) {
-		req := s.c.cfg.ids.Next()
+		req := s.nextID()
 		msg := &protocol.Subscribe{Request: req, Options: sub.cfg.options(), Topic: sub.topic}
 		s.request(req, msg, func(m protocol.Message, err error) {
 			if errors.Is(err, ErrSessionLost) {
@@ -163,7 +168,7 @@ func (s *loopState) restore(done func()) {
 		})
 	}
 	for _, reg := range slices.Clone(s.localRegs) {
-		req := s.c.cfg.ids.Next()
+		req := s.nextID()
 		msg := &protocol.Register{Request: req, Options: reg.cfg.options(), Procedure: reg.procedure}
 		s.request(req, msg, func(m protocol.Message, err error) {
 			if errors.Is(err, ErrSessionLost) {

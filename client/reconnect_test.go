@@ -118,6 +118,9 @@ func TestReconnectRestoresRegistrationsAndSubscriptions(t *testing.T) {
 	r2.Welcome(2, scripted.Roles())
 	// Same topic, procedure and options as before.
 	s2 := scripted.Expect[*protocol.Subscribe](r2)
+	if s2.Request != 1 {
+		t.Fatalf("first request id of the new session = %d, want 1", s2.Request)
+	}
 	scripted.Equal(t, "re-SUBSCRIBE", []any{s2.Topic, s2.Options}, []any{sm.Topic, sm.Options})
 	r2.Send(&protocol.Subscribed{Request: s2.Request, Subscription: 101})
 	g2 := scripted.Expect[*protocol.Register](r2)

@@ -13,7 +13,7 @@ func (s *loopState) handleRegister(c *cmdRegister) {
 		c.reply <- err // held while reconnecting; the caller gave up
 		return
 	}
-	req := s.c.cfg.ids.Next()
+	req := s.nextID()
 	c.msg.Request = req
 	s.request(req, c.msg, func(msg protocol.Message, err error) {
 		if err != nil {
@@ -109,7 +109,7 @@ func (s *loopState) removeReg(r *Registration, done func(error)) {
 		done(nil) // reconnecting: the router has forgotten it already
 		return
 	}
-	req := s.c.cfg.ids.Next()
+	req := s.nextID()
 	s.request(req, &protocol.Unregister{Request: req, Registration: id}, func(_ protocol.Message, err error) {
 		done(err)
 	})

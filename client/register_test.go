@@ -272,7 +272,7 @@ func TestFullInvocationMailboxAnswersUnavailable(t *testing.T) {
 		return client.Result{}, nil
 	}, client.MailboxLimits(mailbox.Limits{MaxMessages: 1}))
 	r.Send(&protocol.Invocation{Request: 1, Registration: 1, Details: protocol.Dict{}})
-	<-started // the worker holds #1
+	<-started                                                                           // the worker holds #1
 	r.Send(&protocol.Invocation{Request: 2, Registration: 1, Details: protocol.Dict{}}) // queued
 	r.Send(&protocol.Invocation{Request: 3, Registration: 1, Details: protocol.Dict{}}) // refused
 	e := scripted.Expect[*protocol.Error](r)

@@ -30,7 +30,7 @@ func (s *loopState) handleSubscribe(c *cmdSubscribe) {
 		c.reply <- err // held while reconnecting; the caller gave up
 		return
 	}
-	req := s.c.cfg.ids.Next()
+	req := s.nextID()
 	c.msg.Request = req
 	s.request(req, c.msg, func(msg protocol.Message, err error) {
 		if err != nil {
@@ -165,7 +165,7 @@ func (s *loopState) sendUnsubscribe(id protocol.ID, done func(error)) {
 		done(nil) // reconnecting: the router has forgotten it already
 		return
 	}
-	req := s.c.cfg.ids.Next()
+	req := s.nextID()
 	s.request(req, &protocol.Unsubscribe{Request: req, Subscription: id}, func(_ protocol.Message, err error) {
 		done(err)
 	})
