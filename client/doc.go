@@ -35,6 +35,28 @@
 // router answers; with "skip" and "killnowait" it completes at once with an
 // error matching ErrCanceled, and the router's late answer is discarded.
 //
+// # Reconnect and resume
+//
+// A plain Dial is one session, like a net.Conn: when it ends, the client
+// ends. WithReconnect makes the client outlive its connections: it redials
+// (trying Reconnect.URLs in turn, with exponential backoff and jitter),
+// rejoins, and restores every registration and subscription with the same
+// handlers and options; Registration.ID and Subscription.ID report the new
+// ids. Operations in flight when the connection died fail with an error
+// matching ErrSessionLost; operations started while reconnecting wait,
+// bounded by their context, or fail at once (Reconnect.WhileDisconnected).
+// Authentication failures and ABORTs that retrying cannot fix end the
+// client (ErrGaveUp). State changes (joined, left, retrying, gave up) go
+// to Reconnect.OnStateChange and the logger.
+//
+// # Liveness
+//
+// Dial pings the router every 30s and declares the connection dead when no
+// pong comes within 10s (WithKeepalive), so a half-open TCP connection
+// cannot hang the client. Close is bounded by its context and by
+// WithCloseTimeout. A GOODBYE from the router is answered and ends the
+// session cleanly.
+//
 // # Errors
 //
 // Every ERROR from the router reaches the caller as an *Error carrying the
