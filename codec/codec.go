@@ -1,5 +1,3 @@
-// Package codec serializes WAMP messages: JSON, MessagePack and CBOR, each
-// behind the one Codec interface.
 package codec
 
 import "github.com/wampgo/wampgo/protocol"
