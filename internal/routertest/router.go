@@ -29,6 +29,11 @@ type Options struct {
 	// Trace makes the router log every WAMP message; the log is shown
 	// when the test fails (see Router.Log).
 	Trace bool
+	// Auth, when not empty, is the JSON config of users that makes the
+	// router require authentication (ticket, wampcra, cryptosign,
+	// wamp-scram): see testdata/router/auth.js for its form. Empty (the
+	// default) keeps the router anonymous.
+	Auth string
 }
 
 func (o Options) withDefaults() Options {
@@ -236,6 +241,9 @@ func (r *Router) startOnceLocked(deadline time.Time) (retry bool, err error) {
 	var env []string
 	if r.opts.Trace {
 		env = append(env, "WAMP_ROUTER_TRACE=1")
+	}
+	if r.opts.Auth != "" {
+		env = append(env, "WAMPGO_ROUTER_AUTH="+r.opts.Auth)
 	}
 	ready := make(chan int, 1)
 	onLine := func(line string) {

@@ -133,7 +133,9 @@ func TestRestartOnTakenPortFails(t *testing.T) {
 	r.Stop()
 	r.mu.Lock()
 	r.port = l.Addr().(*net.TCPAddr).Port
-	r.opts.StartTimeout = time.Second
+	// Long enough for node to start on a loaded machine; the router exits
+	// with EADDRINUSE each time; TryRestart retries until the timeout.
+	r.opts.StartTimeout = 5 * time.Second
 	r.mu.Unlock()
 	err = r.TryRestart()
 	if err == nil || !strings.Contains(err.Error(), "EADDRINUSE") {
