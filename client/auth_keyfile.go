@@ -95,7 +95,7 @@ func parseCrossbarKey(text []byte) (ed25519.PrivateKey, bool) {
 	sc := bufio.NewScanner(bytes.NewReader(text))
 	for sc.Scan() {
 		name, value, ok := strings.Cut(sc.Text(), ":")
-		if ok && strings.TrimSpace(name) == "private-key-ed25519" {
+		if ok && strings.EqualFold(strings.TrimSpace(name), "private-key-ed25519") {
 			return parseHexKey([]byte(strings.TrimSpace(value)))
 		}
 	}

@@ -7,8 +7,10 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// join runs the opening handshake on t: HELLO, then WELCOME or ABORT. It
-// reads t.Receive directly: no session loop exists yet.
+// join runs the opening handshake on t: HELLO, then WELCOME or ABORT, with
+// CHALLENGE and AUTHENTICATE rounds in between when WithAuth asks for
+// authentication (see auth.go). It reads t.Receive directly: no session
+// loop exists yet.
 func join(ctx context.Context, t protocol.Transport, realm string, cfg *config) (Session, error) {
 	if !protocol.ValidURI(realm, false, false) {
 		return Session{}, fmt.Errorf("wampgo: invalid realm %q", realm)
@@ -16,6 +18,10 @@ func join(ctx context.Context, t protocol.Transport, realm string, cfg *config) 
 	ctx, cancel := context.WithTimeout(ctx, cfg.joinTimeout)
 	defer cancel()
 
+	auth, err := startAuth(t, &cfg.auth)
+	if err != nil {
+		return Session{}, err
+	}
 	details := protocol.Dict{}
 	for k, v := range cfg.helloDetails {
 		details[k] = v
@@ -23,6 +29,9 @@ func join(ctx context.Context, t protocol.Transport, realm string, cfg *config) 
 	details["roles"] = helloRoles()
 	if _, ok := details["agent"]; !ok {
 		details["agent"] = "wampgo"
+	}
+	if err := auth.helloDetails(details); err != nil {
+		return Session{}, err
 	}
 	if err := t.Send(ctx, &protocol.Hello{Realm: realm, Details: details}); err != nil {
 		return Session{}, fmt.Errorf("wampgo: sending HELLO: %w", err)
@@ -35,9 +44,22 @@ func join(ctx context.Context, t protocol.Transport, realm string, cfg *config) 
 			}
 			switch m := msg.(type) {
 			case *protocol.Welcome:
+				if err := auth.welcome(m); err != nil {
+					abortAuth(t, err)
+					return Session{}, err
+				}
 				return sessionFromWelcome(realm, m), nil
 			case *protocol.Abort:
-				return Session{}, &AbortError{Reason: m.Reason, Details: m.Details, Args: m.Args, Kwargs: m.Kwargs}
+				return Session{}, auth.abortError(&AbortError{Reason: m.Reason, Details: m.Details, Args: m.Args, Kwargs: m.Kwargs})
+			case *protocol.Challenge:
+				reply, err := auth.challenge(ctx, m)
+				if err != nil {
+					abortAuth(t, err)
+					return Session{}, err
+				}
+				if err := t.Send(ctx, reply); err != nil {
+					return Session{}, fmt.Errorf("wampgo: sending AUTHENTICATE: %w", err)
+				}
 			default:
 				err := &protocol.ValidationError{Type: msg.Type(), Reason: "unexpected before WELCOME"}
 				abort(t, err)

@@ -20,6 +20,7 @@ type config struct {
 	helloDetails protocol.Dict
 	closeTimeout time.Duration
 	joinTimeout  time.Duration
+	auth         authConfig // WithAuth, WithAuthExtra
 	reconnect    *Reconnect // nil: one session only
 
 	// Used by Dial only.
@@ -103,4 +104,77 @@ func WithReadLimit(n int64) Option { return func(c *config) { c.readLimit = n } 
 // An interval of 0 turns pings off.
 func WithKeepalive(interval, pongTimeout time.Duration) Option {
 	return func(c *config) { c.pingInterval, c.pongTimeout = interval, pongTimeout }
+}
+
+// WithAuth makes the client authenticate as authid, offering the methods in
+// order of preference (without it, HELLO offers nothing and routers that
+// allow it grant anonymous access).
+//
+// HELLO.Details then carries "authid" (left out when authid is empty, as
+// WAMP-Cryptosign allows: the router identifies the client by its public
+// key), "authmethods" (the methods' names, in the order given) and
+// "authextra": the dict of WithAuthExtra merged with each method's own
+// entries (Cryptosign's "pubkey", SCRAM's "nonce", "channel_binding"); two
+// methods that need different values for one entry make the join fail.
+// These replace any "authid", "authmethods" and "authextra" given with
+// WithHelloDetails.
+//
+// The router answers with a CHALLENGE for one of the methods; the client
+// answers it with AUTHENTICATE (see the method's constructor: Ticket,
+// TicketFunc, WAMPCRA, Cryptosign and its variants, SCRAM, or
+// ChallengeHandler for any other method), possibly for several rounds,
+// until the router sends WELCOME or ABORT. On WELCOME the methods that
+// authenticate the router check its proof (SCRAM's verifier), and
+// Client.Session reports the authid, authrole, authmethod and authprovider
+// the router granted. A WELCOME for a method that was not offered (such as
+// "anonymous") is accepted as the router's decision: check
+// Session().AuthMethod if that matters.
+//
+// Every authentication failure is an *AuthError matching
+// ErrAuthentication:
+//
+//   - the router refused (ABORT such as wamp.error.not_authorized or
+//     wamp.error.authentication_failed, or any ABORT after AUTHENTICATE):
+//     its *AbortError, with the router's reason and message, is wrapped;
+//   - a CHALLENGE for a method that was not offered (ErrAuthMethodNotOffered),
+//     a CHALLENGE the method cannot use (ErrBadChallenge), a failed channel
+//     binding (ErrChannelBinding), an error from a method (such as a
+//     TicketFunc's), or a WELCOME whose proof of the router's identity is
+//     missing or wrong (ErrRouterNotAuthenticated): the client sends ABORT
+//     wamp.error.authentication_failed, with the error's text as the
+//     message, and closes the connection.
+//
+// An error that concerns the configuration or the connection (a bad key,
+// channel binding unavailable on a connection without TLS, SCRAM without
+// authid) ends the join before HELLO is sent.
+//
+// Secrets (tickets, WAMP-CRA secrets, private keys, passwords and what is
+// derived from them) never appear in errors, logs, ABORT messages or the
+// printed form of the authenticators: String, GoString and every fmt verb
+// print only the method's name.
+//
+// The whole exchange is bounded by the join timeout (WithJoinTimeout) and
+// the context of Dial or Connect, which is passed to Authenticate (and so to
+// a TicketFunc). Key derivation (salted WAMP-CRA, SCRAM) does not watch the
+// context; its cost is bounded by KDFLimits instead.
+func WithAuth(authid string, methods ...Authenticator) Option {
+	return func(c *config) {
+		c.auth.set = true
+		c.auth.authid = authid
+		c.auth.methods = methods
+	}
+}
+
+// WithAuthExtra adds entries to HELLO.Details.authextra, passed through to
+// the router as given (for example a Crossbar activation code). Entries
+// that a method of WithAuth sets itself take that method's value.
+func WithAuthExtra(extra protocol.Dict) Option {
+	return func(c *config) {
+		if c.auth.extra == nil {
+			c.auth.extra = protocol.Dict{}
+		}
+		for k, v := range extra {
+			c.auth.extra[k] = v
+		}
+	}
 }

@@ -148,12 +148,8 @@ func permanent(err error) bool {
 			return true
 		}
 	}
-	return errors.Is(err, errAuthPermanent)
+	return errors.Is(err, ErrAuthentication)
 }
-
-// errAuthPermanent is matched by authentication errors that retrying with
-// the same credentials cannot fix.
-var errAuthPermanent = errors.New("wampgo: authentication failed")
 
 // rejoin is what the reconnector hands the loop: a joined transport, or
 // the error it gave up on.

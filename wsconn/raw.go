@@ -2,6 +2,7 @@ package wsconn
 
 import (
 	"bufio"
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
@@ -19,6 +20,9 @@ type rawConn struct {
 	// websocket reads started. Written by the reader goroutine (directly
 	// and through the websocket.Conn), read by keepalive.
 	progress atomic.Uint64
+	// tls is the TLS state of a dialed wss:// connection (the handshake
+	// response's), nil otherwise; see TLSConnectionState.
+	tls *tls.ConnectionState
 }
 
 func (r *rawConn) Read(p []byte) (int, error) {
@@ -49,7 +53,7 @@ func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		return resp, nil
 	}
 	if rwc, ok := resp.Body.(io.ReadWriteCloser); ok {
-		t.raw = &rawConn{ReadWriteCloser: rwc}
+		t.raw = &rawConn{ReadWriteCloser: rwc, tls: resp.TLS}
 		resp.Body = t.raw
 	}
 	return resp, nil

@@ -11,6 +11,9 @@
 // SIGTERM / SIGINT close all connections and exit with status 0; so does the
 // end of stdin when WAMPGO_EXIT_ON_STDIN_EOF=1 is set.
 // Set WAMP_ROUTER_TRACE=1 to log every WAMP message (to stderr).
+// Set WAMPGO_ROUTER_AUTH to a JSON config of users (see auth.js) to require
+// authentication (ticket, wampcra, cryptosign, wamp-scram); unset, the
+// router admits every client anonymously.
 'use strict'
 
 const http = require('http')
@@ -58,7 +61,19 @@ const httpServer = http.createServer((req, res) => {
   res.end(req.url === '/health' ? 'ok\n' : 'not found\n')
 })
 
-const wss = router.listenWAMP({ server: httpServer, path: WS_PATH })
+// Opt-in authentication; without it listenWAMP gets no auth handler, as
+// before.
+let authHandler
+if (process.env.WAMPGO_ROUTER_AUTH) {
+  try {
+    authHandler = require('./auth.js').fromEnv(process.env.WAMPGO_ROUTER_AUTH, path.join(__dirname, 'node_modules'))
+  } catch (err) {
+    console.error('server.js: bad WAMPGO_ROUTER_AUTH:', err.message)
+    process.exit(2)
+  }
+}
+
+const wss = router.listenWAMP({ server: httpServer, path: WS_PATH }, authHandler)
 
 // Track raw sockets so shutdown does not wait for idle clients.
 const sockets = new Set()
