@@ -50,14 +50,20 @@ type Call struct {
 // package documentation, "Call canceling"). A failure to start the call
 // (closed session, invalid options) is delivered as the final Result.
 func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...CallOption) *Call {
-	cfg := newCallConfig(opts)
 	call := &Call{
 		c:         c,
 		procedure: procedure,
-		cfg:       cfg,
-		results:   make(chan Result, cfg.progressBuffer+1),
 		done:      make(chan struct{}),
 	}
+	call.cfg.init(opts)
+	cfg := &call.cfg
+	// Only a call that asked for progressive results needs room for them;
+	// every call has the one slot its final result takes.
+	size := 1
+	if cfg.receiveProgress {
+		size += cfg.progressBuffer
+	}
+	call.results = make(chan Result, size)
 	if err := cfg.check(c.Session()); err != nil {
 		call.fail(err)
 		return call
@@ -77,8 +83,8 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 func (call *Call) fail(err error) {
 	call.final = Result{Err: err}
 	call.results <- call.final
-	close(call.results)
 	close(call.done)
+	close(call.results)
 }
 
 // Results returns the channel on which progressive results and then the
@@ -120,11 +126,7 @@ func (call *Call) FinishInput(ctx context.Context, args protocol.List, kwargs pr
 }
 
 func (call *Call) input(ctx context.Context, args protocol.List, kwargs protocol.Dict, final bool) error {
-	res, err := actor.Ask(ctx, call.c.loop, func(r actor.Reply[error]) command {
+	return call.c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdCallInput{call: call, msg: protocol.Payload{Args: args, Kwargs: kwargs}, final: final, reply: r}
 	})
-	if err != nil {
-		return call.c.mapSendErr(err)
-	}
-	return res
 }

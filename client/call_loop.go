@@ -53,8 +53,8 @@ func (s *loopState) handleCall(c *cmdCall) {
 
 // watchCall arms the call's cancellation by its context (once).
 func (s *loopState) watchCall(c *cmdCall) {
-	if c.call.stopCancel != nil {
-		return
+	if c.call.stopCancel != nil || c.ctx.Done() == nil {
+		return // armed already, or a context that never ends
 	}
 	loop, call, ctx := s.c.loop, c.call, c.ctx
 	call.stopCancel = context.AfterFunc(ctx, func() {
@@ -90,7 +90,11 @@ func (s *loopState) handleResult(m *protocol.Result) error {
 	progress, _ := m.Details["progress"].(bool)
 	res := Result{Args: m.Args, Kwargs: m.Kwargs, Details: m.Details, Progress: progress}
 	if progress {
-		if !call.completed {
+		switch {
+		case !call.cfg.receiveProgress:
+			// Unasked for (some routers forward them anyway): not ours to keep.
+			s.c.cfg.logger.Debug("wampgo: unrequested progressive result ignored", "procedure", call.procedure)
+		case !call.completed:
 			s.deliverProgress(call, res)
 		}
 		return nil
@@ -139,8 +143,8 @@ func (s *loopState) completeCall(call *Call, res Result) {
 	res.Progress = false
 	call.final = res
 	call.results <- res // the reserved slot
-	close(call.results)
 	close(call.done)
+	close(call.results) // after done: a closed Results implies Done
 }
 
 // handleCancelCall reacts to the end of a call's context or to its local

@@ -35,12 +35,13 @@ type callConfig struct {
 	progressBuffer    int
 }
 
-func newCallConfig(opts []CallOption) callConfig {
-	cfg := callConfig{cancelMode: CancelKill, progressBuffer: DefaultProgressBuffer}
+// init sets the defaults, then applies opts. (It fills the call's own
+// config in place, so that the options do not make a copy escape.)
+func (cfg *callConfig) init(opts []CallOption) {
+	cfg.cancelMode, cfg.progressBuffer = CancelKill, DefaultProgressBuffer
 	for _, o := range opts {
-		o.applyCall(&cfg)
+		o.applyCall(cfg)
 	}
-	return cfg
 }
 
 func (cfg callConfig) check(s Session) error {
@@ -58,8 +59,11 @@ func (cfg callConfig) check(s Session) error {
 	return nil
 }
 
-// options builds CALL.Options.
+// options builds CALL.Options; nil when there are none.
 func (cfg callConfig) options() protocol.Dict {
+	if cfg.raw == nil && !cfg.receiveProgress && !cfg.progressiveInputs && cfg.timeout <= 0 && !cfg.discloseMe && cfg.rkey == "" {
+		return nil
+	}
 	o := protocol.Dict{}
 	for k, v := range cfg.raw {
 		o[k] = v

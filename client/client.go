@@ -31,11 +31,14 @@ type Client struct {
 	done     chan struct{}  // closed by reap when everything has stopped
 	err      error          // the end reason; written by reap before done is closed
 	handlers sync.WaitGroup // mailbox goroutines of subscriptions and registrations
+	trackMu  sync.Mutex     // orders handlers.Add against reap's Wait
+	reaping  bool           // guarded by trackMu: reap has begun waiting
 
 	subIndex atomic.Pointer[idIndex] // written by the session loop only
 	regIndex atomic.Pointer[idIndex] // written by the session loop only
 
 	states *mailbox.Mailbox[StateChange] // OnStateChange deliveries; nil without
+	errs   *mailbox.Mailbox[error]       // WithErrorHandler deliveries; nil without
 }
 
 // connInfo is an immutable description of one joined session.
@@ -69,7 +72,13 @@ func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Op
 func start(t protocol.Transport, realm string, sess Session, cfg *config) *Client {
 	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{})}
 	c.conn.Store(&connInfo{session: sess, serializer: t.Serializer()})
-	c.base, c.cancelBase = context.WithCancel(context.Background())
+	c.base, c.cancelBase = context.WithCancel(context.WithValue(context.Background(), handlerKey{}, c))
+	if cfg.onError != nil {
+		c.errs = mailbox.New(mailbox.Limits{MaxMessages: 1 << 16}, 1, cfg.onError, func(p *mailbox.PanicError) {
+			cfg.logger.Error("wampgo: error handler panicked", "panic", p.Value)
+		})
+		c.trackMailbox(c.errs)
+	}
 	if r := cfg.reconnect; r != nil && r.OnStateChange != nil {
 		c.states = mailbox.New(mailbox.Limits{}, 1, r.OnStateChange, func(p *mailbox.PanicError) {
 			c.reportPanic("OnStateChange", p)
@@ -96,6 +105,12 @@ func (c *Client) reap() {
 	if c.states != nil {
 		c.states.CloseWhenDrained() // the last change (gave up, …) must arrive
 	}
+	if c.errs != nil {
+		c.errs.CloseWhenDrained()
+	}
+	c.trackMu.Lock()
+	c.reaping = true
+	c.trackMu.Unlock()
 	c.handlers.Wait()
 	reason := c.loop.Err()
 	c.err = reason
@@ -169,6 +184,12 @@ func CloseDetails(d protocol.Dict) CloseOption { return func(g *protocol.Goodbye
 // the client has exited. It is safe to call more than once; later calls
 // wait for the same end. It returns nil after a clean handshake, ctx's
 // error if ctx ended first, or the error that ended the session otherwise.
+//
+// A handler may call Close with its own context (or one derived from it):
+// Close then returns once the session has ended, without waiting for the
+// handlers, itself among them. Called from a handler with an unrelated
+// context, Close would wait for that handler to return, which it cannot:
+// use the handler's context, or call Close on a new goroutine.
 func (c *Client) Close(ctx context.Context, opts ...CloseOption) error {
 	g := &protocol.Goodbye{Reason: uriCloseNormal, Details: protocol.Dict{}}
 	for _, o := range opts {
@@ -184,20 +205,28 @@ func (c *Client) Close(ctx context.Context, opts ...CloseOption) error {
 	}
 	// Whether the handshake completed, timed out or never started, stop the
 	// loop; Stop is idempotent.
-	c.loop.Stop(ctx)
-	select {
-	case <-c.done:
-	case <-ctx.Done():
-		return ctx.Err()
+	if ctx.Value(handlerKey{}) == c {
+		// From a handler: the loop ends promptly once asked to stop (a stuck
+		// write is cut short); do not wait for the handlers, ourselves among
+		// them, nor let the handler's context, which ends with the session,
+		// turn a clean close into an error.
+		c.loop.Stop(context.Background())
+	} else {
+		c.loop.Stop(ctx)
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
-	if err := ctx.Err(); err != nil {
+	if err := c.loop.Err(); err != nil && !errors.Is(err, ErrClosed) {
 		return err
-	}
-	if c.err != nil && !errors.Is(c.err, ErrClosed) {
-		return c.err
 	}
 	return nil
 }
+
+// handlerKey marks the contexts given to handlers (see Close).
+type handlerKey struct{}
 
 // send asks the loop to run cmd, failing with ErrClosed (wrapping the end
 // reason) once the session has ended.
@@ -205,12 +234,25 @@ func (c *Client) send(ctx context.Context, cmd command) error {
 	return c.mapSendErr(c.loop.Send(ctx, cmd))
 }
 
+// ask sends the command mk builds around a reply channel and returns the
+// loop's answer, or why there was none (ctx ended, session closed).
+func (c *Client) ask(ctx context.Context, mk func(actor.Reply[error]) command) error {
+	err, aerr := actor.Ask(ctx, c.loop, mk)
+	if aerr != nil {
+		return c.mapSendErr(aerr)
+	}
+	return err
+}
+
 // endReason is the loop's end reason; call it only once the loop is done.
 func (c *Client) endReason() error { return c.loop.Err() }
 
 // reportError hands err to the error handler, if any.
+//
+// The handler runs on a goroutine of its own, in order; if it falls more
+// than 65,536 reports behind, further ones are only logged.
 func (c *Client) reportError(err error) {
-	if c.cfg.onError != nil {
-		c.cfg.onError(err)
+	if c.errs != nil && !c.errs.TryPut(err, 1) {
+		c.cfg.logger.Warn("wampgo: error handler too slow; error not delivered", "err", err)
 	}
 }

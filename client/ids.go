@@ -44,10 +44,25 @@ func (c *Client) RegistrationIDs(procedure protocol.URI) []protocol.ID {
 
 // trackMailbox counts a handler mailbox's goroutines into the client's
 // end: Done waits for them.
-func (c *Client) trackMailbox(done interface{ Done() <-chan struct{} }) {
+//
+// A mailbox made as the client ends (a Subscribe racing Close) cannot join
+// a wait already under way: trackMailbox then closes it and waits for its
+// goroutines itself, so none outlives Done.
+func (c *Client) trackMailbox(mb interface {
+	Done() <-chan struct{}
+	Close()
+}) {
+	c.trackMu.Lock()
+	if c.reaping {
+		c.trackMu.Unlock()
+		mb.Close()
+		<-mb.Done()
+		return
+	}
 	c.handlers.Add(1)
+	c.trackMu.Unlock()
 	go func() {
-		<-done.Done()
+		<-mb.Done()
 		c.handlers.Done()
 	}()
 }

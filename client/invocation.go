@@ -64,13 +64,9 @@ func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwa
 	if !inv.ReceiveProgress {
 		return errors.New("wampgo: the caller did not ask for progressive results")
 	}
-	res, err := actor.Ask(ctx, inv.c.loop, func(r actor.Reply[error]) command {
+	return inv.c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdYield{inv: inv, result: Result{Args: args, Kwargs: kwargs}, progress: true, reply: r}
 	})
-	if err != nil {
-		return inv.c.mapSendErr(err)
-	}
-	return res
 }
 
 // run executes one invocation on a mailbox goroutine and hands the outcome

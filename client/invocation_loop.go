@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/wampgo/wampgo/protocol"
@@ -133,9 +134,14 @@ func (s *loopState) finishInvocation(inv *Invocation, err error) {
 	s.dropInvocation(inv)
 }
 
-func (s *loopState) dropInvocation(inv *Invocation) {
+func (s *loopState) dropInvocation(inv *Invocation) { s.endInvocation(inv, context.Canceled) }
+
+// endInvocation forgets an invocation, ends its handler's context with
+// cause and closes its input stream, so a handler ranging over Inputs
+// returns.
+func (s *loopState) endInvocation(inv *Invocation, cause error) {
 	delete(s.invocations, inv.req)
-	inv.cancel(context.Canceled)
+	inv.cancel(cause)
 	if inv.inputs != nil && !inv.inputsClosed {
 		inv.inputsClosed = true
 		close(inv.inputs)
@@ -174,8 +180,12 @@ func newInvocation(c *Client, reg *Registration, m *protocol.Invocation) *Invoca
 	inv.CallerAuthID, _ = m.Details["caller_authid"].(string)
 	inv.CallerAuthRole, _ = m.Details["caller_authrole"].(string)
 	inv.ReceiveProgress, _ = m.Details["receive_progress"].(bool)
+	// A timeout too large for a time.Duration (about 292 years) is clamped.
 	if ms, ok := m.Details["timeout"].(int64); ok && ms > 0 {
-		inv.Timeout = time.Duration(ms) * time.Millisecond
+		inv.Timeout = time.Duration(math.MaxInt64)
+		if ms <= math.MaxInt64/int64(time.Millisecond) {
+			inv.Timeout = time.Duration(ms) * time.Millisecond
+		}
 	}
 	return inv
 }

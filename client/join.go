@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/wampgo/wampgo/protocol"
@@ -40,7 +41,12 @@ func join(ctx context.Context, t protocol.Transport, realm string, cfg *config) 
 		select {
 		case msg, ok := <-t.Receive():
 			if !ok {
-				return Session{}, fmt.Errorf("wampgo: connection ended during join: %w", t.Err())
+				err := t.Err()
+				if errors.Is(err, protocol.ErrProtocolViolation) {
+					abort(t, err) // undecodable: the connection still carries ABORT
+					return Session{}, err
+				}
+				return Session{}, fmt.Errorf("wampgo: connection ended during join: %w", err)
 			}
 			switch m := msg.(type) {
 			case *protocol.Welcome:

@@ -47,6 +47,10 @@ type loopState struct {
 
 	parked *parkedEvent // an event waiting for mailbox room (Block policy)
 
+	// fatal is a protocol violation found inside a reply callback; the
+	// message being handled then ends the session.
+	fatal error
+
 	// spareID is a request id taken for a message that was never sent (it
 	// could not be encoded); the next request reuses it, so the router sees
 	// ids increase by exactly one, as the spec requires.
@@ -262,6 +266,9 @@ func (s *loopState) handleMessage(msg protocol.Message) (done bool, reason error
 	default:
 		err = violation(msg.Type(), "", "not expected by a joined client")
 	}
+	if err == nil && s.fatal != nil {
+		err, s.fatal = s.fatal, nil
+	}
 	if err != nil {
 		s.sendBestEffort(&protocol.Abort{Reason: uriProtocolViolation, Details: protocol.Dict{"message": err.Error()}})
 		return true, err
@@ -366,18 +373,7 @@ func (s *loopState) shutdown(reason error) {
 		s.failCommand(cmd, err)
 	}
 	s.deferred = nil
-	for id, call := range s.calls {
-		delete(s.calls, id)
-		s.completeCall(call, Result{Err: err})
-	}
-	for id, p := range s.pending {
-		delete(s.pending, id)
-		p.onReply(nil, err)
-	}
-	for id, inv := range s.invocations {
-		delete(s.invocations, id)
-		inv.cancel(err)
-	}
+	s.failInFlight(err)
 	for id, e := range s.subs {
 		delete(s.subs, id)
 		for _, sub := range e.subs {
@@ -399,6 +395,30 @@ func (s *loopState) shutdown(reason error) {
 	if s.t != nil {
 		s.t.Close()
 		s.t = nil
+	}
+}
+
+// fail records a protocol violation found while handling a router
+// message; handleMessage ends the session with it.
+func (s *loopState) fail(err error) {
+	if s.fatal == nil {
+		s.fatal = err
+	}
+}
+
+// failInFlight fails every call and request awaiting the router with err,
+// and ends every running invocation's context with it.
+func (s *loopState) failInFlight(err error) {
+	for id, call := range s.calls {
+		delete(s.calls, id)
+		s.completeCall(call, Result{Err: err})
+	}
+	for id, p := range s.pending {
+		delete(s.pending, id)
+		p.onReply(nil, err)
+	}
+	for _, inv := range s.invocations {
+		s.endInvocation(inv, err)
 	}
 }
 

@@ -57,8 +57,9 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 
 // WithErrorHandler sets a function that receives errors that no caller is
 // waiting for: *SlowConsumerError, *HandlerPanicError, failures to send a
-// handler's reply. It is called from the goroutine that saw the error and
-// must not block for long.
+// handler's reply, restores that failed after a reconnect. It runs on a
+// goroutine of its own, one error at a time, in order; it may use the
+// client.
 func WithErrorHandler(f func(error)) Option { return func(c *config) { c.onError = f } }
 
 // WithIDGenerator replaces the request-id generator (default: a fresh

@@ -54,19 +54,7 @@ func (s *loopState) disconnect(reason error) {
 		s.t.Close()
 		s.t = nil
 	}
-	lost := sessionLost(reason)
-	for id, call := range s.calls {
-		delete(s.calls, id)
-		s.completeCall(call, Result{Err: lost})
-	}
-	for id, p := range s.pending {
-		delete(s.pending, id)
-		p.onReply(nil, lost)
-	}
-	for id, inv := range s.invocations {
-		delete(s.invocations, id)
-		inv.cancel(lost)
-	}
+	s.failInFlight(sessionLost(reason))
 	// Router ids die with the session; the local objects stay.
 	clear(s.subs)
 	clear(s.subTopic)
@@ -162,8 +150,11 @@ func (s *loopState) restore(done func()) {
 				sub.end(err)
 				return
 			}
-			if !sub.removed {
-				s.attachSub(sub, m.(*protocol.Subscribed).Subscription)
+			if sub.removed {
+				return
+			}
+			if err := s.attachSub(sub, m.(*protocol.Subscribed).Subscription); err != nil {
+				s.fail(err)
 			}
 		})
 	}
@@ -176,7 +167,9 @@ func (s *loopState) restore(done func()) {
 			}
 			defer answered()
 			if err == nil && !reg.removed {
-				err = s.attachReg(reg, m.(*protocol.Registered).Registration)
+				if err = s.attachReg(reg, m.(*protocol.Registered).Registration); err != nil {
+					s.fail(err)
+				}
 			}
 			if err != nil {
 				s.restoreFailed("registration of "+reg.procedure, err)

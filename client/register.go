@@ -117,12 +117,9 @@ func (c *Client) Register(ctx context.Context, procedure protocol.URI, handler H
 	})
 	c.trackMailbox(reg.mb)
 	msg := &protocol.Register{Procedure: procedure, Options: cfg.options()}
-	err, aerr := actor.Ask(ctx, c.loop, func(r actor.Reply[error]) command {
+	err := c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdRegister{ctx: ctx, reg: reg, msg: msg, reply: r}
 	})
-	if aerr != nil {
-		err = c.mapSendErr(aerr)
-	}
 	if err != nil {
 		reg.end(err)
 		return nil, err
@@ -160,12 +157,8 @@ func (c *Client) Unregister(ctx context.Context, procedure protocol.URI, ids ...
 }
 
 func (c *Client) unregister(ctx context.Context, cmd *cmdUnregister) error {
-	err, aerr := actor.Ask(ctx, c.loop, func(r actor.Reply[error]) command {
+	return c.ask(ctx, func(r actor.Reply[error]) command {
 		cmd.reply = r
 		return cmd
 	})
-	if aerr != nil {
-		return c.mapSendErr(aerr)
-	}
-	return err
 }

@@ -22,7 +22,8 @@ func (s *loopState) handleRegister(c *cmdRegister) {
 		}
 		reg := c.reg
 		if err := s.attachReg(reg, msg.(*protocol.Registered).Registration); err != nil {
-			c.reply <- err
+			s.fail(err)
+			c.reply <- closedError(err)
 			return
 		}
 		s.localRegs = append(s.localRegs, reg)

@@ -68,12 +68,9 @@ func (c *Client) Subscribe(ctx context.Context, topic protocol.URI, handler Even
 	})
 	c.trackMailbox(sub.mb)
 	msg := &protocol.Subscribe{Topic: topic, Options: cfg.options()}
-	err, aerr := actor.Ask(ctx, c.loop, func(r actor.Reply[error]) command {
+	err := c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdSubscribe{ctx: ctx, sub: sub, msg: msg, reply: r}
 	})
-	if aerr != nil {
-		err = c.mapSendErr(aerr)
-	}
 	if err != nil {
 		sub.end(err)
 		return nil, err
@@ -125,12 +122,8 @@ func (c *Client) Unsubscribe(ctx context.Context, topic protocol.URI, ids ...pro
 }
 
 func (c *Client) unsubscribe(ctx context.Context, cmd *cmdUnsubscribe) error {
-	err, aerr := actor.Ask(ctx, c.loop, func(r actor.Reply[error]) command {
+	return c.ask(ctx, func(r actor.Reply[error]) command {
 		cmd.reply = r
 		return cmd
 	})
-	if aerr != nil {
-		return c.mapSendErr(aerr)
-	}
-	return err
 }

@@ -38,8 +38,12 @@ func (s *loopState) handleSubscribe(c *cmdSubscribe) {
 			return
 		}
 		sub := c.sub
+		if err := s.attachSub(sub, msg.(*protocol.Subscribed).Subscription); err != nil {
+			s.fail(err)
+			c.reply <- closedError(err)
+			return
+		}
 		s.localSubs = append(s.localSubs, sub)
-		s.attachSub(sub, msg.(*protocol.Subscribed).Subscription)
 		if c.ctx.Err() != nil {
 			// The caller gave up: take the subscription back.
 			s.removeSub(sub, func(error) {})
@@ -48,10 +52,15 @@ func (s *loopState) handleSubscribe(c *cmdSubscribe) {
 	})
 }
 
-// attachSub records sub under the router's subscription id.
-func (s *loopState) attachSub(sub *Subscription, id protocol.ID) {
-	sub.id.Store(id)
+// attachSub records sub under the router's subscription id. An id that
+// already stands for another topic is a protocol violation.
+func (s *loopState) attachSub(sub *Subscription, id protocol.ID) error {
 	e := s.subs[id]
+	if e != nil && e.topic != sub.topic {
+		return violation(protocol.TypeSubscribed, "Subscription",
+			fmt.Sprintf("%d is already the subscription to %q, not %q", id, e.topic, sub.topic))
+	}
+	sub.id.Store(id)
 	if e == nil {
 		e = &subEntry{id: id, topic: sub.topic}
 		s.subs[id] = e
@@ -59,6 +68,7 @@ func (s *loopState) attachSub(sub *Subscription, id protocol.ID) {
 	}
 	e.subs = append(e.subs, sub)
 	s.publishSubIndex()
+	return nil
 }
 
 // forgetSub drops sub from the list restored after a reconnect.
@@ -126,9 +136,7 @@ func (s *loopState) handleUnsubscribe(c *cmdUnsubscribe) {
 // removeSub removes one local handler; the router subscription goes when
 // its last handler does. done gets the outcome.
 func (s *loopState) removeSub(sub *Subscription, done func(error)) {
-	sub.removed = true
-	sub.end(errors.New("wampgo: unsubscribed"))
-	s.forgetSub(sub)
+	s.retireSub(sub)
 	id := sub.ID()
 	e := s.subs[id]
 	if e == nil {
@@ -153,11 +161,20 @@ func (s *loopState) dropSubEntry(e *subEntry, cause error) {
 	}
 	s.publishSubIndex()
 	for _, sub := range e.subs {
-		sub.removed = true
-		sub.end(errors.New("wampgo: unsubscribed"))
-		s.forgetSub(sub)
+		s.retireSub(sub)
 	}
 	e.subs = nil
+}
+
+// retireSub ends one local handler: no more events, its mailbox closes, it
+// is not restored after a reconnect, and an event parked on it moves on.
+func (s *loopState) retireSub(sub *Subscription) {
+	sub.removed = true
+	sub.end(errors.New("wampgo: unsubscribed"))
+	s.forgetSub(sub)
+	if s.parked != nil && s.parked.sub == sub {
+		s.resumeParked()
+	}
 }
 
 func (s *loopState) sendUnsubscribe(id protocol.ID, done func(error)) {

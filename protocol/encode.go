@@ -75,10 +75,14 @@ func payloadList(head ...any) List {
 
 func dictOrEmpty(d Dict) Dict {
 	if d == nil {
-		return Dict{}
+		return emptyDict
 	}
 	return d
 }
+
+// emptyDict stands in for nil dicts in list forms. It is shared: nothing
+// may add to it (codecs only read lists).
+var emptyDict = Dict{}
 
 // appendPayload appends the shortest list form of p; dict is the message's
 // Options or Details, which select the payload passthru form.
