@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 	"time"
@@ -16,13 +17,15 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+// run runs the whole demo, printing to out.
+func run(w io.Writer) error {
+	out := &lockedWriter{w: w} // handlers print from their own goroutines
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
@@ -31,7 +34,7 @@ func run() error {
 		return err
 	}
 	defer router.stop()
-	fmt.Printf("router: fox-wamp listening on %s\n", router.url)
+	fmt.Fprintf(out, "router: fox-wamp listening on %s\n", router.url)
 
 	callee, err := client.Dial(ctx, router.url, "demo")
 	if err != nil {
@@ -43,17 +46,17 @@ func run() error {
 		return fmt.Errorf("caller: %w", err)
 	}
 	defer caller.Close(ctx)
-	fmt.Printf("joined: callee %s\n        caller %s\n", callee, caller)
+	fmt.Fprintf(out, "joined: callee %s\n        caller %s\n", callee, caller)
 
-	if err := rpcDemo(ctx, callee, caller); err != nil {
+	if err := rpcDemo(ctx, out, callee, caller); err != nil {
 		return err
 	}
-	return pubsubDemo(ctx, callee, caller)
+	return pubsubDemo(ctx, out, callee, caller)
 }
 
 // rpcDemo registers a countdown that streams each step as a progressive
 // result, and calls it.
-func rpcDemo(ctx context.Context, callee, caller *client.Client) error {
+func rpcDemo(ctx context.Context, out io.Writer, callee, caller *client.Client) error {
 	reg, err := callee.Register(ctx, "demo.countdown", func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		from, ok := inv.Args[0].(int64)
 		if !ok || from < 1 || from > 10 {
@@ -71,7 +74,7 @@ func rpcDemo(ctx context.Context, callee, caller *client.Client) error {
 	if err != nil {
 		return fmt.Errorf("register: %w", err)
 	}
-	fmt.Printf("\nrpc: registered demo.countdown (registration %d)\n", reg.ID())
+	fmt.Fprintf(out, "\nrpc: registered demo.countdown (registration %d)\n", reg.ID())
 
 	call := caller.Call(ctx, "demo.countdown", protocol.List{int64(5)}, nil, client.ReceiveProgress())
 	for res := range call.Results() {
@@ -79,28 +82,25 @@ func rpcDemo(ctx context.Context, callee, caller *client.Client) error {
 		case res.Err != nil:
 			return fmt.Errorf("call: %w", res.Err)
 		case res.Progress:
-			fmt.Printf("rpc: progressive result %v\n", res.Args)
+			fmt.Fprintf(out, "rpc: progressive result %v\n", res.Args)
 		default:
-			fmt.Printf("rpc: final result %v\n", res.Args)
+			fmt.Fprintf(out, "rpc: final result %v\n", res.Args)
 		}
 	}
 
 	_, err = caller.Call(ctx, "demo.countdown", protocol.List{int64(99)}, nil).Await(ctx)
-	fmt.Printf("rpc: a bad start is an error: %v\n", err)
+	fmt.Fprintf(out, "rpc: a bad start is an error: %v\n", err)
 	return reg.Unregister(ctx)
 }
 
 // pubsubDemo subscribes three handlers on two sessions to one topic and
 // publishes to it with acknowledgement.
-func pubsubDemo(ctx context.Context, a, b *client.Client) error {
+func pubsubDemo(ctx context.Context, out io.Writer, a, b *client.Client) error {
 	const topic = "demo.news"
 	var wg sync.WaitGroup
-	var mu sync.Mutex
 	handler := func(name string) client.EventHandler {
 		return func(_ context.Context, ev *client.Event) {
-			mu.Lock()
-			fmt.Printf("pubsub: %-10s got %v (publication %d)\n", name, ev.Args, ev.Publication)
-			mu.Unlock()
+			fmt.Fprintf(out, "pubsub: %-10s got %v (publication %d)\n", name, ev.Args, ev.Publication)
 			wg.Done()
 		}
 	}
@@ -112,16 +112,28 @@ func pubsubDemo(ctx context.Context, a, b *client.Client) error {
 			return fmt.Errorf("subscribe: %w", err)
 		}
 	}
-	fmt.Printf("\npubsub: three subscribers on %s\n", topic)
+	fmt.Fprintf(out, "\npubsub: three subscribers on %s\n", topic)
 	for i, headline := range []string{"wampgo speaks WAMP", "progressive results work"} {
 		wg.Add(3)
 		pub, err := b.Publish(ctx, topic, protocol.List{headline}, nil, client.Acknowledge(), client.ExcludeMe(false))
 		if err != nil {
 			return fmt.Errorf("publish: %w", err)
 		}
-		fmt.Printf("pubsub: published #%d, acknowledged as publication %d\n", i+1, pub)
+		fmt.Fprintf(out, "pubsub: published #%d, acknowledged as publication %d\n", i+1, pub)
 		wg.Wait()
 	}
-	fmt.Println("\ndemo: done")
+	fmt.Fprintln(out, "\ndemo: done")
 	return nil
+}
+
+// lockedWriter serializes writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
