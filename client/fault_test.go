@@ -57,9 +57,10 @@ func TestNetworkFaults(t *testing.T) {
 			if _, err := c.Subscribe(ctxT(t), topic, func(_ context.Context, ev *client.Event) { events <- ev.Args[0].(string) }); err != nil {
 				t.Fatal(err)
 			}
-			release := make(chan struct{})
+			release, started := make(chan struct{}), make(chan struct{}, 1)
 			defer close(release)
 			if _, err := peer.Register(ctxT(t), proc+".slow", func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+				started <- struct{}{}
 				select {
 				case <-release:
 				case <-ctx.Done():
@@ -69,6 +70,7 @@ func TestNetworkFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			inflight := c.Call(context.Background(), proc+".slow", nil, nil)
+			<-started // the call is at the callee: truly in flight
 
 			f.inject(proxy)
 			waitState(t, states, client.StateLeft)
