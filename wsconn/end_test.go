@@ -125,7 +125,7 @@ func TestSendEncodeError(t *testing.T) {
 	server := srv.next(t)
 	bad := []protocol.Message{
 		&protocol.Call{Request: 0, Options: protocol.Dict{}, Procedure: "p"},                                                     // invalid id
-		&protocol.Call{Request: 1, Options: protocol.Dict{}, Procedure: "p", Payload: protocol.Payload{Args: protocol.List{42}}}, // int, not int64
+		&protocol.Call{Request: 1, Options: protocol.Dict{}, Procedure: "p", Payload: protocol.Payload{Args: protocol.List{struct{}{}}}}, // not a WAMP value
 	}
 	for _, m := range bad {
 		err := client.Send(context.Background(), m)
