@@ -13,7 +13,10 @@ type Transport interface {
 	// Send queues msg for writing. It blocks until the message is accepted
 	// by the writer, ctx is done, or the transport ends; it returns ctx's
 	// error or the transport's end reason in the latter cases. A message
-	// accepted is written in order with the others.
+	// accepted is written in order with the others. After the transport
+	// ended because the peer sent something undecodable (Err matches
+	// ErrProtocolViolation), Send still works until Close, so that the
+	// session can answer with ABORT.
 	Send(ctx context.Context, msg Message) error
 
 	// Receive returns the channel on which decoded messages arrive. It is
