@@ -125,13 +125,15 @@ func (s *fuzzSession) step() {
 		s.send(&protocol.Interrupt{Request: req, Options: opts}, goesOn)
 	case opSubscribed:
 		id, open := s.pickReply(protocol.TypeSubscribe)
-		sub := protocol.ID(1 + s.g.intn(8))
+		// A fresh id: one that stood for another topic, or a registration
+		// id granted twice, is a violation the regression tests cover.
+		sub := s.freshID()
 		if s.sendReply(&protocol.Subscribed{Request: id, Subscription: sub}, id, open, true, "reply") && open {
 			s.subIDs = append(s.subIDs, sub)
 		}
 	case opRegistered:
 		id, open := s.pickReply(protocol.TypeRegister)
-		reg := protocol.ID(1 + s.g.intn(8))
+		reg := s.freshID()
 		if s.sendReply(&protocol.Registered{Request: id, Registration: reg}, id, open, true, "reply") && open {
 			s.regIDs = append(s.regIDs, reg)
 			s.granted[reg] = true

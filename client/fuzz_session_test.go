@@ -99,6 +99,7 @@ type fuzzSession struct {
 	subIDs   []protocol.ID          // ids granted in SUBSCRIBED
 	regIDs   []protocol.ID          // ids granted in REGISTERED
 	granted  map[protocol.ID]bool   // registration ids granted
+	lastID   protocol.ID            // the last id freshID handed out
 	invIDs   []protocol.ID          // INVOCATION request ids sent
 	nextInv  protocol.ID
 	ended    bool // the session has ended
@@ -250,4 +251,10 @@ func isClosed(c <-chan struct{}) bool {
 	default:
 		return false
 	}
+}
+
+// freshID returns a router id never used before in this session.
+func (s *fuzzSession) freshID() protocol.ID {
+	s.lastID++
+	return s.lastID
 }
