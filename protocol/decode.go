@@ -34,37 +34,47 @@ var arity = map[MessageType][2]int{
 	TypeYield:        {3, 5},
 }
 
+// arityTable is arity indexed by type code, for the decode path; a known
+// type's entry is never {0, 0}.
+var arityTable = func() (t [maxType + 1][2]int) {
+	for mt, a := range arity {
+		t[mt] = a
+	}
+	return t
+}()
+
 // decode parses the structure of l: its type code, its arity and the Go
 // types of its elements. Value rules (id ranges, URIs, options) are left to
-// Validate.
-func decode(l List) (Message, error) {
+// Validate. It also returns the payload passthru mode it read from the
+// message's Options or Details, or passthruUnknown when it did not need it.
+func decode(l List) (Message, passthruMode, error) {
 	if len(l) == 0 {
-		return nil, invalid(0, "", "empty message")
+		return nil, passthruUnknown, invalid(0, "", "empty message")
 	}
 	neg, code, ok := intValue(l[0])
 	if !ok {
-		return nil, invalid(0, "", "message type must be an integer, got "+describe(l[0]))
+		return nil, passthruUnknown, invalid(0, "", "message type must be an integer, got "+describe(l[0]))
 	}
 	if neg || code > math.MaxInt32 {
-		return nil, invalid(0, "", "unknown message type "+describe(l[0])[len("integer "):])
+		return nil, passthruUnknown, invalid(0, "", "unknown message type "+describe(l[0])[len("integer "):])
 	}
 	t := MessageType(code)
 	if !t.Known() {
-		return nil, invalid(t, "", fmt.Sprintf("unknown message type %d", code))
+		return nil, passthruUnknown, invalid(t, "", fmt.Sprintf("unknown message type %d", code))
 	}
-	if a := arity[t]; len(l) < a[0] || len(l) > a[1] {
+	if a := arityTable[t]; len(l) < a[0] || len(l) > a[1] {
 		want := fmt.Sprint(a[0])
 		if a[1] != a[0] {
 			want = fmt.Sprintf("%d to %d", a[0], a[1])
 		}
-		return nil, invalid(t, "", fmt.Sprintf("has %d elements, want %s", len(l), want))
+		return nil, passthruUnknown, invalid(t, "", fmt.Sprintf("has %d elements, want %s", len(l), want))
 	}
-	d := &decoder{t: t, l: l}
+	d := &decoder{t: t, l: l, mode: passthruUnknown}
 	m := d.message()
 	if d.err != nil {
-		return nil, d.err
+		return nil, passthruUnknown, d.err
 	}
-	return m, nil
+	return m, d.mode, nil
 }
 
 func (d *decoder) message() Message {
@@ -157,9 +167,10 @@ func (d *decoder) message() Message {
 // decoder reads the elements of one message's list form, keeping the first
 // error it meets.
 type decoder struct {
-	t   MessageType
-	l   List
-	err *ValidationError
+	t    MessageType
+	l    List
+	err  *ValidationError
+	mode passthruMode // set by payload; passthruUnknown until then
 }
 
 func (d *decoder) fail(field, reason string) {
@@ -216,6 +227,7 @@ func (d *decoder) payload(i int, dict Dict) Payload {
 		return p
 	}
 	mode := passthruModeOf(dict)
+	d.mode = mode
 	if mode == passthruNone {
 		switch a := d.l[i].(type) {
 		case nil:

@@ -36,11 +36,11 @@ func ToList(msg Message) (List, error) {
 // a string is stored as its bytes. Options, Details and Extra are never nil.
 // Thus FromList(ToList(m)) deep-equals m for every m that FromList returns.
 func FromList(l List) (Message, error) {
-	msg, err := decode(l)
+	msg, mode, err := decode(l)
 	if err != nil {
 		return nil, err
 	}
-	if err := Validate(msg); err != nil {
+	if err := validate(msg, mode); err != nil {
 		return nil, err
 	}
 	return msg, nil

@@ -18,11 +18,39 @@ type rule struct {
 
 // A schema lists the keys of a dict the spec defines. Keys it does not
 // list (custom keys, "x_" vendor keys) are allowed with any value.
-type schema []rule
+type schema struct {
+	rules []rule
+	// required holds the indexes of the required rules, ascending.
+	required []int
+	// byLen[n] holds the indexes of the rules whose key is n bytes long,
+	// ascending.
+	byLen [][]uint8
+}
 
-// check returns the first key of d that breaks s, and why.
-func (s schema) check(d Dict) (key, reason string) {
-	for _, r := range s {
+// check returns the first key of d, in the order of s's rules, that breaks
+// s, and why: a required key that is missing or a key whose value its
+// checker rejects. A nil schema accepts every dict.
+func (s *schema) check(d Dict) (key, reason string) {
+	switch {
+	case s == nil:
+		return "", ""
+	case len(d) == 0:
+		if len(s.required) > 0 {
+			return s.rules[s.required[0]].key, "is required"
+		}
+		return "", ""
+	case 7*len(d)+15 < 5*len(s.rules):
+		// Starting a map iteration costs about three lookups, and each
+		// key walked about one and a half: walking the keys pays only when
+		// d has markedly fewer keys than s has rules.
+		return s.checkByKey(d)
+	}
+	return s.checkByRule(d)
+}
+
+// checkByRule is check walking the rules of s and looking each key up in d.
+func (s *schema) checkByRule(d Dict) (key, reason string) {
+	for _, r := range s.rules {
 		val, ok := d[r.key]
 		if !ok {
 			if r.required {
@@ -37,10 +65,64 @@ func (s schema) check(d Dict) (key, reason string) {
 	return "", ""
 }
 
-func rules(parts ...[]rule) schema {
-	var s schema
+// checkByKey is checkByRule walking the keys of d rather than the rules of
+// s, for a dict with few keys: it reports the failing rule that comes first
+// in s, as checkByRule does.
+func (s *schema) checkByKey(d Dict) (key, reason string) {
+	first := len(s.rules) // index of the first failing rule found so far
+	for _, i := range s.required {
+		if _, ok := d[s.rules[i].key]; !ok {
+			first, reason = i, "is required"
+			break
+		}
+	}
+	for k, val := range d {
+		i := s.index(k)
+		if i < 0 || i >= first {
+			continue
+		}
+		if why := s.rules[i].check(val); why != "" {
+			first, reason = i, why
+		}
+	}
+	if first == len(s.rules) {
+		return "", ""
+	}
+	return s.rules[first].key, reason
+}
+
+// index returns the index of the rule for key, or -1 if s has none.
+func (s *schema) index(key string) int {
+	if len(key) >= len(s.byLen) {
+		return -1
+	}
+	for _, i := range s.byLen[len(key)] {
+		if s.rules[i].key == key {
+			return int(i)
+		}
+	}
+	return -1
+}
+
+func rules(parts ...[]rule) *schema {
+	s := &schema{}
 	for _, p := range parts {
-		s = append(s, p...)
+		s.rules = append(s.rules, p...)
+	}
+	if len(s.rules) > 256 {
+		panic("protocol: schema with more than 256 rules")
+	}
+	for i, r := range s.rules {
+		if s.index(r.key) >= 0 {
+			panic("protocol: schema with duplicate key " + r.key)
+		}
+		if r.required {
+			s.required = append(s.required, i)
+		}
+		for len(s.byLen) <= len(r.key) {
+			s.byLen = append(s.byLen, nil)
+		}
+		s.byLen[len(r.key)] = append(s.byLen[len(r.key)], uint8(i))
 	}
 	return s
 }
@@ -157,6 +239,13 @@ var (
 		{key: "reason", check: isString},
 	}, forwardRules)
 	yieldOptions = rules([]rule{{key: "progress", check: isBool}}, forwardRules, passthruRules)
+
+	// forwardHop is the schema of one forward_for item.
+	forwardHop = rules([]rule{
+		{key: "session", check: isID},
+		{key: "authid", check: isString},
+		{key: "authrole", check: isString},
+	})
 )
 
 func isBool(v any) string {
@@ -311,13 +400,8 @@ func isForwardFor(v any) string {
 	default:
 		return "must be a list of dicts, got " + describe(v)
 	}
-	hop := schema{
-		{key: "session", check: isID},
-		{key: "authid", check: isString},
-		{key: "authrole", check: isString},
-	}
 	for i, d := range items {
-		if key, reason := hop.check(d); reason != "" {
+		if key, reason := forwardHop.check(d); reason != "" {
 			return fmt.Sprintf("item %d: %s %s", i, key, reason)
 		}
 	}

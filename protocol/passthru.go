@@ -14,9 +14,15 @@ const (
 	// passthruWrapped: the dict names "ppt_scheme" but not "enc_algo" (the
 	// spec's form); the payload is the one item of the Arguments list.
 	passthruWrapped
+
+	// passthruUnknown: not computed yet (see validator.mode).
+	passthruUnknown passthruMode = -1
 )
 
 func passthruModeOf(d Dict) passthruMode {
+	if len(d) == 0 {
+		return passthruNone
+	}
 	if _, ok := d["enc_algo"]; ok {
 		return passthruBare
 	}

@@ -72,7 +72,12 @@ const (
 	TypeYield        MessageType = 70
 )
 
-var typeNames = map[MessageType]string{
+// maxType is the largest message type code the spec defines.
+const maxType = TypeYield
+
+// typeNames holds the spec's name of each message type, indexed by code;
+// "" marks a code the spec does not define.
+var typeNames = [maxType + 1]string{
 	TypeHello: "HELLO", TypeWelcome: "WELCOME", TypeAbort: "ABORT",
 	TypeChallenge: "CHALLENGE", TypeAuthenticate: "AUTHENTICATE",
 	TypeGoodbye: "GOODBYE", TypeError: "ERROR", TypePublish: "PUBLISH",
@@ -85,10 +90,18 @@ var typeNames = map[MessageType]string{
 	TypeInterrupt: "INTERRUPT", TypeYield: "YIELD",
 }
 
+// name returns the spec's name of t, or "" for a code it does not define.
+func (t MessageType) name() string {
+	if t < 0 || t > maxType {
+		return ""
+	}
+	return typeNames[t]
+}
+
 // String returns the spec's name of the message type, such as "CALL", or
 // "UNKNOWN(n)" for a code the spec does not define.
 func (t MessageType) String() string {
-	if n, ok := typeNames[t]; ok {
+	if n := t.name(); n != "" {
 		return n
 	}
 	return "UNKNOWN(" + strconv.Itoa(int(t)) + ")"
@@ -96,6 +109,5 @@ func (t MessageType) String() string {
 
 // Known reports whether t is a message type code defined by the spec.
 func (t MessageType) Known() bool {
-	_, ok := typeNames[t]
-	return ok
+	return t.name() != ""
 }

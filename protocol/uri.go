@@ -28,6 +28,36 @@ func validPrefixURI(uri string, strict bool) bool {
 }
 
 func checkURI(uri string, strict, emptyOK, lastEmptyOK bool) bool {
+	if uri == "" {
+		return emptyOK || lastEmptyOK
+	}
+	// ASCII fast path: one pass over the bytes. At the first non-ASCII byte
+	// the URI is checked again by checkURIRunes, which also validates UTF-8.
+	table := &uriByteLoose
+	if strict {
+		table = &uriByteStrict
+	}
+	start := 0 // of the current component
+	for i := 0; i < len(uri); i++ {
+		c := uri[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return checkURIRunes(uri, strict, emptyOK, lastEmptyOK)
+		case c == '.':
+			if i == start && !emptyOK {
+				return false
+			}
+			start = i + 1
+		case !table[c]:
+			return false
+		}
+	}
+	// The last component.
+	return start < len(uri) || emptyOK || lastEmptyOK
+}
+
+// checkURIRunes is checkURI for any URI, ASCII or not.
+func checkURIRunes(uri string, strict, emptyOK, lastEmptyOK bool) bool {
 	if !utf8.ValidString(uri) {
 		return false
 	}
@@ -52,6 +82,17 @@ func checkURI(uri string, strict, emptyOK, lastEmptyOK bool) bool {
 		}
 		uri = rest
 	}
+}
+
+// uriByteLoose and uriByteStrict are validURIRune for the ASCII runes.
+var uriByteLoose, uriByteStrict = uriByteTables()
+
+func uriByteTables() (loose, strict [utf8.RuneSelf]bool) {
+	for r := range rune(utf8.RuneSelf) {
+		loose[r] = validURIRune(r, false)
+		strict[r] = validURIRune(r, true)
+	}
+	return loose, strict
 }
 
 func validURIRune(r rune, strict bool) bool {

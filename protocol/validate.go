@@ -24,10 +24,17 @@ func Validate(msg Message) error {
 	if msg == nil {
 		return invalid(0, "", "nil message")
 	}
-	v := &validator{t: msg.Type()}
 	if rv := reflect.ValueOf(msg); rv.Kind() == reflect.Pointer && rv.IsNil() {
-		return invalid(v.t, "", "nil message")
+		return invalid(msg.Type(), "", "nil message")
 	}
+	return validate(msg, passthruUnknown)
+}
+
+// validate is Validate for a non-nil msg. mode is the payload passthru mode
+// of msg's Options or Details when the caller knows it (FromList, from
+// decode), else passthruUnknown.
+func validate(msg Message, mode passthruMode) error {
+	v := &validator{t: msg.Type(), mode: mode}
 	switch m := msg.(type) {
 	case *Hello:
 		v.uri("Realm", m.Realm)
@@ -50,7 +57,7 @@ func Validate(msg Message) error {
 		v.dict("Details", m.Details, goodbyeDetails)
 		v.uri("Reason", m.Reason)
 	case *Error:
-		if !errorRequestTypes[m.RequestType] {
+		if !m.RequestType.errorAnswerable() {
 			v.fail("RequestType", fmt.Sprintf("must be a request type ERROR can answer, got %d (%s)",
 				int(m.RequestType), m.RequestType))
 		}
@@ -128,17 +135,23 @@ func Validate(msg Message) error {
 	return nil
 }
 
-// errorRequestTypes are the requests an ERROR may answer.
-var errorRequestTypes = map[MessageType]bool{
+// errorRequestTypes are the requests an ERROR may answer, indexed by code.
+var errorRequestTypes = [maxType + 1]bool{
 	TypeSubscribe: true, TypeUnsubscribe: true, TypePublish: true,
 	TypeRegister: true, TypeUnregister: true, TypeCall: true,
 	TypeInvocation: true, TypeCancel: true,
 }
 
+// errorAnswerable reports whether an ERROR may answer a request of type t.
+func (t MessageType) errorAnswerable() bool {
+	return t >= 0 && t <= maxType && errorRequestTypes[t]
+}
+
 // validator checks the fields of one message, keeping the first error.
 type validator struct {
-	t   MessageType
-	err *ValidationError
+	t    MessageType
+	err  *ValidationError
+	mode passthruMode // of the message's Options or Details; passthruUnknown until computed
 }
 
 func (v *validator) fail(field, reason string) {
@@ -176,7 +189,7 @@ func (v *validator) patternURI(field string, uri URI, opts Dict) {
 	}
 }
 
-func (v *validator) dict(field string, d Dict, s schema) {
+func (v *validator) dict(field string, d Dict, s *schema) {
 	if v.err != nil {
 		return
 	}
@@ -188,7 +201,7 @@ func (v *validator) dict(field string, d Dict, s schema) {
 // revocable checks UNSUBSCRIBED and UNREGISTERED: either an acknowledgement
 // (Request an id, no Details) or a revocation (Request 0, Details naming
 // the revoked subscription or registration as key).
-func (v *validator) revocable(req ID, details Dict, key string, s schema) {
+func (v *validator) revocable(req ID, details Dict, key string, s *schema) {
 	if req == 0 {
 		if _, ok := details[key]; !ok {
 			v.fail("Details."+key, "is required when Request is 0 (revocation)")
@@ -205,7 +218,13 @@ func (v *validator) revocable(req ID, details Dict, key string, s schema) {
 // payload checks a message's Arguments, ArgumentsKw and passthru payload
 // against the passthru mode that dict (its Options or Details) selects.
 func (v *validator) payload(p Payload, dictField string, dict Dict) {
-	mode := passthruModeOf(dict)
+	if p.Payload == nil && len(p.Args) == 0 && len(p.Kwargs) == 0 {
+		return // valid in every mode
+	}
+	mode := v.mode
+	if mode == passthruUnknown {
+		mode = passthruModeOf(dict)
+	}
 	switch {
 	case p.Payload != nil && mode == passthruNone:
 		v.fail("Arguments", "a passthru payload requires "+dictField+".enc_algo or "+dictField+".ppt_scheme")
