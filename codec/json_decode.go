@@ -471,7 +471,7 @@ func (d *jsonDecoder) unescape(buf []byte, i int) ([]byte, int, error) {
 	return append(buf, c), i + 2, nil
 }
 
-// isEscapePrefix reports whether b could start a \uXXXX escape.
+// isEscapePrefix reports whether b could start a \u escape (four hex digits follow).
 func isEscapePrefix(b []byte) bool {
 	for i, c := range b {
 		switch {
