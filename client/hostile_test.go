@@ -116,43 +116,15 @@ func quiet(t *testing.T, r *scripted.Router) {
 // hostileSubscribe subscribes h to topic and answers SUBSCRIBED with id.
 func hostileSubscribe(t *testing.T, c *client.Client, r *scripted.Router, topic string, id protocol.ID, h client.EventHandler, opts ...client.SubscribeOption) *client.Subscription {
 	t.Helper()
-	type res struct {
-		sub *client.Subscription
-		err error
-	}
-	done := make(chan res, 1)
-	go func() {
-		sub, err := c.Subscribe(ctxT(t), topic, h, opts...)
-		done <- res{sub, err}
-	}()
-	m := scripted.Expect[*protocol.Subscribe](r)
-	r.Send(&protocol.Subscribed{Request: m.Request, Subscription: id})
-	got := <-done
-	if got.err != nil {
-		t.Fatalf("Subscribe: %v", got.err)
-	}
-	return got.sub
+	sub, _ := subscribed(t, c, r, topic, id, h, opts...)
+	return sub
 }
 
 // hostileRegister registers h for proc and answers REGISTERED with id.
 func hostileRegister(t *testing.T, c *client.Client, r *scripted.Router, proc string, id protocol.ID, h client.Handler, opts ...client.RegisterOption) *client.Registration {
 	t.Helper()
-	type res struct {
-		reg *client.Registration
-		err error
-	}
-	done := make(chan res, 1)
-	go func() {
-		reg, err := c.Register(ctxT(t), proc, h, opts...)
-		done <- res{reg, err}
-	}()
-	m := scripted.Expect[*protocol.Register](r)
-	r.Send(&protocol.Registered{Request: m.Request, Registration: id})
-	got := <-done
-	if got.err != nil {
-		t.Fatalf("Register: %v", got.err)
-	}
-	return got.reg
+	reg, _ := registered(t, c, r, proc, id, h, opts...)
+	return reg
 }
 
 // pendingCall starts a call and returns it with its request id.

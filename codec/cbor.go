@@ -46,31 +46,19 @@ var (
 
 // cborDecoder parses one CBOR message straight into the closed set of value
 // types.
-type cborDecoder struct {
-	data     []byte
-	pos      int
-	depth    int
-	maxDepth int
-	strs     strCache // caches short strings across messages
-	top      []any    // the message's list, reused
-}
+type cborDecoder struct{ binaryScan }
 
 var cborDecoderPool = sync.Pool{New: func() any { return new(cborDecoder) }}
 
 func (cborFormat) decode(data []byte, lim *Limits) (protocol.Message, error) {
 	d := cborDecoderPool.Get().(*cborDecoder)
-	d.data, d.pos, d.depth, d.maxDepth = data, 0, 0, lim.MaxDepth
+	d.start(data, lim)
 	var msg protocol.Message
 	l, err := d.message()
 	if err == nil {
 		msg, err = fromList("cbor", l)
 	}
-	d.data = nil
-	clear(d.top)
-	d.top = d.top[:0]
-	if cap(d.top) > maxPooledVals {
-		d.top = nil
-	}
+	d.release()
 	cborDecoderPool.Put(d)
 	return msg, err
 }

@@ -38,31 +38,19 @@ const (
 
 // msgpackDecoder parses one MessagePack message straight into the closed
 // set of value types.
-type msgpackDecoder struct {
-	data     []byte
-	pos      int
-	depth    int
-	maxDepth int
-	strs     strCache // caches short strings across messages
-	top      []any    // the message's list, reused
-}
+type msgpackDecoder struct{ binaryScan }
 
 var msgpackDecoderPool = sync.Pool{New: func() any { return new(msgpackDecoder) }}
 
 func (msgpackFormat) decode(data []byte, lim *Limits) (protocol.Message, error) {
 	d := msgpackDecoderPool.Get().(*msgpackDecoder)
-	d.data, d.pos, d.depth, d.maxDepth = data, 0, 0, lim.MaxDepth
+	d.start(data, lim)
 	var msg protocol.Message
 	l, err := d.message()
 	if err == nil {
 		msg, err = fromList("msgpack", l)
 	}
-	d.data = nil
-	clear(d.top)
-	d.top = d.top[:0]
-	if cap(d.top) > maxPooledVals {
-		d.top = nil
-	}
+	d.release()
 	msgpackDecoderPool.Put(d)
 	return msg, err
 }
