@@ -30,7 +30,7 @@ func counter() *actor.Actor[incr] {
 				return nil
 			}
 		}
-	})
+	}, nil)
 }
 
 func TestAskSerializesState(t *testing.T) {
@@ -77,7 +77,7 @@ func TestPanicBecomesEndReason(t *testing.T) {
 	a := actor.Spawn(0, func(in actor.Inbox[int]) error {
 		<-in.Commands
 		panic("boom")
-	})
+	}, nil)
 	if err := a.Send(context.Background(), 1); err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestPanicBecomesEndReason(t *testing.T) {
 
 func TestErrorBecomesEndReason(t *testing.T) {
 	want := errors.New("done here")
-	a := actor.Spawn(0, func(in actor.Inbox[int]) error { return want })
+	a := actor.Spawn(0, func(in actor.Inbox[int]) error { return want }, nil)
 	<-a.Done()
 	if !errors.Is(a.Err(), want) {
 		t.Fatalf("Err = %v", a.Err())
@@ -106,7 +106,7 @@ func TestSendHonoursContext(t *testing.T) {
 		<-block
 		<-in.Stop
 		return nil
-	})
+	}, nil)
 	defer a.Stop(context.Background())
 	defer close(block)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -121,7 +121,7 @@ func TestStopHonoursContext(t *testing.T) {
 	a := actor.Spawn(0, func(in actor.Inbox[int]) error {
 		<-release
 		return nil
-	})
+	}, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
 	if err := a.Stop(ctx); !errors.Is(err, context.DeadlineExceeded) {
@@ -136,9 +136,55 @@ func TestAskReturnsAnswerGivenJustBeforeEnd(t *testing.T) {
 		c := <-in.Commands
 		c.reply <- 7
 		return nil
-	})
+	}, nil)
 	n, err := actor.Ask(context.Background(), a, func(r actor.Reply[int]) incr { return incr{reply: r} })
 	if err != nil || n != 7 {
 		t.Fatalf("Ask = %d, %v", n, err)
+	}
+}
+
+// TestEveryAcceptedCommandIsAnswered races many senders against the
+// actor's end: each Send that succeeds must see its command either handled
+// or orphaned, never lost.
+func TestEveryAcceptedCommandIsAnswered(t *testing.T) {
+	for range 50 {
+		stopAt := make(chan struct{})
+		a := actor.Spawn(8, func(in actor.Inbox[incr]) error {
+			for {
+				select {
+				case c := <-in.Commands:
+					c.reply <- 1
+				case <-stopAt:
+					return errors.New("ended")
+				}
+			}
+		}, func(c incr, reason error) { c.reply <- -1 })
+		results := make(chan error, 64)
+		for range 64 {
+			go func() {
+				r := actor.NewReply[int]()
+				if err := a.Send(context.Background(), incr{reply: r}); err != nil {
+					if errors.Is(err, actor.ErrStopped) && a.Err() == nil {
+						results <- errors.New("ErrStopped before Err is set")
+						return
+					}
+					results <- nil
+					return
+				}
+				select {
+				case <-r:
+					results <- nil
+				case <-time.After(5 * time.Second):
+					results <- errors.New("accepted command never answered")
+				}
+			}()
+		}
+		close(stopAt)
+		for range 64 {
+			if err := <-results; err != nil {
+				t.Fatal(err)
+			}
+		}
+		<-a.Done()
 	}
 }

@@ -36,19 +36,25 @@ type Call struct {
 	// Owned by the session loop.
 	req        protocol.ID
 	completed  bool
-	abandoned  bool // completed locally; the router's late answer is discarded
 	inputDone  bool // the final input chunk was sent
 	stopCancel func() bool
 	timer      *time.Timer
 }
 
 // Call calls procedure with args and kwargs (either may be nil) and returns
-// the call's future at once. Results arrive on Results; Await waits for the
-// final one.
+// the call's future. Results arrive on Results; Await waits for the final
+// one.
+//
+// Call encodes args and kwargs before it returns: nothing the caller
+// passed is retained afterwards, and the caller may reuse it at once. It
+// returns once the session has taken the call, which is at once unless the
+// connection's writer is far behind (then Call waits for room, bounded by
+// ctx and by the session's end).
 //
 // ctx governs the call: when it ends first, the call is canceled (see the
 // package documentation, "Call canceling"). A failure to start the call
-// (closed session, invalid options) is delivered as the final Result.
+// (closed session, invalid options or procedure, a value the serializer
+// cannot carry) is delivered as the final Result.
 func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...CallOption) *Call {
 	call := &Call{
 		c:         c,
@@ -68,12 +74,17 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 		call.fail(err)
 		return call
 	}
-	msg := &protocol.Call{Procedure: procedure, Options: cfg.options(), Payload: protocol.Payload{Args: args, Kwargs: kwargs}}
+	msg := &protocol.Call{Procedure: procedure, Options: cfg.options()}
+	p, err := c.encode(msg, cfg.raw, args, kwargs)
+	if err != nil {
+		call.fail(err)
+		return call
+	}
 	if err := ctx.Err(); err != nil {
 		call.fail(canceledError(context.Cause(ctx)))
 		return call
 	}
-	if err := c.send(ctx, &cmdCall{ctx: ctx, call: call, msg: msg}); err != nil {
+	if err := c.send(ctx, &cmdCall{ctx: ctx, call: call, msg: msg, payload: p}); err != nil {
 		call.fail(err)
 	}
 	return call
@@ -114,7 +125,8 @@ func (call *Call) Dropped() uint64 { return call.dropped.Load() }
 
 // SendInput sends one more input chunk of a call started with
 // ProgressiveInputs (CALL with progress=true). It fails once the call has
-// completed or its final chunk was sent.
+// completed or its final chunk was sent. args and kwargs are encoded before
+// it returns and not retained.
 func (call *Call) SendInput(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
 	return call.input(ctx, args, kwargs, false)
 }
@@ -126,7 +138,11 @@ func (call *Call) FinishInput(ctx context.Context, args protocol.List, kwargs pr
 }
 
 func (call *Call) input(ctx context.Context, args protocol.List, kwargs protocol.Dict, final bool) error {
+	p, err := call.c.encodePayload(args, kwargs)
+	if err != nil {
+		return err
+	}
 	return call.c.ask(ctx, func(r actor.Reply[error]) command {
-		return &cmdCallInput{call: call, msg: protocol.Payload{Args: args, Kwargs: kwargs}, final: final, reply: r}
+		return &cmdCallInput{call: call, payload: p, final: final, reply: r}
 	})
 }

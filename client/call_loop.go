@@ -7,11 +7,10 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/actor"
-	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// handleCall starts a call: assigns its request id, sends CALL, and arms
+// handleCall starts a call: assigns its request id, queues CALL, and arms
 // its cancellation and timeout.
 func (s *loopState) handleCall(c *cmdCall) {
 	call := c.call
@@ -28,25 +27,16 @@ func (s *loopState) handleCall(c *cmdCall) {
 	}
 	call.req = s.nextID()
 	c.msg.Request = call.req
-	if err := s.write(c.msg); err != nil {
-		if s.c.cfg.reconnect != nil && !callerFault(err) {
-			// The connection is dying under us: hold the call for the
-			// next session, as if it had been made while reconnecting.
-			call.req = 0
-			s.deferred = append(s.deferred, c)
-			s.watchCall(c)
-			return
-		}
-		s.unsent(call.req, err)
-		s.completeCall(call, Result{Err: s.sendError(err)})
+	if err := s.send(c.msg, c.payload); err != nil {
+		s.completeCall(call, Result{Err: err})
 		return
 	}
 	s.calls[call.req] = call
 	s.watchCall(c)
-	if d := call.cfg.timeout; d > 0 {
-		loop := s.c.loop
+	if d := call.cfg.timeout; d > 0 && call.timer == nil {
+		cl := s.c
 		call.timer = time.AfterFunc(d, func() {
-			loop.Send(context.Background(), &cmdCancelCall{call: call, timeout: true})
+			cl.control(&cmdCancelCall{call: call, timeout: true})
 		})
 	}
 }
@@ -56,30 +46,10 @@ func (s *loopState) watchCall(c *cmdCall) {
 	if c.call.stopCancel != nil || c.ctx.Done() == nil {
 		return // armed already, or a context that never ends
 	}
-	loop, call, ctx := s.c.loop, c.call, c.ctx
+	cl, call, ctx := s.c, c.call, c.ctx
 	call.stopCancel = context.AfterFunc(ctx, func() {
-		loop.Send(context.Background(), &cmdCancelCall{call: call, cause: context.Cause(ctx)})
+		cl.control(&cmdCancelCall{call: call, cause: context.Cause(ctx)})
 	})
-}
-
-// callerFault reports whether a send failed because of the message itself
-// (invalid, or a payload the serializer cannot represent), not the
-// connection.
-func callerFault(err error) bool {
-	var ve *protocol.ValidationError
-	var ee *codec.EncodeError
-	return errors.As(err, &ve) || errors.As(err, &ee)
-}
-
-// sendError is the error of a request whose message could not be written.
-func (s *loopState) sendError(err error) error {
-	switch {
-	case callerFault(err) || errors.Is(err, ErrSessionLost):
-		return err // our own invalid message, or a reconnecting client
-	case s.c.cfg.reconnect != nil:
-		return sessionLost(err)
-	}
-	return closedError(err)
 }
 
 func (s *loopState) handleResult(m *protocol.Result) error {
@@ -179,9 +149,8 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 	if canCancel && mode == CancelKill {
 		return // the router's ERROR completes the call
 	}
-	// Complete now; keep the entry so the router's late answer is
-	// recognised and discarded.
-	call.abandoned = true
+	// Complete now; the entry stays in calls so that the router's late
+	// answer is recognised and discarded.
 	s.completeCall(call, Result{Err: err})
 }
 
@@ -203,12 +172,9 @@ func (s *loopState) handleCallInput(c *cmdCallInput) {
 	if !c.final {
 		opts["progress"] = true
 	}
-	err := s.write(&protocol.Call{Request: call.req, Options: opts, Procedure: call.procedure, Payload: c.msg})
+	err := s.send(&protocol.Call{Request: call.req, Options: opts, Procedure: call.procedure}, c.payload)
 	if err == nil && c.final {
 		call.inputDone = true
-	}
-	if err != nil {
-		err = s.sendError(err)
 	}
 	c.reply <- err
 }

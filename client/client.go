@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/wampgo/wampgo/actor"
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -28,11 +29,17 @@ type Client struct {
 	base       context.Context
 	cancelBase context.CancelFunc
 
+	// ctl carries the commands the loop takes even while its writer is
+	// behind (see outbound): call cancels, from context watchers and
+	// timers. Written by them, read by the loop.
+	ctl chan command
+
 	done     chan struct{}  // closed by reap when everything has stopped
 	err      error          // the end reason; written by reap before done is closed
 	handlers sync.WaitGroup // mailbox goroutines of subscriptions and registrations
 	trackMu  sync.Mutex     // orders handlers.Add against reap's Wait
 	reaping  bool           // guarded by trackMu: reap has begun waiting
+	closers  sync.WaitGroup // goroutines closing a connection the loop gave up; Add on the loop only
 
 	subIndex atomic.Pointer[idIndex] // written by the session loop only
 	regIndex atomic.Pointer[idIndex] // written by the session loop only
@@ -45,6 +52,7 @@ type Client struct {
 type connInfo struct {
 	session    Session
 	serializer string
+	codec      codec.Codec // the serializer's: callers encode payloads with it
 }
 
 // Connect joins realm over an established transport: it sends HELLO and
@@ -59,6 +67,10 @@ func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Op
 		t.Close()
 		return nil, errors.New("wampgo: WithReconnect with Connect needs Reconnect.URLs and Reconnect.Dial")
 	}
+	if _, ok := cfg.codecFor(t.Serializer()); !ok {
+		t.Close()
+		return nil, fmt.Errorf("wampgo: no codec for the transport's serializer %q", t.Serializer())
+	}
 	sess, err := join(ctx, t, realm, cfg)
 	if err != nil {
 		t.Close()
@@ -70,8 +82,9 @@ func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Op
 // start creates the client around a joined transport and starts its
 // goroutines.
 func start(t protocol.Transport, realm string, sess Session, cfg *config) *Client {
-	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{})}
-	c.conn.Store(&connInfo{session: sess, serializer: t.Serializer()})
+	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{}), ctl: make(chan command, 64)}
+	cd, _ := cfg.codecFor(t.Serializer()) // Connect and Dial checked it
+	c.conn.Store(&connInfo{session: sess, serializer: t.Serializer(), codec: cd})
 	c.base, c.cancelBase = context.WithCancel(context.WithValue(context.Background(), handlerKey{}, c))
 	if cfg.onError != nil {
 		c.errs = mailbox.New(mailbox.Limits{MaxMessages: 1 << 16}, 1, cfg.onError, func(p *mailbox.PanicError) {
@@ -86,7 +99,11 @@ func start(t protocol.Transport, realm string, sess Session, cfg *config) *Clien
 		c.trackMailbox(c.states)
 	}
 	st := newLoopState(c, t)
-	c.loop = actor.Spawn(64, st.run)
+	c.loop = actor.Spawn(64, st.run, func(cmd command, reason error) {
+		// Accepted while the loop was ending: answered like every
+		// command refused after the end.
+		st.failCommand(cmd, closedError(reason))
+	})
 	go c.reap()
 	cfg.logger.Info("wampgo: joined", "realm", realm, "session", sess.ID,
 		"authid", sess.AuthID, "serializer", t.Serializer())
@@ -96,11 +113,12 @@ func start(t protocol.Transport, realm string, sess Session, cfg *config) *Clien
 	return c
 }
 
-// reap waits for the session loop to end (it closes the transport on its
-// way out), then waits for every handler goroutine and records the end
-// reason.
+// reap waits for the session loop to end (it hands its connection to a
+// closer goroutine on its way out), then waits for the closers and every
+// handler goroutine and records the end reason.
 func (c *Client) reap() {
 	<-c.loop.Done()
+	c.closers.Wait()
 	c.cancelBase()
 	if c.states != nil {
 		c.states.CloseWhenDrained() // the last change (gave up, …) must arrive
@@ -123,9 +141,6 @@ func (c *Client) reap() {
 // Session returns what the router's WELCOME said of the current session
 // (of the latest one, for a reconnecting client).
 func (c *Client) Session() Session { return c.conn.Load().session }
-
-// IDGen returns the generator of the session's request ids.
-func (c *Client) IDGen() IDGenerator { return c.cfg.ids }
 
 // Done is closed once the session has ended and every goroutine of the
 // client (loop, transport, handlers) has exited.
@@ -244,8 +259,19 @@ func (c *Client) ask(ctx context.Context, mk func(actor.Reply[error]) command) e
 	return err
 }
 
-// endReason is the loop's end reason; call it only once the loop is done.
+// endReason is the loop's end reason; call it only once the loop has
+// ended (Send failed with actor.ErrStopped).
 func (c *Client) endReason() error { return c.loop.Err() }
+
+// control hands a cancel to the loop, which takes it even while its writer
+// is behind. It gives up once the loop has ended (shutdown completes every
+// call then).
+func (c *Client) control(cmd command) {
+	select {
+	case c.ctl <- cmd:
+	case <-c.loop.Ended():
+	}
+}
 
 // reportError hands err to the error handler, if any.
 //

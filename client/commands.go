@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/wampgo/wampgo/actor"
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -13,17 +14,21 @@ import (
 // exactly once.
 type command interface{ isCommand() }
 
+// A command that carries a message carries it without its payload: the
+// caller encoded that (payload), and the writer splices it in.
+
 type cmdCall struct {
-	ctx  context.Context // the caller's: its end cancels the call
-	call *Call
-	msg  *protocol.Call
+	ctx     context.Context // the caller's: its end cancels the call
+	call    *Call
+	msg     *protocol.Call
+	payload codec.EncodedPayload
 }
 
 type cmdCallInput struct {
-	call  *Call
-	msg   protocol.Payload
-	final bool
-	reply actor.Reply[error]
+	call    *Call
+	payload codec.EncodedPayload
+	final   bool
+	reply   actor.Reply[error]
 }
 
 type cmdCancelCall struct {
@@ -33,10 +38,11 @@ type cmdCancelCall struct {
 }
 
 type cmdPublish struct {
-	ctx   context.Context
-	msg   *protocol.Publish
-	ack   bool
-	reply actor.Reply[publishReply]
+	ctx     context.Context
+	msg     *protocol.Publish
+	payload codec.EncodedPayload
+	ack     bool
+	reply   actor.Reply[publishReply]
 }
 
 type publishReply struct {
@@ -72,10 +78,12 @@ type cmdUnregister struct {
 	reply     actor.Reply[error]
 }
 
+// cmdYield carries an invocation's outcome: a YIELD's payload, or the
+// ERROR for err (its URI and encoded payload).
 type cmdYield struct {
 	inv      *Invocation
-	result   Result
-	err      error
+	payload  codec.EncodedPayload
+	err      *Error // the ERROR to send instead of a YIELD; its Args and Kwargs are in payload
 	progress bool
 	reply    actor.Reply[error] // nil for the final yield
 }

@@ -60,20 +60,43 @@ var errInterrupted = errors.New("wampgo: call interrupted by the router")
 
 // SendProgress sends a progressive result to the caller. It fails if the
 // caller did not ask for progressive results or the invocation has ended.
+// args and kwargs are encoded before it returns and not retained.
 func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
 	if !inv.ReceiveProgress {
 		return errors.New("wampgo: the caller did not ask for progressive results")
 	}
+	p, err := inv.c.encodePayload(args, kwargs)
+	if err != nil {
+		return err
+	}
 	return inv.c.ask(ctx, func(r actor.Reply[error]) command {
-		return &cmdYield{inv: inv, result: Result{Args: args, Kwargs: kwargs}, progress: true, reply: r}
+		return &cmdYield{inv: inv, payload: p, progress: true, reply: r}
 	})
 }
 
-// run executes one invocation on a mailbox goroutine and hands the outcome
-// to the session loop.
+// run executes one invocation on a mailbox goroutine and hands the outcome,
+// encoded here, to the session loop. The handler's result is not retained.
 func (r *Registration) run(inv *Invocation) {
 	res, err := r.callHandler(inv.ctx, inv)
-	inv.c.send(context.Background(), &cmdYield{inv: inv, result: res, err: err})
+	cmd := &cmdYield{inv: inv}
+	if err == nil {
+		p, perr := inv.c.encodePayload(res.Args, res.Kwargs)
+		if perr != nil {
+			// Our own invalid result: tell the caller instead.
+			err = NewError(URIRuntimeError, protocol.List{"invalid result: " + perr.Error()}, nil)
+		}
+		cmd.payload = p
+	}
+	if err != nil {
+		e := handlerError(inv, err)
+		p, perr := inv.c.encodePayload(e.Args, e.Kwargs)
+		if perr != nil {
+			e = &Error{URI: URIRuntimeError}
+			p, _ = inv.c.encodePayload(protocol.List{"invalid error payload: " + perr.Error()}, nil)
+		}
+		cmd.err, cmd.payload = e, p
+	}
+	inv.c.send(context.Background(), cmd)
 }
 
 func (r *Registration) callHandler(ctx context.Context, inv *Invocation) (res Result, err error) {

@@ -98,32 +98,24 @@ func (s *loopState) handleYield(c *cmdYield) {
 		return
 	}
 	if c.progress {
-		err := s.write(&protocol.Yield{Request: inv.req, Options: protocol.Dict{"progress": true},
-			Payload: protocol.Payload{Args: c.result.Args, Kwargs: c.result.Kwargs}})
-		if err != nil {
-			err = s.sendError(err)
-		}
-		c.reply <- err
+		c.reply <- s.send(&protocol.Yield{Request: inv.req, Options: protocol.Dict{"progress": true}}, c.payload)
 		return
 	}
+	var err error
 	if c.err != nil {
-		s.finishInvocation(inv, c.err)
-		return
+		err = s.send(&protocol.Error{RequestType: protocol.TypeInvocation, Request: inv.req,
+			Details: protocol.Dict{}, Error: c.err.URI}, c.payload)
+	} else {
+		err = s.send(&protocol.Yield{Request: inv.req, Options: protocol.Dict{}}, c.payload)
 	}
-	err := s.write(&protocol.Yield{Request: inv.req, Options: protocol.Dict{},
-		Payload: protocol.Payload{Args: c.result.Args, Kwargs: c.result.Kwargs}})
 	if err != nil {
-		// Most likely our own invalid payload: tell the caller instead.
-		if callerFault(err) {
-			s.finishInvocation(inv, NewError(URIRuntimeError, protocol.List{"invalid result: " + err.Error()}, nil))
-			return
-		}
-		s.c.reportError(fmt.Errorf("wampgo: sending YIELD for %q: %w", inv.Procedure, err))
+		s.c.reportError(fmt.Errorf("wampgo: answering %q: %w", inv.Procedure, err))
 	}
 	s.dropInvocation(inv)
 }
 
-// finishInvocation answers an invocation with an ERROR built from err.
+// finishInvocation answers an invocation with an ERROR built from err, a
+// loop-made error with a small payload (the writer encodes it).
 func (s *loopState) finishInvocation(inv *Invocation, err error) {
 	e := handlerError(inv, err)
 	werr := s.write(&protocol.Error{RequestType: protocol.TypeInvocation, Request: inv.req,
@@ -154,7 +146,7 @@ func handlerError(inv *Invocation, err error) *Error {
 	switch {
 	case errors.As(err, &we):
 		return we
-	case inv.interrupted != "" && errors.Is(err, context.Canceled):
+	case errors.Is(context.Cause(inv.ctx), errInterrupted) && errors.Is(err, context.Canceled):
 		return &Error{URI: uriCanceled}
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrTimeout):
 		return &Error{URI: uriTimeout}

@@ -7,10 +7,13 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/actor"
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// abortSendTimeout bounds the best-effort ABORT and GOODBYE replies.
+// abortSendTimeout bounds how long the end of a session waits for the
+// writer to hand its last messages (ABORT, GOODBYE) to the transport before
+// the transport is closed.
 const abortSendTimeout = 2 * time.Second
 
 // loopState is the session's state. Every field is owned by the session
@@ -21,11 +24,13 @@ type loopState struct {
 	ctx context.Context // cancelled when the loop is asked to stop or ends
 
 	t        protocol.Transport // the current connection; nil while reconnecting
+	out      *outbound          // t's writer; nil while reconnecting
 	sess     Session            // the current session
 	joinedAt time.Time          // when sess was joined
 	closing  bool               // GOODBYE sent; waiting for the router's
 	end      bool               // the loop must return endErr
 	endErr   error
+	lastID   protocol.ID // the last session-scope request id used in this session
 
 	// Reconnection (see reconnect_loop.go).
 	attempts  int           // consecutive failed attempts so far
@@ -50,28 +55,16 @@ type loopState struct {
 	// fatal is a protocol violation found inside a reply callback; the
 	// message being handled then ends the session.
 	fatal error
-
-	// spareID is a request id taken for a message that was never sent (it
-	// could not be encoded); the next request reuses it, so the router sees
-	// ids increase by exactly one, as the spec requires.
-	spareID protocol.ID
 }
 
-// nextID returns the request id for the next request.
+// nextID returns the request id for the next request: the spec's
+// session-scope ids, 1, 2, 3, … wrapping to 1 after 2^53.
 func (s *loopState) nextID() protocol.ID {
-	if id := s.spareID; id != 0 {
-		s.spareID = 0
-		return id
+	s.lastID++
+	if s.lastID > protocol.MaxID {
+		s.lastID = 1
 	}
-	return s.c.cfg.ids.Next()
-}
-
-// unsent gives back the id of a request whose message was refused before
-// it reached the connection.
-func (s *loopState) unsent(id protocol.ID, err error) {
-	if callerFault(err) {
-		s.spareID = id
-	}
+	return s.lastID
 }
 
 // pendingRequest is a request other than CALL awaiting the router's reply.
@@ -83,9 +76,8 @@ type pendingRequest struct {
 }
 
 func newLoopState(c *Client, t protocol.Transport) *loopState {
-	return &loopState{
+	s := &loopState{
 		c:           c,
-		t:           t,
 		sess:        c.Session(),
 		joinedAt:    time.Now(),
 		calls:       map[protocol.ID]*Call{},
@@ -96,6 +88,43 @@ func newLoopState(c *Client, t protocol.Transport) *loopState {
 		regs:        map[protocol.ID]*Registration{},
 		regProc:     map[protocol.URI][]protocol.ID{},
 	}
+	s.attach(t)
+	return s
+}
+
+// attach makes t the session's connection and starts its writer.
+func (s *loopState) attach(t protocol.Transport) {
+	s.t = t
+	s.out = newOutbound(t, s.c.conn.Load().codec, s.c.cfg.outboundBytes)
+	s.lastID = 0 // session-scope request ids begin at 1 in every session
+}
+
+// detach gives up the connection: its writer and the transport are shut
+// down off the loop (closing a transport may wait for a close handshake),
+// flushing what is queued first when flush is set, as for the ABORT or
+// GOODBYE that ends a session.
+func (s *loopState) detach(flush bool) {
+	if s.t == nil {
+		return
+	}
+	t, out := s.t, s.out
+	s.t, s.out = nil, nil
+	s.c.closers.Add(1)
+	go func() {
+		defer s.c.closers.Done()
+		if flush {
+			out.close()
+			timer := time.NewTimer(abortSendTimeout)
+			select {
+			case <-out.done:
+			case <-timer.C:
+			}
+			timer.Stop()
+		}
+		t.Close() // also cuts short a send of the writer's
+		out.stop()
+		<-out.done
+	}()
 }
 
 // run is the session loop. It returns the session's end reason: nil after
@@ -103,22 +132,18 @@ func newLoopState(c *Client, t protocol.Transport) *loopState {
 func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.ctx = ctx
-	go func() {
-		select {
-		case <-in.Stop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	// Shutdown, in order: fail everything pending with the end reason,
 	// close every mailbox (handlers see their contexts end via Client.base
-	// once reap runs), then release the stop watcher.
+	// once reap runs), hand the connection to a closer, then cancel ctx.
+	// Commands still queued are answered by the actor's orphan function.
 	defer cancel()
 	defer func() { s.shutdown(reason) }()
 
 	for !s.end {
 		var recv <-chan protocol.Message
-		var space <-chan struct{}
+		var space, outSpace <-chan struct{}
+		var failed <-chan writeFailure
+		cmds := in.Commands
 		switch {
 		case s.parked != nil:
 			// Stop reading: the Block policy's backpressure.
@@ -126,8 +151,18 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 		case s.t != nil:
 			recv = s.t.Receive()
 		}
+		if s.out != nil {
+			failed = s.out.failed
+			if s.out.full() {
+				// The writer is behind: take no new work, keep handling
+				// the router's messages and the cancels.
+				cmds, outSpace = nil, s.out.space
+			}
+		}
 		select {
-		case cmd := <-in.Commands:
+		case cmd := <-cmds:
+			s.handleCommand(cmd)
+		case cmd := <-s.c.ctl:
 			s.handleCommand(cmd)
 		case msg, ok := <-recv:
 			if !ok {
@@ -137,8 +172,11 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 			if done, err := s.handleMessage(msg); done {
 				s.sessionEnded(err)
 			}
+		case f := <-failed:
+			s.handleWriteFailure(f)
 		case <-space:
 			s.resumeParked()
+		case <-outSpace:
 		case r := <-s.rejoinc:
 			s.handleRejoin(r)
 		case <-in.Stop:
@@ -146,6 +184,17 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 		}
 	}
 	return s.endErr
+}
+
+// connectionGone reports whether the transport has ended for a reason that
+// also ended its write side, with no message left to receive.
+func (s *loopState) connectionGone() bool {
+	select {
+	case <-s.t.Done():
+	default:
+		return false
+	}
+	return len(s.t.Receive()) == 0 && !errors.Is(s.t.Err(), protocol.ErrProtocolViolation)
 }
 
 // connectionEnded handles the transport's end (Receive closed).
@@ -185,16 +234,77 @@ func (s *loopState) stop(reason error) {
 	s.end, s.endErr = true, reason
 }
 
-// write sends msg to the router. A failure means the transport is ending;
-// the loop learns that from Receive closing.
-func (s *loopState) write(msg protocol.Message) error {
-	if s.t == nil {
+// send queues msg, followed by payload p (encoded by the caller that asked
+// for it), for the writer. It never blocks. Without a connection
+// (reconnecting) it fails with ErrSessionLost.
+func (s *loopState) send(msg protocol.Message, p codec.EncodedPayload) error {
+	if s.out == nil {
 		return ErrSessionLost
 	}
-	return s.t.Send(s.ctx, msg)
+	s.out.push(msg, p)
+	return nil
+}
+
+// write queues msg, a message the loop made, with no caller payload.
+func (s *loopState) write(msg protocol.Message) error {
+	return s.send(msg, codec.EncodedPayload{})
+}
+
+// handleWriteFailure takes the writer's report: a message it could not
+// encode fails the request it carries; a failed connection ends the
+// session (or starts reconnecting).
+func (s *loopState) handleWriteFailure(f writeFailure) {
+	if f.msg == nil {
+		s.sessionEnded(fmt.Errorf("wampgo: connection lost: %w", f.err))
+		return
+	}
+	s.c.cfg.logger.Error("wampgo: message could not be encoded", "type", f.msg.Type(), "err", f.err)
+	s.rejected(f.msg, f.err)
+}
+
+// rejected fails the request whose message the writer could not encode.
+// Callers validate what they send before the loop assigns an id, so this
+// is rare: an option value no serializer can carry.
+func (s *loopState) rejected(msg protocol.Message, err error) {
+	err = fmt.Errorf("wampgo: encoding %s: %w", msg.Type(), err)
+	var req protocol.ID
+	switch m := msg.(type) {
+	case *protocol.Call:
+		if call := s.calls[m.Request]; call != nil {
+			delete(s.calls, m.Request)
+			s.completeCall(call, Result{Err: err})
+		}
+		return
+	case *protocol.Publish:
+		req = m.Request
+	case *protocol.Subscribe:
+		req = m.Request
+	case *protocol.Unsubscribe:
+		req = m.Request
+	case *protocol.Register:
+		req = m.Request
+	case *protocol.Unregister:
+		req = m.Request
+	}
+	if p := s.pending[req]; req != 0 && p != nil && p.kind == msg.Type() {
+		delete(s.pending, req)
+		p.onReply(nil, err)
+		return
+	}
+	s.c.reportError(err)
 }
 
 func (s *loopState) handleCommand(cmd command) {
+	if s.t != nil && needsSession(cmd) && s.connectionGone() {
+		// The connection died and nothing more will come from it: take
+		// that in first, so the command is held for the next session (or
+		// fails with the end reason) instead of being written to nowhere.
+		s.connectionEnded()
+		if s.end {
+			s.failCommand(cmd, closedError(s.endErr))
+			return
+		}
+	}
 	if s.t == nil && needsSession(cmd) {
 		if s.c.cfg.reconnect.WhileDisconnected == FailFast {
 			s.failCommand(cmd, sessionLost(errors.New("reconnecting")))
@@ -233,7 +343,7 @@ func (s *loopState) dispatch(cmd command) {
 	case *cmdGoodbye:
 		s.handleGoodbye(c)
 	default:
-		s.c.cfg.logger.Error("wampgo: unknown command", "type", fmt.Sprintf("%T", cmd))
+		s.failCommand(cmd, fmt.Errorf("wampgo: unknown command %T", cmd))
 	}
 }
 
@@ -327,15 +437,20 @@ func (s *loopState) handleError(m *protocol.Error) error {
 // request sends msg and records how its reply is handled. A send failure is
 // reported to onReply at once.
 func (s *loopState) request(req protocol.ID, msg protocol.Message, onReply func(protocol.Message, error)) {
+	s.requestWith(req, msg, codec.EncodedPayload{}, onReply)
+}
+
+// requestWith is request for a message with a payload encoded by its
+// caller.
+func (s *loopState) requestWith(req protocol.ID, msg protocol.Message, p codec.EncodedPayload, onReply func(protocol.Message, error)) {
 	if s.closing {
 		onReply(nil, closedError(errors.New("session is closing")))
 		return
 	}
 	s.pending[req] = &pendingRequest{kind: msg.Type(), onReply: onReply}
-	if err := s.write(msg); err != nil {
+	if err := s.send(msg, p); err != nil {
 		delete(s.pending, req)
-		s.unsent(req, err)
-		onReply(nil, s.sendError(err))
+		onReply(nil, err)
 	}
 }
 
@@ -353,19 +468,17 @@ func (s *loopState) handleGoodbye(c *cmdGoodbye) {
 	}
 }
 
-// sendBestEffort sends a closing message without letting a stuck transport
-// hold the loop for long.
+// sendBestEffort queues a closing message (ABORT, GOODBYE); the writer
+// writes it before the connection is closed, within abortSendTimeout.
 func (s *loopState) sendBestEffort(msg protocol.Message) {
-	if s.t == nil {
-		return
+	if s.out != nil {
+		s.out.push(msg, codec.EncodedPayload{})
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, abortSendTimeout)
-	defer cancel()
-	s.t.Send(ctx, msg)
 }
 
 // shutdown fails everything pending with the end reason and closes every
-// mailbox. It runs on the loop as it returns.
+// mailbox. It runs on the loop as it returns; the connection is closed off
+// the loop, after what is queued for it (ABORT, GOODBYE) is written.
 func (s *loopState) shutdown(reason error) {
 	err := closedError(reason)
 	s.stopReconnector()
@@ -392,10 +505,7 @@ func (s *loopState) shutdown(reason error) {
 	}
 	s.localSubs, s.localRegs = nil, nil
 	s.parked = nil
-	if s.t != nil {
-		s.t.Close()
-		s.t = nil
-	}
+	s.detach(true)
 }
 
 // fail records a protocol violation found while handling a router

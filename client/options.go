@@ -14,14 +14,14 @@ import (
 type Option func(*config)
 
 type config struct {
-	logger       *slog.Logger
-	onError      func(error)
-	ids          IDGenerator
-	helloDetails protocol.Dict
-	closeTimeout time.Duration
-	joinTimeout  time.Duration
-	auth         authConfig // WithAuth, WithAuthExtra
-	reconnect    *Reconnect // nil: one session only
+	logger        *slog.Logger
+	onError       func(error)
+	outboundBytes int // bound of the queue to the connection's writer
+	helloDetails  protocol.Dict
+	closeTimeout  time.Duration
+	joinTimeout   time.Duration
+	auth          authConfig // WithAuth, WithAuthExtra
+	reconnect     *Reconnect // nil: one session only
 
 	// Used by Dial only.
 	codecs       []codec.Codec
@@ -45,10 +45,21 @@ func newConfig(opts []Option) *config {
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
-	if c.ids == nil {
-		c.ids = &SequentialIDs{}
+	if c.outboundBytes <= 0 {
+		c.outboundBytes = defaultOutboundBytes
 	}
 	return c
+}
+
+// codecFor returns the codec of the serializer named name: the one given
+// to WithSerializers, else package codec's with default limits.
+func (c *config) codecFor(name string) (codec.Codec, bool) {
+	for _, cd := range c.codecs {
+		if cd.Name() == name {
+			return cd, true
+		}
+	}
+	return codec.ByName(name)
 }
 
 // WithLogger sets the logger for session events (joins, ends, dropped
@@ -61,10 +72,6 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 // goroutine of its own, one error at a time, in order; it may use the
 // client.
 func WithErrorHandler(f func(error)) Option { return func(c *config) { c.onError = f } }
-
-// WithIDGenerator replaces the request-id generator (default: a fresh
-// SequentialIDs).
-func WithIDGenerator(g IDGenerator) Option { return func(c *config) { c.ids = g } }
 
 // WithHelloDetails adds entries to HELLO.Details (for example "agent" or
 // "authid"). The "roles" entry is always the client's own.

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 
 	"github.com/wampgo/wampgo/actor"
 	"github.com/wampgo/wampgo/protocol"
@@ -122,17 +123,27 @@ func EligibleAuthRole(roles ...string) PublishOption {
 }
 
 // Publish publishes an event to topic with args and kwargs (either may be
-// nil). Without Acknowledge it returns once the message is handed to the
-// connection, with publication id 0; with Acknowledge it waits for the
-// router's answer and returns the publication id, or the router's *Error.
+// nil). Without Acknowledge it returns once the session has queued the
+// message for the connection, with publication id 0; with Acknowledge it
+// waits for the router's answer and returns the publication id, or the
+// router's *Error.
+//
+// args and kwargs are encoded in the caller's goroutine before Publish
+// returns, and not retained. A value the serializer cannot carry fails
+// Publish with an error matching codec.ErrUnsupportedValue; an invalid
+// topic with one matching ErrProtocolViolation.
 func (c *Client) Publish(ctx context.Context, topic protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...PublishOption) (protocol.ID, error) {
 	var cfg publishConfig
 	for _, o := range opts {
 		o.applyPublish(&cfg)
 	}
-	msg := &protocol.Publish{Topic: topic, Options: cfg.options(), Payload: protocol.Payload{Args: args, Kwargs: kwargs}}
+	msg := &protocol.Publish{Topic: topic, Options: cfg.options()}
+	p, err := c.encode(msg, cfg.raw, args, kwargs)
+	if err != nil {
+		return 0, err
+	}
 	r, err := actor.Ask(ctx, c.loop, func(r actor.Reply[publishReply]) command {
-		return &cmdPublish{ctx: ctx, msg: msg, ack: cfg.acknowledge, reply: r}
+		return &cmdPublish{ctx: ctx, msg: msg, payload: p, ack: cfg.acknowledge, reply: r}
 	})
 	if err != nil {
 		return 0, c.mapSendErr(err)
@@ -150,15 +161,14 @@ func (s *loopState) handlePublish(c *cmdPublish) {
 	if !c.ack {
 		var err error
 		if s.closing {
-			err = ErrClosed
-		} else if werr := s.write(c.msg); werr != nil {
-			s.unsent(req, werr)
-			err = s.sendError(werr)
+			err = closedError(errors.New("session is closing"))
+		} else {
+			err = s.send(c.msg, c.payload)
 		}
 		c.reply <- publishReply{err: err}
 		return
 	}
-	s.request(req, c.msg, func(msg protocol.Message, err error) {
+	s.requestWith(req, c.msg, c.payload, func(msg protocol.Message, err error) {
 		if err != nil {
 			c.reply <- publishReply{err: err}
 			return

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -203,6 +204,10 @@ func (c *Client) attempt(ctx context.Context, url string) (protocol.Transport, S
 	t, err := c.cfg.reconnect.Dial(ctx, url)
 	if err != nil {
 		return nil, Session{}, err
+	}
+	if _, ok := c.cfg.codecFor(t.Serializer()); !ok {
+		t.Close()
+		return nil, Session{}, fmt.Errorf("wampgo: no codec for the transport's serializer %q", t.Serializer())
 	}
 	sess, err := join(ctx, t, c.realm, c.cfg)
 	if err != nil {

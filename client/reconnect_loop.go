@@ -41,6 +41,20 @@ func (s *loopState) failCommand(cmd command, err error) {
 		c.reply <- err
 	case *cmdRegister:
 		c.reply <- err
+	case *cmdCancelCall:
+		s.completeCall(c.call, Result{Err: err})
+	case *cmdUnsubscribe:
+		c.reply <- err
+	case *cmdUnregister:
+		c.reply <- err
+	case *cmdYield:
+		if c.reply != nil {
+			c.reply <- err
+		}
+	case *cmdGoodbye:
+		// Nobody waits for an answer: Close waits for the loop's end.
+	default:
+		s.c.cfg.logger.Error("wampgo: unknown command", "type", fmt.Sprintf("%T", cmd), "err", err)
 	}
 }
 
@@ -50,10 +64,7 @@ func (s *loopState) failCommand(cmd command, err error) {
 func (s *loopState) disconnect(reason error) {
 	s.c.cfg.logger.Warn("wampgo: session lost", "session", s.sess.ID, "reason", reason)
 	s.c.notifyState(StateChange{State: StateLeft, Session: s.sess.ID, Err: reason})
-	if s.t != nil {
-		s.t.Close()
-		s.t = nil
-	}
+	s.detach(true)
 	s.failInFlight(sessionLost(reason))
 	// Router ids die with the session; the local objects stay.
 	clear(s.subs)
@@ -103,13 +114,10 @@ func (s *loopState) handleRejoin(r rejoin) {
 		return
 	}
 	s.attempts = 0
-	s.t, s.sess, s.joinedAt = r.t, r.session, time.Now()
-	// Session-scope request ids begin at 1 in every session.
-	s.spareID = 0
-	if g, ok := s.c.cfg.ids.(interface{ Reset() }); ok {
-		g.Reset()
-	}
-	s.c.conn.Store(&connInfo{session: r.session, serializer: r.t.Serializer()})
+	s.sess, s.joinedAt = r.session, time.Now()
+	cd, _ := s.c.cfg.codecFor(r.t.Serializer()) // the reconnector checked it
+	s.c.conn.Store(&connInfo{session: r.session, serializer: r.t.Serializer(), codec: cd})
+	s.attach(r.t)
 	s.c.cfg.logger.Info("wampgo: rejoined", "url", r.url, "session", r.session.ID)
 	joined := StateChange{State: StateJoined, Session: r.session.ID, URL: r.url}
 	s.restore(func() { s.c.notifyState(joined) })

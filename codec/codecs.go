@@ -175,3 +175,22 @@ func byLenKey(a, b pair) int {
 	}
 	return strings.Compare(a.k, b.k)
 }
+
+// AppendValue appends the serialization of the single value v to dst (see
+// ValueAppender).
+func (c *codec) AppendValue(dst []byte, v any) ([]byte, error) {
+	e := getEncoder(c.lim.MaxDepth)
+	defer putEncoder(e)
+	start := len(dst)
+	// Every format writes a one-element list as a one-byte header ('[',
+	// 0x91, 0x81), the element, and for JSON a closing ']'.
+	b, err := c.f.appendList(e, dst, []any{v})
+	if err != nil {
+		return dst, &EncodeError{Codec: c.f.name(), Err: err}
+	}
+	b = append(b[:start], b[start+1:]...)
+	if !c.f.binary() {
+		b = b[:len(b)-1]
+	}
+	return b, nil
+}

@@ -7,8 +7,8 @@ import "context"
 // in-memory pair for tests; a RawSocket transport would implement the same
 // interface.
 //
-// Implementations must allow Send, Close and Done to be called from any
-// goroutine concurrently; Receive is read by one goroutine (the session).
+// Implementations must allow Send, SendEncoded, Close and Done to be called
+// from any goroutine concurrently; Receive is read by one goroutine (the session).
 type Transport interface {
 	// Send queues msg for writing. It blocks until the message is accepted
 	// by the writer, ctx is done, or the transport ends; it returns ctx's
@@ -18,6 +18,18 @@ type Transport interface {
 	// ErrProtocolViolation), Send still works until Close, so that the
 	// session can answer with ABORT.
 	Send(ctx context.Context, msg Message) error
+
+	// SendEncoded queues frames, each one complete message already
+	// serialized with the transport's serializer (see Serializer; package
+	// codec's codec of that name), to be written in order, after every
+	// message queued before and back to back, as Send would have written
+	// the messages they encode. It blocks and fails as Send does. The
+	// transport owns frames and their bytes from then on, and may write
+	// them without checking them. A session uses it to write messages
+	// whose payload it encoded ahead of time (codec.AppendSpliced); a
+	// transport should write the frames of one call, and whatever else is
+	// queued, with as few system calls as it can.
+	SendEncoded(ctx context.Context, frames [][]byte) error
 
 	// Receive returns the channel on which decoded messages arrive. It is
 	// closed once the transport has ended and every decoded message has

@@ -29,7 +29,8 @@ import (
 // it on Receive's channel; it reads the next only once the message is taken,
 // so a slow consumer slows the peer down (TCP backpressure) instead of
 // queueing without bound. Send encodes in the caller's goroutine and queues
-// the bytes; the writer writes them in order, one at a time. None of these
+// the bytes (SendEncoded queues bytes encoded already); the writer writes
+// them in order, gathering every frame queued into one network write. None of these
 // goroutines outlives Close, and the owner must call Close in every case,
 // also after the connection ended on its own.
 //
@@ -64,7 +65,7 @@ type Conn struct {
 	cancel context.CancelFunc // called by Close after the handshake
 	wg     sync.WaitGroup     // reader, writer, keepalive
 
-	sendq chan []byte           // encoded messages: written by Send, read by writer
+	sendq chan [][]byte         // batches of encoded messages: written by Send and SendEncoded, read by writer
 	recvc chan protocol.Message // decoded messages: written by reader, closed by reader on exit
 
 	mu        sync.Mutex
@@ -95,7 +96,7 @@ func newConn(ws *websocket.Conn, raw *rawConn, cd codec.Codec, cfg config) *Conn
 		subproto: cd.Subprotocol(),
 		ctx:      ctx,
 		cancel:   cancel,
-		sendq:    make(chan []byte, cfg.sendQueue),
+		sendq:    make(chan [][]byte, cfg.sendQueue),
 		recvc:    make(chan protocol.Message),
 		done:     make(chan struct{}),
 		wstop:    make(chan struct{}),
@@ -137,8 +138,38 @@ func (c *Conn) Send(ctx context.Context, msg protocol.Message) error {
 	if err != nil {
 		return fmt.Errorf("wsconn: send: %w", err)
 	}
+	return c.enqueue(ctx, [][]byte{b})
+}
+
+// SendEncoded queues frames, each one message already encoded with the
+// negotiated codec (see Serializer), to be written in order after what is
+// queued before, back to back. It blocks, and fails, as Send does. The
+// connection owns frames and their bytes from then on; they are written
+// as they are, not checked.
+//
+// SendEncoded may be called from any goroutine.
+func (c *Conn) SendEncoded(ctx context.Context, frames [][]byte) error {
+	if len(frames) == 0 {
+		return nil
+	}
+	return c.enqueue(ctx, frames)
+}
+
+// WriteStats reports how many frames the writer has written and in how
+// many writes to the network connection they left (pings and close frames
+// included in the latter).
+func (c *Conn) WriteStats() (frames, writes uint64) {
+	return c.raw.frames.Load(), c.raw.writes.Load()
+}
+
+func (c *Conn) enqueue(ctx context.Context, batch [][]byte) error {
 	select {
-	case c.sendq <- b:
+	case <-c.wstop:
+		return c.Err()
+	default:
+	}
+	select {
+	case c.sendq <- batch:
 		return nil
 	case <-c.wstop:
 		return c.Err()

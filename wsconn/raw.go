@@ -6,16 +6,28 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 
 	"github.com/wampgo/wampgo/codec"
 )
 
 // rawConn wraps the network connection under a websocket.Conn. It counts
-// progress for keepalive and lets Close and keepalive close the connection
-// whatever the websocket.Conn is doing.
+// progress for keepalive, lets Close and keepalive close the connection
+// whatever the websocket.Conn is doing, and batches writes: between hold
+// and release it gathers what the websocket.Conn writes (each frame is one
+// Write, as it flushes after every frame) and release writes it all at
+// once, so a batch of frames costs one system call instead of one each.
 type rawConn struct {
 	io.ReadWriteCloser
+
+	wmu     sync.Mutex
+	holding bool   // guarded by wmu: writes are gathered in wbuf
+	wbuf    []byte // guarded by wmu
+	// writes counts the writes made to the network connection, frames the
+	// frames the writer goroutine wrote (see WriteStats).
+	writes, frames atomic.Uint64
+
 	// progress counts the reads that returned data, and the reader's
 	// websocket reads started. Written by the reader goroutine (directly
 	// and through the websocket.Conn), read by keepalive.
@@ -31,6 +43,57 @@ func (r *rawConn) Read(p []byte) (int, error) {
 		r.progress.Add(1)
 	}
 	return n, err
+}
+
+// maxGather is how many bytes hold gathers before writing them out: a
+// large frame is written through rather than copied.
+const maxGather = 64 << 10
+
+// Write writes p, or gathers it while the writer holds the batch.
+func (r *rawConn) Write(p []byte) (int, error) {
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
+	if r.holding {
+		if len(r.wbuf)+len(p) <= maxGather {
+			r.wbuf = append(r.wbuf, p...)
+			return len(p), nil
+		}
+		if err := r.flushLocked(); err != nil {
+			return 0, err
+		}
+	}
+	r.writes.Add(1)
+	return r.ReadWriteCloser.Write(p)
+}
+
+// hold starts gathering writes. Only the writer goroutine calls it.
+func (r *rawConn) hold() {
+	r.wmu.Lock()
+	r.holding = true
+	r.wmu.Unlock()
+}
+
+// release writes what was gathered since hold, in one write, and stops
+// gathering. Only the writer goroutine calls it.
+func (r *rawConn) release() error {
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
+	r.holding = false
+	return r.flushLocked()
+}
+
+func (r *rawConn) flushLocked() error {
+	if len(r.wbuf) == 0 {
+		return nil
+	}
+	r.writes.Add(1)
+	_, err := r.ReadWriteCloser.Write(r.wbuf)
+	if cap(r.wbuf) > 4*maxGather {
+		r.wbuf = nil
+	} else {
+		r.wbuf = r.wbuf[:0]
+	}
+	return err
 }
 
 // captureTransport wraps the RoundTripper of the handshake's HTTP client to
@@ -75,13 +138,25 @@ func (h *hijackCapture) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, err
 	}
 	h.raw = &rawConn{ReadWriteCloser: nc}
-	return &countingNetConn{Conn: nc, raw: h.raw}, brw, nil
+	cn := &countingNetConn{Conn: nc, raw: h.raw}
+	// coder/websocket writes through the hijacked bufio.Writer, which
+	// writes to the network connection directly: give it one over cn, so
+	// that writes are counted and batched as on the dialing side. net/http
+	// flushed the 101 response before handing the writer over; flush again
+	// in case anything is left.
+	if err := brw.Writer.Flush(); err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
+	brw = bufio.NewReadWriter(brw.Reader, bufio.NewWriterSize(cn, brw.Writer.Size()))
+	return cn, brw, nil
 }
 
-// countingNetConn is a net.Conn whose reads go through raw.
+// countingNetConn is a net.Conn whose reads and writes go through raw.
 type countingNetConn struct {
 	net.Conn
 	raw *rawConn
 }
 
-func (c *countingNetConn) Read(p []byte) (int, error) { return c.raw.Read(p) }
+func (c *countingNetConn) Read(p []byte) (int, error)  { return c.raw.Read(p) }
+func (c *countingNetConn) Write(p []byte) (int, error) { return c.raw.Write(p) }

@@ -2,10 +2,15 @@ package wsconn
 
 import "fmt"
 
-// writeLoop is the writer goroutine: it writes the encoded messages that
-// Send queues, in order, one write in flight. Each websocket Write is one
-// frame and one flush, so there is nothing to gain from batching: the loop
-// takes messages as they come. It owns wdone and closes it on exit.
+// writeLoop is the writer goroutine: it writes the batches of encoded
+// messages that Send and SendEncoded queue, in order, one write in flight.
+// It owns wdone and closes it on exit.
+//
+// It batches: it waits for one batch, then takes every batch already
+// queued without waiting, and writes them all with the network connection
+// held (rawConn.hold), so that the frames leave in one system call when
+// the queue drains. A lone message is written at once, with no added
+// latency.
 //
 // It stops when wstop is closed. After Close it first writes what is still
 // queued (Close bounds that with CloseTimeout); after a fatal error it drops
@@ -15,8 +20,8 @@ func (c *Conn) writeLoop() {
 	defer close(c.wdone)
 	for {
 		select {
-		case b := <-c.sendq:
-			if !c.write(b) {
+		case batch := <-c.sendq:
+			if !c.writeQueued(batch) {
 				return
 			}
 		case <-c.wstop:
@@ -32,22 +37,35 @@ func (c *Conn) writeLoop() {
 
 // flush writes what is queued without waiting for more.
 func (c *Conn) flush() {
-	for {
-		select {
-		case b := <-c.sendq:
-			if !c.write(b) {
-				return
-			}
-		default:
-			return
-		}
+	select {
+	case batch := <-c.sendq:
+		c.writeQueued(batch)
+	default:
 	}
 }
 
-// write writes one message with the connection's context, reporting
-// whether it succeeded. A failure ends the connection.
-func (c *Conn) write(b []byte) bool {
-	if err := c.ws.Write(c.ctx, c.frame, b); err != nil {
+// writeQueued writes batch and every batch queued behind it, gathered
+// into as few network writes as possible, reporting whether it succeeded.
+// A failure ends the connection.
+func (c *Conn) writeQueued(batch [][]byte) bool {
+	c.raw.hold()
+	for {
+		for _, b := range batch {
+			if err := c.ws.Write(c.ctx, c.frame, b); err != nil {
+				c.raw.release()
+				c.fail(fmt.Errorf("wsconn: write: %w", err))
+				return false
+			}
+		}
+		c.raw.frames.Add(uint64(len(batch)))
+		select {
+		case batch = <-c.sendq:
+			continue
+		default:
+		}
+		break
+	}
+	if err := c.raw.release(); err != nil {
 		c.fail(fmt.Errorf("wsconn: write: %w", err))
 		return false
 	}

@@ -131,6 +131,39 @@ func (c *Conn) Send(ctx context.Context, msg protocol.Message) error {
 	return c.sendBytes(ctx, b)
 }
 
+// SendEncoded delivers frames, each one message encoded with the pair's
+// codec (for a pair made by Pipe: the codec named by its serializer), as
+// if the peer had read them from the wire: a pair made by PipeCodec decodes
+// them on the peer's behalf; one made by Pipe decodes them here and sends
+// the messages by pointer. A frame that fails to decode ends the peer's
+// read side, as SendRaw does. It blocks like Send.
+func (c *Conn) SendEncoded(ctx context.Context, frames [][]byte) error {
+	if c.stopped() {
+		return c.Err()
+	}
+	cd := c.codec
+	if cd == nil {
+		var ok bool
+		if cd, ok = codec.ByName(c.name); !ok {
+			return fmt.Errorf("memconn: SendEncoded: no codec named %q", c.name)
+		}
+	}
+	for _, b := range frames {
+		m, err := cd.Decode(b)
+		if err != nil {
+			if !errors.Is(err, protocol.ErrProtocolViolation) {
+				err = fmt.Errorf("memconn: %w: %w", err, protocol.ErrProtocolViolation)
+			}
+			c.peer.violate(err)
+			return nil
+		}
+		if err := c.deliver(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SendRaw delivers data as if the peer had read it from the wire: the peer
 // decodes it with the pair's codec, and a decode failure ends the peer's
 // read side. Use it to inject malformed input. It fails on a pair made by

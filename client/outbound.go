@@ -1,0 +1,193 @@
+package client
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// defaultOutboundBytes bounds what the session loop queues for one
+// connection's writer before it stops taking new commands.
+const defaultOutboundBytes = 8 << 20
+
+// outItem is one message for the writer: msg, whose own payload is empty
+// (or small, for messages the loop makes itself), and payload, encoded by
+// the caller that asked for the message.
+type outItem struct {
+	msg     protocol.Message
+	payload codec.EncodedPayload
+	size    int // what the item counts against the queue's limit
+}
+
+// writeFailure is what the writer reports to the loop: a message it could
+// not encode (msg set; nothing was written for it), or the end of the
+// connection's write side (msg nil).
+type writeFailure struct {
+	msg protocol.Message
+	err error
+}
+
+// outbound is the queue between the session loop and the writer goroutine
+// of one connection, modelled on http2's serve loop: the loop never waits
+// on the wire. The loop pushes messages without ever blocking; the writer
+// takes everything queued at once, encodes it (header with the request id
+// the loop assigned, then the payload the caller encoded, spliced in) and
+// hands it to the transport as one batch, which the transport writes with
+// as few system calls as it can. Failures come back to the loop on failed.
+//
+// The queue is bounded in bytes, softly: push always succeeds, and the
+// loop stops taking new commands while full reports true, until space
+// signals that the writer made room.
+type outbound struct {
+	t     protocol.Transport
+	codec codec.Codec
+	limit int64
+
+	mu     sync.Mutex
+	items  []outItem // guarded by mu: written by push, taken by the writer
+	closed bool      // guarded by mu: no more pushes; the writer exits once the queue is written
+	bytes  atomic.Int64
+
+	ready  chan struct{}     // one slot; written by push and close, read by the writer
+	space  chan struct{}     // one slot; written by the writer when it made room, read by the loop
+	failed chan writeFailure // written by the writer, read by the loop
+	ctx    context.Context   // bounds the writer's sends; cancelled by stop
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the writer has exited
+}
+
+// newOutbound starts the writer goroutine for t, whose messages cd
+// encodes.
+func newOutbound(t protocol.Transport, cd codec.Codec, limit int) *outbound {
+	ctx, cancel := context.WithCancel(context.Background())
+	o := &outbound{
+		t:      t,
+		codec:  cd,
+		limit:  int64(limit),
+		ready:  make(chan struct{}, 1),
+		space:  make(chan struct{}, 1),
+		failed: make(chan writeFailure, 16),
+		ctx:    ctx,
+		cancel: cancel,
+		done:   make(chan struct{}),
+	}
+	go o.write()
+	return o
+}
+
+// push queues msg with its payload. It never blocks; only the loop calls
+// it.
+func (o *outbound) push(msg protocol.Message, p codec.EncodedPayload) {
+	it := outItem{msg: msg, payload: p, size: p.Size() + 64}
+	o.mu.Lock()
+	if o.closed {
+		o.mu.Unlock()
+		return
+	}
+	o.items = append(o.items, it)
+	o.mu.Unlock()
+	o.bytes.Add(int64(it.size))
+	signal(o.ready)
+}
+
+// full reports whether the loop should stop taking new commands.
+func (o *outbound) full() bool { return o.bytes.Load() >= o.limit }
+
+// close lets the writer write what is queued and exit.
+func (o *outbound) close() {
+	o.mu.Lock()
+	o.closed = true
+	o.mu.Unlock()
+	signal(o.ready)
+}
+
+// stop ends the writer at once: what is queued is dropped, a send in
+// progress is cut short. It is safe to call more than once.
+func (o *outbound) stop() {
+	o.close()
+	o.cancel()
+}
+
+// write is the writer goroutine.
+func (o *outbound) write() {
+	defer close(o.done)
+	var spare []outItem
+	var buf []byte
+	var offsets []int
+	for {
+		o.mu.Lock()
+		for len(o.items) == 0 && !o.closed {
+			o.mu.Unlock()
+			select {
+			case <-o.ready:
+			case <-o.ctx.Done():
+				return
+			}
+			o.mu.Lock()
+		}
+		batch := o.items
+		o.items = spare[:0]
+		closed := o.closed
+		o.mu.Unlock()
+		if len(batch) == 0 && closed {
+			return
+		}
+
+		// The batch's bytes belong to the transport from now on: a new
+		// buffer each time.
+		buf = make([]byte, 0, max(cap(buf), 512))
+		offsets = offsets[:0]
+		var taken int64
+		for i := range batch {
+			it := &batch[i]
+			taken += int64(it.size)
+			start := len(buf)
+			b, err := codec.AppendSpliced(o.codec, buf, it.msg, it.payload)
+			if err != nil {
+				o.report(writeFailure{msg: it.msg, err: err})
+				buf = b[:start]
+			} else {
+				buf = b
+				offsets = append(offsets, start)
+			}
+			*it = outItem{}
+		}
+		spare = batch
+		if len(offsets) > 0 {
+			frames := make([][]byte, len(offsets))
+			for i, start := range offsets {
+				end := len(buf)
+				if i+1 < len(offsets) {
+					end = offsets[i+1]
+				}
+				frames[i] = buf[start:end:end]
+			}
+			if err := o.t.SendEncoded(o.ctx, frames); err != nil {
+				o.report(writeFailure{err: err})
+				return
+			}
+		}
+		if o.bytes.Add(-taken)+taken >= o.limit && o.bytes.Load() < o.limit {
+			signal(o.space)
+		}
+	}
+}
+
+// report hands f to the loop, unless the writer is being stopped.
+func (o *outbound) report(f writeFailure) {
+	select {
+	case o.failed <- f:
+	case <-o.ctx.Done():
+	}
+}
+
+// signal makes a non-blocking send on a one-slot channel.
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
