@@ -153,6 +153,9 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 		}
 		if s.out != nil {
 			failed = s.out.failed
+			if len(in.Commands) == 0 || s.out.full() {
+				s.out.flush()
+			}
 			if s.out.full() {
 				// The writer is behind: take no new work, keep handling
 				// the router's messages and the cancels.
@@ -473,6 +476,7 @@ func (s *loopState) handleGoodbye(c *cmdGoodbye) {
 func (s *loopState) sendBestEffort(msg protocol.Message) {
 	if s.out != nil {
 		s.out.push(msg, codec.EncodedPayload{})
+		s.out.flush()
 	}
 }
 

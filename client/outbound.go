@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -46,6 +47,8 @@ type outbound struct {
 	codec codec.Codec
 	limit int64
 
+	unflushed bool // owned by the loop: push queued items the writer was not told of
+
 	mu     sync.Mutex
 	items  []outItem // guarded by mu: written by push, taken by the writer
 	closed bool      // guarded by mu: no more pushes; the writer exits once the queue is written
@@ -78,8 +81,8 @@ func newOutbound(t protocol.Transport, cd codec.Codec, limit int) *outbound {
 	return o
 }
 
-// push queues msg with its payload. It never blocks; only the loop calls
-// it.
+// push queues msg with its payload, for the writer to take at the next
+// flush. It never blocks; only the loop calls it.
 func (o *outbound) push(msg protocol.Message, p codec.EncodedPayload) {
 	it := outItem{msg: msg, payload: p, size: p.Size() + 64}
 	o.mu.Lock()
@@ -90,7 +93,17 @@ func (o *outbound) push(msg protocol.Message, p codec.EncodedPayload) {
 	o.items = append(o.items, it)
 	o.mu.Unlock()
 	o.bytes.Add(int64(it.size))
-	signal(o.ready)
+	o.unflushed = true
+}
+
+// flush wakes the writer for what push queued. The loop calls it when it
+// has nothing more to do at once, so that the writer takes everything the
+// loop queued in one burst as one batch: one write for many messages.
+func (o *outbound) flush() {
+	if o.unflushed {
+		o.unflushed = false
+		signal(o.ready)
+	}
 }
 
 // full reports whether the loop should stop taking new commands.
@@ -126,6 +139,11 @@ func (o *outbound) write() {
 			case <-o.ctx.Done():
 				return
 			}
+			// Let the goroutines that are ready to run (callers about to
+			// send, the loop with their commands) go first, so that the
+			// batch gathers what they add. Alone, this returns at once:
+			// a lone message waits for nothing.
+			runtime.Gosched()
 			o.mu.Lock()
 		}
 		batch := o.items

@@ -109,7 +109,7 @@ func BenchmarkCall(b *testing.B) {
 var errBadReply = errors.New("bench: reply is not the echo of the request")
 
 func benchWampgoCalls(b *testing.B, url string, cc codecCase, n int) {
-	c := dial(b, url, cc.wamp)
+	c, conn := dialConn(b, url, cc.wamp)
 	defer closeClient(b, c)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -123,7 +123,12 @@ func benchWampgoCalls(b *testing.B, url string, cc codecCase, n int) {
 		}
 		return nil
 	}
-	measureCalls(b, n, call)
+	var frames0, writes0 uint64
+	measureCalls(b, n, call, func() { frames0, writes0 = conn.WriteStats() })
+	frames1, writes1 := conn.WriteStats()
+	if frames := frames1 - frames0; frames > 0 {
+		b.ReportMetric(float64(writes1-writes0)/float64(frames), "writes/msg")
+	}
 }
 
 func benchRawCalls(b *testing.B, url string, cc codecCase, n int) {
@@ -144,12 +149,12 @@ func benchRawCalls(b *testing.B, url string, cc codecCase, n int) {
 		}
 		return nil
 	}
-	measureCalls(b, n, call)
+	measureCalls(b, n, call, func() {})
 }
 
 // measureCalls warms up, then runs b.N calls on exactly n goroutines and
 // reports throughput and latency percentiles.
-func measureCalls(b *testing.B, n int, call func() error) {
+func measureCalls(b *testing.B, n int, call func() error, atStart func()) {
 	if _, err := runFixed(n, 4*n, call, nil, func() {}); err != nil {
 		b.Fatalf("warm-up: %v", err)
 	}
@@ -159,6 +164,7 @@ func measureCalls(b *testing.B, n int, call func() error) {
 	elapsed, err := runFixed(n, b.N, call, lat, func() {
 		b.ResetTimer()
 		cpu0, _ = processCPU()
+		atStart()
 	})
 	cpu1, cpuOK := processCPU()
 	b.StopTimer()

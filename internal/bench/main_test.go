@@ -11,6 +11,7 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/wsconn"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -53,18 +54,29 @@ func codecCases() []codecCase {
 
 // dial joins realm on the router at url with the codec alone offered.
 func dial(tb testing.TB, url string, cd codec.Codec) *client.Client {
+	c, _ := dialConn(tb, url, cd)
+	return c
+}
+
+// dialConn is dial that also returns the client's connection, whose
+// WriteStats count the write system calls.
+func dialConn(tb testing.TB, url string, cd codec.Codec) (*client.Client, *wsconn.Conn) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, err := client.Dial(ctx, url, realm, client.WithSerializers(cd))
+	conn, err := wsconn.Dial(ctx, url, &wsconn.Options{Codecs: []codec.Codec{cd}})
 	if err != nil {
 		tb.Fatalf("Dial %s: %v", url, err)
+	}
+	c, err := client.Connect(ctx, conn, realm, client.WithSerializers(cd))
+	if err != nil {
+		tb.Fatalf("Connect %s: %v", url, err)
 	}
 	if got := c.Session().Details["agent"]; got != "wampgo-bench-router" {
 		c.Close(ctx)
 		tb.Fatalf("not a bench router: agent %v", got)
 	}
-	return c
+	return c, conn
 }
 
 // closeClient closes c, failing tb if the GOODBYE handshake fails.
