@@ -73,6 +73,17 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 // client.
 func WithErrorHandler(f func(error)) Option { return func(c *config) { c.onError = f } }
 
+// WithWriteQueue bounds, in bytes of encoded payload, what the session
+// queues for the connection's writer (default 8 MiB). The session never
+// waits for the connection itself: when the writer falls that far behind
+// (a router that reads slowly, a large publish draining), the session stops
+// taking new requests — Call, Publish and the other methods wait for room,
+// bounded by their context and by the session's end — while it goes on
+// handling what the router sends (results, events, interrupts) and the
+// cancels of calls. A request larger than the bound still goes through,
+// alone.
+func WithWriteQueue(bytes int) Option { return func(c *config) { c.outboundBytes = bytes } }
+
 // WithHelloDetails adds entries to HELLO.Details (for example "agent" or
 // "authid"). The "roles" entry is always the client's own.
 func WithHelloDetails(d protocol.Dict) Option {
