@@ -18,6 +18,7 @@ import (
 // Reconnect describes.
 func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, error) {
 	cfg := newConfig(opts)
+	cfg.codecs = cfg.dialCodecs()
 	dial := func(ctx context.Context, url string) (protocol.Transport, error) {
 		return wsconn.Dial(ctx, url, &wsconn.Options{
 			Codecs:       cfg.codecs,

@@ -2,6 +2,7 @@ package client
 
 import (
 	"crypto/tls"
+	"math"
 	"log/slog"
 	"net/http"
 	"time"
@@ -106,7 +107,8 @@ func WithCloseTimeout(d time.Duration) Option { return func(c *config) { c.close
 func WithJoinTimeout(d time.Duration) Option { return func(c *config) { c.joinTimeout = d } }
 
 // WithSerializers sets the codecs Dial offers, in order of preference
-// (default: JSON, MessagePack, CBOR).
+// (default: codec.Default(), that is CBOR, MessagePack, JSON). The session
+// encodes with the negotiated one of them.
 func WithSerializers(cs ...codec.Codec) Option { return func(c *config) { c.codecs = cs } }
 
 // WithTLSConfig sets the TLS configuration for wss:// URLs.
@@ -115,8 +117,41 @@ func WithTLSConfig(t *tls.Config) Option { return func(c *config) { c.tlsConfig 
 // WithHTTPHeader adds headers to the WebSocket opening handshake.
 func WithHTTPHeader(h http.Header) Option { return func(c *config) { c.header = h } }
 
-// WithReadLimit bounds the size of one incoming message in bytes.
+// WithReadLimit bounds the size of one incoming message in bytes (default
+// 16 MiB; a negative value removes the bound). It governs both the
+// WebSocket's frame limit and the codecs' own message size limit (Dial
+// builds the codecs of WithSerializers anew with it), so that a message
+// within it is never refused by either.
 func WithReadLimit(n int64) Option { return func(c *config) { c.readLimit = n } }
+
+// dialCodecs returns the codecs Dial offers, their message size limit set
+// to the read limit, when one is given.
+func (c *config) dialCodecs() []codec.Codec {
+	cs := c.codecs
+	if len(cs) == 0 {
+		cs = codec.Default()
+	}
+	if c.readLimit == 0 {
+		return cs
+	}
+	size := math.MaxInt
+	if c.readLimit > 0 && c.readLimit < int64(math.MaxInt) {
+		size = int(c.readLimit)
+	}
+	out := make([]codec.Codec, 0, len(cs))
+	for _, cd := range cs {
+		var lim codec.Limits
+		if l, ok := cd.(interface{ Limits() codec.Limits }); ok {
+			lim = l.Limits()
+		}
+		lim.MaxMessageSize = size
+		if nc, ok := codec.New(cd.Name(), lim); ok {
+			cd = nc
+		}
+		out = append(out, cd)
+	}
+	return out
+}
 
 // WithKeepalive sets the WebSocket ping interval and how long to wait for
 // the pong before the connection is declared dead (defaults 30s and 10s).

@@ -10,6 +10,11 @@ import (
 )
 
 // Event is one event delivered to a subscription's handler.
+//
+// One *Event, with its Args, Kwargs and Details, is shared by every local
+// handler subscribed to the event's topic: it is read-only. A handler that
+// needs to change it, or to keep it past its return while others may read
+// it, must copy what it changes.
 type Event struct {
 	// Topic is the event's concrete topic: Details.topic for pattern-based
 	// subscriptions, else the subscribed topic.
