@@ -2,8 +2,8 @@ package client
 
 import (
 	"crypto/tls"
-	"math"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 
