@@ -36,17 +36,18 @@ type Client struct {
 
 	done     chan struct{}  // closed by reap when everything has stopped
 	err      error          // the end reason; written by reap before done is closed
-	handlers sync.WaitGroup // mailbox goroutines of subscriptions and registrations
-	trackMu  sync.Mutex     // orders handlers.Add against reap's Wait
-	reaping  bool           // guarded by trackMu: reap has begun waiting
+	handlers sync.WaitGroup // handler goroutines of subscriptions and registrations; Add on the loop only
 	closers  sync.WaitGroup // goroutines closing a connection the loop gave up; Add on the loop only
 
-	subIndex atomic.Pointer[idIndex] // written by the session loop only
-	regIndex atomic.Pointer[idIndex] // written by the session loop only
+	subIndex idIndex // topic → subscription ids; written by the session loop only
+	regIndex idIndex // procedure → registration ids; written by the session loop only
 
 	states *mailbox.Mailbox[StateChange] // OnStateChange deliveries; nil without
 	errs   *mailbox.Mailbox[error]       // WithErrorHandler deliveries; nil without
 }
+
+// idIndex maps a URI to an immutable []protocol.ID (see ids.go).
+type idIndex = sync.Map
 
 // connInfo is an immutable description of one joined session.
 type connInfo struct {
@@ -90,13 +91,11 @@ func start(t protocol.Transport, realm string, sess Session, cfg *config) *Clien
 		c.errs = mailbox.New(mailbox.Limits{MaxMessages: 1 << 16}, 1, cfg.onError, func(p *mailbox.PanicError) {
 			cfg.logger.Error("wampgo: error handler panicked", "panic", p.Value)
 		})
-		c.trackMailbox(c.errs)
 	}
 	if r := cfg.reconnect; r != nil && r.OnStateChange != nil {
 		c.states = mailbox.New(mailbox.Limits{}, 1, r.OnStateChange, func(p *mailbox.PanicError) {
 			c.reportPanic("OnStateChange", p)
 		})
-		c.trackMailbox(c.states)
 	}
 	st := newLoopState(c, t)
 	c.loop = actor.Spawn(64, st.run, func(cmd command, reason error) {
@@ -126,10 +125,14 @@ func (c *Client) reap() {
 	if c.errs != nil {
 		c.errs.CloseWhenDrained()
 	}
-	c.trackMu.Lock()
-	c.reaping = true
-	c.trackMu.Unlock()
+	// Only the loop starts handler goroutines, and it has ended.
 	c.handlers.Wait()
+	if c.states != nil {
+		<-c.states.Done()
+	}
+	if c.errs != nil {
+		<-c.errs.Done()
+	}
 	reason := c.loop.Err()
 	c.err = reason
 	close(c.done)

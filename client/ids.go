@@ -1,70 +1,51 @@
 package client
 
 import (
-	"maps"
 	"slices"
 
 	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// idIndex is an immutable snapshot of URI → router ids, published by the
-// session loop after every change so that look-ups need neither the loop
-// nor a lock.
-type idIndex map[protocol.URI][]protocol.ID
+// The id indexes (Client.subIndex, Client.regIndex) map a URI to the router
+// ids held for it, for SubscriptionIDs and RegistrationIDs to answer
+// without the loop. The loop publishes one key at a time, after each
+// change, as a fresh slice that is never modified afterwards; a change
+// costs what that key's ids cost, whatever the number of others.
 
-func snapshot(m map[protocol.URI][]protocol.ID) *idIndex {
-	out := make(idIndex, len(m))
-	for k, v := range maps.All(m) {
-		out[k] = slices.Clone(v)
+func publishIDs(ix *idIndex, uri protocol.URI, ids []protocol.ID) {
+	if len(ids) == 0 {
+		ix.Delete(uri)
+		return
 	}
-	return &out
+	ix.Store(uri, slices.Clone(ids))
 }
 
-func (s *loopState) publishSubIndex() { s.c.subIndex.Store(snapshot(s.subTopic)) }
-func (s *loopState) publishRegIndex() { s.c.regIndex.Store(snapshot(s.regProc)) }
+func (s *loopState) publishSubIndex(topic protocol.URI) {
+	publishIDs(&s.c.subIndex, topic, s.subTopic[topic])
+}
+
+func (s *loopState) publishRegIndex(procedure protocol.URI) {
+	publishIDs(&s.c.regIndex, procedure, s.regProc[procedure])
+}
+
+func lookupIDs(ix *idIndex, uri protocol.URI) []protocol.ID {
+	if v, ok := ix.Load(uri); ok {
+		return slices.Clone(v.([]protocol.ID))
+	}
+	return nil
+}
 
 // SubscriptionIDs returns the router subscription ids held for topic, as of
 // the session loop's last change. It does not block.
 func (c *Client) SubscriptionIDs(topic protocol.URI) []protocol.ID {
-	if ix := c.subIndex.Load(); ix != nil {
-		return slices.Clone((*ix)[topic])
-	}
-	return nil
+	return lookupIDs(&c.subIndex, topic)
 }
 
 // RegistrationIDs returns the registration ids held for procedure, as of
 // the session loop's last change. It does not block.
 func (c *Client) RegistrationIDs(procedure protocol.URI) []protocol.ID {
-	if ix := c.regIndex.Load(); ix != nil {
-		return slices.Clone((*ix)[procedure])
-	}
-	return nil
-}
-
-// trackMailbox counts a handler mailbox's goroutines into the client's
-// end: Done waits for them.
-//
-// A mailbox made as the client ends (a Subscribe racing Close) cannot join
-// a wait already under way: trackMailbox then closes it and waits for its
-// goroutines itself, so none outlives Done.
-func (c *Client) trackMailbox(mb interface {
-	Done() <-chan struct{}
-	Close()
-}) {
-	c.trackMu.Lock()
-	if c.reaping {
-		c.trackMu.Unlock()
-		mb.Close()
-		<-mb.Done()
-		return
-	}
-	c.handlers.Add(1)
-	c.trackMu.Unlock()
-	go func() {
-		<-mb.Done()
-		c.handlers.Done()
-	}()
+	return lookupIDs(&c.regIndex, procedure)
 }
 
 // reportPanic reports a panic in a handler to the logger and the error

@@ -71,8 +71,8 @@ func (s *loopState) disconnect(reason error) {
 	clear(s.subTopic)
 	clear(s.regs)
 	clear(s.regProc)
-	s.publishSubIndex()
-	s.publishRegIndex()
+	s.c.subIndex.Clear()
+	s.c.regIndex.Clear()
 	for _, sub := range s.localSubs {
 		sub.id.Store(0)
 	}

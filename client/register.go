@@ -111,24 +111,36 @@ func (c *Client) Register(ctx context.Context, procedure protocol.URI, handler H
 		o.applyRegister(&cfg)
 	}
 	reg := &Registration{c: c, procedure: procedure, handler: handler, cfg: cfg}
-	reg.ctx, reg.cancel = context.WithCancelCause(c.base)
-	reg.mb = mailbox.New(cfg.limits, cfg.concurrency, reg.run, func(p *mailbox.PanicError) {
-		c.reportPanic("invocation of "+procedure, p)
-	})
-	c.trackMailbox(reg.mb)
 	msg := &protocol.Register{Procedure: procedure, Options: cfg.options()}
+	if err := validateRequest(msg); err != nil {
+		return nil, err
+	}
 	err := c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdRegister{ctx: ctx, reg: reg, msg: msg, reply: r}
 	})
 	if err != nil {
-		reg.end(err)
 		return nil, err
 	}
 	return reg, nil
 }
 
+// start gives r its context and its mailbox, whose worker goroutines
+// exist only while invocations run. The loop calls it when it takes the
+// Register.
+func (r *Registration) start() {
+	c := r.c
+	r.ctx, r.cancel = context.WithCancelCause(c.base)
+	r.mb = mailbox.NewTracked(&c.handlers, r.cfg.limits, r.cfg.concurrency, r.run, func(p *mailbox.PanicError) {
+		c.reportPanic("invocation of "+r.procedure, p)
+	})
+}
+
 // end stops the registration's mailbox and ends its handlers' contexts.
+// Only the loop calls it.
 func (r *Registration) end(cause error) {
+	if r.mb == nil {
+		return // never started
+	}
 	r.cancel(cause)
 	r.mb.Close()
 }

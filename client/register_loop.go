@@ -13,16 +13,19 @@ func (s *loopState) handleRegister(c *cmdRegister) {
 		c.reply <- err // held while reconnecting; the caller gave up
 		return
 	}
+	c.reg.start()
 	req := s.nextID()
 	c.msg.Request = req
 	s.request(req, c.msg, func(msg protocol.Message, err error) {
 		if err != nil {
+			c.reg.end(err)
 			c.reply <- err
 			return
 		}
 		reg := c.reg
 		if err := s.attachReg(reg, msg.(*protocol.Registered).Registration); err != nil {
 			s.fail(err)
+			reg.end(err)
 			c.reply <- closedError(err)
 			return
 		}
@@ -43,7 +46,7 @@ func (s *loopState) attachReg(reg *Registration, id protocol.ID) error {
 	reg.id.Store(id)
 	s.regs[id] = reg
 	s.regProc[reg.procedure] = append(s.regProc[reg.procedure], id)
-	s.publishRegIndex()
+	s.publishRegIndex(reg.procedure)
 	return nil
 }
 
@@ -125,7 +128,7 @@ func (s *loopState) dropReg(r *Registration, cause error) {
 	if len(s.regProc[r.procedure]) == 0 {
 		delete(s.regProc, r.procedure)
 	}
-	s.publishRegIndex()
+	s.publishRegIndex(r.procedure)
 	r.end(cause)
 }
 

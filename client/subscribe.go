@@ -67,26 +67,38 @@ func (c *Client) Subscribe(ctx context.Context, topic protocol.URI, handler Even
 		o.applySubscribe(&cfg)
 	}
 	sub := &Subscription{c: c, topic: topic, handler: handler, cfg: cfg}
-	sub.ctx, sub.cancel = context.WithCancelCause(c.base)
-	sub.mb = mailbox.New(cfg.limits, 1, sub.handle, func(p *mailbox.PanicError) {
-		c.reportPanic("event handler for "+topic, p)
-	})
-	c.trackMailbox(sub.mb)
 	msg := &protocol.Subscribe{Topic: topic, Options: cfg.options()}
+	if err := validateRequest(msg); err != nil {
+		return nil, err
+	}
 	err := c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdSubscribe{ctx: ctx, sub: sub, msg: msg, reply: r}
 	})
 	if err != nil {
-		sub.end(err)
 		return nil, err
 	}
 	return sub, nil
 }
 
+// start gives sub its context and its mailbox, whose worker goroutine
+// exists only while events wait. The loop calls it when it takes the
+// Subscribe.
+func (sub *Subscription) start() {
+	c := sub.c
+	sub.ctx, sub.cancel = context.WithCancelCause(c.base)
+	sub.mb = mailbox.NewTracked(&c.handlers, sub.cfg.limits, 1, sub.handle, func(p *mailbox.PanicError) {
+		c.reportPanic("event handler for "+sub.topic, p)
+	})
+}
+
 func (sub *Subscription) handle(ev *Event) { sub.handler(sub.ctx, ev) }
 
-// end stops the subscription's mailbox and ends its context.
+// end stops the subscription's mailbox and ends its context. Only the loop
+// calls it.
 func (sub *Subscription) end(cause error) {
+	if sub.mb == nil {
+		return // never started
+	}
 	sub.cancel(cause)
 	sub.mb.Close()
 }

@@ -30,16 +30,19 @@ func (s *loopState) handleSubscribe(c *cmdSubscribe) {
 		c.reply <- err // held while reconnecting; the caller gave up
 		return
 	}
+	c.sub.start()
 	req := s.nextID()
 	c.msg.Request = req
 	s.request(req, c.msg, func(msg protocol.Message, err error) {
 		if err != nil {
+			c.sub.end(err)
 			c.reply <- err
 			return
 		}
 		sub := c.sub
 		if err := s.attachSub(sub, msg.(*protocol.Subscribed).Subscription); err != nil {
 			s.fail(err)
+			sub.end(err)
 			c.reply <- closedError(err)
 			return
 		}
@@ -67,7 +70,7 @@ func (s *loopState) attachSub(sub *Subscription, id protocol.ID) error {
 		s.subTopic[sub.topic] = append(s.subTopic[sub.topic], id)
 	}
 	e.subs = append(e.subs, sub)
-	s.publishSubIndex()
+	s.publishSubIndex(sub.topic)
 	return nil
 }
 
@@ -159,7 +162,7 @@ func (s *loopState) dropSubEntry(e *subEntry, cause error) {
 	if len(s.subTopic[e.topic]) == 0 {
 		delete(s.subTopic, e.topic)
 	}
-	s.publishSubIndex()
+	s.publishSubIndex(e.topic)
 	for _, sub := range e.subs {
 		s.retireSub(sub)
 	}

@@ -1,11 +1,16 @@
 // Package mailbox runs user code off the session goroutine: a bounded queue
-// (by message count and by bytes) drained by worker goroutines of its own.
+// (by bytes and by message count) drained by worker goroutines of its own.
 //
 // The producer (the session goroutine) never blocks on a mailbox: TryPut
 // either queues the item at once or reports that the mailbox is full, and
 // the producer decides what that means (drop and report, answer with an
 // error, or park the item and stop reading until Space signals room).
 // A slow handler therefore delays only its own mailbox.
+//
+// Workers exist only for work in progress: TryPut starts one when an item
+// arrives and fewer than the mailbox's limit are running, and a worker
+// exits as soon as the queue is empty. An idle mailbox holds no goroutine,
+// so a session may hold many thousands of them cheaply.
 package mailbox
 
 import (
@@ -15,10 +20,14 @@ import (
 	"sync/atomic"
 )
 
-// Default limits, used for any Limits field left zero.
+// Default limits, used for any Limits field left zero. They are sized like
+// a mature messaging client's pending limits (nats.go: 512k messages or
+// 64 MiB per subscription), so that an ordinary burst to a handler that
+// keeps up on average is absorbed, not dropped; the byte bound is the one
+// that usually applies first.
 const (
-	DefaultMaxMessages = 1024
-	DefaultMaxBytes    = 16 << 20
+	DefaultMaxMessages = 512 * 1024
+	DefaultMaxBytes    = 64 << 20
 )
 
 // Limits bounds what a mailbox holds before TryPut reports it full. A zero
@@ -54,55 +63,58 @@ type entry[T any] struct {
 	size int
 }
 
-// Mailbox is a bounded queue of T drained by its own worker goroutines,
-// each calling the handler for one item at a time. All methods are safe for
-// concurrent use.
+// Mailbox is a bounded queue of T drained by up to a fixed number of worker
+// goroutines, each calling the handler for one item at a time. All methods
+// are safe for concurrent use.
 type Mailbox[T any] struct {
 	limits  Limits
+	workers int
 	handle  func(T)
 	onPanic func(*PanicError)
+	group   *sync.WaitGroup // counts the workers too, when not nil
 
-	mu     sync.Mutex
-	queue  []entry[T] // guarded by mu
-	bytes  int        // guarded by mu: sum of queued sizes
-	closed bool       // guarded by mu
-	drain  bool       // guarded by mu: no more puts; exit once empty
+	mu      sync.Mutex
+	queue   []entry[T] // guarded by mu
+	bytes   int        // guarded by mu: sum of queued sizes
+	closed  bool       // guarded by mu
+	drain   bool       // guarded by mu: no more puts; end once empty
+	running int        // guarded by mu: workers started and not yet exited
+	ended   bool       // guarded by mu: done is closed
 
-	ready chan struct{}  // closed or signalled: work or close pending; one slot
-	space chan struct{}  // signalled (one slot) when a worker took an item
-	wg    sync.WaitGroup // the workers
-	done  chan struct{}  // closed when every worker has exited
+	space chan struct{} // signalled (one slot) when a worker took an item
+	done  chan struct{} // closed once ended and no worker runs
 
 	discarded atomic.Uint64
 }
 
-// New starts a mailbox with the given number of worker goroutines (at
-// least one) that call handle for each item in turn. With one worker, items
-// are handled in the order they were put. onPanic, if not nil, is called
-// (on the worker goroutine) when handle panics.
+// New returns a mailbox whose workers, at most workers of them at once (at
+// least one), call handle for each item. With one worker, items are
+// handled in the order they were put. onPanic, if not nil, is called (on
+// the worker goroutine) when handle panics. New starts no goroutine.
 func New[T any](limits Limits, workers int, handle func(T), onPanic func(*PanicError)) *Mailbox[T] {
-	if workers < 1 {
-		workers = 1
-	}
-	m := &Mailbox[T]{
+	return NewTracked(nil, limits, workers, handle, onPanic)
+}
+
+// NewTracked is New with every worker goroutine also counted in group
+// (Add before it starts, Done as it exits), so that the owner of many
+// mailboxes can wait for all their workers at once. TryPut calls
+// group.Add: whoever waits on group must first make sure that no TryPut
+// on such a mailbox can follow.
+func NewTracked[T any](group *sync.WaitGroup, limits Limits, workers int, handle func(T), onPanic func(*PanicError)) *Mailbox[T] {
+	return &Mailbox[T]{
 		limits:  limits.withDefaults(),
+		workers: max(workers, 1),
 		handle:  handle,
 		onPanic: onPanic,
-		ready:   make(chan struct{}, 1),
+		group:   group,
 		space:   make(chan struct{}, 1),
 		done:    make(chan struct{}),
 	}
-	m.wg.Add(workers)
-	for range workers {
-		go m.work()
-	}
-	go func() { m.wg.Wait(); close(m.done) }()
-	return m
 }
 
 // TryPut queues item, whose size in bytes the caller estimates, and returns
 // true; or returns false at once if the mailbox is full or closed. It never
-// blocks.
+// blocks; it starts a worker if fewer than the limit are running.
 func (m *Mailbox[T]) TryPut(item T, size int) bool {
 	m.mu.Lock()
 	if m.closed || m.drain || (len(m.queue) > 0 && (len(m.queue) >= m.limits.MaxMessages || m.bytes+size > m.limits.MaxBytes)) {
@@ -111,8 +123,17 @@ func (m *Mailbox[T]) TryPut(item T, size int) bool {
 	}
 	m.queue = append(m.queue, entry[T]{item, size})
 	m.bytes += size
+	start := m.running < m.workers
+	if start {
+		m.running++
+		if m.group != nil {
+			m.group.Add(1)
+		}
+	}
 	m.mu.Unlock()
-	signal(m.ready)
+	if start {
+		go m.work()
+	}
 	return true
 }
 
@@ -142,8 +163,8 @@ func (m *Mailbox[T]) Close() {
 		m.queue = nil
 		m.bytes = 0
 	}
+	m.endLocked()
 	m.mu.Unlock()
-	signal(m.ready)
 }
 
 // CloseWhenDrained stops accepting items and lets the workers exit once
@@ -151,40 +172,49 @@ func (m *Mailbox[T]) Close() {
 func (m *Mailbox[T]) CloseWhenDrained() {
 	m.mu.Lock()
 	m.drain = true
+	m.endLocked()
 	m.mu.Unlock()
-	signal(m.ready)
 }
 
-// Done is closed once Close or CloseWhenDrained has been called and every worker has exited.
+// endLocked closes done once the mailbox is closed or draining and no
+// worker runs (a queued item always has a worker).
+func (m *Mailbox[T]) endLocked() {
+	if (m.closed || m.drain) && m.running == 0 && !m.ended {
+		m.ended = true
+		close(m.done)
+	}
+}
+
+// Done is closed once Close or CloseWhenDrained has been called and every
+// worker has exited.
 func (m *Mailbox[T]) Done() <-chan struct{} { return m.done }
 
 // Discarded counts the items that Close threw away unhandled.
 func (m *Mailbox[T]) Discarded() uint64 { return m.discarded.Load() }
 
+// work is a worker goroutine: it handles items until the queue is empty or
+// the mailbox is closed, then exits.
 func (m *Mailbox[T]) work() {
-	defer m.wg.Done()
+	if m.group != nil {
+		defer m.group.Done()
+	}
 	for {
 		m.mu.Lock()
-		for len(m.queue) == 0 && !m.closed && !m.drain {
-			m.mu.Unlock()
-			<-m.ready
-			m.mu.Lock()
-		}
 		if m.closed || len(m.queue) == 0 {
+			m.running--
+			m.endLocked()
 			m.mu.Unlock()
-			signal(m.ready) // wake the next worker so it sees closed too
 			return
 		}
 		e := m.queue[0]
 		var zero entry[T]
 		m.queue[0] = zero
 		m.queue = m.queue[1:]
-		m.bytes -= e.size
-		more := len(m.queue) > 0
-		m.mu.Unlock()
-		if more {
-			signal(m.ready) // let another worker take the next one
+		if len(m.queue) == 0 {
+			m.queue = nil // an idle mailbox holds no buffer
 		}
+		m.bytes -= e.size
+		m.mu.Unlock()
 		signal(m.space)
 		m.call(e.item)
 	}
