@@ -34,6 +34,7 @@ type Call struct {
 	dropped atomic.Uint64 // progressive results dropped for lack of buffer
 
 	// Owned by the session loop.
+	pq         *progressQueue // results waiting for room in results (policy Block); nil until needed
 	req        protocol.ID
 	completed  bool
 	inputDone  bool // the final input chunk was sent
@@ -100,9 +101,9 @@ func (call *Call) fail(err error) {
 
 // Results returns the channel on which progressive results and then the
 // final result arrive; it is closed after the final one. Up to the call's
-// ProgressBuffer progressive results wait in it; beyond that, progressive
-// results are dropped (counted by Dropped and reported to the error
-// handler). The final result is never dropped.
+// ProgressBuffer progressive results wait in it; what happens to more is
+// OnProgressOverflow's choice (by default they wait, and none is dropped).
+// The final result is never dropped.
 func (call *Call) Results() <-chan Result { return call.results }
 
 // Done is closed once the final result is available.
@@ -120,7 +121,8 @@ func (call *Call) Await(ctx context.Context) (Result, error) {
 	}
 }
 
-// Dropped counts progressive results dropped because Results was full.
+// Dropped counts progressive results dropped because Results was full
+// (OnProgressOverflow(Drop)).
 func (call *Call) Dropped() uint64 { return call.dropped.Load() }
 
 // SendInput sends one more input chunk of a call started with

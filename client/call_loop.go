@@ -65,7 +65,7 @@ func (s *loopState) handleResult(m *protocol.Result) error {
 			// Unasked for (some routers forward them anyway): not ours to keep.
 			s.c.cfg.logger.Debug("wampgo: unrequested progressive result ignored", "procedure", call.procedure)
 		case !call.completed:
-			s.deliverProgress(call, res)
+			s.deliverProgress(call, res, payloadSize(m.Payload))
 		}
 		return nil
 	}
@@ -85,10 +85,21 @@ func (s *loopState) handleCallError(m *protocol.Error) error {
 }
 
 // deliverProgress queues a progressive result without blocking, keeping
-// the last slot of the channel for the final result.
-func (s *loopState) deliverProgress(call *Call, res Result) {
-	if len(call.results) < cap(call.results)-1 {
+// the last slot of the channel for the final result. When the channel is
+// full, the call's overflow policy decides: queue it (Block), parking it
+// and stopping reading when the queue is full too, or drop it (Drop).
+func (s *loopState) deliverProgress(call *Call, res Result, size int) {
+	if call.pq == nil && len(call.results) < cap(call.results)-1 {
 		call.results <- res
+		return
+	}
+	if call.cfg.progressOverflow == Block {
+		if call.pq == nil {
+			call.pq = newProgressQueue(call)
+		}
+		if !call.pq.push(res, size) {
+			s.parkedResult = &parkedResult{call: call, res: res, size: size}
+		}
 		return
 	}
 	n := call.dropped.Add(1)
@@ -104,6 +115,9 @@ func (s *loopState) completeCall(call *Call, res Result) {
 		return
 	}
 	call.completed = true
+	if p := s.parkedResult; p != nil && p.call == call {
+		s.parkedResult = nil // read again: nobody waits for that result now
+	}
 	if call.stopCancel != nil {
 		call.stopCancel()
 	}
@@ -112,9 +126,32 @@ func (s *loopState) completeCall(call *Call, res Result) {
 	}
 	res.Progress = false
 	call.final = res
+	if call.pq != nil {
+		close(call.done)
+		call.pq.finish(res) // its feeder closes results after done
+		return
+	}
 	call.results <- res // the reserved slot
 	close(call.done)
 	close(call.results) // after done: a closed Results implies Done
+}
+
+// parkedResult is a progressive result that found its call's Results and
+// queue full (policy Block): the loop stops reading until the queue has
+// room.
+type parkedResult struct {
+	call *Call
+	res  Result
+	size int
+}
+
+// resumeParkedResult retries the parked result after its queue signalled
+// room.
+func (s *loopState) resumeParkedResult() {
+	p := s.parkedResult
+	if p.call.completed || p.call.pq.push(p.res, p.size) {
+		s.parkedResult = nil
+	}
 }
 
 // handleCancelCall reacts to the end of a call's context or to its local

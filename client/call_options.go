@@ -33,12 +33,13 @@ type callConfig struct {
 	rkey              string
 	raw               protocol.Dict
 	progressBuffer    int
+	progressOverflow  OverflowPolicy
 }
 
 // init sets the defaults, then applies opts. (It fills the call's own
 // config in place, so that the options do not make a copy escape.)
 func (cfg *callConfig) init(opts []CallOption) {
-	cfg.cancelMode, cfg.progressBuffer = CancelKill, DefaultProgressBuffer
+	cfg.cancelMode, cfg.progressBuffer, cfg.progressOverflow = CancelKill, DefaultProgressBuffer, Block
 	for _, o := range opts {
 		o.applyCall(cfg)
 	}
@@ -120,14 +121,35 @@ func WithCancelMode(m CancelMode) CallOption {
 	return callOptionFunc(func(c *callConfig) { c.cancelMode = m })
 }
 
-// ProgressBuffer sets how many progressive results may wait unread in
-// Results before further ones are dropped (default DefaultProgressBuffer).
+// ProgressBuffer sets how many progressive results the Results channel
+// holds (default DefaultProgressBuffer); see OnProgressOverflow for what
+// happens to the ones that find it full.
 func ProgressBuffer(n int) CallOption {
 	return callOptionFunc(func(c *callConfig) {
 		if n >= 0 {
 			c.progressBuffer = n
 		}
 	})
+}
+
+// OnProgressOverflow sets what happens to a progressive result that finds
+// the call's Results channel full (ProgressBuffer results wait unread):
+//
+//   - Block, the default: no progressive result is ever dropped. Results
+//     that find the channel full wait in a queue of the call's, fed to the
+//     channel in order as the reader takes them (by a goroutine that exists
+//     only while results wait); the queue holds up to 512k results or
+//     64 MiB, like a subscription's mailbox. Past that, the session stops
+//     reading from the router until the reader catches up: backpressure,
+//     which also holds up the session's other traffic.
+//   - Drop: results that find the channel full are dropped, counted by
+//     Dropped and reported to the error handler. The session never waits.
+//
+// The final result is never dropped. If the session ends while results
+// wait unread, those still queued are discarded and Results is closed (the
+// final result is always available from Await).
+func OnProgressOverflow(p OverflowPolicy) CallOption {
+	return callOptionFunc(func(c *callConfig) { c.progressOverflow = p })
 }
 
 // sharedOption is an option that applies to several operations.

@@ -206,7 +206,7 @@ func TestProgressOverflowIsCountedNotBlocking(t *testing.T) {
 	var reported int
 	errs := make(chan error, 16)
 	c, r := joined(t, client.WithErrorHandler(func(err error) { errs <- err }))
-	call := c.Call(ctxT(t), "stream", nil, nil, client.ReceiveProgress(), client.ProgressBuffer(2))
+	call := c.Call(ctxT(t), "stream", nil, nil, client.ReceiveProgress(), client.ProgressBuffer(2), client.OnProgressOverflow(client.Drop))
 	m := scripted.Expect[*protocol.Call](r)
 	for i := range 5 {
 		r.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{"progress": true}, Payload: protocol.Payload{Args: protocol.List{int64(i)}}})

@@ -215,14 +215,14 @@ func TestHostileIgnoredMessages(t *testing.T) {
 }
 
 // A flood of progressive results to a caller that does not read them:
-// memory stays bounded by ProgressBuffer, the excess is counted and
-// reported, and the final result is never lost.
+// memory stays bounded by ProgressBuffer (policy Drop), the excess is
+// counted and reported, and the final result is never lost.
 func TestHostileProgressFloodIsBounded(t *testing.T) {
 	const buffer, flood = 8, 10000
 	var reported sync.WaitGroup
 	reported.Add(flood - buffer)
 	c, r, _ := joinedRaw(t, client.WithErrorHandler(func(error) { reported.Done() }))
-	call, req := pendingCall(t, c, r, client.ReceiveProgress(), client.ProgressBuffer(buffer))
+	call, req := pendingCall(t, c, r, client.ReceiveProgress(), client.ProgressBuffer(buffer), client.OnProgressOverflow(client.Drop))
 	if got := cap(call.Results()); got != buffer+1 {
 		t.Fatalf("cap(Results()) = %d, want %d", got, buffer+1)
 	}

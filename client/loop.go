@@ -50,7 +50,8 @@ type loopState struct {
 	regs     map[protocol.ID]*Registration // by router registration id
 	regProc  map[protocol.URI][]protocol.ID
 
-	parked *parkedEvent // an event waiting for mailbox room (Block policy)
+	parked       *parkedEvent  // an event waiting for mailbox room (Block policy)
+	parkedResult *parkedResult // a progressive result waiting for room (Block policy)
 
 	// fatal is a protocol violation found inside a reply callback; the
 	// message being handled then ends the session.
@@ -141,13 +142,15 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 
 	for !s.end {
 		var recv <-chan protocol.Message
-		var space, outSpace <-chan struct{}
+		var space, resultSpace, outSpace <-chan struct{}
 		var failed <-chan writeFailure
 		cmds := in.Commands
 		switch {
 		case s.parked != nil:
 			// Stop reading: the Block policy's backpressure.
 			space = s.parked.sub.mb.Space()
+		case s.parkedResult != nil:
+			resultSpace = s.parkedResult.call.pq.space
 		case s.t != nil:
 			recv = s.t.Receive()
 		}
@@ -179,6 +182,8 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 			s.handleWriteFailure(f)
 		case <-space:
 			s.resumeParked()
+		case <-resultSpace:
+			s.resumeParkedResult()
 		case <-outSpace:
 		case r := <-s.rejoinc:
 			s.handleRejoin(r)
@@ -508,7 +513,7 @@ func (s *loopState) shutdown(reason error) {
 		r.end(err)
 	}
 	s.localSubs, s.localRegs = nil, nil
-	s.parked = nil
+	s.parked, s.parkedResult = nil, nil
 	s.detach(true)
 }
 

@@ -66,6 +66,7 @@ func (s *loopState) disconnect(reason error) {
 	s.c.notifyState(StateChange{State: StateLeft, Session: s.sess.ID, Err: reason})
 	s.detach(true)
 	s.failInFlight(sessionLost(reason))
+	s.parkedResult = nil // its call has failed
 	// Router ids die with the session; the local objects stay.
 	clear(s.subs)
 	clear(s.subTopic)

@@ -21,7 +21,14 @@ import (
 type rawConn struct {
 	io.ReadWriteCloser
 
-	wmu     sync.Mutex
+	// wmu orders the writes to the network connection: the writer's
+	// gathered batch and the frames coder/websocket flushes on other
+	// goroutines (pings, close) must not interleave. It is a one-slot
+	// channel rather than a sync.Mutex because it is held across a
+	// network write: a channel wait is one testing/synctest sees as
+	// durably blocked. Lazily made by lock.
+	wmu     chan struct{}
+	wmuOnce sync.Once
 	holding bool   // guarded by wmu: writes are gathered in wbuf
 	wbuf    []byte // guarded by wmu
 	// writes counts the writes made to the network connection, frames the
@@ -49,10 +56,17 @@ func (r *rawConn) Read(p []byte) (int, error) {
 // large frame is written through rather than copied.
 const maxGather = 64 << 10
 
+func (r *rawConn) lock() {
+	r.wmuOnce.Do(func() { r.wmu = make(chan struct{}, 1) })
+	r.wmu <- struct{}{}
+}
+
+func (r *rawConn) unlock() { <-r.wmu }
+
 // Write writes p, or gathers it while the writer holds the batch.
 func (r *rawConn) Write(p []byte) (int, error) {
-	r.wmu.Lock()
-	defer r.wmu.Unlock()
+	r.lock()
+	defer r.unlock()
 	if r.holding {
 		if len(r.wbuf)+len(p) <= maxGather {
 			r.wbuf = append(r.wbuf, p...)
@@ -68,16 +82,16 @@ func (r *rawConn) Write(p []byte) (int, error) {
 
 // hold starts gathering writes. Only the writer goroutine calls it.
 func (r *rawConn) hold() {
-	r.wmu.Lock()
+	r.lock()
 	r.holding = true
-	r.wmu.Unlock()
+	r.unlock()
 }
 
 // release writes what was gathered since hold, in one write, and stops
 // gathering. Only the writer goroutine calls it.
 func (r *rawConn) release() error {
-	r.wmu.Lock()
-	defer r.wmu.Unlock()
+	r.lock()
+	defer r.unlock()
 	r.holding = false
 	return r.flushLocked()
 }
