@@ -11,8 +11,8 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/wsconn"
 	"github.com/wampgo/wampgo/protocol"
+	"github.com/wampgo/wampgo/wsconn"
 )
 
 func TestMain(m *testing.M) {
