@@ -12,12 +12,24 @@
 //
 // User code never runs on the session loop. Every subscription and every
 // registration has a mailbox (package mailbox) drained by goroutines of its
-// own, so a slow handler delays only itself, and a handler may call,
-// publish, subscribe and register on the same client without deadlock.
+// own, which exist only while there is work (an idle subscription or
+// registration holds no goroutine), so a slow handler delays only itself,
+// and a handler may call, publish, subscribe and register on the same
+// client without deadlock.
+//
+// The session loop never waits on the connection either. Callers encode
+// their arguments in their own goroutine (Call, Publish, SendInput and
+// SendProgress retain nothing they were passed); the loop assigns request
+// ids and queues messages for a writer goroutine, which splices the encoded
+// arguments in and hands the connection as many messages as are queued at
+// once, for as few system calls as possible. While the writer is behind by
+// more than WithWriteQueue, new requests wait, but results, events,
+// interrupts and cancels keep flowing.
 //
 // # Backpressure
 //
-// Mailboxes are bounded in messages and bytes (MailboxLimits). When an
+// Mailboxes are bounded in bytes and messages (MailboxLimits; by default
+// 64 MiB or 512k messages, like nats.go's pending limits). When an
 // event finds its subscription's mailbox full, the default policy (Drop)
 // drops it, counts it (Subscription.Dropped) and reports a *SlowConsumerError
 // to the error handler (WithErrorHandler) and the logger: the reader never
@@ -25,7 +37,9 @@
 // The opt-in Block policy instead stops reading from the router until the
 // mailbox has room, pushing back on the router; use it only for handlers
 // that never call the client. An invocation that finds its registration's
-// mailbox full is answered with ERROR wamp.error.unavailable.
+// mailbox full is answered with ERROR wamp.error.unavailable. Progressive
+// results that find Call.Results full wait in a queue of the call's and are
+// never dropped by default (OnProgressOverflow).
 //
 // # Call canceling
 //
