@@ -68,12 +68,14 @@ func (r *rawConn) Write(p []byte) (int, error) {
 	r.lock()
 	defer r.unlock()
 	if r.holding {
-		if len(r.wbuf)+len(p) <= maxGather {
+		if len(r.wbuf)+len(p) > maxGather {
+			if err := r.flushLocked(); err != nil {
+				return 0, err
+			}
+		}
+		if len(p) <= maxGather {
 			r.wbuf = append(r.wbuf, p...)
 			return len(p), nil
-		}
-		if err := r.flushLocked(); err != nil {
-			return 0, err
 		}
 	}
 	r.writes.Add(1)
