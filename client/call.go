@@ -68,6 +68,11 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 		call.fail(err)
 		return call
 	}
+	args, kwargs, err := encodePayload(args, kwargs)
+	if err != nil {
+		call.fail(err)
+		return call
+	}
 	msg := &protocol.Call{Procedure: procedure, Options: cfg.options(), Payload: protocol.Payload{Args: args, Kwargs: kwargs}}
 	if err := ctx.Err(); err != nil {
 		call.fail(canceledError(context.Cause(ctx)))
@@ -126,6 +131,10 @@ func (call *Call) FinishInput(ctx context.Context, args protocol.List, kwargs pr
 }
 
 func (call *Call) input(ctx context.Context, args protocol.List, kwargs protocol.Dict, final bool) error {
+	args, kwargs, err := encodePayload(args, kwargs)
+	if err != nil {
+		return err
+	}
 	return call.c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdCallInput{call: call, msg: protocol.Payload{Args: args, Kwargs: kwargs}, final: final, reply: r}
 	})

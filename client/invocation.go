@@ -64,6 +64,10 @@ func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwa
 	if !inv.ReceiveProgress {
 		return errors.New("wampgo: the caller did not ask for progressive results")
 	}
+	args, kwargs, err := encodePayload(args, kwargs)
+	if err != nil {
+		return err
+	}
 	return inv.c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdYield{inv: inv, result: Result{Args: args, Kwargs: kwargs}, progress: true, reply: r}
 	})
@@ -72,7 +76,7 @@ func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwa
 // run executes one invocation on a mailbox goroutine and hands the outcome
 // to the session loop.
 func (r *Registration) run(inv *Invocation) {
-	res, err := r.callHandler(inv.ctx, inv)
+	res, err := encodeOutcome(r.callHandler(inv.ctx, inv))
 	inv.c.send(context.Background(), &cmdYield{inv: inv, result: res, err: err})
 }
 

@@ -130,6 +130,10 @@ func (c *Client) Publish(ctx context.Context, topic protocol.URI, args protocol.
 	for _, o := range opts {
 		o.applyPublish(&cfg)
 	}
+	args, kwargs, err := encodePayload(args, kwargs)
+	if err != nil {
+		return 0, err
+	}
 	msg := &protocol.Publish{Topic: topic, Options: cfg.options(), Payload: protocol.Payload{Args: args, Kwargs: kwargs}}
 	r, err := actor.Ask(ctx, c.loop, func(r actor.Reply[publishReply]) command {
 		return &cmdPublish{ctx: ctx, msg: msg, ack: cfg.acknowledge, reply: r}

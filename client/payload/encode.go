@@ -52,14 +52,32 @@ func EncodeDict(v any) (map[string]any, error) {
 	return nil, &EncodeError{Reason: fmt.Sprintf("%T does not encode to a dict", v), Err: ErrUnsupported}
 }
 
-// EncodeList converts each value with Encode, giving a list of positional
-// arguments.
-func EncodeList(vs ...any) ([]any, error) {
-	out, err := Encode(vs)
+// EncodeArgs converts positional arguments with Encode. The result is args
+// itself when every argument is already in the value set. Errors name the
+// path from "args[i]".
+func EncodeArgs(args []any) ([]any, error) {
+	out, _, err := encodeList(args, 0)
 	if err != nil {
+		if e, ok := err.(*EncodeError); ok {
+			e.Path = "args" + e.Path
+		}
 		return nil, err
 	}
-	return out.([]any), nil
+	return out, nil
+}
+
+// EncodeKwargs converts the values of keyword arguments with Encode. The
+// result is kwargs itself when every value is already in the value set.
+// Errors name the path from "kwargs".
+func EncodeKwargs(kwargs map[string]any) (map[string]any, error) {
+	out, _, err := encodeDict(kwargs, 0)
+	if err != nil {
+		if e, ok := err.(*EncodeError); ok {
+			e.Path = "kwargs" + e.Path
+		}
+		return nil, err
+	}
+	return out, nil
 }
 
 // encodeAny converts v; changed reports whether the result differs from v
@@ -77,7 +95,11 @@ func encodeAny(v any, depth int) (out any, changed bool, err error) {
 		}
 		return l, true, nil
 	case map[string]any:
-		return encodeDict(x, depth)
+		d, changed, err := encodeDict(x, depth)
+		if err != nil || !changed {
+			return v, false, err
+		}
+		return d, true, nil
 	}
 	out, err = encodeValue(reflect.ValueOf(v), depth)
 	return out, true, err
@@ -114,7 +136,7 @@ func encodeList(l []any, depth int) ([]any, bool, error) {
 	return out, true, nil
 }
 
-func encodeDict(d map[string]any, depth int) (any, bool, error) {
+func encodeDict(d map[string]any, depth int) (map[string]any, bool, error) {
 	if d == nil {
 		return d, false, nil
 	}

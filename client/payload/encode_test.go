@@ -245,11 +245,26 @@ func TestEncodeDictAndList(t *testing.T) {
 	if _, err := payload.EncodeDict(make(chan int)); !errors.Is(err, payload.ErrUnsupported) {
 		t.Fatalf("EncodeDict(chan): %v", err)
 	}
-	l, err := payload.EncodeList(1, "a", Inner{})
-	if err != nil || !reflect.DeepEqual(l, []any{int64(1), "a", map[string]any{"city": ""}}) {
-		t.Fatalf("EncodeList = %v, %v", l, err)
+	args := []any{int64(1), "a"}
+	l, err := payload.EncodeArgs(args)
+	if err != nil || &l[0] != &args[0] {
+		t.Fatalf("EncodeArgs of plain args = %v, %v (copied)", l, err)
 	}
-	if _, err := payload.EncodeList(1, make(chan int)); err == nil || !strings.Contains(err.Error(), "[1]") {
-		t.Fatalf("EncodeList(chan): %v", err)
+	l, err = payload.EncodeArgs([]any{1, "a", Inner{}})
+	if err != nil || !reflect.DeepEqual(l, []any{int64(1), "a", map[string]any{"city": ""}}) {
+		t.Fatalf("EncodeArgs = %v, %v", l, err)
+	}
+	if _, err := payload.EncodeArgs([]any{1, []any{make(chan int)}}); err == nil || err.Error() != "payload: args[1][0]: chan int has no payload form" {
+		t.Fatalf("EncodeArgs(chan): %v", err)
+	}
+	kw, err := payload.EncodeKwargs(map[string]any{"in": &Inner{City: "c"}})
+	if err != nil || !reflect.DeepEqual(kw, map[string]any{"in": map[string]any{"city": "c"}}) {
+		t.Fatalf("EncodeKwargs = %v, %v", kw, err)
+	}
+	if kw, err := payload.EncodeKwargs(nil); kw != nil || err != nil {
+		t.Fatalf("EncodeKwargs(nil) = %v, %v", kw, err)
+	}
+	if _, err := payload.EncodeKwargs(map[string]any{"in": map[string]any{"x y": make(chan int)}}); err == nil || err.Error() != `payload: kwargs.in["x y"]: chan int has no payload form` {
+		t.Fatalf("EncodeKwargs(chan): %v", err)
 	}
 }
