@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -190,10 +191,10 @@ func TestUnsentRequestReusesItsID(t *testing.T) {
 	c := <-done
 	defer func() { rt.Close(); c.Close(context.Background()) }()
 	var ee *codec.EncodeError
-	if _, err := await(t, c.Call(ctxT(t), "p", protocol.List{make(chan int)}, nil)); !errors.As(err, &ee) {
+	if _, err := await(t, c.Call(ctxT(t), "p", protocol.List{"\x00not binary"}, nil)); !errors.As(err, &ee) {
 		t.Fatalf("unencodable call: %v", err)
 	}
-	if _, err := c.Publish(ctxT(t), "t", protocol.List{func() {}}, nil); !errors.As(err, &ee) {
+	if _, err := c.Publish(ctxT(t), "t", protocol.List{math.Inf(1)}, nil); !errors.As(err, &ee) {
 		t.Fatalf("unencodable publish: %v", err)
 	}
 	c.Call(ctxT(t), "p", nil, nil)
