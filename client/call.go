@@ -64,12 +64,12 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 		size += cfg.progressBuffer
 	}
 	call.results = make(chan Result, size)
-	if err := cfg.check(c.Session()); err != nil {
+	args, kwargs, err := goValues(args, kwargs)
+	if err != nil {
 		call.fail(err)
 		return call
 	}
-	args, kwargs, err := encodePayload(args, kwargs)
-	if err != nil {
+	if err := cfg.check(c.Session()); err != nil {
 		call.fail(err)
 		return call
 	}
@@ -121,20 +121,24 @@ func (call *Call) Dropped() uint64 { return call.dropped.Load() }
 // ProgressiveInputs (CALL with progress=true). It fails once the call has
 // completed or its final chunk was sent.
 func (call *Call) SendInput(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
+	args, kwargs, err := goValues(args, kwargs)
+	if err != nil {
+		return err
+	}
 	return call.input(ctx, args, kwargs, false)
 }
 
 // FinishInput sends the final input chunk of a call started with
 // ProgressiveInputs (CALL with progress=false).
 func (call *Call) FinishInput(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
+	args, kwargs, err := goValues(args, kwargs)
+	if err != nil {
+		return err
+	}
 	return call.input(ctx, args, kwargs, true)
 }
 
 func (call *Call) input(ctx context.Context, args protocol.List, kwargs protocol.Dict, final bool) error {
-	args, kwargs, err := encodePayload(args, kwargs)
-	if err != nil {
-		return err
-	}
 	return call.c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdCallInput{call: call, msg: protocol.Payload{Args: args, Kwargs: kwargs}, final: final, reply: r}
 	})

@@ -61,12 +61,12 @@ var errInterrupted = errors.New("wampgo: call interrupted by the router")
 // SendProgress sends a progressive result to the caller. It fails if the
 // caller did not ask for progressive results or the invocation has ended.
 func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
-	if !inv.ReceiveProgress {
-		return errors.New("wampgo: the caller did not ask for progressive results")
-	}
-	args, kwargs, err := encodePayload(args, kwargs)
+	args, kwargs, err := goValues(args, kwargs)
 	if err != nil {
 		return err
+	}
+	if !inv.ReceiveProgress {
+		return errors.New("wampgo: the caller did not ask for progressive results")
 	}
 	return inv.c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdYield{inv: inv, result: Result{Args: args, Kwargs: kwargs}, progress: true, reply: r}
@@ -76,7 +76,7 @@ func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwa
 // run executes one invocation on a mailbox goroutine and hands the outcome
 // to the session loop.
 func (r *Registration) run(inv *Invocation) {
-	res, err := encodeOutcome(r.callHandler(inv.ctx, inv))
+	res, err := r.callHandler(inv.ctx, inv)
 	inv.c.send(context.Background(), &cmdYield{inv: inv, result: res, err: err})
 }
 
@@ -89,5 +89,5 @@ func (r *Registration) callHandler(ctx context.Context, inv *Invocation) (res Re
 			err = NewError(URIRuntimeError, protocol.List{fmt.Sprint("panic: ", v)}, nil)
 		}
 	}()
-	return r.handler(ctx, inv)
+	return goValuesOutcome(r.handler(ctx, inv))
 }

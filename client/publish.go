@@ -126,13 +126,13 @@ func EligibleAuthRole(roles ...string) PublishOption {
 // connection, with publication id 0; with Acknowledge it waits for the
 // router's answer and returns the publication id, or the router's *Error.
 func (c *Client) Publish(ctx context.Context, topic protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...PublishOption) (protocol.ID, error) {
+	args, kwargs, err := goValues(args, kwargs)
+	if err != nil {
+		return 0, err
+	}
 	var cfg publishConfig
 	for _, o := range opts {
 		o.applyPublish(&cfg)
-	}
-	args, kwargs, err := encodePayload(args, kwargs)
-	if err != nil {
-		return 0, err
 	}
 	msg := &protocol.Publish{Topic: topic, Options: cfg.options(), Payload: protocol.Payload{Args: args, Kwargs: kwargs}}
 	r, err := actor.Ask(ctx, c.loop, func(r actor.Reply[publishReply]) command {

@@ -19,9 +19,9 @@ import (
 // *payload.EncodeError (matching payload.ErrUnsupported) naming its path,
 // such as "args[1].when".
 
-// encodePayload converts args and kwargs with package payload. It runs on
+// goValues converts args and kwargs with package payload. It runs on
 // the caller's goroutine and does not modify its arguments.
-func encodePayload(args protocol.List, kwargs protocol.Dict) (protocol.List, protocol.Dict, error) {
+func goValues(args protocol.List, kwargs protocol.Dict) (protocol.List, protocol.Dict, error) {
 	a, err := payload.EncodeArgs(args)
 	if err != nil {
 		return nil, nil, err
@@ -33,17 +33,17 @@ func encodePayload(args protocol.List, kwargs protocol.Dict) (protocol.List, pro
 	return a, k, nil
 }
 
-// encodeOutcome converts what an invocation handler returned: the Result's
+// goValuesOutcome converts what an invocation handler returned: the Result's
 // payload, or the payload of the *Error in err. A payload that cannot be
 // converted becomes a URIRuntimeError for the caller. It runs on the
 // handler's goroutine.
-func encodeOutcome(res Result, err error) (Result, error) {
+func goValuesOutcome(res Result, err error) (Result, error) {
 	if err != nil {
 		var we *Error
 		if !errors.As(err, &we) || we.Args == nil && we.Kwargs == nil {
 			return res, err
 		}
-		args, kwargs, eerr := encodePayload(we.Args, we.Kwargs)
+		args, kwargs, eerr := goValues(we.Args, we.Kwargs)
 		if eerr != nil {
 			return res, NewError(URIRuntimeError, protocol.List{"invalid error payload: " + eerr.Error()}, nil)
 		}
@@ -51,7 +51,7 @@ func encodeOutcome(res Result, err error) (Result, error) {
 		enc.Args, enc.Kwargs = args, kwargs
 		return res, &enc
 	}
-	args, kwargs, eerr := encodePayload(res.Args, res.Kwargs)
+	args, kwargs, eerr := goValues(res.Args, res.Kwargs)
 	if eerr != nil {
 		return Result{}, NewError(URIRuntimeError, protocol.List{"invalid result: " + eerr.Error()}, nil)
 	}
