@@ -63,4 +63,16 @@
 // URI, arguments, keyword arguments and details. A session that ends makes
 // every pending operation fail with an error matching ErrClosed that also
 // wraps the reason the session ended.
+//
+// # Payloads and typed values
+//
+// Arguments and keyword arguments may hold any Go value that
+// payload.Encode accepts (structs, pointers, named types, slices, arrays,
+// maps): the client converts them to the value set of package protocol on
+// the caller's goroutine. Every payload carrier (Result, Event, Invocation,
+// Input, *Error) has Decode and DecodeKwargs to read its arguments back into
+// Go values, strictly: a 2.5 where an int is wanted is an error naming its
+// path, never a silent 0. TypedHandler, RegisterTyped and CallTyped (and
+// PublishTyped, SubscribeTyped for events) take and return Go values
+// directly, in the shapes other WAMP peers use (see payload.Pack).
 package client

@@ -29,8 +29,11 @@ func ExampleClient_Call() {
 	}
 	defer callee.Close(ctx)
 	_, err = callee.Register(ctx, "com.example.add", func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
-		a, _ := inv.Args[0].(int64)
-		b, _ := inv.Args[1].(int64)
+		// Decode checks the arguments: a 2.5 is an error, not a silent 0.
+		var a, b int64
+		if err := inv.Decode(&a, &b); err != nil {
+			return client.Result{}, client.NewError("wamp.error.invalid_argument", protocol.List{err.Error()}, nil)
+		}
 		return client.Result{Args: protocol.List{a + b}}, nil
 	})
 	if err != nil {
@@ -42,8 +45,8 @@ func ExampleClient_Call() {
 		log.Fatal(err)
 	}
 	defer caller.Close(ctx)
-	// Integers travel as int64 (see package protocol's value types).
-	res, err := caller.Call(ctx, "com.example.add", protocol.List{int64(2), int64(3)}, nil).Await(ctx)
+	// Arguments may be any Go values (see package client/payload).
+	res, err := caller.Call(ctx, "com.example.add", protocol.List{2, 3}, nil).Await(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -110,10 +113,7 @@ func ExampleClient_Register() {
 	defer callee.Close(ctx)
 	_, err = callee.Register(ctx, "com.example.greet", func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		var name string
-		if len(inv.Args) == 1 {
-			name, _ = inv.Args[0].(string)
-		}
-		if name == "" {
+		if err := inv.Decode(&name); err != nil || name == "" {
 			// An *Error reaches the caller with its URI and payload.
 			return client.Result{}, client.NewError("com.example.error.invalid_name",
 				protocol.List{"name must be a non-empty string"}, nil)
