@@ -10,37 +10,31 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// Typed RPC and events.
+// TypedHandler adapts fn, a procedure of Go values, to a Handler: it
+// decodes the request from the invocation's arguments, calls fn, and
+// returns its response. RegisterTyped registers it in one line.
 //
-// TypedHandler, RegisterTyped and CallTyped let a procedure take and return
-// Go values. A request maps to a call's arguments by the rules of
-// payload.Pack and payload.Unpack, chosen so that peers in other languages
-// call and serve typed procedures the way they naturally do:
+// Requests and responses map to arguments so that peers in other
+// languages call and serve typed procedures the way they naturally do:
 //
-//   - a struct or map request travels as keyword arguments. A typed
+//   - a struct or map request travels as keyword arguments; a typed
 //     handler also reads it from a single dict argument and from
 //     positional arguments in field order, so that Autobahn|Python's
-//     call(p, a=2, b=3), call(p, {"a": 2, "b": 3}) and call(p, 2, 3) and
-//     autobahn-js's call(p, [], {a: 2, b: 3}) and call(p, [{a: 2, b: 3}])
-//     all fill struct{A, B int};
+//     call(p, a=2, b=3), call(p, {"a": 2, "b": 3}) and call(p, 2, 3), and
+//     autobahn-js's call(p, [], {a: 2, b: 3}) and call(p, [{a: 2, b: 3}]),
+//     all fill struct{A, B int} (payload.Unpack has the exact rules);
 //   - any other request (a number, a string, a list, a time) is the one
-//     positional argument;
-//   - struct{} is no argument at all.
+//     positional argument; struct{} is no argument at all;
+//   - the response is the result's one positional argument (a struct
+//     becomes a dict in args[0]): what an Autobahn|Python or autobahn-js
+//     procedure returns, and what their callers receive as the call's
+//     value. A struct{} response is an empty result.
 //
-// A response is the result's one positional argument (a struct becomes a
-// dict in args[0]): what an Autobahn|Python or autobahn-js procedure
-// returns, and what their callers receive as the call's value. struct{} is
-// an empty result. CallTyped reads a response with payload.Unpack, so it
-// also takes a record from kwargs and a list from several positional
-// arguments.
-
-// TypedHandler adapts fn to a Handler: it decodes the request from the
-// invocation's arguments, calls fn, and returns its response as args[0].
-// Arguments that do not fit Req are answered with wamp.error.invalid_argument,
-// whose args[0] is the decoding error's text ("kwargs.age: 2.5 is not an
-// integer") and whose kwargs hold its "path" and "reason"; fn is not
-// called. An error from fn is handled as for any Handler (an *Error keeps
-// its URI and payload).
+// Arguments that do not fit Req are answered with
+// wamp.error.invalid_argument, whose args[0] is the decoding error's text
+// ("kwargs.age: 2.5 is not an integer") and whose kwargs hold its "path"
+// and "reason"; fn is not called. An error from fn is handled as for any
+// Handler (an *Error keeps its URI and payload).
 func TypedHandler[Req, Resp any](fn func(ctx context.Context, req Req) (Resp, error)) Handler {
 	empty := isEmptyStruct(reflect.TypeFor[Resp]())
 	return func(ctx context.Context, inv *Invocation) (Result, error) {
@@ -80,7 +74,10 @@ func RegisterTyped[Req, Resp any](ctx context.Context, c *Client, procedure prot
 }
 
 // CallTyped calls procedure with req and waits for its result, decoded
-// into a Resp (see the rules above). ctx governs the call as for Call: when
+// into a Resp. req is sent as a typed handler reads it (payload.Pack: a
+// struct or map as kwargs, anything else as args[0]); the result is read
+// with payload.Unpack, so a peer may return a dict in args[0] or as
+// kwargs, and a list as args[0] or as the positional arguments. ctx governs the call as for Call: when
 // it ends first, the call is canceled and CallTyped returns ctx's error.
 //
 // A request that cannot be encoded is a *payload.EncodeError, a result

@@ -11,6 +11,11 @@
 // assertion would silently give zero. ID reads the WAMP ids carried in
 // payloads (integers arrive as int64, protocol.ID is a uint64).
 //
+// EncodeArgs, EncodeKwargs, DecodeArgs and DecodeKwargs work on a whole
+// payload and name paths from "args[i]" and "kwargs". Pack and Unpack map
+// one Go value to a payload's args and kwargs in the shapes other WAMP
+// peers use, for typed RPC (see Pack).
+//
 // The package starts no goroutines and has no state besides a cache of
 // struct layouts; every function is safe for concurrent use.
 //

@@ -7,39 +7,7 @@ import (
 	"strings"
 )
 
-// Pack and Unpack map one Go value to a call's (or an event's) positional
-// and keyword arguments, the way WAMP peers in other languages pass them.
-// Typed RPC in package client uses them for requests and responses.
-//
-// The Go type decides the shape:
-//
-//	struct{} (no fields)           nothing: no arguments
-//	struct, map, or pointers to    a record: keyword arguments
-//	them
-//	slice or array (not of bytes)  a list
-//	anything else                  a single value: one positional argument
-//
-// (A type with a MarshalText or UnmarshalText method, such as time.Time,
-// is a single value.)
-//
-// Pack sends a record as kwargs and a list or single value as args[0].
-// Unpack accepts every form a peer naturally sends:
-//
-//   - record: kwargs, filling the fields by name; or a single dict
-//     argument (autobahn-js session.call(p, [{a: 1}]) or a Python dict)
-//     when kwargs are empty; positional arguments fill a struct's fields
-//     in order, as Python fills a function's parameters (call(p, 2, 3) for
-//     struct{A, B int}), together with kwargs for the rest. A field given
-//     both ways is an error.
-//   - list: args[0] when it is the only argument and a list; otherwise the
-//     positional arguments themselves (Python's call(p, 1, 2, 3), or a
-//     router that unwrapped a single list argument). kwargs are an error.
-//   - single value: args[0]; more positional arguments, or kwargs, are an
-//     error. No argument decodes like null.
-//   - nothing: whatever was sent is ignored.
-//
-// Errors are *DecodeError values with paths starting "args" or "kwargs".
-
+// shape is how a Go type maps to arguments (see Pack).
 type shape int
 
 const (
@@ -77,9 +45,17 @@ func shapeOf(t reflect.Type) shape {
 	return shapeValue
 }
 
-// Pack encodes v as arguments (see the rules above): a record as kwargs
-// (a nil pointer as none), struct{} as nothing, anything else as the one
-// positional argument. Errors are *EncodeError values with paths starting
+// Pack encodes v as the arguments of a call or an event, the way WAMP
+// peers in other languages pass one value. Typed RPC in package client
+// uses it for requests. The Go type decides the shape:
+//
+//	struct{} (no fields)             nothing: no arguments
+//	struct, map, or a pointer to one a record: keyword arguments (a nil
+//	                                 pointer gives none)
+//	anything else                    the one positional argument, args[0]
+//
+// A type with a MarshalText or UnmarshalText method, such as time.Time, is
+// never a record. Errors are *EncodeError values with paths starting
 // "args[0]" or "kwargs".
 func Pack(v any) (args []any, kwargs map[string]any, err error) {
 	switch shapeOf(reflect.TypeOf(v)) {
@@ -113,8 +89,27 @@ func pathStep(p string) string {
 	return "." + p
 }
 
-// Unpack decodes arguments into the value dst points to (see the rules
-// above).
+// Unpack decodes the arguments of a call, a result or an event into the
+// value dst points to, accepting every form in which peers naturally send
+// one value of that type (and what Pack writes):
+//
+//   - a struct or map (a record): the keyword arguments, by name; or a
+//     single dict argument when there are no keyword arguments
+//     (autobahn-js's call(p, [{a: 1}]), a Python dict); positional
+//     arguments fill a struct's fields in declaration order, as Python
+//     fills a function's parameters (call(p, 2, 3) for struct{A, B int}),
+//     with keyword arguments for the rest. A field given both ways is an
+//     error.
+//   - a slice or array (not of bytes): args[0] when it is the only
+//     argument and a list; otherwise the positional arguments themselves
+//     (Python's call(p, 1, 2, 3), or a router that unwrapped a single list
+//     argument). Keyword arguments are an error.
+//   - anything else: args[0]; more positional arguments, or keyword
+//     arguments, are an error. No argument decodes like null.
+//   - struct{}: whatever was sent is ignored.
+//
+// Values decode by the rules of Decode. Errors are *DecodeError values
+// with paths starting "args" or "kwargs".
 func Unpack(args []any, kwargs map[string]any, dst any) error {
 	rv := reflect.ValueOf(dst)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
