@@ -321,3 +321,38 @@ func TestID(t *testing.T) {
 		t.Fatalf("IDs(3): %v", err)
 	}
 }
+
+type hidden struct {
+	City string `wamp:"city"`
+}
+
+type viaUnexported struct {
+	*hidden
+	Name string `wamp:"name"`
+}
+
+type viaUnexportedValue struct {
+	hidden
+}
+
+// The exported fields of an unexported embedded struct are promoted, as in
+// encoding/json; through a nil pointer to one they cannot be set.
+func TestUnexportedEmbedded(t *testing.T) {
+	v, err := payload.Encode(viaUnexported{hidden: &hidden{City: "c"}, Name: "n"})
+	if err != nil || !reflect.DeepEqual(v, map[string]any{"city": "c", "name": "n"}) {
+		t.Fatalf("Encode = %v, %v", v, err)
+	}
+	var byValue viaUnexportedValue
+	if err := payload.Decode(map[string]any{"city": "c"}, &byValue); err != nil || byValue.City != "c" {
+		t.Fatalf("Decode through an embedded value = %+v, %v", byValue, err)
+	}
+	set := viaUnexported{hidden: &hidden{}}
+	if err := payload.Decode(map[string]any{"city": "c"}, &set); err != nil || set.City != "c" {
+		t.Fatalf("Decode through a set embedded pointer = %+v, %v", set.hidden, err)
+	}
+	var unset viaUnexported
+	err = payload.Decode(map[string]any{"city": "c", "name": "n"}, &unset)
+	if !errors.Is(err, payload.ErrInvalidDestination) || !strings.HasPrefix(err.Error(), "city: ") {
+		t.Fatalf("Decode through a nil unexported embedded pointer: %v", err)
+	}
+}

@@ -264,6 +264,7 @@ func FuzzDecode(f *testing.F) {
 		func() any { return new([]person) },
 		func() any { return new(uint8) },
 		func() any { return new(string) },
+		func() any { return new(viaUnexported) },
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := &bytesReader{b: data}
