@@ -51,7 +51,8 @@ func (r *bytesReader) string() string {
 // without a monotonic reading.
 func (r *bytesReader) fill(v reflect.Value, depth int) {
 	if v.Type() == reflect.TypeFor[time.Time]() {
-		v.Set(reflect.ValueOf(time.Unix(int64(r.uint64()%(1<<40)), int64(r.uint64()%1e9)).UTC()))
+		// Years 1970 to 6325: RFC 3339 text has four digits for the year.
+		v.Set(reflect.ValueOf(time.Unix(int64(r.uint64()%(1<<37)), int64(r.uint64()%1e9)).UTC()))
 		return
 	}
 	switch v.Kind() {
