@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/minirouter"
+	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -20,7 +20,7 @@ import (
 
 func ExampleClient_Call() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	callee, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -53,7 +53,7 @@ func ExampleClient_Call() {
 
 func ExampleClient_Call_progressive() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	callee, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -100,7 +100,7 @@ func ExampleClient_Call_progressive() {
 
 func ExampleClient_Register() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	callee, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -148,7 +148,7 @@ func ExampleClient_Register() {
 
 func ExampleClient_Subscribe() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	c, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -189,7 +189,7 @@ func ExampleClient_Subscribe() {
 
 func ExampleClient_Close() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	c, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -213,7 +213,7 @@ func ExampleClient_Close() {
 }
 
 func ExampleDial() {
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 	srv := httptest.NewServer(router.Handler())
 	defer srv.Close()

@@ -1,4 +1,4 @@
-package minirouter_test
+package wamptest_test
 
 import (
 	"reflect"
@@ -7,7 +7,7 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-func TestMiniPubSub(t *testing.T) {
+func TestRouterPubSub(t *testing.T) {
 	r := newRouter(t)
 	pub := join(t, r, "realm1", protocol.Dict{"authid": "pat", "authrole": "writer"})
 	sub := join(t, r, "realm1", nil)
@@ -78,7 +78,7 @@ func TestMiniPubSub(t *testing.T) {
 	pub.barrier()
 }
 
-func TestMiniBlackWhiteListing(t *testing.T) {
+func TestRouterBlackWhiteListing(t *testing.T) {
 	r := newRouter(t)
 	pub := join(t, r, "realm1", nil)
 	subs := map[string]*peer{

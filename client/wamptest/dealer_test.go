@@ -1,4 +1,4 @@
-package minirouter_test
+package wamptest_test
 
 import (
 	"reflect"
@@ -7,7 +7,7 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-func TestMiniCallRouting(t *testing.T) {
+func TestRouterCallRouting(t *testing.T) {
 	r := newRouter(t)
 	callee := join(t, r, "realm1", nil)
 	caller := join(t, r, "realm1", protocol.Dict{"authid": "bob", "authrole": "user"})
@@ -87,7 +87,7 @@ func TestMiniCallRouting(t *testing.T) {
 	callee.expectError(protocol.TypeRegister, req, protocol.URIErrInvalidURI)
 }
 
-func TestMiniProgressiveResults(t *testing.T) {
+func TestRouterProgressiveResults(t *testing.T) {
 	r := newRouter(t)
 	callee := join(t, r, "realm1", nil)
 	caller := join(t, r, "realm1", nil)
@@ -127,7 +127,7 @@ func TestMiniProgressiveResults(t *testing.T) {
 	}
 }
 
-func TestMiniCancel(t *testing.T) {
+func TestRouterCancel(t *testing.T) {
 	start := func(t *testing.T, calleeRoles protocol.Dict) (caller, callee *peer, call protocol.ID, inv *protocol.Invocation) {
 		r := newRouter(t)
 		callee = join(t, r, "realm1", protocol.Dict{"roles": calleeRoles})
@@ -194,7 +194,7 @@ func TestMiniCancel(t *testing.T) {
 	})
 }
 
-func TestMiniCallTimeout(t *testing.T) {
+func TestRouterCallTimeout(t *testing.T) {
 	r := newRouter(t)
 	callee := join(t, r, "realm1", nil)
 	caller := join(t, r, "realm1", nil)
@@ -226,7 +226,7 @@ func TestMiniCallTimeout(t *testing.T) {
 	caller.expectError(protocol.TypeCall, call, protocol.URIErrTimeout)
 }
 
-func TestMiniProgressiveInvocations(t *testing.T) {
+func TestRouterProgressiveInvocations(t *testing.T) {
 	r := newRouter(t)
 	callee := join(t, r, "realm1", nil)
 	caller := join(t, r, "realm1", nil)
@@ -283,7 +283,7 @@ func TestMiniProgressiveInvocations(t *testing.T) {
 	})
 }
 
-func TestMiniLeaving(t *testing.T) {
+func TestRouterLeaving(t *testing.T) {
 	r := newRouter(t)
 	callee := join(t, r, "realm1", nil)
 	callee.register("com.example.slow", nil)

@@ -1,4 +1,4 @@
-package minirouter
+package wamptest
 
 import (
 	"context"
@@ -89,7 +89,7 @@ func (c *conn) readLoop() {
 // carry it.
 func (c *conn) transportEnded() {
 	err := c.t.Err()
-	c.r.cfg.logger.Debug("minirouter: transport ended", "err", err)
+	c.r.cfg.logger.Debug("wamptest: transport ended", "err", err)
 	if errors.Is(err, protocol.ErrProtocolViolation) {
 		c.r.mu.Lock()
 		c.abort(protocol.URIErrProtocolViolation, err.Error())
@@ -138,7 +138,7 @@ func (c *conn) hello(msg protocol.Message) {
 		c.sess = s
 		c.state = stateEstablished
 		c.send(&protocol.Welcome{Session: s.id, Details: s.welcomeDetails()})
-		c.r.cfg.logger.Debug("minirouter: session joined", "realm", s.realm.name, "session", s.id)
+		c.r.cfg.logger.Debug("wamptest: session joined", "realm", s.realm.name, "session", s.id)
 	case *protocol.Abort:
 		c.close()
 	default:
@@ -200,7 +200,7 @@ func (c *conn) dispatch(msg protocol.Message) error {
 
 // violation aborts the session for a protocol error. Called with r.mu held.
 func (c *conn) violation(err error) {
-	c.r.cfg.logger.Info("minirouter: protocol violation", "err", err)
+	c.r.cfg.logger.Info("wamptest: protocol violation", "err", err)
 	c.abort(protocol.URIErrProtocolViolation, err.Error())
 }
 
@@ -256,7 +256,7 @@ func (c *conn) writeLoop() {
 		}
 		for _, m := range batch {
 			if err := c.t.Send(ctx, m); err != nil {
-				c.r.cfg.logger.Debug("minirouter: send failed", "type", m.Type(), "err", err)
+				c.r.cfg.logger.Debug("wamptest: send failed", "type", m.Type(), "err", err)
 			}
 		}
 	}

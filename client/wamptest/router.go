@@ -1,4 +1,4 @@
-package minirouter
+package wamptest
 
 import (
 	"log/slog"
@@ -67,7 +67,7 @@ func WithLenientRequestIDs() Option { return func(c *config) { c.lenientIDs = tr
 func WithAcceptOptions(o *wsconn.AcceptOptions) Option { return func(c *config) { c.accept = o } }
 
 // New returns a router ready to serve connections.
-func New(opts ...Option) *Router {
+func NewRouter(opts ...Option) *Router {
 	cfg := config{closeGrace: time.Second, pipeCodec: codec.JSON()}
 	for _, o := range opts {
 		o(&cfg)
@@ -116,7 +116,7 @@ func (r *Router) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		t, err := wsconn.Accept(w, req, r.cfg.accept)
 		if err != nil {
-			r.cfg.logger.Debug("minirouter: websocket accept failed", "err", err)
+			r.cfg.logger.Debug("wamptest: websocket accept failed", "err", err)
 			return
 		}
 		r.Serve(t)

@@ -1,4 +1,4 @@
-package minirouter
+package wamptest
 
 import (
 	"fmt"
@@ -111,7 +111,7 @@ func (r *Router) leave(s *session) {
 	if len(rm.sessions) == 0 {
 		delete(r.realms, rm.name)
 	}
-	r.cfg.logger.Debug("minirouter: session left", "realm", rm.name, "session", s.id)
+	r.cfg.logger.Debug("wamptest: session left", "realm", rm.name, "session", s.id)
 }
 
 // send queues msg for the session's client, unless the session has left.
@@ -181,7 +181,7 @@ func (s *session) welcomeDetails() protocol.Dict {
 		"authrole":     s.authrole,
 		"authmethod":   "anonymous",
 		"authprovider": "static",
-		"agent":        "wampgo-minirouter",
+		"agent":        "wampgo-wamptest",
 		"roles": protocol.Dict{
 			protocol.RoleDealer: features(dealerFeatures),
 			protocol.RoleBroker: features(brokerFeatures),

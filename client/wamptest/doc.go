@@ -41,4 +41,4 @@
 // order. A slow peer therefore never stalls the others; it only lets its own
 // queue grow. Call timeouts are time.AfterFunc callbacks that take the same
 // mutex. Close ends every session and waits for all of these goroutines.
-package minirouter
+package wamptest
