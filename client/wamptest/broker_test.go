@@ -68,11 +68,6 @@ func TestRouterPubSub(t *testing.T) {
 	sub.send(&protocol.Unsubscribe{Request: req, Subscription: id})
 	sub.expectError(protocol.TypeUnsubscribe, req, protocol.URIErrNoSuchSubscription)
 
-	// Pattern-based subscriptions are not supported.
-	req = sub.next()
-	sub.send(&protocol.Subscribe{Request: req, Options: protocol.Dict{"match": "prefix"}, Topic: "com.example"})
-	sub.expectError(protocol.TypeSubscribe, req, protocol.URIErrOptionNotAllowed)
-
 	// Unacknowledged publications get no answer.
 	pub.send(&protocol.Publish{Request: pub.next(), Options: protocol.Dict{}, Topic: "com.example.news"})
 	pub.barrier()

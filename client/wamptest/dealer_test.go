@@ -77,10 +77,12 @@ func TestRouterCallRouting(t *testing.T) {
 	callee.expectError(protocol.TypeUnregister, req, protocol.URIErrNoSuchRegistration)
 
 	// Unsupported options and reserved URIs.
-	for _, opts := range []protocol.Dict{{"match": "prefix"}, {"invoke": "roundrobin"}} {
+	// A second registration needs the first one's shared invocation policy.
+	callee.register("com.example.x", nil)
+	for _, opts := range []protocol.Dict{{}, {"invoke": "roundrobin"}} {
 		req = callee.next()
 		callee.send(&protocol.Register{Request: req, Options: opts, Procedure: "com.example.x"})
-		callee.expectError(protocol.TypeRegister, req, protocol.URIErrOptionNotAllowed)
+		callee.expectError(protocol.TypeRegister, req, protocol.URIErrProcedureAlreadyExists)
 	}
 	req = callee.next()
 	callee.send(&protocol.Register{Request: req, Options: protocol.Dict{}, Procedure: "wamp.session.count"})
