@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 
+	"github.com/wampgo/wampgo/protocol"
 	"github.com/wampgo/wampgo/wsconn"
 )
 
@@ -25,10 +26,24 @@ func (r *Router) Handler() http.Handler {
 			r.cfg.logger.Debug("wamptest: websocket accept failed", "err", err)
 			return
 		}
-		if c := r.admit(t, "websocket"); c != nil {
-			c.serve()
-		}
+		r.serveListened(t, "websocket")
 	})
+}
+
+// serveListened serves a connection a listener accepted, on the caller's
+// goroutine, kind naming the transport in the session meta API. Every
+// listener (WebSocket here; RawSocket would be another) goes through it.
+func (r *Router) serveListened(t protocol.Transport, kind string) {
+	if c := r.admit(t, kind); c != nil {
+		c.serve()
+	}
+}
+
+// addListener has Close close a listener.
+func (r *Router) addListener(closeListener func()) {
+	r.mu.Lock()
+	r.lns = append(r.lns, closeListener)
+	r.mu.Unlock()
 }
 
 // WebSocketListener is a loopback HTTP server serving the router over
@@ -43,9 +58,7 @@ type WebSocketListener struct {
 // only the WebSocket connections.
 func (r *Router) ListenWebSocket() *WebSocketListener {
 	l := &WebSocketListener{srv: httptest.NewServer(r.Handler())}
-	r.mu.Lock()
-	r.lns = append(r.lns, l)
-	r.mu.Unlock()
+	r.addListener(l.Close)
 	return l
 }
 

@@ -30,7 +30,7 @@ type Router struct {
 	logs     map[protocol.ID]*Log     // message logs by session id, kept after the session; guarded by mu
 	lastID   protocol.ID              // last registration or subscription id; guarded by mu
 	rand     *rand.Rand               // ids and the random invocation policy; guarded by mu
-	lns      []*WebSocketListener     // listeners to close with the router; guarded by mu
+	lns      []func()                 // closes the listeners, with the router; guarded by mu
 	wg       sync.WaitGroup           // Serve calls, Pipe goroutines, timer callbacks
 }
 
@@ -167,8 +167,8 @@ func (r *Router) Close() {
 	lns := r.lns
 	r.lns = nil
 	r.mu.Unlock()
-	for _, l := range lns {
-		l.Close()
+	for _, closeListener := range lns {
+		closeListener()
 	}
 }
 
