@@ -39,7 +39,7 @@ type conn struct {
 }
 
 func newConn(r *Router, t protocol.Transport, kind string) *conn {
-	return &conn{r: r, t: t, kind: kind, out: newOutbox(), log: &Log{}, gate: newValve(),
+	return &conn{r: r, t: t, kind: kind, out: newOutbox(), log: newLog(), gate: newValve(),
 		quit: make(chan struct{}), wdone: make(chan struct{}), ended: make(chan struct{})}
 }
 

@@ -172,6 +172,15 @@ func TestKitMessageLog(t *testing.T) {
 		if recs[0].Dir != wamptest.FromClient || recs[1].Msg.Type() != protocol.TypeWelcome {
 			t.Errorf("log starts %v, %v", recs[0], recs[1])
 		}
+		// Await waits for a message still to come: the GOODBYE of a
+		// session that is closing.
+		go caller.Close(context.Background())
+		rec, err := log.Await(t.Context(), func(rec wamptest.Record) bool {
+			return rec.Dir == wamptest.ToClient && rec.Msg.Type() == protocol.TypeGoodbye
+		})
+		if err != nil || rec.Msg.(*protocol.Goodbye).Reason != protocol.URICloseGoodbyeAndOut {
+			t.Errorf("Await GOODBYE: %v, %v", rec, err)
+		}
 		if r.Log(12345) != nil {
 			t.Error("a log for a session that never was")
 		}

@@ -1,6 +1,7 @@
 package wamptest
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sync"
@@ -40,14 +41,42 @@ func (rec Record) String() string { return fmt.Sprintf("%s %s %+v", rec.Dir, rec
 // the transport. Its methods are safe for concurrent use; the messages
 // must not be modified.
 type Log struct {
-	mu   sync.Mutex
-	recs []Record // guarded by mu
+	mu      sync.Mutex
+	recs    []Record      // guarded by mu
+	changed chan struct{} // guarded by mu; closed and replaced by each add
 }
+
+func newLog() *Log { return &Log{changed: make(chan struct{})} }
 
 func (l *Log) add(d Direction, m protocol.Message) {
 	l.mu.Lock()
 	l.recs = append(l.recs, Record{Dir: d, Msg: m})
+	close(l.changed)
+	l.changed = make(chan struct{})
 	l.mu.Unlock()
+}
+
+// Await waits for the first record, from the start of the log, that match
+// accepts, and returns it; or returns ctx's error. It lets a test wait for
+// a message without sleeping, inside a testing/synctest bubble too.
+func (l *Log) Await(ctx context.Context, match func(Record) bool) (Record, error) {
+	seen := 0
+	for {
+		l.mu.Lock()
+		recs, changed := l.recs[seen:], l.changed
+		l.mu.Unlock()
+		for _, rec := range recs {
+			if match(rec) {
+				return rec, nil
+			}
+		}
+		seen += len(recs)
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return Record{}, ctx.Err()
+		}
+	}
 }
 
 // Records returns a copy of the records so far.
