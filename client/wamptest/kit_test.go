@@ -107,6 +107,12 @@ func TestKitReconnectInsideSynctest(t *testing.T) {
 			t.Fatal("caller's session survived Stop")
 		}
 		next(client.StateLeft)
+		if _, err := r.Dial(t.Context(), "mem://router"); !errors.Is(err, wamptest.ErrStopped) {
+			t.Errorf("Dial while stopped: %v, want ErrStopped", err)
+		}
+		if _, err := r.Connect(t.Context(), "realm1"); err == nil {
+			t.Error("joined a stopped router over a pipe")
+		}
 		retry := next(client.StateRetrying)
 		synctest.Wait()
 		if retry.Delay <= 0 {
