@@ -18,11 +18,12 @@
 //		...
 //	}
 //
-// The in-memory path has no sockets and no timers of its own, so a test can
-// run entirely inside a testing/synctest bubble: create the router inside
-// the bubble, join clients, close everything before the bubble ends, and
-// time-driven behavior (call timeouts, reconnection backoff) runs on the
-// bubble's fake clock. ListenWebSocket uses real sockets and belongs
+// The in-memory path uses no sockets, so a test can run entirely inside a
+// testing/synctest bubble: create the router inside the bubble, join
+// clients, close everything before the bubble ends (NewTestRouter and
+// Client do it in t.Cleanup), and every timer, the router's (call
+// timeouts, the close grace) and the client's (reconnection backoff), runs
+// on the bubble's fake clock. ListenWebSocket uses real sockets and belongs
 // outside bubbles.
 //
 // Fault injection acts on a session by id (Client.Session().ID): Drop cuts
