@@ -25,7 +25,7 @@ type conn struct {
 	t     protocol.Transport
 	kind  string // "memory" or "websocket", for the session meta API
 	out   outbox
-	log   *Log          // every message in and out
+	log   *Log          // every message in and out; nil WithoutMessageLog
 	gate  *valve        // closed while the connection is stalled
 	grace *time.Timer   // guarded by r.mu; the wait for the client's GOODBYE
 	quit  chan struct{} // closed when state becomes stateClosed
@@ -39,7 +39,11 @@ type conn struct {
 }
 
 func newConn(r *Router, t protocol.Transport, kind string) *conn {
-	return &conn{r: r, t: t, kind: kind, out: newOutbox(), log: newLog(), gate: newValve(),
+	var log *Log
+	if !r.cfg.noLog {
+		log = newLog()
+	}
+	return &conn{r: r, t: t, kind: kind, out: newOutbox(), log: log, gate: newValve(),
 		quit: make(chan struct{}), wdone: make(chan struct{}), ended: make(chan struct{})}
 }
 
@@ -126,7 +130,9 @@ func (c *conn) welcome(h *protocol.Hello, who identity) {
 	s := c.r.join(c, h, who)
 	c.sess = s
 	c.state = stateEstablished
-	c.r.logs[s.id] = c.log
+	if c.log != nil {
+		c.r.logs[s.id] = c.log
+	}
 	c.send(&protocol.Welcome{Session: s.id, Details: s.welcomeDetails(who.authextra)})
 	c.r.metaEvent(s.realm, uriOnJoin, protocol.List{s.details()}, nil)
 	c.r.cfg.logger.Debug("wamptest: session joined", "realm", s.realm.name, "session", s.id)

@@ -190,6 +190,10 @@ func TestKitMessageLog(t *testing.T) {
 		if r.Log(12345) != nil {
 			t.Error("a log for a session that never was")
 		}
+		quiet := wamptest.NewTestRouter(t, wamptest.WithoutMessageLog())
+		if c := quiet.Client(t, "realm1"); quiet.Log(c.Session().ID) != nil {
+			t.Error("a log WithoutMessageLog")
+		}
 	})
 }
 

@@ -42,6 +42,7 @@ type config struct {
 	accept      *wsconn.AcceptOptions
 	users       []User
 	noAnonymous bool
+	noLog       bool
 	seed        *[2]uint64
 }
 
@@ -84,6 +85,11 @@ func WithUser(u User) Option { return func(c *config) { c.users = append(c.users
 // a user of WithUser can authenticate with, or it gets ABORT
 // wamp.error.no_matching_auth_method.
 func WithoutAnonymous() Option { return func(c *config) { c.noAnonymous = true } }
+
+// WithoutMessageLog turns the message logs off, for long or heavy tests
+// where keeping every message would cost too much memory: Log then returns
+// nil.
+func WithoutMessageLog() Option { return func(c *config) { c.noLog = true } }
 
 // WithSeed makes the router's random choices repeatable: session and
 // publication ids and the callee the random invocation policy picks. By

@@ -48,7 +48,11 @@ type Log struct {
 
 func newLog() *Log { return &Log{changed: make(chan struct{})} }
 
+// add records a message; a nil Log (WithoutMessageLog) records nothing.
 func (l *Log) add(d Direction, m protocol.Message) {
+	if l == nil {
+		return
+	}
 	l.mu.Lock()
 	l.recs = append(l.recs, Record{Dir: d, Msg: m})
 	close(l.changed)
@@ -105,7 +109,8 @@ func (l *Log) filter(d Direction, t protocol.MessageType) []protocol.Message {
 }
 
 // Log returns the message log of the session with the given id, joined
-// now or in the past, or nil if the router never welcomed that session.
+// now or in the past, or nil if the router never welcomed that session or
+// runs WithoutMessageLog.
 // The log of a session keeps growing until its connection ends.
 func (r *Router) Log(session protocol.ID) *Log {
 	r.mu.Lock()
