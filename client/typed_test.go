@@ -10,16 +10,16 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/client/payload"
-	"github.com/wampgo/wampgo/internal/minirouter"
+	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// These tests run typed values through minirouter, whose pipes encode
+// These tests run typed values through wamptest's router, whose pipes encode
 // every message with the JSON codec, as a WebSocket would.
 
 func miniPair(t *testing.T, opts ...client.Option) (a, b *client.Client) {
 	t.Helper()
-	r := minirouter.New()
+	r := wamptest.NewRouter()
 	t.Cleanup(r.Close)
 	join := func() *client.Client {
 		c, err := client.Connect(ctxT(t), r.Pipe(), "realm1", opts...)
