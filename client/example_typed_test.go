@@ -7,6 +7,7 @@ import (
 	"log"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -127,4 +128,103 @@ func ExampleInvocation_Decode() {
 	// Output:
 	// Hello, Ada! 2
 	// wamp error wamp.error.invalid_argument: args[1]: 300 overflows uint8
+}
+
+// RegisterTyped registers a function of Go values in one line; CallTyped
+// calls it with a struct and returns the struct it answered.
+func ExampleRegisterTyped() {
+	ctx := context.Background()
+	router := wamptest.NewRouter()
+	defer router.Close()
+
+	callee, err := router.Connect(ctx, "realm1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer callee.Close(ctx)
+	if _, err := client.RegisterTyped(ctx, callee, "com.example.add", add); err != nil {
+		log.Fatal(err)
+	}
+
+	caller, err := router.Connect(ctx, "realm1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer caller.Close(ctx)
+	sum, err := client.CallTyped[Sum](ctx, caller, "com.example.add", AddRequest{A: 2, B: 3})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("2 + 3 =", sum.Total)
+
+	// What travelled: kwargs {"a": 2, "b": 3}, answered with args [{"total": 5}].
+	res, err := caller.Call(ctx, "com.example.add", nil, protocol.Dict{"a": 2, "b": 3}).Await(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Args)
+	// Output:
+	// 2 + 3 = 5
+	// [map[total:5]]
+}
+
+// CallTyped with a single value and a response that must be an integer:
+// the callee's 2.5 is an error, not a silent 2.
+func ExampleCallTyped() {
+	ctx := context.Background()
+	router := wamptest.NewRouter()
+	defer router.Close()
+
+	c, err := router.Connect(ctx, "realm1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+	half := func(ctx context.Context, n int) (float64, error) { return float64(n) / 2, nil }
+	if _, err := client.RegisterTyped(ctx, c, "com.example.half", half); err != nil {
+		log.Fatal(err)
+	}
+
+	h, err := client.CallTyped[float64](ctx, c, "com.example.half", 5)
+	fmt.Println(h, err)
+	n, err := client.CallTyped[int](ctx, c, "com.example.half", 5)
+	fmt.Println(n, err)
+	// Output:
+	// 2.5 <nil>
+	// 0 args[0]: 2.5 is not an integer
+}
+
+// Temperature is an event's payload: as a struct, its keyword arguments.
+type Temperature struct {
+	Sensor  string  `wamp:"sensor"`
+	Celsius float64 `wamp:"celsius"`
+}
+
+// SubscribeTyped hands each event to a function of its Go value;
+// PublishTyped publishes one.
+func ExampleSubscribeTyped() {
+	ctx := context.Background()
+	router := wamptest.NewRouter()
+	defer router.Close()
+
+	c, err := router.Connect(ctx, "realm1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close(ctx)
+	got := make(chan Temperature, 1)
+	_, err = client.SubscribeTyped(ctx, c, "com.example.temperature", func(ctx context.Context, t Temperature) {
+		got <- t
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = client.PublishTyped(ctx, c, "com.example.temperature", Temperature{Sensor: "hall", Celsius: 21.5},
+		client.Acknowledge(), client.ExcludeMe(false))
+	if err != nil {
+		log.Fatal(err)
+	}
+	t := <-got
+	fmt.Printf("%s: %.1f°C\n", t.Sensor, t.Celsius)
+	// Output: hall: 21.5°C
 }
