@@ -1,4 +1,4 @@
-package client
+package auth
 
 // Test vectors for the authentication methods, from the WAMP spec and RFC
 // 7677 (testdata/auth/vectors_spec.json) and from independent
@@ -73,7 +73,7 @@ type vectorFile struct {
 	SCRAMRFC7677    *scramVector       `json:"scram_rfc7677"`
 }
 
-func authTestdata(name string) string { return filepath.Join("..", "testdata", "auth", name) }
+func authTestdata(name string) string { return filepath.Join("..", "..", "testdata", "auth", name) }
 
 func loadVectors(t *testing.T, name string) vectorFile {
 	t.Helper()

@@ -1,4 +1,4 @@
-package client
+package auth
 
 import (
 	"context"
@@ -48,8 +48,8 @@ import (
 // already in NFKC form (ASCII passwords always are) must be normalized by
 // the caller. Note that Autobahn|Python 22.7's "scram" prototype predates
 // the spec and does not interoperate with it.
-func SCRAM(password string, opts ...AuthOption) Authenticator {
-	o := newAuthOptions(opts)
+func SCRAM(password string, opts ...Option) Authenticator {
+	o := newOptions(opts)
 	a := &scramAuth{binding: o.binding, limits: o.limits.withDefaults(4096)}
 	prepared, err := saslprep(password)
 	if err != nil {
@@ -81,18 +81,21 @@ type scramJoin struct {
 	serverSig   *secret // the expected ServerSignature, once challenged
 }
 
-func (a *scramAuth) beginJoin(conn *joinConn) (Authenticator, error) {
+// Start begins one join (see Starter): a fresh nonce, the authid as the
+// SCRAM user name, and the channel binding data.
+func (a *scramAuth) Start(c Conn) (Authenticator, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
-	if conn.authid == "" {
+	authid := c.AuthID()
+	if authid == "" {
 		return nil, errors.New("wamp-scram needs an authid (the SCRAM user name)")
 	}
 	nonce := make([]byte, 16)
 	rand.Read(nonce)
-	j := &scramJoin{scramAuth: a, authid: conn.authid, clientNonce: base64.StdEncoding.EncodeToString(nonce)}
+	j := &scramJoin{scramAuth: a, authid: authid, clientNonce: base64.StdEncoding.EncodeToString(nonce)}
 	if a.binding != "" {
-		data, err := channelBindingData(conn.t, a.binding)
+		data, err := channelBindingData(c, a.binding)
 		if err != nil {
 			return nil, err
 		}

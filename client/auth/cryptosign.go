@@ -1,4 +1,4 @@
-package client
+package auth
 
 import (
 	"bytes"
@@ -27,8 +27,8 @@ import (
 // router must name the same binding in its CHALLENGE, else the join fails
 // with ErrChannelBinding. A priv of the wrong length makes the join fail
 // before HELLO.
-func Cryptosign(priv ed25519.PrivateKey, opts ...AuthOption) Authenticator {
-	o := newAuthOptions(opts)
+func Cryptosign(priv ed25519.PrivateKey, opts ...Option) Authenticator {
+	o := newOptions(opts)
 	a := &cryptosignAuth{binding: o.binding}
 	if len(priv) != ed25519.PrivateKeySize {
 		a.err = fmt.Errorf("cryptosign: private key of %d bytes, want %d", len(priv), ed25519.PrivateKeySize)
@@ -47,7 +47,7 @@ func Cryptosign(priv ed25519.PrivateKey, opts ...AuthOption) Authenticator {
 // CryptosignFromSeed is Cryptosign with the private key given as its 32-byte
 // seed (the form autobahn and Crossbar store). For a hex seed or a key file's
 // contents use ParseCryptosignKey.
-func CryptosignFromSeed(seed []byte, opts ...AuthOption) (Authenticator, error) {
+func CryptosignFromSeed(seed []byte, opts ...Option) (Authenticator, error) {
 	if len(seed) != ed25519.SeedSize {
 		return nil, fmt.Errorf("wampgo: cryptosign: seed of %d bytes, want %d", len(seed), ed25519.SeedSize)
 	}
@@ -56,7 +56,7 @@ func CryptosignFromSeed(seed []byte, opts ...AuthOption) (Authenticator, error) 
 
 // CryptosignFromFile is Cryptosign with the private key read from the file
 // at path, in any format ParseCryptosignKey accepts.
-func CryptosignFromFile(path string, opts ...AuthOption) (Authenticator, error) {
+func CryptosignFromFile(path string, opts ...Option) (Authenticator, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("wampgo: cryptosign: %w", err)
@@ -92,13 +92,15 @@ type cryptosignJoin struct {
 	channelID []byte // 32 bytes when binding is set
 }
 
-func (a *cryptosignAuth) beginJoin(conn *joinConn) (Authenticator, error) {
+// Start begins one join (see Starter): it computes the channel id when
+// BindChannel asked for one.
+func (a *cryptosignAuth) Start(c Conn) (Authenticator, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
 	j := &cryptosignJoin{cryptosignAuth: a}
 	if a.binding != "" {
-		data, err := channelBindingData(conn.t, a.binding)
+		data, err := channelBindingData(c, a.binding)
 		if err != nil {
 			return nil, err
 		}
