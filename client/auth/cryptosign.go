@@ -6,9 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"os"
 
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -52,21 +50,6 @@ func CryptosignFromSeed(seed []byte, opts ...Option) (Authenticator, error) {
 		return nil, fmt.Errorf("wampgo: cryptosign: seed of %d bytes, want %d", len(seed), ed25519.SeedSize)
 	}
 	return Cryptosign(ed25519.NewKeyFromSeed(seed), opts...), nil
-}
-
-// CryptosignFromFile is Cryptosign with the private key read from the file
-// at path, in any format ParseCryptosignKey accepts.
-func CryptosignFromFile(path string, opts ...Option) (Authenticator, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("wampgo: cryptosign: %w", err)
-	}
-	priv, err := ParseCryptosignKey(data)
-	clear(data)
-	if err != nil {
-		return nil, fmt.Errorf("wampgo: cryptosign: %s: %w", path, err)
-	}
-	return Cryptosign(priv, opts...), nil
 }
 
 // CryptosignPublicKey returns the hex public key that a Cryptosign
@@ -189,6 +172,3 @@ func (a *cryptosignAuth) VerifyWelcome(*protocol.Welcome) error { return nil }
 func (a *cryptosignAuth) String() string             { return "cryptosign(****)" }
 func (a *cryptosignAuth) GoString() string           { return a.String() }
 func (a *cryptosignAuth) Format(f fmt.State, _ rune) { redacted(f, "cryptosign") }
-
-// errKeyFormat is the error for key data in no format we know.
-var errKeyFormat = errors.New("not an Ed25519 private key in a known format (raw or hex 32-byte seed, OpenSSH, PKCS#8 PEM, Crossbar key file)")

@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/x509"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
+	"fmt"
+	"os"
 	"strings"
+
+	"golang.org/x/crypto/ssh"
 )
 
 // ParseCryptosignKey reads an Ed25519 private key for Cryptosign from data
@@ -20,35 +23,32 @@ import (
 //     surrounding white space ignored);
 //   - the 64-byte seed-and-public-key form, raw or in hex;
 //   - an OpenSSH private key ("-----BEGIN OPENSSH PRIVATE KEY-----", as
-//     `ssh-keygen -t ed25519` writes it), not encrypted;
+//     `ssh-keygen -t ed25519` writes it); one protected by a passphrase
+//     needs ParseCryptosignKeyWithPassphrase;
 //   - a PKCS#8 PEM private key ("-----BEGIN PRIVATE KEY-----", as `openssl
-//     genpkey -algorithm ed25519` writes it);
+//     genpkey -algorithm ed25519` writes it), not encrypted;
 //   - a Crossbar key file, with a line "private-key-ed25519: <hex seed>".
 //
-// Errors never quote the data.
+// The PEM forms are parsed by golang.org/x/crypto/ssh. A key whose public
+// half does not match its seed is refused. Errors never quote the data; an
+// encrypted OpenSSH key without its passphrase gives one matching
+// ErrPassphrase.
 func ParseCryptosignKey(data []byte) (ed25519.PrivateKey, error) {
+	return ParseCryptosignKeyWithPassphrase(data, nil)
+}
+
+// ParseCryptosignKeyWithPassphrase is ParseCryptosignKey for key data that
+// may be an OpenSSH private key protected by passphrase (as `ssh-keygen -p`
+// sets it). A missing (empty) or wrong passphrase gives an error matching
+// ErrPassphrase; data that is not encrypted is read as ParseCryptosignKey
+// reads it, whatever the passphrase. The passphrase is not retained.
+func ParseCryptosignKeyWithPassphrase(data, passphrase []byte) (ed25519.PrivateKey, error) {
 	if len(data) == ed25519.SeedSize {
 		return ed25519.NewKeyFromSeed(data), nil
 	}
 	text := bytes.TrimSpace(data)
 	if block, _ := pem.Decode(text); block != nil {
-		switch block.Type {
-		case "OPENSSH PRIVATE KEY":
-			return parseOpenSSHKey(block.Bytes)
-		case "PRIVATE KEY":
-			k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-			if err != nil {
-				return nil, errors.New("malformed PKCS#8 private key")
-			}
-			priv, ok := k.(ed25519.PrivateKey)
-			if !ok {
-				return nil, errors.New("PKCS#8 private key is not Ed25519")
-			}
-			return priv, nil
-		case "ENCRYPTED PRIVATE KEY":
-			return nil, errors.New("encrypted PKCS#8 keys are not supported; decrypt the key first")
-		}
-		return nil, errors.New("PEM block of type " + block.Type + " is not a supported private key")
+		return parsePEMKey(block, text, passphrase)
 	}
 	if k, ok := parseHexKey(text); ok {
 		return k, nil
@@ -62,6 +62,51 @@ func ParseCryptosignKey(data []byte) (ed25519.PrivateKey, error) {
 		return k, nil
 	}
 	return nil, errKeyFormat
+}
+
+// errKeyFormat is the error for key data in no format we know.
+var errKeyFormat = errors.New("not an Ed25519 private key in a known format (raw or hex 32-byte seed, OpenSSH, PKCS#8 PEM, Crossbar key file)")
+
+// parsePEMKey reads the PEM key data whose first block is block through
+// x/crypto/ssh, decrypting it with passphrase when it is encrypted. The
+// library's errors are replaced by ours, which never quote the data.
+func parsePEMKey(block *pem.Block, data, passphrase []byte) (ed25519.PrivateKey, error) {
+	switch block.Type {
+	case "OPENSSH PRIVATE KEY", "PRIVATE KEY":
+	case "ENCRYPTED PRIVATE KEY":
+		return nil, errors.New("encrypted PKCS#8 keys are not supported; decrypt the key first or convert it to OpenSSH format (ssh-keygen -p)")
+	default:
+		return nil, fmt.Errorf("PEM block of type %q is not a supported private key", block.Type)
+	}
+	k, err := ssh.ParseRawPrivateKey(data)
+	var missing *ssh.PassphraseMissingError
+	if errors.As(err, &missing) {
+		if len(passphrase) == 0 {
+			return nil, fmt.Errorf("%w: the key is encrypted and no passphrase was given", ErrPassphrase)
+		}
+		k, err = ssh.ParseRawPrivateKeyWithPassphrase(data, passphrase)
+		if errors.Is(err, x509.IncorrectPasswordError) {
+			return nil, fmt.Errorf("%w: the passphrase does not decrypt the key", ErrPassphrase)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("malformed %s", strings.ToLower(block.Type))
+	}
+	var priv ed25519.PrivateKey
+	switch k := k.(type) {
+	case ed25519.PrivateKey: // PKCS#8
+		priv = k
+	case *ed25519.PrivateKey: // OpenSSH
+		priv = *k
+	default:
+		return nil, fmt.Errorf("%s is not Ed25519", strings.ToLower(block.Type))
+	}
+	checked, ok := checkedPrivateKey(priv)
+	clear(priv)
+	if !ok {
+		return nil, fmt.Errorf("malformed %s: the public key does not match the private key", strings.ToLower(block.Type))
+	}
+	return checked, nil
 }
 
 // parseHexKey reads a hex seed or seed-and-public-key.
@@ -80,8 +125,12 @@ func parseHexKey(text []byte) (ed25519.PrivateKey, bool) {
 	return nil, false
 }
 
-// checkedPrivateKey accepts seed||public only when public matches seed.
+// checkedPrivateKey returns a fresh key made from the seed of b (seed ||
+// public), but only when b's public half matches the seed.
 func checkedPrivateKey(b []byte) (ed25519.PrivateKey, bool) {
+	if len(b) != ed25519.PrivateKeySize {
+		return nil, false
+	}
 	k := ed25519.NewKeyFromSeed(b[:ed25519.SeedSize])
 	if !bytes.Equal(k[ed25519.SeedSize:], b[ed25519.SeedSize:]) {
 		return nil, false
@@ -102,81 +151,20 @@ func parseCrossbarKey(text []byte) (ed25519.PrivateKey, bool) {
 	return nil, false
 }
 
-// parseOpenSSHKey reads the body of an "OPENSSH PRIVATE KEY" PEM block
-// (the format of OpenSSH's PROTOCOL.key): one unencrypted ssh-ed25519 key.
-func parseOpenSSHKey(b []byte) (ed25519.PrivateKey, error) {
-	malformed := errors.New("malformed OpenSSH private key")
-	const magic = "openssh-key-v1\x00"
-	if !bytes.HasPrefix(b, []byte(magic)) {
-		return nil, malformed
+// CryptosignFromFile is Cryptosign with the private key read from the file
+// at path, in any format ParseCryptosignKey accepts. For an OpenSSH key
+// protected by a passphrase, give it with KeyPassphrase. The other options
+// are Cryptosign's.
+func CryptosignFromFile(path string, opts ...Option) (Authenticator, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("wampgo: cryptosign: %w", err)
 	}
-	r := sshReader{b: b[len(magic):]}
-	cipher, kdf := r.str(), r.str()
-	r.str() // kdf options
-	n := r.u32()
-	if r.bad {
-		return nil, malformed
+	o := newOptions(opts)
+	priv, err := ParseCryptosignKeyWithPassphrase(data, o.passphrase)
+	clear(data)
+	if err != nil {
+		return nil, fmt.Errorf("wampgo: cryptosign: %s: %w", path, err)
 	}
-	if string(cipher) != "none" || string(kdf) != "none" {
-		return nil, errors.New("encrypted OpenSSH keys are not supported; remove the passphrase (ssh-keygen -p) or use another file")
-	}
-	if n != 1 {
-		return nil, errors.New("OpenSSH key file must hold exactly one key")
-	}
-	r.str() // public key blob
-	p := sshReader{b: r.str()}
-	if r.bad || len(r.b) != 0 {
-		return nil, malformed
-	}
-	check1, check2 := p.u32(), p.u32()
-	keyType := p.str()
-	pub := p.str()
-	priv := p.str()
-	p.str() // comment
-	if p.bad || check1 != check2 {
-		return nil, malformed
-	}
-	if string(keyType) != "ssh-ed25519" {
-		return nil, errors.New("OpenSSH key is not ssh-ed25519")
-	}
-	if len(pub) != ed25519.PublicKeySize || len(priv) != ed25519.PrivateKeySize {
-		return nil, malformed
-	}
-	for i, c := range p.b { // padding 1, 2, 3, ...
-		if int(c) != i+1 {
-			return nil, malformed
-		}
-	}
-	k, ok := checkedPrivateKey(priv)
-	if !ok || !bytes.Equal(pub, k[ed25519.SeedSize:]) {
-		return nil, malformed
-	}
-	return k, nil
-}
-
-// sshReader reads the SSH wire encoding; bad is set past the end.
-type sshReader struct {
-	b   []byte
-	bad bool
-}
-
-func (r *sshReader) u32() uint32 {
-	if len(r.b) < 4 {
-		r.bad = true
-		return 0
-	}
-	v := binary.BigEndian.Uint32(r.b)
-	r.b = r.b[4:]
-	return v
-}
-
-func (r *sshReader) str() []byte {
-	n := r.u32()
-	if r.bad || uint64(n) > uint64(len(r.b)) {
-		r.bad = true
-		return nil
-	}
-	s := r.b[:n]
-	r.b = r.b[n:]
-	return s
+	return Cryptosign(priv, opts...), nil
 }

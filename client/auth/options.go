@@ -5,8 +5,9 @@ package auth
 type Option func(*options)
 
 type options struct {
-	binding ChannelBinding
-	limits  KDFLimits
+	binding    ChannelBinding
+	limits     KDFLimits
+	passphrase []byte // KeyPassphrase
 }
 
 func newOptions(opts []Option) options {
@@ -58,3 +59,11 @@ func (l KDFLimits) withDefaults(minPBKDF2 int) KDFLimits {
 
 // LimitKDF replaces the default KDFLimits of WAMPCRA and SCRAM.
 func LimitKDF(l KDFLimits) Option { return func(o *options) { o.limits = l } }
+
+// KeyPassphrase gives CryptosignFromFile the passphrase that decrypts an
+// OpenSSH key file protected by one; files that are not encrypted ignore
+// it, and an empty passphrase counts as none. The passphrase is used while
+// CryptosignFromFile runs and is not retained.
+func KeyPassphrase(passphrase []byte) Option {
+	return func(o *options) { o.passphrase = passphrase }
+}

@@ -41,13 +41,12 @@ import (
 // With BindChannel, HELLO asks for channel binding and AUTHENTICATE carries
 // the channel binding data ("cbind_data"), both also entering the proof.
 //
-// The password is prepared with SASLprep (RFC 4013) short of its Unicode
-// normalization: spaces are mapped, characters mapped to nothing removed
-// and prohibited characters refused, but NFKC, which needs tables the
-// standard library lacks, is not applied, so a password that is not
-// already in NFKC form (ASCII passwords always are) must be normalized by
-// the caller. Note that Autobahn|Python 22.7's "scram" prototype predates
-// the spec and does not interoperate with it.
+// The password is prepared with SASLprep (RFC 4013, through
+// github.com/xdg-go/stringprep): characters mapped to nothing are removed,
+// non-ASCII spaces mapped to U+0020, the result normalized to NFKC, and
+// prohibited or unassigned characters refused (the join then fails before
+// HELLO). Note that Autobahn|Python 22.7's "scram" prototype predates the
+// spec and does not interoperate with it.
 func SCRAM(password string, opts ...Option) Authenticator {
 	o := newOptions(opts)
 	a := &scramAuth{binding: o.binding, limits: o.limits.withDefaults(4096)}

@@ -196,6 +196,25 @@ func TestAuthSCRAM(t *testing.T) {
 		})
 	}
 
+	// The password goes through SASLprep, NFKC included: a router that
+	// stores the normalized form accepts its non-normalized spellings.
+	t.Run("SASLprep", func(t *testing.T) {
+		for _, spelling := range []string{"\u2168 pe\u00ADncil", "IX\u00A0pencil", "\uFF29\uFF38 pencil"} {
+			srv := newSCRAMServer("IX pencil", "pbkdf2", 4096, 0)
+			j := clienttest.Start(t, client.WithAuth("user", auth.SCRAM(spelling)))
+			ch, first := srv.challenge(t, scripted.Expect[*protocol.Hello](j.Router))
+			j.Router.Send(ch)
+			verifier, ok := srv.verify(t, first, scripted.Expect[*protocol.Authenticate](j.Router), "n,,")
+			if !ok {
+				t.Fatalf("%+q: ClientProof does not verify for the prepared password", spelling)
+			}
+			j.Router.Send(clienttest.WelcomeAs("wamp-scram", protocol.Dict{"verifier": verifier}))
+			if _, err := j.Wait(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+
 	t.Run("limits can be lowered", func(t *testing.T) {
 		srv := newSCRAMServer("pencil", "pbkdf2", 100, 0)
 		j := clienttest.Start(t, client.WithAuth("user", auth.SCRAM("pencil", auth.LimitKDF(auth.KDFLimits{MinPBKDF2Iterations: 100}))))
