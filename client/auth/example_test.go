@@ -30,10 +30,12 @@ func Example() {
 	log.Printf("joined as %s (%s) with %s", c.Session().AuthID, c.Session().AuthRole, c.Session().AuthMethod)
 }
 
-// Authenticate with WAMP-Cryptosign, the key read from an OpenSSH key file; the
-// router identifies the client by its public key.
+// Authenticate with WAMP-Cryptosign, the key read from an OpenSSH key file
+// that may be protected by a passphrase; the router identifies the client
+// by its public key.
 func ExampleCryptosignFromFile() {
-	a, err := auth.CryptosignFromFile(os.ExpandEnv("$HOME/.ssh/id_ed25519"))
+	a, err := auth.CryptosignFromFile(os.ExpandEnv("$HOME/.ssh/id_ed25519"),
+		auth.KeyPassphrase([]byte(os.Getenv("KEY_PASSPHRASE"))))
 	if err != nil {
 		log.Fatal(err)
 	}
