@@ -3,7 +3,6 @@ package auth_test
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/hmac"
 	"crypto/pbkdf2"
 	"crypto/sha256"
 	"encoding/base64"
@@ -77,9 +76,7 @@ func TestAuthTicketFunc(t *testing.T) {
 
 // craSignature is the router's side of WAMP-CRA: base64 HMAC-SHA256.
 func craSignature(key, challenge string) string {
-	m := hmac.New(sha256.New, []byte(key))
-	m.Write([]byte(challenge))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+	return base64.StdEncoding.EncodeToString(hmacSHA256([]byte(key), challenge))
 }
 
 func TestAuthWAMPCRA(t *testing.T) {

@@ -8,7 +8,6 @@ package auth_test
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/hmac"
 	"crypto/pbkdf2"
 	"crypto/sha256"
 	"encoding/base64"
@@ -32,12 +31,7 @@ func authRouterConfig(t *testing.T, csPub ed25519.PublicKey) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mac := func(key []byte, msg string) []byte {
-		m := hmac.New(sha256.New, key)
-		m.Write([]byte(msg))
-		return m.Sum(nil)
-	}
-	stored := sha256.Sum256(mac(salted, "Client Key"))
+	stored := sha256.Sum256(hmacSHA256(salted, "Client Key"))
 	cfg := map[string]any{
 		"ticket": map[string]any{"joe": map[string]any{"ticket": "secret!!!", "role": "frontend"}},
 		"wampcra": map[string]any{
@@ -48,7 +42,7 @@ func authRouterConfig(t *testing.T, csPub ed25519.PublicKey) string {
 		"wamp-scram": map[string]any{"scram-user": map[string]any{
 			"kdf": "pbkdf2", "salt": base64.StdEncoding.EncodeToString(salt), "iterations": 4096,
 			"stored_key": base64.StdEncoding.EncodeToString(stored[:]),
-			"server_key": base64.StdEncoding.EncodeToString(mac(salted, "Server Key")),
+			"server_key": base64.StdEncoding.EncodeToString(hmacSHA256(salted, "Server Key")),
 			"role":       "scrammer",
 		}},
 	}
