@@ -20,7 +20,7 @@ import (
 // SCRAM returns the Authenticator for WAMP-SCRAM ("wamp-scram"), the
 // Salted Challenge Response Authentication Mechanism of RFC 5802 with
 // SHA-256 (RFC 7677): the password never travels, and the router proves in
-// its WELCOME that it knows the user's keys too. The authid (WithAuth) is
+// its WELCOME that it knows the user's keys too. The authid (client.WithAuth) is
 // the SCRAM user name and must not be empty.
 //
 // HELLO's authextra carries a fresh client nonce (16 random bytes, base64)
@@ -35,7 +35,7 @@ import (
 // The WELCOME must carry the base64 ServerSignature in
 // Details.authextra.verifier (a leading "v=", as in the spec's example, is
 // accepted); it is compared in constant time, and a WELCOME without a valid
-// one ends the join with an *AuthError matching ErrRouterNotAuthenticated
+// one ends the join with a *client.AuthError matching ErrRouterNotAuthenticated
 // after an ABORT to the router.
 //
 // With BindChannel, HELLO asks for channel binding and AUTHENTICATE carries
