@@ -57,6 +57,12 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 	}
 	call.cfg.init(opts)
 	cfg := &call.cfg
+	args, kwargs, err := goValues(args, kwargs)
+	if err != nil {
+		call.results = make(chan Result, 1)
+		call.fail(err)
+		return call
+	}
 	// Only a call that asked for progressive results needs room for them;
 	// every call has the one slot its final result takes.
 	size := 1
@@ -64,11 +70,6 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 		size += cfg.progressBuffer
 	}
 	call.results = make(chan Result, size)
-	args, kwargs, err := goValues(args, kwargs)
-	if err != nil {
-		call.fail(err)
-		return call
-	}
 	if err := cfg.check(c.Session()); err != nil {
 		call.fail(err)
 		return call

@@ -126,11 +126,11 @@ func EligibleAuthRole(roles ...string) PublishOption {
 // connection, with publication id 0; with Acknowledge it waits for the
 // router's answer and returns the publication id, or the router's *Error.
 func (c *Client) Publish(ctx context.Context, topic protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...PublishOption) (protocol.ID, error) {
+	var cfg publishConfig
 	args, kwargs, err := goValues(args, kwargs)
 	if err != nil {
 		return 0, err
 	}
-	var cfg publishConfig
 	for _, o := range opts {
 		o.applyPublish(&cfg)
 	}
