@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/client/payload"
 	"github.com/wampgo/wampgo/internal/routertest"
 )
 
-// Typed RPC through fox-wamp with Autobahn|Python (testdata/peers/
+// Typed RPC and events through fox-wamp with Autobahn|Python (testdata/peers/
 // typed_peer.py) and autobahn-js (testdata/peers/typed_peer.js): their
 // natural calls reach our typed handlers, and our typed calls reach their
 // procedures. fox-wamp loses application error payloads and unwraps a
@@ -182,4 +183,74 @@ func TestInteropTypedCallsToAutobahnJS(t *testing.T) {
 	peer := routertest.StartNode(t, "typed_peer.js", r.URL(), interopRealm, "callee")
 	peer.WaitReady(t)
 	checkTypedCalls(t, dialReal(t, r), "js")
+}
+
+// reading is the event both peers publish and receive.
+type reading struct {
+	Sensor  string  `wamp:"sensor"`
+	Celsius float64 `wamp:"celsius"`
+}
+
+// checkTypedEventsFrom subscribes typed to topic and runs a peer's
+// publisher role, which publishes a reading as kwargs and then as a dict
+// argument.
+func checkTypedEventsFrom(t *testing.T, r *routertest.Router, lang string, run func(topic string) *routertest.NodeResult) {
+	t.Helper()
+	c := dialReal(t, r)
+	topic := "com.typed." + lang + ".readings"
+	got := make(chan reading, 2)
+	if _, err := client.SubscribeTyped(ctxT(t), c, topic, func(_ context.Context, v reading) { got <- v }); err != nil {
+		t.Fatal(err)
+	}
+	run(topic).RequireExit(t, 0)
+	for _, want := range []reading{{lang, 21.5}, {lang, 22.5}} {
+		select {
+		case v := <-got:
+			if v != want {
+				t.Fatalf("typed event %+v, want %+v", v, want)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no typed event %+v", want)
+		}
+	}
+}
+
+// checkTypedEventsTo publishes a reading with PublishTyped to a peer's
+// subscriber, which receives it as keyword arguments.
+func checkTypedEventsTo(t *testing.T, r *routertest.Router, topic string, peer *routertest.NodeProc) {
+	t.Helper()
+	peer.WaitReady(t)
+	if _, err := client.PublishTyped(ctxT(t), dialReal(t, r), topic, reading{"go", 19.5}, client.Acknowledge()); err != nil {
+		t.Fatal(err)
+	}
+	ev := peer.WaitFor(t, "event", 20*time.Second)
+	if got := jsonOf(t, ev["kwargs"]); got != `{"celsius":19.5,"sensor":"go"}` {
+		t.Fatalf("peer got kwargs %s (event %v)", got, ev)
+	}
+}
+
+func TestInteropTypedEventsFromAutobahnPython(t *testing.T) {
+	r := routertest.Start(t)
+	checkTypedEventsFrom(t, r, "py", func(topic string) *routertest.NodeResult {
+		return routertest.RunPython(t, "typed_peer.py", r.URL(), interopRealm, "publisher", topic)
+	})
+}
+
+func TestInteropTypedEventsFromAutobahnJS(t *testing.T) {
+	r := routertest.Start(t)
+	checkTypedEventsFrom(t, r, "js", func(topic string) *routertest.NodeResult {
+		return routertest.RunNode(t, "typed_peer.js", r.URL(), interopRealm, "publisher", topic)
+	})
+}
+
+func TestInteropTypedEventsToAutobahnPython(t *testing.T) {
+	r := routertest.Start(t)
+	const topic = "com.typed.go.readings"
+	checkTypedEventsTo(t, r, topic, routertest.StartPython(t, "typed_peer.py", r.URL(), interopRealm, "subscriber", topic, "1"))
+}
+
+func TestInteropTypedEventsToAutobahnJS(t *testing.T) {
+	r := routertest.Start(t)
+	const topic = "com.typed.go.readings"
+	checkTypedEventsTo(t, r, topic, routertest.StartNode(t, "typed_peer.js", r.URL(), interopRealm, "subscriber", topic, "1"))
 }

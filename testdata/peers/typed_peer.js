@@ -13,6 +13,13 @@
 //       {"type":"result","label",...,"value"} (an autobahn.Result as "args"
 //       and "kwargs") or {"type":"error","label",...,"error","args","kwargs"};
 //       then print {"type":"done"} and leave.
+//   node typed_peer.js URL REALM subscriber TOPIC N
+//       subscribe, print {"type":"ready"}, print N events as
+//       {"type":"event","args","kwargs"}, then leave.
+//   node typed_peer.js URL REALM publisher TOPIC
+//       publish two readings with acknowledge, the two ways a JavaScript
+//       developer would: publish(TOPIC, [], {sensor: 'js', celsius: 21.5}) and
+//       publish(TOPIC, [{sensor: 'js', celsius: 22.5}]); then leave.
 //
 // Procedures, written as a JavaScript developer would:
 //   com.typed.js.add   (args, {a, b})   -> {total: a + b, by: 'js'}
@@ -95,10 +102,32 @@ async function runCaller (session, calls) {
   finish(0)
 }
 
+async function runSubscriber (session, topic, want) {
+  let seen = 0
+  await session.subscribe(topic, (args, kwargs) => {
+    emit({ type: 'event', args: args || [], kwargs: kwargs || {} })
+    if (++seen === want) {
+      emit({ type: 'done' })
+      finish(0)
+    }
+  })
+  emit({ type: 'ready', role: 'subscriber', session: session.id })
+}
+
+async function runPublisher (session, topic) {
+  const options = { acknowledge: true }
+  await session.publish(topic, [], { sensor: 'js', celsius: 21.5 }, options)
+  await session.publish(topic, [{ sensor: 'js', celsius: 22.5 }], {}, options)
+  emit({ type: 'done' })
+  finish(0)
+}
+
 function main () {
-  const [url, realm, role, callsJSON] = process.argv.slice(2)
-  if (!url || !realm || (role !== 'callee' && role !== 'caller') || (role === 'caller' && !callsJSON)) {
-    return fatal('usage: typed_peer.js URL REALM callee | caller CALLS')
+  const [url, realm, role, arg, count] = process.argv.slice(2)
+  const callsJSON = arg
+  const roles = ['callee', 'caller', 'subscriber', 'publisher']
+  if (!url || !realm || !roles.includes(role) || (role !== 'callee' && !arg)) {
+    return fatal('usage: typed_peer.js URL REALM callee | caller CALLS | subscriber TOPIC N | publisher TOPIC')
   }
   let calls = []
   if (role === 'caller') {
@@ -107,6 +136,8 @@ function main () {
     } catch (e) {
       return fatal(`CALLS: ${e.message}`)
     }
+  }
+  if (role === 'caller' || role === 'publisher') {
     setTimeout(() => fatal('timeout after 20000 ms', 3), 20000).unref()
   }
   process.on('SIGTERM', () => finish(0))
@@ -124,7 +155,13 @@ function main () {
     retry_if_unreachable: false
   })
   connection.onopen = (session) => {
-    const run = role === 'callee' ? runCallee(session) : runCaller(session, calls)
+    const runs = {
+      callee: () => runCallee(session),
+      caller: () => runCaller(session, calls),
+      subscriber: () => runSubscriber(session, arg, Number(count || 1)),
+      publisher: () => runPublisher(session, arg)
+    }
+    const run = runs[role]()
     run.catch((e) => fatal(e && e.message ? e.message : JSON.stringify(e)))
   }
   connection.onclose = (reason, details) => {

@@ -13,6 +13,13 @@ Usage:
       {"type":"result","label",...,"value"} (a CallResult as "args" and
       "kwargs") or {"type":"error","label",...,"error","args","kwargs"};
       then print {"type":"done"} and leave.
+  typed_peer.py URL REALM subscriber TOPIC N
+      subscribe, print {"type":"ready"}, print N events as
+      {"type":"event","args","kwargs"}, then leave.
+  typed_peer.py URL REALM publisher TOPIC
+      publish two readings with acknowledge, the two ways a Python developer
+      would: publish(TOPIC, sensor="py", celsius=21.5) and
+      publish(TOPIC, {"sensor": "py", "celsius": 22.5}); then leave.
 
 Procedures, written as a Python developer would:
   com.typed.py.add(a, b)     -> {"total": a + b, "by": "py"}
@@ -36,27 +43,31 @@ from autobahn.asyncio.wamp import ApplicationRunner, ApplicationSession  # noqa:
 from autobahn.wamp import message  # noqa: E402
 from autobahn.wamp.exception import ApplicationError  # noqa: E402
 from autobahn.wamp.serializer import JsonSerializer  # noqa: E402
-from autobahn.wamp.types import CallResult  # noqa: E402
+from autobahn.wamp.types import CallResult, PublishOptions  # noqa: E402
 
 TIMEOUT = 20.0
 
-# fox-wamp forwards a YIELD without kwargs as a RESULT whose kwargs are null
-# ([50, REQ, {}, ARGS, null], testdata/router/QUIRKS.md), which Autobahn|Python
-# rejects as a protocol error, whoever the callee is. Read a null kwargs (and
-# a null args) in RESULT as absent, so that this peer can be a caller at all.
-_parse_result = message.Result.parse
+# fox-wamp forwards a YIELD or PUBLISH without kwargs as a RESULT or EVENT
+# whose kwargs are null ([50, REQ, {}, ARGS, null], testdata/router/QUIRKS.md),
+# which Autobahn|Python rejects as a protocol error, whoever the other peer
+# is. Read a null kwargs (and then a null args) as absent, so that this peer
+# can be a caller and a subscriber at all.
+def _tolerate_null_payload(klass, args_at):
+    parse = klass.parse
+
+    def tolerant(wmsg):
+        wmsg = list(wmsg)
+        if len(wmsg) == args_at + 2 and wmsg[args_at + 1] is None:
+            wmsg.pop()
+        if len(wmsg) == args_at + 1 and wmsg[args_at] is None:
+            wmsg.pop()
+        return parse(wmsg)
+
+    klass.parse = staticmethod(tolerant)
 
 
-def _parse_result_tolerant(wmsg):
-    wmsg = list(wmsg)
-    if len(wmsg) == 5 and wmsg[4] is None:
-        wmsg.pop()
-    if len(wmsg) == 4 and wmsg[3] is None:
-        wmsg.pop()
-    return _parse_result(wmsg)
-
-
-message.Result.parse = staticmethod(_parse_result_tolerant)
+_tolerate_null_payload(message.Result, 3)
+_tolerate_null_payload(message.Event, 4)
 
 
 def emit(obj):
@@ -73,11 +84,21 @@ def fatal(message, code=2):
 class Peer(ApplicationSession):
     role = None
     calls = []
+    topic = None
+    want = 1
 
     async def onJoin(self, details):
         try:
             if self.role == "callee":
                 await self.serve(details)
+            elif self.role == "subscriber":
+                await self.subscribe_events(details)
+            elif self.role == "publisher":
+                opts = PublishOptions(acknowledge=True)
+                await self.publish(self.topic, sensor="py", celsius=21.5, options=opts)
+                await self.publish(self.topic, {"sensor": "py", "celsius": 22.5}, options=opts)
+                emit({"type": "done"})
+                self.leave()
             else:
                 await self.make_calls()
                 emit({"type": "done"})
@@ -110,6 +131,19 @@ class Peer(ApplicationSession):
 
         loop.add_reader(sys.stdin.fileno(), on_stdin)
 
+    async def subscribe_events(self, details):
+        seen = []
+
+        def on_event(*args, **kwargs):
+            emit({"type": "event", "args": list(args), "kwargs": kwargs})
+            seen.append(1)
+            if len(seen) == self.want:
+                emit({"type": "done"})
+                self.leave()
+
+        await self.subscribe(on_event, self.topic)
+        emit({"type": "ready", "role": "subscriber", "session": details.session})
+
     async def make_calls(self):
         for c in self.calls:
             label = c.get("label", c["procedure"])
@@ -133,18 +167,24 @@ class Peer(ApplicationSession):
 
 
 def main():
-    if len(sys.argv) < 4 or sys.argv[3] not in ("callee", "caller"):
-        fatal("usage: typed_peer.py URL REALM callee | caller CALLS")
+    roles = ("callee", "caller", "subscriber", "publisher")
+    if len(sys.argv) < 4 or sys.argv[3] not in roles:
+        fatal("usage: typed_peer.py URL REALM callee | caller CALLS | subscriber TOPIC N | publisher TOPIC")
     url, realm, role = sys.argv[1:4]
     Peer.role = role
     if role == "caller":
         if len(sys.argv) != 5:
             fatal("caller needs CALLS")
         Peer.calls = json.loads(sys.argv[4])
+    if role in ("subscriber", "publisher"):
+        if len(sys.argv) < 5:
+            fatal(role + " needs TOPIC")
+        Peer.topic = sys.argv[4]
+        Peer.want = int(sys.argv[5]) if len(sys.argv) > 5 else 1
     txaio.start_logging(out=sys.stderr, level="warn")
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    if role == "caller":
+    if role in ("caller", "publisher"):
         loop.call_later(TIMEOUT, fatal, "timeout after %s s" % TIMEOUT, 3)
     loop.add_signal_handler(signal.SIGTERM, lambda: os._exit(0))
     runner = ApplicationRunner(url, realm, serializers=[JsonSerializer()])
