@@ -100,3 +100,6 @@ func unsupported(what string) error { return &unsupportedError{what} }
 
 // unsupportedType reports a value whose Go type is outside the closed set.
 func unsupportedType(v any) error { return unsupported(fmt.Sprintf("type %T", v)) }
+
+// errLengthExceedsEnd: a header declares more than the input holds.
+var errLengthExceedsEnd error = &wrapError{msg: "declared length exceeds the input", err: ErrTruncated}
