@@ -5,8 +5,7 @@ import (
 	"io"
 	"math"
 	"math/big"
-	"reflect"
-	"strings"
+		"strings"
 
 	"github.com/fxamacker/cbor/v2"
 
@@ -30,6 +29,7 @@ func (cborFormat) binary() bool        { return true }
 
 var (
 	errCBORNotList = errors.New("message is not a CBOR array")
+	errCBORKey     = errors.New("dict key is not a text string")
 	// errBignumRange: a bignum beyond the range of float64, which JSON
 	// refuses in the same way (a number that has no float64 value).
 	errBignumRange = errors.New("bignum out of float64 range")
@@ -66,7 +66,6 @@ func cborDecOptions(l Limits, simple *cbor.SimpleValueRegistry) cbor.DecOptions 
 		TagsMd:           cbor.TagsAllowed,
 		IntDec:           cbor.IntDecConvertSignedOrBigInt,
 		BigIntDec:        cbor.BigIntDecodeValue,
-		DefaultMapType:   reflect.TypeFor[map[string]any](),
 		UTF8:             cbor.UTF8RejectInvalid,
 		// Tag 64 (RFC 8746 uint8 array) and every other tag the library
 		// does not interpret decode as their content.
@@ -128,45 +127,56 @@ func (f cborFormat) decode(data []byte) (protocol.Message, error) {
 }
 
 // toClosedSet checks the nesting of l, a list at level depth, and
-// replaces the bignums in it by the values of the set.
+// replaces in it, at every level, the values the library makes that are
+// not of the closed set: its dicts (map[any]any, the library's fast
+// path) and bignums.
 func (f cborFormat) toClosedSet(l []any, depth int) error {
 	if depth > f.maxDepth {
 		return ErrTooDeep
 	}
 	for i, v := range l {
-		nv, err := f.closedValue(v, depth)
-		if err != nil {
-			return err
-		}
-		if nv != nil {
+		switch v.(type) {
+		case []any, map[any]any, big.Int:
+			nv, err := f.closedValue(v, depth)
+			if err != nil {
+				return err
+			}
 			l[i] = nv
 		}
 	}
 	return nil
 }
 
-// closedValue returns what replaces v, or nil when v stays.
+// closedValue returns the value of the set that stands for v, an element
+// of a list or dict at level depth.
 func (f cborFormat) closedValue(v any, depth int) (any, error) {
 	switch v := v.(type) {
 	case []any:
-		return nil, f.toClosedSet(v, depth+1)
-	case map[string]any:
+		return v, f.toClosedSet(v, depth+1)
+	case map[any]any:
 		if depth+1 > f.maxDepth {
 			return nil, ErrTooDeep
 		}
+		m := make(map[string]any, len(v))
 		for k, e := range v {
-			ne, err := f.closedValue(e, depth+1)
-			if err != nil {
-				return nil, err
+			ks, ok := k.(string)
+			if !ok {
+				return nil, errCBORKey
 			}
-			if ne != nil {
-				v[k] = ne
+			switch e.(type) {
+			case []any, map[any]any, big.Int:
+				var err error
+				if e, err = f.closedValue(e, depth+1); err != nil {
+					return nil, err
+				}
 			}
+			m[ks] = e
 		}
+		return m, nil
 	case big.Int:
 		return bignum(&v)
 	}
-	return nil, nil
+	return v, nil
 }
 
 // bignum maps an integer beyond int64 (a bignum, tag 2 or 3, or a CBOR

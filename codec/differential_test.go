@@ -193,8 +193,6 @@ func explainAccepted(name string, data []byte, werr error) (string, bool) {
 	switch {
 	case name == "cbor" && refusedWithoutTags(data):
 		return "accepted: CBOR tag", true
-	case name == "cbor" && errors.Is(werr, legacyErrCBORKey) && bytes.ContainsAny(data, "\xf6\xf7"):
-		return "accepted: CBOR null or undefined dict key (read as \"\")", true
 	case name == "json" && bytes.Contains(data, []byte(`\u0000`)) && errors.Is(werr, legacyErrJSONBase64):
 		return "accepted: JSON NUL-led text that is not base64", true
 	}
