@@ -10,9 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/fxamacker/cbor/v2"
@@ -304,15 +306,23 @@ func legacyEncode(name string, msg protocol.Message) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// As the hand-written Encode did: into the pooled buffer, then copied.
 	e := legacyGetEncoder(DefaultMaxDepth)
 	defer legacyPutEncoder(e)
+	var b []byte
 	switch name {
 	case "json":
-		return legacyAppendJSON(e, nil, l)
+		b, err = legacyAppendJSON(e, e.buf[:0], l)
 	case "msgpack":
-		return legacyAppendMsgpack(e, nil, l)
+		b, err = legacyAppendMsgpack(e, e.buf[:0], l)
+	default:
+		b, err = legacyAppendCBOR(e, e.buf[:0], l)
 	}
-	return legacyAppendCBOR(e, nil, l)
+	e.buf = b[:0]
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(b), nil
 }
 
 // explainEncoding returns ok when the two encodings are equal, or differ
@@ -383,4 +393,67 @@ func randomDict(rng *rand.Rand, depth int) map[string]any {
 		m[randomString(rng)] = randomValue(rng, depth)
 	}
 	return m
+}
+
+// TestEncodeCostRatio measures the CPU time of Encode against the
+// hand-written encoders it replaced, in alternating rounds, on the
+// messages of bench_test.go. It runs only with WAMPGO_BENCH_RATIO=1.
+func TestEncodeCostRatio(t *testing.T) {
+	if os.Getenv("WAMPGO_BENCH_RATIO") != "1" {
+		t.Skip("set WAMPGO_BENCH_RATIO=1 to measure")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	records := make([]any, 0, 32)
+	for i := range 32 {
+		records = append(records, map[string]any{"id": int64(1000000 + i), "name": fmt.Sprintf("sensor-%03d", i),
+			"value": float64(i) * 1.25, "ok": i%3 != 0, "tags": []any{"alpha", "beta"}, "serial": uint64(1<<63 + uint64(i))})
+	}
+	payloads := map[string]protocol.Payload{
+		"small": {Args: []any{int64(42), "hello, world", 3.25}},
+		"4k": {Args: []any{records, int64(32)},
+			Kwargs: map[string]any{"page": int64(1), "more": false, "cursor": "c3VyZS4uLg"}},
+	}
+	for which := range 3 {
+		name, c, _ := differentialPair(byte(which))
+		for _, size := range []string{"small", "4k"} {
+			p := payloads[size]
+			for _, m := range []struct {
+				row string
+				msg protocol.Message
+			}{
+				{"call-" + size, &protocol.Call{Request: 7814135, Options: protocol.Dict{"timeout": int64(1000)},
+					Procedure: "com.example.sensors.read", Payload: p}},
+				{"result-" + size, &protocol.Result{Request: 7814135, Details: protocol.Dict{}, Payload: p}},
+				{"event-" + size, &protocol.Event{Subscription: 5512315355, Publication: 4429313566,
+					Details: protocol.Dict{"topic": "com.example.sensors"}, Payload: p}},
+			} {
+				ours := func() { _, _ = c.Encode(m.msg) }
+				old := func() { _, _ = legacyEncode(name, m.msg) }
+				n := max(1, int(20e6/cpuPerRun(ours, 200)))
+				var ratios, on, hn []float64
+				for range 21 {
+					o, h := cpuPerRun(ours, n), cpuPerRun(old, n)
+					ratios, on, hn = append(ratios, o/h), append(on, o), append(hn, h)
+				}
+				slices.Sort(ratios)
+				slices.Sort(on)
+				slices.Sort(hn)
+				fmt.Printf("encode %-8s %-13s new %7.0f ns  hand-written %7.0f ns  ratio median %.2f (p25 %.2f, p75 %.2f)\n",
+					name, m.row, on[10], hn[10], ratios[10], ratios[5], ratios[15])
+			}
+		}
+	}
+}
+
+// cpuPerRun runs f n times and returns the process CPU nanoseconds per run.
+func cpuPerRun(f func(), n int) float64 {
+	runtime.GC()
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	start := ru.Utime.Nano() + ru.Stime.Nano()
+	for range n {
+		f()
+	}
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()-start) / float64(n)
 }

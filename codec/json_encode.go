@@ -10,121 +10,115 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// jsonEncoder is the pooled state of one encoding: jsontext's Encoder
-// appending to out, and the dict entries being sorted.
+// jsonEncoder is the pooled state of one encoding: the dict entries
+// being sorted.
 type jsonEncoder struct {
-	out      bytes.Buffer
-	enc      *jsontext.Encoder
 	pairs    pairStack
 	maxDepth int
 }
 
-var jsonEncoderPool = sync.Pool{New: func() any {
-	e := new(jsonEncoder)
-	e.enc = jsontext.NewEncoder(&e.out)
-	return e
-}}
+var jsonEncoderPool = sync.Pool{New: func() any { return new(jsonEncoder) }}
 
 // appendValue appends v as compact JSON, not HTML-escaped, dict keys in
-// bytewise order. jsontext checks UTF-8 and escapes strings; floats are
-// written here so that they always read back as floats.
+// bytewise order. jsontext quotes strings (checking UTF-8, escaping what
+// JSON requires and no more); floats are written so that they always
+// read back as floats.
 func (f jsonFormat) appendValue(dst []byte, v any, depth int) ([]byte, error) {
 	e := jsonEncoderPool.Get().(*jsonEncoder)
-	e.out = *bytes.NewBuffer(dst)
-	// Keys come from a map: they cannot repeat, so jsontext need not track
-	// them.
-	e.enc.Reset(&e.out, jsonOptions)
 	e.maxDepth = f.maxDepth
-	err := e.value(v, depth)
-	b := e.out.Bytes()
-	e.out = bytes.Buffer{}
-	e.enc.Reset(&e.out)
+	b, err := e.value(dst, v, depth)
 	e.pairs.reset()
 	jsonEncoderPool.Put(e)
 	if err != nil {
 		return dst, err
 	}
-	// jsontext ends a top-level value with a newline.
-	return bytes.TrimSuffix(b, []byte{'\n'}), nil
+	return b, nil
 }
 
-func (e *jsonEncoder) value(v any, depth int) error {
+func (e *jsonEncoder) value(b []byte, v any, depth int) ([]byte, error) {
 	switch v := v.(type) {
 	case nil:
-		return e.enc.WriteToken(jsontext.Null)
+		return append(b, "null"...), nil
 	case bool:
-		return e.enc.WriteToken(jsontext.Bool(v))
+		return strconv.AppendBool(b, v), nil
 	case int64:
-		return e.enc.WriteToken(jsontext.Int(v))
+		return strconv.AppendInt(b, v, 10), nil
 	case uint64:
-		return e.enc.WriteToken(jsontext.Uint(v))
+		return strconv.AppendUint(b, v, 10), nil
 	case float64:
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return unsupported("JSON cannot carry NaN or an infinity")
+			return b, unsupported("JSON cannot carry NaN or an infinity")
 		}
-		return e.enc.WriteValue(appendJSONFloat(e.enc.AvailableBuffer(), v))
+		return appendJSONFloat(b, v), nil
 	case string:
 		if len(v) > 0 && v[0] == 0 {
 			if _, binary := decodeBase64([]byte(v[1:])); binary {
-				return unsupported(`JSON string of NUL and base64 (it would read back as binary)`)
+				return b, unsupported(`JSON string of NUL and base64 (it would read back as binary)`)
 			}
 		}
-		return e.str(v)
+		return appendJSONString(b, v)
 	case []byte:
-		b := append(e.enc.AvailableBuffer(), `"\u0000`...)
+		b = append(b, `"\u0000`...)
 		b = base64.StdEncoding.AppendEncode(b, v)
-		return e.enc.WriteValue(append(b, '"'))
+		return append(b, '"'), nil
 	case []any:
 		if depth+1 > e.maxDepth {
-			return ErrTooDeep
+			return b, ErrTooDeep
 		}
-		if err := e.enc.WriteToken(jsontext.BeginArray); err != nil {
-			return err
-		}
-		for _, x := range v {
-			if err := e.value(x, depth+1); err != nil {
-				return err
+		b = append(b, '[')
+		for i, x := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = e.value(b, x, depth+1); err != nil {
+				return b, err
 			}
 		}
-		return e.enc.WriteToken(jsontext.EndArray)
+		return append(b, ']'), nil
 	case map[string]any:
-		return e.dict(v, depth+1)
+		return e.dict(b, v, depth+1)
 	}
 	// Common Go types (int, float32, []string, map[string]int, …) are
 	// converted to the documented ones; anything else is refused.
 	if nv, ok := normalizeForeign(v); ok {
-		return e.value(nv, depth)
+		return e.value(b, nv, depth)
 	}
-	return unsupportedType(v)
+	return b, unsupportedType(v)
 }
 
-// str writes s; jsontext refuses invalid UTF-8.
-func (e *jsonEncoder) str(s string) error {
-	if err := e.enc.WriteToken(jsontext.String(s)); err != nil {
-		return unsupported("string that is not valid UTF-8")
+// appendJSONString appends s quoted by jsontext, which refuses invalid
+// UTF-8.
+func appendJSONString(b []byte, s string) ([]byte, error) {
+	out, err := jsontext.AppendQuote(b, s)
+	if err != nil {
+		return b, unsupported("string that is not valid UTF-8")
 	}
-	return nil
+	return out, nil
 }
 
-func (e *jsonEncoder) dict(m map[string]any, depth int) error {
+func (e *jsonEncoder) dict(b []byte, m map[string]any, depth int) ([]byte, error) {
 	if depth > e.maxDepth {
-		return ErrTooDeep
+		return b, ErrTooDeep
 	}
-	if err := e.enc.WriteToken(jsontext.BeginObject); err != nil {
-		return err
-	}
+	b = append(b, '{')
 	base := e.pairs.push(m)
 	defer e.pairs.pop(base)
 	for i := range len(m) {
 		p := e.pairs[base+i]
-		if err := e.str(p.k); err != nil {
-			return err
+		if i > 0 {
+			b = append(b, ',')
 		}
-		if err := e.value(p.v, depth); err != nil {
-			return err
+		var err error
+		if b, err = appendJSONString(b, p.k); err != nil {
+			return b, err
+		}
+		b = append(b, ':')
+		if b, err = e.value(b, p.v, depth); err != nil {
+			return b, err
 		}
 	}
-	return e.enc.WriteToken(jsontext.EndObject)
+	return append(b, '}'), nil
 }
 
 // appendJSONFloat appends f (finite) in the shortest form that reads back
