@@ -5,7 +5,7 @@ import (
 	"io"
 	"math"
 	"math/big"
-		"strings"
+	"strings"
 
 	"github.com/fxamacker/cbor/v2"
 
