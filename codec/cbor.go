@@ -13,10 +13,10 @@ import (
 )
 
 // cborFormat is WAMP's CBOR serializer ("wamp.2.cbor", binary frames,
-// RFC 8949), on github.com/fxamacker/cbor/v2. The library decodes into
-// Go values under options that carry our limits and checks; this file
-// maps what remains outside the closed set (bignums) and the library's
-// errors.
+// RFC 8949), on github.com/fxamacker/cbor/v2. The library checks the
+// input and decodes it under options that carry our limits and checks;
+// this file maps what it makes outside the closed set (its dicts,
+// map[any]any, and bignums) and its errors.
 type cborFormat struct {
 	maxDepth int
 	dm       cbor.DecMode

@@ -38,7 +38,7 @@ type DecodeError struct {
 	Codec string
 	// Offset is the byte offset in the input at which the fault was
 	// found, or -1 when the fault is not tied to a position (size limit,
-	// validation).
+	// validation) or the library did not report one (CBOR).
 	Offset int
 	// Err is the cause.
 	Err error
