@@ -252,7 +252,7 @@ func decodeBase64(s []byte) ([]byte, bool) {
 // no exponent) that fit become int64, or uint64 above math.MaxInt64; other
 // numbers float64, rounded to the nearest.
 func (d *jsonDecoder) number(raw jsontext.Value) (any, error) {
-	if bytes.IndexAny(raw, ".eE") < 0 {
+	if !bytes.ContainsAny(raw, ".eE") {
 		if raw[0] == '-' {
 			if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
 				return n, nil
