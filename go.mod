@@ -5,7 +5,7 @@ go 1.25.0
 require (
 	github.com/coder/websocket v1.8.15
 	github.com/fxamacker/cbor/v2 v2.10.0
-	github.com/go-json-experiment/json v1.27.2
+	github.com/go-json-experiment/json v0.0.0-20250910080747-cc2cfa0554c3
 	github.com/vmihailenco/msgpack/v5 v5.4.1
 	github.com/xdg-go/stringprep v1.0.4
 	go.uber.org/goleak v1.3.0
