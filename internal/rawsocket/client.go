@@ -69,8 +69,8 @@ func withDeadline(ctx context.Context, nc net.Conn, f func() error) error {
 		}
 		return err
 	}
-	if err := nc.SetDeadline(time.Time{}); err != nil {
-		return fmt.Errorf("rawsocket: handshake: %w", err)
-	}
+	// An error here means the stream is already broken: the reader will
+	// report that as the connection's end.
+	nc.SetDeadline(time.Time{})
 	return nil
 }
