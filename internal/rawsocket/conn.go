@@ -162,8 +162,8 @@ func (p progressReader) Read(b []byte) (int, error) {
 // Send encodes msg with the negotiated codec and queues it for the writer.
 // It returns at once, sending nothing, if msg cannot be encoded (the
 // codec's error) or its encoding is longer than the peer's announced
-// maximum (an error matching ErrMessageTooLarge); the connection stays up
-// in both cases. Otherwise it blocks until the writer accepts the message,
+// maximum (a *codec.EncodeError matching ErrMessageTooLarge); the
+// connection stays up in both cases. Otherwise it blocks until the writer accepts the message,
 // ctx is done (it returns ctx's error), or the write side has stopped (it
 // returns Err's value: protocol.ErrTransportClosed after Close). An
 // accepted message is written whole, in order with the others; a write
@@ -181,8 +181,11 @@ func (c *Conn) Send(ctx context.Context, msg protocol.Message) error {
 		return fmt.Errorf("rawsocket: send: %w", err)
 	}
 	if int64(len(b)) > c.sendLimit {
-		return fmt.Errorf("%w: %s of %d bytes is over the peer's limit of %d bytes; not sent",
-			ErrMessageTooLarge, msg.Type(), len(b), c.sendLimit)
+		// An EncodeError, as the codec's own refusals: the message is the
+		// caller's fault, and the session fails only its operation.
+		return &codec.EncodeError{Codec: c.codec.Name(), Err: fmt.Errorf(
+			"%w: %s of %d bytes is over the peer's limit of %d bytes; not sent",
+			ErrMessageTooLarge, msg.Type(), len(b), c.sendLimit)}
 	}
 	select {
 	case c.sendq <- b:
