@@ -85,7 +85,14 @@ func testTLS(t *testing.T) (server, client *tls.Config) {
 
 func dialURL(t *testing.T, url string, opts ...client.Option) *client.Client {
 	t.Helper()
-	c, err := client.Dial(ctxT(t), url, "realm1", opts...)
+	return dialRealm(t, url, "realm1", opts...)
+}
+
+// dialRealm dials url and joins realm; the client is closed at the end of
+// the test.
+func dialRealm(t *testing.T, url, realm string, opts ...client.Option) *client.Client {
+	t.Helper()
+	c, err := client.Dial(ctxT(t), url, realm, opts...)
 	if err != nil {
 		t.Fatalf("Dial %s: %v", url, err)
 	}

@@ -70,7 +70,7 @@ type Conn struct {
 
 	wg sync.WaitGroup // reader, writer, keepalive
 
-	sendq chan []byte           // encoded messages: written by Send, read by writer
+	sendq chan control          // messages: written by Send, read by writer
 	ctrlq chan control          // PING and PONG frames: written by reader and keepalive, read by writer
 	pongc chan uint64           // PONG payloads that may answer a keepalive PING: written by reader, read by keepalive
 	recvc chan protocol.Message // decoded messages: written by reader, closed by reader on exit
@@ -93,10 +93,11 @@ type Conn struct {
 	closeErr  error // result of the first Close
 }
 
-// control is a PING or PONG frame for the writer.
+// control is a frame for the writer.
 type control struct {
 	typ     FrameType
 	payload []byte
+	raw     bool // payload is written as is, without a prefix (SendBytes)
 }
 
 // ioBuffer is the size of the read and write buffers.
@@ -112,7 +113,7 @@ func newConn(nc net.Conn, cd codec.Codec, cfg config, sendLimit int64) *Conn {
 		cfg:       cfg,
 		sendLimit: sendLimit,
 		bw:        bufio.NewWriterSize(nc, ioBuffer),
-		sendq:     make(chan []byte, cfg.sendQueue),
+		sendq:     make(chan control, cfg.sendQueue),
 		ctrlq:     make(chan control, 4),
 		pongc:     make(chan uint64, 1),
 		recvc:     make(chan protocol.Message),
@@ -187,8 +188,26 @@ func (c *Conn) Send(ctx context.Context, msg protocol.Message) error {
 			"%w: %s of %d bytes is over the peer's limit of %d bytes; not sent",
 			ErrMessageTooLarge, msg.Type(), len(b), c.sendLimit)}
 	}
+	return c.queue(ctx, control{typ: FrameMessage, payload: b})
+}
+
+// SendRaw queues payload as one message frame, as is: not encoded, not
+// checked against the peer's limit. It is for tests that play a hostile
+// peer; it blocks and fails as Send does.
+func (c *Conn) SendRaw(ctx context.Context, payload []byte) error {
+	return c.queue(ctx, control{typ: FrameMessage, payload: payload})
+}
+
+// SendBytes queues b to be written to the stream as is, without a frame
+// prefix, in order with the messages: for tests that play a hostile peer
+// (malformed prefixes, frames cut short). It blocks and fails as Send does.
+func (c *Conn) SendBytes(ctx context.Context, b []byte) error {
+	return c.queue(ctx, control{raw: true, payload: b})
+}
+
+func (c *Conn) queue(ctx context.Context, f control) error {
 	select {
-	case c.sendq <- b:
+	case c.sendq <- f:
 		return nil
 	case <-c.wstop:
 		return c.Err()

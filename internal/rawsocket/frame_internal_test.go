@@ -83,7 +83,7 @@ func TestLargestFrame(t *testing.T) {
 	var buf bytes.Buffer
 	w := bufio.NewWriter(&buf)
 	c := &Conn{bw: w}
-	c.put(FrameMessage, payload)
+	c.put(control{typ: FrameMessage, payload: payload})
 	w.Flush()
 	if !bytes.Equal(buf.Bytes()[:4], []byte{0x08, 0, 0, 0}) {
 		t.Fatalf("prefix % x", buf.Bytes()[:4])

@@ -16,10 +16,10 @@ func (c *Conn) writeLoop() {
 	defer close(c.wdone)
 	for {
 		select {
-		case b := <-c.sendq:
-			c.put(FrameMessage, b)
+		case f := <-c.sendq:
+			c.put(f)
 		case f := <-c.ctrlq:
-			c.put(f.typ, f.payload)
+			c.put(f)
 		case <-c.wstop:
 			select {
 			case <-c.stop:
@@ -40,10 +40,10 @@ func (c *Conn) writeLoop() {
 func (c *Conn) drain() bool {
 	for {
 		select {
-		case b := <-c.sendq:
-			c.put(FrameMessage, b)
+		case f := <-c.sendq:
+			c.put(f)
 		case f := <-c.ctrlq:
-			c.put(f.typ, f.payload)
+			c.put(f)
 		default:
 			if err := c.bw.Flush(); err != nil {
 				c.fail(fmt.Errorf("rawsocket: write: %w", err))
@@ -56,8 +56,10 @@ func (c *Conn) drain() bool {
 
 // put buffers one frame. bufio.Writer keeps its first error and returns it
 // from every later call, so errors are checked once, at Flush.
-func (c *Conn) put(t FrameType, p []byte) {
-	var h [headerLen]byte
-	c.bw.Write(appendHeader(h[:0], t, len(p)))
-	c.bw.Write(p)
+func (c *Conn) put(f control) {
+	if !f.raw {
+		var h [headerLen]byte
+		c.bw.Write(appendHeader(h[:0], f.typ, len(f.payload)))
+	}
+	c.bw.Write(f.payload)
 }

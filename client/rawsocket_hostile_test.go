@@ -1,0 +1,134 @@
+package client_test
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/rawsocket"
+	"github.com/wampgo/wampgo/internal/scripted"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// rawSender injects a frame that the router side does not encode.
+type rawSender interface {
+	SendRaw(ctx context.Context, payload []byte) error
+}
+
+// hostileJoin joins a client to a scripted router over one transport, the
+// frames encoded with cd; stop closes both sides and waits for the client.
+type hostileJoin func(t *testing.T, cd codec.Codec, opts ...client.Option) (c *client.Client, r *scripted.Router, raw rawSender, stop func())
+
+// forEachHostileTransport runs f over the in-memory pipe (memconn) and over
+// RawSocket on an in-memory stream, each in a subtest.
+func forEachHostileTransport(t *testing.T, f func(t *testing.T, join hostileJoin)) {
+	t.Run("memconn", func(t *testing.T) {
+		f(t, func(t *testing.T, cd codec.Codec, opts ...client.Option) (*client.Client, *scripted.Router, rawSender, func()) {
+			c, r, raw, stop := joinRaw(t, cd, opts...)
+			return c, r, raw, stop
+		})
+	})
+	t.Run("rawsocket", func(t *testing.T) {
+		f(t, func(t *testing.T, cd codec.Codec, opts ...client.Option) (*client.Client, *scripted.Router, rawSender, func()) {
+			c, r, raw, stop := joinRawSocket(t, cd, 0, opts...)
+			return c, r, raw, stop
+		})
+	})
+}
+
+// joinRawSocket joins a client to a scripted router over RawSocket on
+// net.Pipe, with codec cd on both sides and the client announcing
+// readLimit (0: the default). The router side is a *rawsocket.Conn, for
+// SendRaw and SendBytes.
+func joinRawSocket(t *testing.T, cd codec.Codec, readLimit int64, opts ...client.Option) (*client.Client, *scripted.Router, *rawsocket.Conn, func()) {
+	t.Helper()
+	cn, sn := net.Pipe()
+	type server struct {
+		c   *rawsocket.Conn
+		err error
+	}
+	sc := make(chan server, 1)
+	go func() {
+		c, err := rawsocket.Server(context.Background(), sn, &rawsocket.ServerOptions{Codecs: []codec.Codec{cd}})
+		sc <- server{c, err}
+	}()
+	ct, err := rawsocket.Client(ctxT(t), cn, &rawsocket.Options{Codecs: []codec.Codec{cd}, ReadLimit: readLimit})
+	s := <-sc
+	if err != nil || s.err != nil {
+		t.Fatalf("handshake: client %v, server %v", err, s.err)
+	}
+	r := scripted.New(t, s.c)
+	type res struct {
+		c   *client.Client
+		err error
+	}
+	done := make(chan res, 1)
+	go func() {
+		c, err := client.Connect(context.Background(), ct, "realm1", opts...)
+		done <- res{c, err}
+	}()
+	r.Welcome(testSession, scripted.Roles())
+	got := <-done
+	if got.err != nil {
+		t.Fatalf("Connect: %v", got.err)
+	}
+	stop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		s.c.Close()
+		got.c.Close(ctx)
+		<-got.c.Done()
+	}
+	return got.c, r, s.c, stop
+}
+
+// RawSocket frames that break the transport protocol: the client answers
+// ABORT protocol_violation, ends the session and fails what was pending, as
+// for an undecodable message.
+func TestRawSocketHostileFramesAbort(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []byte
+	}{
+		{"reserved bits in the prefix", []byte{0x40, 0, 0, 1, 'x'}},
+		{"reserved frame type 5", []byte{0x05, 0, 0, 0}},
+		{"length bit 25 with a length", []byte{0x08, 0, 0, 1}},
+		{"message over the client's 1 KiB limit", []byte{0, 0, 4, 1}},
+		{"PING over the client's limit", []byte{0x01, 0, 4, 1}},
+		{"16 MiB over the limit", []byte{0x08, 0, 0, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, r, raw, stop := joinRawSocket(t, codec.JSON(), 1024)
+			defer stop()
+			call, _ := pendingCall(t, c, r)
+			if err := raw.SendBytes(ctxT(t), tc.in); err != nil {
+				t.Fatal(err)
+			}
+			expectViolationAbort(t, c, r)
+			_, err := await(t, call)
+			expectClosedByViolation(t, "pending call", err)
+		})
+	}
+}
+
+// A router's PING (any payload the router itself accepts back) is
+// answered by the transport and costs the session nothing; so does an
+// unsolicited PONG.
+func TestRawSocketRouterPingIsHarmless(t *testing.T) {
+	c, r, raw, stop := joinRawSocket(t, codec.MsgPack(), 0)
+	defer stop()
+	call, req := pendingCall(t, c, r)
+	for _, b := range [][]byte{{0x01, 0, 0, 3, 'a', 'b', 'c'}, {0x02, 0, 0, 1, 'z'}, {0x01, 0, 0, 0}} {
+		if err := raw.SendBytes(ctxT(t), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.Send(&protocol.Result{Request: req, Details: protocol.Dict{}, Payload: protocol.Payload{Args: protocol.List{"ok"}}})
+	res, err := await(t, call)
+	if err != nil || res.Args[0] != "ok" {
+		t.Fatalf("call: %+v %v", res, err)
+	}
+}
