@@ -15,6 +15,12 @@ import (
 
 // faultRouter is a router the fault suite runs against, over one transport.
 type faultRouter struct {
+	// pongTimeout is the client's keepalive pong timeout. The in-process
+	// router answers PINGs from this process, whose CPUs the suite under
+	// -race keeps busy: it gets more time than fox-wamp, in a process of
+	// its own.
+	pongTimeout time.Duration
+
 	addr string                            // host:port the proxy forwards to
 	url  func(p *faultproxy.Proxy) string  // the client's URL through the proxy
 	peer func(t *testing.T) *client.Client // a client straight to the router
@@ -30,18 +36,20 @@ var faultRouters = []struct {
 	{"websocket", func(t *testing.T) faultRouter {
 		r := routertest.Start(t)
 		return faultRouter{
-			addr: r.Addr(),
-			url:  func(p *faultproxy.Proxy) string { return p.URL(routertest.Path) },
-			peer: func(t *testing.T) *client.Client { return dialReal(t, r) },
+			pongTimeout: time.Second,
+			addr:        r.Addr(),
+			url:         func(p *faultproxy.Proxy) string { return p.URL(routertest.Path) },
+			peer:        func(t *testing.T) *client.Client { return dialReal(t, r) },
 		}
 	}},
 	{"rawsocket", func(t *testing.T) faultRouter {
 		m := startMiniRouter(t)
 		url := m.rsURL(t)
 		return faultRouter{
-			addr: strings.TrimPrefix(url, "rs://"),
-			url:  func(p *faultproxy.Proxy) string { return "rs://" + p.Addr() },
-			peer: func(t *testing.T) *client.Client { return dialRealm(t, url, interopRealm) },
+			pongTimeout: 3 * time.Second,
+			addr:        strings.TrimPrefix(url, "rs://"),
+			url:         func(p *faultproxy.Proxy) string { return "rs://" + p.Addr() },
+			peer:        func(t *testing.T) *client.Client { return dialRealm(t, url, interopRealm) },
 		}
 	}},
 }
@@ -78,7 +86,7 @@ func testNetworkFaults(t *testing.T, r faultRouter) {
 			rc, states := watchedReconnect()
 			rc.AttemptTimeout = time.Second
 			c, err := client.Dial(ctxT(t), r.url(proxy), interopRealm,
-				client.WithReconnect(rc), client.WithKeepalive(250*time.Millisecond, time.Second))
+				client.WithReconnect(rc), client.WithKeepalive(250*time.Millisecond, r.pongTimeout))
 			if err != nil {
 				t.Fatal(err)
 			}
