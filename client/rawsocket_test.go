@@ -20,34 +20,32 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/minirouter"
 	"github.com/wampgo/wampgo/internal/rawsocket"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// miniRouter is an in-process router serving WebSocket and RawSocket.
+// miniRouter is an in-process router (wamptest) serving WebSocket and
+// RawSocket.
 type miniRouter struct {
-	*minirouter.Router
-	ws *httptest.Server
+	*wamptest.Router
+	ws *wamptest.WebSocketListener
 }
 
 // startMiniRouter starts an in-process router; both it and every listener
 // added with serveRaw end with the test.
 func startMiniRouter(t *testing.T) *miniRouter {
 	t.Helper()
-	r := minirouter.New(minirouter.WithCloseGrace(200 * time.Millisecond))
-	ws := httptest.NewServer(r.Handler())
-	t.Cleanup(func() {
-		ws.Close()
-		r.Close()
-	})
+	r := wamptest.NewRouter(wamptest.WithCloseGrace(200*time.Millisecond), wamptest.WithoutMessageLog())
+	ws := r.ListenWebSocket()
+	t.Cleanup(r.Close)
 	return &miniRouter{Router: r, ws: ws}
 }
 
 // wsURL is the router's ws:// URL.
-func (m *miniRouter) wsURL() string { return "ws" + strings.TrimPrefix(m.ws.URL, "http") }
+func (m *miniRouter) wsURL() string { return m.ws.URL() }
 
 // serveRaw serves RawSocket on ln until the end of the test.
 func (m *miniRouter) serveRaw(t *testing.T, ln net.Listener) {
@@ -324,9 +322,8 @@ func TestReconnectAcrossTransports(t *testing.T) {
 		t.Skipf("address %s not reusable: %v", rsAddr, err)
 	}
 	back.serveRaw(t, ln)
-	wsRouter.ws.CloseClientConnections()
-	wsRouter.Close()
 	wsRouter.ws.Close()
+	wsRouter.Close()
 	waitJoinedAt(t, states, rsURL)
 	callVia(rsURL)
 }

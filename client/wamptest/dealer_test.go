@@ -1,4 +1,4 @@
-package minirouter_test
+package wamptest_test
 
 import (
 	"reflect"
@@ -7,7 +7,7 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-func TestMiniCallRouting(t *testing.T) {
+func TestRouterCallRouting(t *testing.T) {
 	r := newRouter(t)
 	callee := join(t, r, "realm1", nil)
 	caller := join(t, r, "realm1", protocol.Dict{"authid": "bob", "authrole": "user"})
@@ -77,17 +77,19 @@ func TestMiniCallRouting(t *testing.T) {
 	callee.expectError(protocol.TypeUnregister, req, protocol.URIErrNoSuchRegistration)
 
 	// Unsupported options and reserved URIs.
-	for _, opts := range []protocol.Dict{{"match": "prefix"}, {"invoke": "roundrobin"}} {
+	// A second registration needs the first one's shared invocation policy.
+	callee.register("com.example.x", nil)
+	for _, opts := range []protocol.Dict{{}, {"invoke": "roundrobin"}} {
 		req = callee.next()
 		callee.send(&protocol.Register{Request: req, Options: opts, Procedure: "com.example.x"})
-		callee.expectError(protocol.TypeRegister, req, protocol.URIErrOptionNotAllowed)
+		callee.expectError(protocol.TypeRegister, req, protocol.URIErrProcedureAlreadyExists)
 	}
 	req = callee.next()
 	callee.send(&protocol.Register{Request: req, Options: protocol.Dict{}, Procedure: "wamp.session.count"})
 	callee.expectError(protocol.TypeRegister, req, protocol.URIErrInvalidURI)
 }
 
-func TestMiniProgressiveResults(t *testing.T) {
+func TestRouterProgressiveResults(t *testing.T) {
 	r := newRouter(t)
 	callee := join(t, r, "realm1", nil)
 	caller := join(t, r, "realm1", nil)
@@ -127,7 +129,7 @@ func TestMiniProgressiveResults(t *testing.T) {
 	}
 }
 
-func TestMiniCancel(t *testing.T) {
+func TestRouterCancel(t *testing.T) {
 	start := func(t *testing.T, calleeRoles protocol.Dict) (caller, callee *peer, call protocol.ID, inv *protocol.Invocation) {
 		r := newRouter(t)
 		callee = join(t, r, "realm1", protocol.Dict{"roles": calleeRoles})
@@ -194,7 +196,7 @@ func TestMiniCancel(t *testing.T) {
 	})
 }
 
-func TestMiniCallTimeout(t *testing.T) {
+func TestRouterCallTimeout(t *testing.T) {
 	r := newRouter(t)
 	callee := join(t, r, "realm1", nil)
 	caller := join(t, r, "realm1", nil)
@@ -226,7 +228,7 @@ func TestMiniCallTimeout(t *testing.T) {
 	caller.expectError(protocol.TypeCall, call, protocol.URIErrTimeout)
 }
 
-func TestMiniProgressiveInvocations(t *testing.T) {
+func TestRouterProgressiveInvocations(t *testing.T) {
 	r := newRouter(t)
 	callee := join(t, r, "realm1", nil)
 	caller := join(t, r, "realm1", nil)
@@ -283,7 +285,7 @@ func TestMiniProgressiveInvocations(t *testing.T) {
 	})
 }
 
-func TestMiniLeaving(t *testing.T) {
+func TestRouterLeaving(t *testing.T) {
 	r := newRouter(t)
 	callee := join(t, r, "realm1", nil)
 	callee.register("com.example.slow", nil)

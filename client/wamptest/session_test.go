@@ -1,14 +1,14 @@
-package minirouter_test
+package wamptest_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/wampgo/wampgo/internal/minirouter"
+	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/protocol"
 )
 
-func TestMiniWelcome(t *testing.T) {
+func TestRouterWelcome(t *testing.T) {
 	r := newRouter(t)
 	a := join(t, r, "realm1", protocol.Dict{"authid": "alice", "authrole": "admin"})
 	b := join(t, r, "realm1", nil)
@@ -39,7 +39,7 @@ func TestMiniWelcome(t *testing.T) {
 	}
 }
 
-func TestMiniRealmsAreIsolated(t *testing.T) {
+func TestRouterRealmsAreIsolated(t *testing.T) {
 	r := newRouter(t)
 	a1 := join(t, r, "realm1", nil)
 	b1 := join(t, r, "realm1", protocol.Dict{"authrole": "staff"})
@@ -66,7 +66,7 @@ func TestMiniRealmsAreIsolated(t *testing.T) {
 	b1.barrier() // no EVENT from the other realm
 }
 
-func TestMiniHelloErrors(t *testing.T) {
+func TestRouterHelloErrors(t *testing.T) {
 	r := rawRouter(t)
 	t.Run("not HELLO", func(t *testing.T) {
 		p := connect(t, r)
@@ -90,7 +90,7 @@ func TestMiniHelloErrors(t *testing.T) {
 	})
 }
 
-func TestMiniProtocolViolations(t *testing.T) {
+func TestRouterProtocolViolations(t *testing.T) {
 	cases := []struct {
 		name string
 		msg  func(p *peer) protocol.Message
@@ -142,8 +142,8 @@ func TestMiniProtocolViolations(t *testing.T) {
 	})
 }
 
-func TestMiniLenientRequestIDs(t *testing.T) {
-	r := newRouter(t, minirouter.WithLenientRequestIDs())
+func TestRouterLenientRequestIDs(t *testing.T) {
+	r := newRouter(t, wamptest.WithLenientRequestIDs())
 	p := join(t, r, "realm1", nil)
 	p.send(&protocol.Subscribe{Request: 77, Options: protocol.Dict{}, Topic: "com.example.t"})
 	if m := expect[*protocol.Subscribed](p); m.Request != 77 {
@@ -155,7 +155,7 @@ func TestMiniLenientRequestIDs(t *testing.T) {
 	}
 }
 
-func TestMiniGoodbye(t *testing.T) {
+func TestRouterGoodbye(t *testing.T) {
 	r := newRouter(t)
 	callee := join(t, r, "realm1", nil)
 	caller := join(t, r, "realm1", nil)
@@ -175,8 +175,8 @@ func TestMiniGoodbye(t *testing.T) {
 	}
 }
 
-func TestMiniClose(t *testing.T) {
-	r := minirouter.New(minirouter.WithCloseGrace(100 * time.Millisecond))
+func TestRouterClose(t *testing.T) {
+	r := wamptest.NewRouter(wamptest.WithCloseGrace(100 * time.Millisecond))
 	defer r.Close()
 	polite := join(t, r, "realm1", nil)
 	silent := join(t, r, "realm1", nil)

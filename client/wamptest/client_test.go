@@ -1,4 +1,4 @@
-package minirouter_test
+package wamptest_test
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/minirouter"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -23,7 +23,7 @@ func testCtx(t *testing.T) context.Context {
 
 // connectClient joins realm1 over r.Pipe and closes the client at the end
 // of the test.
-func connectClient(t *testing.T, r *minirouter.Router, opts ...client.Option) *client.Client {
+func connectClient(t *testing.T, r *wamptest.Router, opts ...client.Option) *client.Client {
 	t.Helper()
 	c, err := client.Connect(testCtx(t), r.Pipe(), "realm1", opts...)
 	if err != nil {
@@ -37,7 +37,7 @@ func connectClient(t *testing.T, r *minirouter.Router, opts ...client.Option) *c
 	return c
 }
 
-func TestMiniClientRPC(t *testing.T) {
+func TestRouterClientRPC(t *testing.T) {
 	r := newRouter(t)
 	callee := connectClient(t, r)
 	caller := connectClient(t, r)
@@ -160,7 +160,7 @@ func TestMiniClientRPC(t *testing.T) {
 	})
 }
 
-func TestMiniClientPubSub(t *testing.T) {
+func TestRouterClientPubSub(t *testing.T) {
 	r := newRouter(t)
 	a := connectClient(t, r)
 	b := connectClient(t, r)
@@ -219,7 +219,7 @@ func TestMiniClientPubSub(t *testing.T) {
 	none(b)
 }
 
-func TestMiniClientDial(t *testing.T) {
+func TestRouterClientDial(t *testing.T) {
 	r := newRouter(t)
 	srv := httptest.NewServer(r.Handler())
 	defer srv.Close()
@@ -254,8 +254,8 @@ func TestMiniClientDial(t *testing.T) {
 	}
 }
 
-func TestMiniClientRouterClose(t *testing.T) {
-	r := minirouter.New()
+func TestRouterClientRouterClose(t *testing.T) {
+	r := wamptest.NewRouter()
 	c, err := client.Connect(testCtx(t), r.Pipe(), "realm1")
 	if err != nil {
 		t.Fatal(err)

@@ -1,10 +1,7 @@
-package minirouter
+package wamptest
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/wampgo/wampgo/protocol"
@@ -16,6 +13,7 @@ type connState int
 
 const (
 	stateHello        connState = iota // waiting for HELLO
+	stateChallenged                    // CHALLENGE sent; waiting for AUTHENTICATE
 	stateEstablished                   // WELCOME sent
 	stateShuttingDown                  // the router sent GOODBYE; waiting for the client's
 	stateClosed                        // done: the reader stops
@@ -25,76 +23,28 @@ const (
 type conn struct {
 	r     *Router
 	t     protocol.Transport
+	kind  string // "memory", "websocket" or "rawsocket", for the session meta API
 	out   outbox
+	log   *Log          // every message in and out; nil WithoutMessageLog
+	gate  *valve        // closed while the connection is stalled
+	grace *time.Timer   // guarded by r.mu; the wait for the client's GOODBYE
 	quit  chan struct{} // closed when state becomes stateClosed
 	wdone chan struct{} // closed when the writer has exited
+	ended chan struct{} // closed when serve has returned
 
-	state connState // guarded by r.mu
-	sess  *session  // guarded by r.mu; nil until WELCOME
+	state     connState    // guarded by r.mu
+	sess      *session     // guarded by r.mu; nil until WELCOME
+	auth      *pendingAuth // guarded by r.mu; the CHALLENGE in flight
+	sessionID protocol.ID  // guarded by r.mu; drawn at HELLO, used at WELCOME
 }
 
-func newConn(r *Router, t protocol.Transport) *conn {
-	return &conn{r: r, t: t, out: newOutbox(), quit: make(chan struct{}), wdone: make(chan struct{})}
-}
-
-// serve runs the connection to its end: reads, then tears down. It is the
-// goroutine counted in r.wg by admit.
-func (c *conn) serve() {
-	defer c.r.wg.Done()
-	go c.writeLoop()
-	c.readLoop()
-
-	r := c.r
-	r.mu.Lock()
-	c.close()
-	delete(r.conns, c)
-	r.mu.Unlock()
-
-	// Let the writer flush what is queued (a GOODBYE or ABORT last), but
-	// not forever: a peer that stopped reading would hold it.
-	c.out.close()
-	grace := time.NewTimer(r.cfg.closeGrace)
-	select {
-	case <-c.wdone:
-	case <-grace.C:
-		c.t.Close()
-		<-c.wdone
+func newConn(r *Router, t protocol.Transport, kind string) *conn {
+	var log *Log
+	if !r.cfg.noLog {
+		log = newLog()
 	}
-	grace.Stop()
-	c.t.Close()
-}
-
-// readLoop handles the client's messages until the session or the
-// transport ends.
-func (c *conn) readLoop() {
-	recv := c.t.Receive()
-	for {
-		select {
-		case msg, ok := <-recv:
-			if !ok {
-				c.transportEnded()
-				return
-			}
-			if !c.handle(msg) {
-				return
-			}
-		case <-c.quit:
-			return
-		}
-	}
-}
-
-// transportEnded reacts to the end of the read side: an undecodable message
-// is a protocol violation, answered by ABORT while the transport can still
-// carry it.
-func (c *conn) transportEnded() {
-	err := c.t.Err()
-	c.r.cfg.logger.Debug("minirouter: transport ended", "err", err)
-	if errors.Is(err, protocol.ErrProtocolViolation) {
-		c.r.mu.Lock()
-		c.abort(protocol.URIErrProtocolViolation, err.Error())
-		c.r.mu.Unlock()
-	}
+	return &conn{r: r, t: t, kind: kind, out: newOutbox(), log: log, gate: newValve(),
+		quit: make(chan struct{}), wdone: make(chan struct{}), ended: make(chan struct{})}
 }
 
 // handle processes one message from the client under the router's mutex.
@@ -106,6 +56,8 @@ func (c *conn) handle(msg protocol.Message) bool {
 	switch c.state {
 	case stateHello:
 		c.hello(msg)
+	case stateChallenged:
+		c.authenticate(msg)
 	case stateEstablished:
 		if err := protocol.Validate(msg); err != nil {
 			c.violation(err)
@@ -125,8 +77,9 @@ func (c *conn) handle(msg protocol.Message) bool {
 	return c.state != stateClosed
 }
 
-// hello handles the first message: HELLO opens a session, anything else is
-// a protocol violation (an ABORT just ends the connection).
+// hello handles the first message: HELLO opens a session, at once or
+// after a CHALLENGE; anything else is a protocol violation (an ABORT just
+// ends the connection).
 func (c *conn) hello(msg protocol.Message) {
 	switch m := msg.(type) {
 	case *protocol.Hello:
@@ -134,16 +87,55 @@ func (c *conn) hello(msg protocol.Message) {
 			c.violation(err)
 			return
 		}
-		s := c.r.join(c, m)
-		c.sess = s
-		c.state = stateEstablished
-		c.send(&protocol.Welcome{Session: s.id, Details: s.welcomeDetails()})
-		c.r.cfg.logger.Debug("minirouter: session joined", "realm", s.realm.name, "session", s.id)
+		c.sessionID = c.r.newSessionID()
+		who, pending, ch, reason, why := c.r.chooseAuth(m, c.sessionID)
+		switch {
+		case who != nil:
+			c.welcome(m, *who)
+		case pending != nil:
+			c.auth = pending
+			c.state = stateChallenged
+			c.send(ch)
+		default:
+			c.abort(reason, why)
+		}
 	case *protocol.Abort:
 		c.close()
 	default:
 		c.violation(fmt.Errorf("expected HELLO, got %s", msg.Type()))
 	}
+}
+
+// authenticate handles the answer to a CHALLENGE.
+func (c *conn) authenticate(msg protocol.Message) {
+	switch m := msg.(type) {
+	case *protocol.Authenticate:
+		who, err := c.auth.verify(m)
+		if err != nil {
+			c.r.cfg.logger.Debug("wamptest: authentication failed", "err", err)
+			c.abort(protocol.URIErrAuthenticationFailed, err.Error())
+			return
+		}
+		c.welcome(c.auth.hello, *who)
+		c.auth = nil
+	case *protocol.Abort:
+		c.close()
+	default:
+		c.violation(fmt.Errorf("expected AUTHENTICATE, got %s", msg.Type()))
+	}
+}
+
+// welcome joins the session and announces it.
+func (c *conn) welcome(h *protocol.Hello, who identity) {
+	s := c.r.join(c, h, who)
+	c.sess = s
+	c.state = stateEstablished
+	if c.log != nil {
+		c.r.logs[s.id] = c.log
+	}
+	c.send(&protocol.Welcome{Session: s.id, Details: s.welcomeDetails(who.authextra)})
+	c.r.metaEvent(s.realm, uriOnJoin, protocol.List{s.details()}, nil)
+	c.r.cfg.logger.Debug("wamptest: session joined", "realm", s.realm.name, "session", s.id)
 }
 
 // dispatch routes one message of an established session. A non-nil error
@@ -200,7 +192,7 @@ func (c *conn) dispatch(msg protocol.Message) error {
 
 // violation aborts the session for a protocol error. Called with r.mu held.
 func (c *conn) violation(err error) {
-	c.r.cfg.logger.Info("minirouter: protocol violation", "err", err)
+	c.r.cfg.logger.Info("wamptest: protocol violation", "err", err)
 	c.abort(protocol.URIErrProtocolViolation, err.Error())
 }
 
@@ -213,24 +205,40 @@ func (c *conn) abort(reason protocol.URI, message string) {
 	c.close()
 }
 
-// shutdown starts the router-initiated end of the connection for Close:
-// GOODBYE to a joined session, which then has the close grace to answer,
-// ABORT to a connection that has not joined. Called with r.mu held.
+// shutdown starts the router-initiated end of the connection for Close
+// and Stop: GOODBYE wamp.close.system_shutdown to a joined session, ABORT
+// to a connection that has not joined. Called with r.mu held.
 func (c *conn) shutdown() {
 	switch c.state {
-	case stateHello:
+	case stateHello, stateChallenged:
 		c.abort(protocol.URICloseSystemShutdown, "the router is closing")
 	case stateEstablished:
-		c.send(&protocol.Goodbye{Details: protocol.Dict{"message": "the router is closing"},
-			Reason: protocol.URICloseSystemShutdown})
-		c.r.leave(c.sess)
-		c.state = stateShuttingDown
+		c.goodbye(protocol.URICloseSystemShutdown, "the router is closing")
 	}
+}
+
+// goodbye ends a joined session from the router's side: GOODBYE with
+// reason (and message in its details, when not empty), then the session
+// leaves routing while the client has the close grace to answer. Called
+// with r.mu held.
+func (c *conn) goodbye(reason protocol.URI, message string) {
+	if c.state != stateEstablished {
+		return
+	}
+	details := protocol.Dict{}
+	if message != "" {
+		details["message"] = message
+	}
+	c.send(&protocol.Goodbye{Details: details, Reason: reason})
+	c.r.leave(c.sess)
+	c.state = stateShuttingDown
+	c.r.graceTimer(c)
 }
 
 // close marks the connection done, removing its session from routing and
 // waking the reader. It is idempotent. Called with r.mu held.
 func (c *conn) close() {
+	c.stopGrace()
 	if c.sess != nil {
 		c.r.leave(c.sess)
 	}
@@ -243,77 +251,27 @@ func (c *conn) close() {
 // send queues msg for the client. It never blocks.
 func (c *conn) send(msg protocol.Message) { c.out.put(msg) }
 
-// writeLoop sends queued messages in order until the outbox is closed and
-// drained. A failed send is logged and the next message tried: once the
-// transport has ended every send fails at once.
-func (c *conn) writeLoop() {
-	defer close(c.wdone)
-	ctx := context.Background()
-	for {
-		batch, ok := c.out.take()
-		if !ok {
-			return
+// graceTimer gives a client the router said GOODBYE to the close grace to
+// answer; past it the connection is closed. The timer callback is counted
+// in r.wg until it returns or is stopped. Called with r.mu held.
+func (r *Router) graceTimer(c *conn) {
+	r.wg.Add(1)
+	c.grace = time.AfterFunc(r.cfg.closeGrace, func() {
+		defer r.wg.Done()
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if c.grace != nil {
+			c.grace = nil
+			c.close()
 		}
-		for _, m := range batch {
-			if err := c.t.Send(ctx, m); err != nil {
-				c.r.cfg.logger.Debug("minirouter: send failed", "type", m.Type(), "err", err)
-			}
-		}
+	})
+}
+
+// stopGrace stops the grace timer, if one is pending. Called with r.mu
+// held.
+func (c *conn) stopGrace() {
+	if c.grace != nil && c.grace.Stop() {
+		c.r.wg.Done()
 	}
-}
-
-// outbox is a session's unbounded queue of outgoing messages: put never
-// blocks, so routing under Router.mu never waits for a transport.
-type outbox struct {
-	mu     sync.Mutex
-	q      []protocol.Message // guarded by mu
-	closed bool               // guarded by mu
-	ready  chan struct{}      // signalled (capacity 1) after put and close
-}
-
-func newOutbox() outbox { return outbox{ready: make(chan struct{}, 1)} }
-
-func (o *outbox) put(m protocol.Message) {
-	o.mu.Lock()
-	if o.closed {
-		o.mu.Unlock()
-		return
-	}
-	o.q = append(o.q, m)
-	o.mu.Unlock()
-	o.signal()
-}
-
-// close lets take return false once the queue is drained.
-func (o *outbox) close() {
-	o.mu.Lock()
-	o.closed = true
-	o.mu.Unlock()
-	o.signal()
-}
-
-func (o *outbox) signal() {
-	select {
-	case o.ready <- struct{}{}:
-	default:
-	}
-}
-
-// take waits for queued messages and returns them all, or returns false
-// once the outbox is closed and empty.
-func (o *outbox) take() ([]protocol.Message, bool) {
-	for {
-		o.mu.Lock()
-		if q := o.q; len(q) > 0 {
-			o.q = nil
-			o.mu.Unlock()
-			return q, true
-		}
-		closed := o.closed
-		o.mu.Unlock()
-		if closed {
-			return nil, false
-		}
-		<-o.ready
-	}
+	c.grace = nil
 }

@@ -1,18 +1,31 @@
-package minirouter
+package wamptest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// registration is one registered procedure. Guarded by Router.mu.
+// registration is one registered procedure or pattern: one callee, or
+// several under a shared invocation policy
+// (advanced/rpc_shared_registration.md). Guarded by Router.mu.
 type registration struct {
-	id             protocol.ID
-	procedure      protocol.URI
-	callee         *session
+	id        protocol.ID
+	procedure protocol.URI
+	match     string // exact, prefix or wildcard
+	invoke    string // single, roundrobin, random, first or last
+	created   time.Time
+	callees   []*callee // in registration order
+	next      int       // roundrobin: index of the next callee
+}
+
+// callee is one session's attachment to a registration, with the options
+// of its REGISTER.
+type callee struct {
+	s              *session
 	discloseCaller bool // REGISTER.Options.disclose_caller
 	forwardTimeout bool // REGISTER.Options.forward_timeout
 }
@@ -43,29 +56,41 @@ func (r *Router) register(s *session, m *protocol.Register) {
 		s.send(&protocol.Error{RequestType: protocol.TypeRegister, Request: m.Request, Details: protocol.Dict{},
 			Error: uri, Payload: protocol.Payload{Args: protocol.List{why}}})
 	}
-	if match, _ := m.Options["match"].(string); match != "" && match != protocol.MatchExact {
-		fail(protocol.URIErrOptionNotAllowed, "only exact matching is supported")
-		return
-	}
-	if inv, _ := m.Options["invoke"].(string); inv != "" && inv != protocol.InvokeSingle {
-		fail(protocol.URIErrOptionNotAllowed, "only single registrations are supported")
-		return
-	}
+	match, _ := matchPolicy(m.Options)
+	invoke, _ := m.Options["invoke"].(string)
+	invoke = cmpOr(invoke, protocol.InvokeSingle)
 	if strings.HasPrefix(m.Procedure, "wamp.") {
 		fail(protocol.URIErrInvalidURI, "the wamp. prefix is reserved")
 		return
 	}
-	if s.realm.procs[m.Procedure] != nil {
-		fail(protocol.URIErrProcedureAlreadyExists, "procedure "+m.Procedure+" is already registered")
+	rm := s.realm
+	key := matchKey{m.Procedure, match}
+	reg := rm.regKeys[key]
+	switch {
+	case reg == nil:
+	case reg.invoke == protocol.InvokeSingle || invoke != reg.invoke:
+		fail(protocol.URIErrProcedureAlreadyExists, fmt.Sprintf("procedure %s is already registered (invoke %s)", m.Procedure, reg.invoke))
+		return
+	case slices.ContainsFunc(reg.callees, func(c *callee) bool { return c.s == s }):
+		fail(protocol.URIErrProcedureAlreadyExists, "this session already registered "+m.Procedure)
 		return
 	}
-	reg := &registration{id: r.routerID(), procedure: m.Procedure, callee: s}
-	reg.discloseCaller, _ = m.Options["disclose_caller"].(bool)
-	reg.forwardTimeout, _ = m.Options["forward_timeout"].(bool)
-	s.realm.procs[reg.procedure] = reg
-	s.realm.regs[reg.id] = reg
+	created := reg == nil
+	if created {
+		reg = &registration{id: r.routerID(), procedure: m.Procedure, match: match, invoke: invoke, created: time.Now()}
+		rm.regKeys[key] = reg
+		rm.regs[reg.id] = reg
+	}
+	c := &callee{s: s}
+	c.discloseCaller, _ = m.Options["disclose_caller"].(bool)
+	c.forwardTimeout, _ = m.Options["forward_timeout"].(bool)
+	reg.callees = append(reg.callees, c)
 	s.regs[reg.id] = reg
 	s.send(&protocol.Registered{Request: m.Request, Registration: reg.id})
+	if created {
+		r.metaEvent(rm, uriRegOnCreate, protocol.List{int64(s.id), reg.details()}, nil)
+	}
+	r.metaEvent(rm, uriRegOnRegister, protocol.List{int64(s.id), int64(reg.id)}, nil)
 }
 
 func (r *Router) unregister(s *session, m *protocol.Unregister) {
@@ -75,16 +100,56 @@ func (r *Router) unregister(s *session, m *protocol.Unregister) {
 			Error: protocol.URIErrNoSuchRegistration})
 		return
 	}
-	r.dropRegistration(reg)
 	s.send(&protocol.Unregistered{Request: m.Request})
+	r.dropCallee(reg, s)
 }
 
-// dropRegistration removes a registration. Invocations already sent under
-// it go on to their end.
-func (r *Router) dropRegistration(reg *registration) {
-	delete(reg.callee.regs, reg.id)
-	delete(reg.callee.realm.regs, reg.id)
-	delete(reg.callee.realm.procs, reg.procedure)
+// dropCallee detaches s from reg, and deletes reg once it has no callee
+// left. Invocations already sent under it go on to their end.
+func (r *Router) dropCallee(reg *registration, s *session) {
+	delete(s.regs, reg.id)
+	i := slices.IndexFunc(reg.callees, func(c *callee) bool { return c.s == s })
+	if i < 0 {
+		return
+	}
+	reg.callees = slices.Delete(reg.callees, i, i+1)
+	if reg.next > i {
+		reg.next--
+	}
+	rm := s.realm
+	r.metaEvent(rm, uriRegOnUnregister, protocol.List{int64(s.id), int64(reg.id)}, nil)
+	if len(reg.callees) == 0 {
+		delete(rm.regs, reg.id)
+		delete(rm.regKeys, matchKey{reg.procedure, reg.match})
+		r.metaEvent(rm, uriRegOnDelete, protocol.List{int64(s.id), int64(reg.id)}, nil)
+	}
+}
+
+// pick chooses the callee of one call by the registration's invocation
+// policy.
+func (r *Router) pick(reg *registration) *callee {
+	switch n := len(reg.callees); reg.invoke {
+	case protocol.InvokeRoundRobin:
+		c := reg.callees[reg.next%n]
+		reg.next = (reg.next + 1) % n
+		return c
+	case protocol.InvokeRandom:
+		return reg.callees[r.rand.IntN(n)]
+	case protocol.InvokeLast:
+		return reg.callees[n-1]
+	}
+	return reg.callees[0] // single and first
+}
+
+// details describes the registration in the registration meta API.
+func (reg *registration) details() protocol.Dict {
+	return protocol.Dict{
+		"id":      int64(reg.id),
+		"created": reg.created.UTC().Format(time.RFC3339Nano),
+		"uri":     reg.procedure,
+		"match":   reg.match,
+		"invoke":  reg.invoke,
+	}
 }
 
 // call handles CALL: a new call, or the next chunk of a call with
@@ -111,16 +176,17 @@ func (r *Router) call(s *session, m *protocol.Call) error {
 		s.send(&protocol.Error{RequestType: protocol.TypeCall, Request: m.Request, Details: protocol.Dict{},
 			Error: uri, Payload: protocol.Payload{Args: args}})
 	}
-	if m.Procedure == uriSessionCount {
-		r.sessionCount(s, m)
+	if proc := metaProcedures[m.Procedure]; proc != nil {
+		r.answerMeta(s, m, proc)
 		return nil
 	}
-	reg := s.realm.procs[m.Procedure]
+	reg := s.realm.bestRegistration(m.Procedure)
 	if reg == nil {
 		fail(protocol.URIErrNoSuchProcedure, protocol.List{"no callee registered " + m.Procedure})
 		return nil
 	}
-	callee := reg.callee
+	chosen := r.pick(reg)
+	callee := chosen.s
 	canCancel := callee.has(protocol.RoleCallee, protocol.FeatureCallCanceling)
 	if progress && !(canCancel && callee.has(protocol.RoleCallee, protocol.FeatureProgressiveCallInvocations)) {
 		fail(protocol.URIErrFeatureNotSupported, protocol.List{"the callee does not support progressive call invocations"})
@@ -129,7 +195,7 @@ func (r *Router) call(s *session, m *protocol.Call) error {
 
 	c := &call{caller: s, req: m.Request, callee: callee, reg: reg.id, procedure: m.Procedure, inputOpen: progress}
 	details := protocol.Dict{}
-	if disclose, _ := m.Options["disclose_me"].(bool); disclose || reg.discloseCaller {
+	if disclose, _ := m.Options["disclose_me"].(bool); disclose || chosen.discloseCaller {
 		details["caller"] = int64(s.id)
 		details["caller_authid"] = s.authid
 		details["caller_authrole"] = s.authrole
@@ -140,11 +206,14 @@ func (r *Router) call(s *session, m *protocol.Call) error {
 		c.receiveProgress = true
 	}
 	if ms, ok := intOption(m.Options, "timeout"); ok && ms > 0 {
-		if reg.forwardTimeout {
+		if chosen.forwardTimeout {
 			details["timeout"] = ms
 		} else {
 			c.timeout = time.Duration(ms) * time.Millisecond
 		}
+	}
+	if reg.match != protocol.MatchExact {
+		details["procedure"] = m.Procedure
 	}
 	copyPassthru(details, m.Options)
 	c.details = details

@@ -1,4 +1,4 @@
-package minirouter_test
+package wamptest_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/wampgo/wampgo/internal/minirouter"
+	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -16,17 +16,17 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 const waitTimeout = 5 * time.Second
 
 // newRouter returns a router closed at the end of the test.
-func newRouter(t *testing.T, opts ...minirouter.Option) *minirouter.Router {
+func newRouter(t *testing.T, opts ...wamptest.Option) *wamptest.Router {
 	t.Helper()
-	r := minirouter.New(opts...)
+	r := wamptest.NewRouter(opts...)
 	t.Cleanup(r.Close)
 	return r
 }
 
 // rawRouter is a router whose pipes pass messages unserialized, so tests
 // can send messages a codec would refuse to encode.
-func rawRouter(t *testing.T, opts ...minirouter.Option) *minirouter.Router {
-	return newRouter(t, append([]minirouter.Option{minirouter.WithPipeCodec(nil)}, opts...)...)
+func rawRouter(t *testing.T, opts ...wamptest.Option) *wamptest.Router {
+	return newRouter(t, append([]wamptest.Option{wamptest.WithPipeCodec(nil)}, opts...)...)
 }
 
 // peer is a client driven message by message by the test.
@@ -61,7 +61,7 @@ func allRoles() protocol.Dict {
 }
 
 // connect opens a pipe to r without joining.
-func connect(t *testing.T, r *minirouter.Router) *peer {
+func connect(t *testing.T, r *wamptest.Router) *peer {
 	t.Helper()
 	p := &peer{t: t, tr: r.Pipe()}
 	t.Cleanup(func() { p.tr.Close() })
@@ -70,7 +70,7 @@ func connect(t *testing.T, r *minirouter.Router) *peer {
 
 // join opens a pipe to r and joins realm with HELLO details (roles default
 // to allRoles).
-func join(t *testing.T, r *minirouter.Router, realm string, details protocol.Dict) *peer {
+func join(t *testing.T, r *wamptest.Router, realm string, details protocol.Dict) *peer {
 	t.Helper()
 	p := connect(t, r)
 	d := protocol.Dict{"roles": allRoles()}

@@ -1,4 +1,4 @@
-package minirouter_test
+package wamptest_test
 
 import (
 	"reflect"
@@ -7,7 +7,7 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-func TestMiniPubSub(t *testing.T) {
+func TestRouterPubSub(t *testing.T) {
 	r := newRouter(t)
 	pub := join(t, r, "realm1", protocol.Dict{"authid": "pat", "authrole": "writer"})
 	sub := join(t, r, "realm1", nil)
@@ -68,17 +68,12 @@ func TestMiniPubSub(t *testing.T) {
 	sub.send(&protocol.Unsubscribe{Request: req, Subscription: id})
 	sub.expectError(protocol.TypeUnsubscribe, req, protocol.URIErrNoSuchSubscription)
 
-	// Pattern-based subscriptions are not supported.
-	req = sub.next()
-	sub.send(&protocol.Subscribe{Request: req, Options: protocol.Dict{"match": "prefix"}, Topic: "com.example"})
-	sub.expectError(protocol.TypeSubscribe, req, protocol.URIErrOptionNotAllowed)
-
 	// Unacknowledged publications get no answer.
 	pub.send(&protocol.Publish{Request: pub.next(), Options: protocol.Dict{}, Topic: "com.example.news"})
 	pub.barrier()
 }
 
-func TestMiniBlackWhiteListing(t *testing.T) {
+func TestRouterBlackWhiteListing(t *testing.T) {
 	r := newRouter(t)
 	pub := join(t, r, "realm1", nil)
 	subs := map[string]*peer{
