@@ -4,10 +4,10 @@ import (
 	"context"
 	"net"
 	"testing"
-	"time"
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/rawsocket"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
@@ -19,31 +19,31 @@ type rawSender interface {
 }
 
 // hostileJoin joins a client to a scripted router over one transport, the
-// frames encoded with cd; stop closes both sides and waits for the client.
-type hostileJoin func(t *testing.T, cd codec.Codec, opts ...client.Option) (c *client.Client, r *scripted.Router, raw rawSender, stop func())
+// frames encoded with cd; both are closed when the test ends.
+type hostileJoin func(t *testing.T, cd codec.Codec) (*client.Client, *scripted.Router, rawSender)
 
 // forEachHostileTransport runs f over the in-memory pipe (memconn) and over
 // RawSocket on an in-memory stream, each in a subtest.
 func forEachHostileTransport(t *testing.T, f func(t *testing.T, join hostileJoin)) {
 	t.Run("memconn", func(t *testing.T) {
-		f(t, func(t *testing.T, cd codec.Codec, opts ...client.Option) (*client.Client, *scripted.Router, rawSender, func()) {
-			c, r, raw, stop := joinRaw(t, cd, opts...)
-			return c, r, raw, stop
+		f(t, func(t *testing.T, cd codec.Codec) (*client.Client, *scripted.Router, rawSender) {
+			c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: cd})
+			return c, j.Router, j.Raw
 		})
 	})
 	t.Run("rawsocket", func(t *testing.T) {
-		f(t, func(t *testing.T, cd codec.Codec, opts ...client.Option) (*client.Client, *scripted.Router, rawSender, func()) {
-			c, r, raw, stop := joinRawSocket(t, cd, 0, opts...)
-			return c, r, raw, stop
+		f(t, func(t *testing.T, cd codec.Codec) (*client.Client, *scripted.Router, rawSender) {
+			c, r, raw := joinRawSocket(t, cd, 0)
+			return c, r, raw
 		})
 	})
 }
 
 // joinRawSocket joins a client to a scripted router over RawSocket on
 // net.Pipe, with codec cd on both sides and the client announcing
-// readLimit (0: the default). The router side is a *rawsocket.Conn, for
-// SendRaw and SendBytes.
-func joinRawSocket(t *testing.T, cd codec.Codec, readLimit int64, opts ...client.Option) (*client.Client, *scripted.Router, *rawsocket.Conn, func()) {
+// readLimit (0: the default); both are closed when the test ends. The
+// router side is a *rawsocket.Conn, for SendRaw and SendBytes.
+func joinRawSocket(t *testing.T, cd codec.Codec, readLimit int64, opts ...client.Option) (*client.Client, *scripted.Router, *rawsocket.Conn) {
 	t.Helper()
 	cn, sn := net.Pipe()
 	type server struct {
@@ -58,31 +58,14 @@ func joinRawSocket(t *testing.T, cd codec.Codec, readLimit int64, opts ...client
 	ct, err := rawsocket.Client(ctxT(t), cn, &rawsocket.Options{Codecs: []codec.Codec{cd}, ReadLimit: readLimit})
 	s := <-sc
 	if err != nil || s.err != nil {
+		if s.c != nil {
+			s.c.Close()
+		}
 		t.Fatalf("handshake: client %v, server %v", err, s.err)
 	}
-	r := scripted.New(t, s.c)
-	type res struct {
-		c   *client.Client
-		err error
-	}
-	done := make(chan res, 1)
-	go func() {
-		c, err := client.Connect(context.Background(), ct, "realm1", opts...)
-		done <- res{c, err}
-	}()
-	r.Welcome(testSession, scripted.Roles())
-	got := <-done
-	if got.err != nil {
-		t.Fatalf("Connect: %v", got.err)
-	}
-	stop := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		s.c.Close()
-		got.c.Close(ctx)
-		<-got.c.Done()
-	}
-	return got.c, r, s.c, stop
+	j := clienttest.StartOn(t, ct, s.c, nil, opts...)
+	c, _ := j.Welcome()
+	return c, j.Router, s.c
 }
 
 // RawSocket frames that break the transport protocol: the client answers
@@ -101,8 +84,7 @@ func TestRawSocketHostileFramesAbort(t *testing.T) {
 		{"16 MiB over the limit", []byte{0x08, 0, 0, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, r, raw, stop := joinRawSocket(t, codec.JSON(), 1024)
-			defer stop()
+			c, r, raw := joinRawSocket(t, codec.JSON(), 1024)
 			call, _ := pendingCall(t, c, r)
 			if err := raw.SendBytes(ctxT(t), tc.in); err != nil {
 				t.Fatal(err)
@@ -118,8 +100,7 @@ func TestRawSocketHostileFramesAbort(t *testing.T) {
 // answered by the transport and costs the session nothing; so does an
 // unsolicited PONG.
 func TestRawSocketRouterPingIsHarmless(t *testing.T) {
-	c, r, raw, stop := joinRawSocket(t, codec.MsgPack(), 0)
-	defer stop()
+	c, r, raw := joinRawSocket(t, codec.MsgPack(), 0)
 	call, req := pendingCall(t, c, r)
 	for _, b := range [][]byte{{0x01, 0, 0, 3, 'a', 'b', 'c'}, {0x02, 0, 0, 1, 'z'}, {0x01, 0, 0, 0}} {
 		if err := raw.SendBytes(ctxT(t), b); err != nil {

@@ -20,8 +20,10 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/client/auth"
 	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/rawsocket"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
@@ -223,7 +225,7 @@ func TestRawSocketChannelBinding(t *testing.T) {
 	out := make(chan result, 1)
 	go func() {
 		c, err := client.Dial(ctxT(t), "rss://"+nl.Addr().String(), "realm1",
-			client.WithTLSConfig(clientTLS), client.WithAuth("", client.Cryptosign(priv, client.BindChannel(client.TLSExporter))))
+			client.WithTLSConfig(clientTLS), client.WithAuth("", auth.Cryptosign(priv, auth.BindChannel(auth.TLSExporter))))
 		out <- result{c, err}
 	}()
 	conn, err := ln.Accept(ctxT(t))
@@ -255,20 +257,23 @@ func TestRawSocketChannelBinding(t *testing.T) {
 	if len(sig) != 96 || !ed25519.Verify(pub, msg, sig[:64]) {
 		t.Fatal("signature is not over challenge XOR the channel's exporter data")
 	}
-	r.Send(&protocol.Welcome{Session: testSession, Details: protocol.Dict{
+	r.Send(&protocol.Welcome{Session: clienttest.Session, Details: protocol.Dict{
 		"roles": scripted.Roles(), "authid": "joe", "authrole": "user", "authmethod": "cryptosign"}})
 	res := <-out
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
 	conn.Close()
-	closeNow(res.c)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	res.c.Close(ctx)
+	<-res.c.Done()
 
 	// Over rs:// (no TLS) the binding cannot be made: the join fails
 	// before HELLO.
 	m := startMiniRouter(t)
-	_, err = client.Dial(ctxT(t), m.rsURL(t), "realm1", client.WithAuth("", client.Cryptosign(priv, client.BindChannel(client.TLSExporter))))
-	if !errors.Is(err, client.ErrChannelBinding) {
+	_, err = client.Dial(ctxT(t), m.rsURL(t), "realm1", client.WithAuth("", auth.Cryptosign(priv, auth.BindChannel(auth.TLSExporter))))
+	if !errors.Is(err, auth.ErrChannelBinding) {
 		t.Fatalf("over rs://: %v", err)
 	}
 }

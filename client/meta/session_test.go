@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/client/auth"
 	"github.com/wampgo/wampgo/client/meta"
 	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/protocol"
@@ -16,9 +17,9 @@ func TestSessionProcedures(t *testing.T) {
 	r := wamptest.NewTestRouter(t,
 		wamptest.WithUser(wamptest.User{AuthID: "alice", AuthRole: "admin", Ticket: "a"}),
 		wamptest.WithUser(wamptest.User{AuthID: "bob", AuthRole: "user", Ticket: "b"}))
-	admin := r.Client(t, "realm1", client.WithAuth("alice", client.Ticket("a")))
-	bob1 := r.Client(t, "realm1", client.WithAuth("bob", client.Ticket("b")))
-	bob2 := r.Client(t, "realm1", client.WithAuth("bob", client.Ticket("b")))
+	admin := r.Client(t, "realm1", client.WithAuth("alice", auth.Ticket("a")))
+	bob1 := r.Client(t, "realm1", client.WithAuth("bob", auth.Ticket("b")))
+	bob2 := r.Client(t, "realm1", client.WithAuth("bob", auth.Ticket("b")))
 	anon := r.Client(t, "realm1")
 	r.Client(t, "other-realm")
 	ctx := ctxT(t)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/client/auth"
 	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -26,14 +27,14 @@ func TestRouterAuthentication(t *testing.T) {
 	)
 	for _, tc := range []struct {
 		name, authid, method, role string
-		auth                       client.Authenticator
+		auth                       auth.Authenticator
 	}{
-		{"ticket", "tic", "ticket", "reader", client.Ticket("s3cret")},
-		{"wampcra", "cra", "wampcra", "user", client.WAMPCRA("k")},
-		{"wampcra-salted", "salted", "wampcra", "user", client.WAMPCRA("k")},
-		{"cryptosign", "dev", "cryptosign", "device", client.Cryptosign(priv)},
-		{"scram-pbkdf2", "scram", "wamp-scram", "user", client.SCRAM("pw")},
-		{"scram-argon2id", "argon", "wamp-scram", "user", client.SCRAM("pw")},
+		{"ticket", "tic", "ticket", "reader", auth.Ticket("s3cret")},
+		{"wampcra", "cra", "wampcra", "user", auth.WAMPCRA("k")},
+		{"wampcra-salted", "salted", "wampcra", "user", auth.WAMPCRA("k")},
+		{"cryptosign", "dev", "cryptosign", "device", auth.Cryptosign(priv)},
+		{"scram-pbkdf2", "scram", "wamp-scram", "user", auth.SCRAM("pw")},
+		{"scram-argon2id", "argon", "wamp-scram", "user", auth.SCRAM("pw")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := r.Client(t, "realm1", client.WithAuth(tc.authid, tc.auth))
@@ -45,14 +46,14 @@ func TestRouterAuthentication(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, authid string
-		auth         client.Authenticator
+		auth         auth.Authenticator
 		reason       protocol.URI
 	}{
-		{"wrong-ticket", "tic", client.Ticket("nope"), protocol.URIErrAuthenticationFailed},
-		{"wrong-secret", "cra", client.WAMPCRA("nope"), protocol.URIErrAuthenticationFailed},
-		{"wrong-key", "dev", client.Cryptosign(otherKey), protocol.URIErrNoMatchingAuthMethod},
-		{"wrong-password", "scram", client.SCRAM("nope"), protocol.URIErrAuthenticationFailed},
-		{"unknown-user", "eve", client.Ticket("s3cret"), protocol.URIErrNoMatchingAuthMethod},
+		{"wrong-ticket", "tic", auth.Ticket("nope"), protocol.URIErrAuthenticationFailed},
+		{"wrong-secret", "cra", auth.WAMPCRA("nope"), protocol.URIErrAuthenticationFailed},
+		{"wrong-key", "dev", auth.Cryptosign(otherKey), protocol.URIErrNoMatchingAuthMethod},
+		{"wrong-password", "scram", auth.SCRAM("nope"), protocol.URIErrAuthenticationFailed},
+		{"unknown-user", "eve", auth.Ticket("s3cret"), protocol.URIErrNoMatchingAuthMethod},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := r.Connect(testCtx(t), "realm1", client.WithAuth(tc.authid, tc.auth))

@@ -7,6 +7,7 @@ import (
 	"log"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/client/auth"
 	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -35,14 +36,14 @@ func ExampleWithUser() {
 	)
 	defer router.Close()
 
-	c, err := router.Connect(ctx, "realm1", client.WithAuth("alice", client.SCRAM("s3cret")))
+	c, err := router.Connect(ctx, "realm1", client.WithAuth("alice", auth.SCRAM("s3cret")))
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer c.Close(ctx)
 	fmt.Println(c.Session().AuthID, c.Session().AuthRole, c.Session().AuthMethod)
 
-	_, err = router.Connect(ctx, "realm1", client.WithAuth("alice", client.SCRAM("guess")))
+	_, err = router.Connect(ctx, "realm1", client.WithAuth("alice", auth.SCRAM("guess")))
 	fmt.Println("wrong password:", errors.Is(err, client.ErrAuthentication))
 	// Output:
 	// alice admin wamp-scram

@@ -1,4 +1,4 @@
-package client_test
+package auth_test
 
 // TLS channel binding end to end: the client dials a wss:// endpoint whose
 // server side is a scripted router over wsconn.Accept; the router computes
@@ -20,15 +20,17 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/client/auth"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 	"github.com/wampgo/wampgo/wsconn"
 )
 
-// tlsJoin dials a TLS endpoint limited to maxVersion with opts and returns
-// the scripted router on the accepted connection, its TLS state, and the
-// join's result channel.
-func tlsJoin(t *testing.T, maxVersion uint16, opts ...client.Option) (*scripted.Router, tls.ConnectionState, <-chan joinResult) {
+// tlsJoin connects a client with opts to a scripted router over a wss://
+// connection limited to maxVersion, and returns the join and the TLS state
+// of the router's end.
+func tlsJoin(t *testing.T, maxVersion uint16, opts ...client.Option) (*clienttest.Join, tls.ConnectionState) {
 	t.Helper()
 	accepted := make(chan *wsconn.Conn, 1)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -43,28 +45,24 @@ func tlsJoin(t *testing.T, maxVersion uint16, opts ...client.Option) (*scripted.
 	t.Cleanup(srv.Close)
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
-	opts = append(opts, client.WithTLSConfig(&tls.Config{RootCAs: pool, MaxVersion: maxVersion}))
-	out := make(chan joinResult, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		c, err := client.Dial(ctx, "wss"+strings.TrimPrefix(srv.URL, "https"), "realm1", opts...)
-		out <- joinResult{c, err}
-	}()
-	select {
-	case c := <-accepted:
-		t.Cleanup(func() { c.Close() })
-		cs, ok := c.TLSConnectionState()
-		if !ok || cs.Version != maxVersion {
-			t.Fatalf("server TLS state %v, version %x", ok, cs.Version)
-		}
-		return scripted.New(t, c), cs, out
-	case res := <-out:
-		t.Fatalf("Dial returned before the server accepted: %v", res.err)
-	case <-time.After(5 * time.Second):
-		t.Fatal("no connection")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ct, err := wsconn.Dial(ctx, "wss"+strings.TrimPrefix(srv.URL, "https"),
+		&wsconn.Options{TLSConfig: &tls.Config{RootCAs: pool, MaxVersion: maxVersion}})
+	if err != nil {
+		t.Fatalf("Dial: %v", err)
 	}
-	return nil, tls.ConnectionState{}, nil
+	var rt *wsconn.Conn
+	select {
+	case rt = <-accepted:
+	case <-ctx.Done():
+		t.Fatal("the server did not accept the connection")
+	}
+	cs, ok := rt.TLSConnectionState()
+	if !ok || cs.Version != maxVersion {
+		t.Fatalf("server TLS state %v, version %x", ok, cs.Version)
+	}
+	return clienttest.StartOn(t, ct, rt, nil, opts...), cs
 }
 
 func exporter(t *testing.T, cs tls.ConnectionState) []byte {
@@ -80,29 +78,29 @@ func TestAuthCryptosignChannelBinding(t *testing.T) {
 	priv := ed25519.NewKeyFromSeed(make([]byte, 32))
 	pub := priv.Public().(ed25519.PublicKey)
 	for _, tc := range []struct {
-		cb      client.ChannelBinding
+		cb      auth.ChannelBinding
 		version uint16
 		id      func(t *testing.T, cs tls.ConnectionState) []byte
 	}{
-		{client.TLSUnique, tls.VersionTLS12, func(t *testing.T, cs tls.ConnectionState) []byte {
+		{auth.TLSUnique, tls.VersionTLS12, func(t *testing.T, cs tls.ConnectionState) []byte {
 			if len(cs.TLSUnique) == 0 {
 				t.Fatal("server has no tls-unique")
 			}
 			s := sha256.Sum256(cs.TLSUnique)
 			return s[:]
 		}},
-		{client.TLSExporter, tls.VersionTLS13, exporter},
-		{client.TLSExporter, tls.VersionTLS12, exporter},
+		{auth.TLSExporter, tls.VersionTLS13, exporter},
+		{auth.TLSExporter, tls.VersionTLS12, exporter},
 	} {
 		t.Run(string(tc.cb), func(t *testing.T) {
-			r, cs, out := tlsJoin(t, tc.version, client.WithAuth("", client.Cryptosign(priv, client.BindChannel(tc.cb))))
-			hello := scripted.Expect[*protocol.Hello](r)
+			j, cs := tlsJoin(t, tc.version, client.WithAuth("", auth.Cryptosign(priv, auth.BindChannel(tc.cb))))
+			hello := scripted.Expect[*protocol.Hello](j.Router)
 			scripted.Equal(t, "authextra", hello.Details["authextra"],
 				protocol.Dict{"pubkey": hex.EncodeToString(pub), "channel_binding": string(tc.cb)})
 			challenge := []byte("0123456789abcdef0123456789abcdef")
-			r.Send(&protocol.Challenge{AuthMethod: "cryptosign", Extra: protocol.Dict{
+			j.Router.Send(&protocol.Challenge{AuthMethod: "cryptosign", Extra: protocol.Dict{
 				"challenge": hex.EncodeToString(challenge), "channel_binding": string(tc.cb)}})
-			sig, _ := hex.DecodeString(scripted.Expect[*protocol.Authenticate](r).Signature)
+			sig, _ := hex.DecodeString(scripted.Expect[*protocol.Authenticate](j.Router).Signature)
 			id := tc.id(t, cs)
 			msg := make([]byte, 32)
 			for i := range msg {
@@ -111,45 +109,42 @@ func TestAuthCryptosignChannelBinding(t *testing.T) {
 			if len(sig) != 96 || string(sig[64:]) != string(msg) || !ed25519.Verify(pub, msg, sig[:64]) {
 				t.Fatal("signature is not over challenge XOR channel id")
 			}
-			r.Send(welcomeAs("cryptosign", nil))
-			res := <-out
-			if res.err != nil {
-				t.Fatal(res.err)
+			j.Router.Send(clienttest.WelcomeAs("cryptosign", nil))
+			if _, err := j.Wait(); err != nil {
+				t.Fatal(err)
 			}
-			r.Transport().Close()
-			closeNow(res.c)
 		})
 	}
 
 	t.Run("router drops the binding", func(t *testing.T) {
-		r, _, out := tlsJoin(t, tls.VersionTLS13, client.WithAuth("", client.Cryptosign(priv, client.BindChannel(client.TLSExporter))))
-		scripted.Expect[*protocol.Hello](r)
-		r.Send(&protocol.Challenge{AuthMethod: "cryptosign", Extra: protocol.Dict{"challenge": strings.Repeat("00", 32)}})
-		if a := scripted.Expect[*protocol.Abort](r); a.Reason != "wamp.error.authentication_failed" {
+		j, _ := tlsJoin(t, tls.VersionTLS13, client.WithAuth("", auth.Cryptosign(priv, auth.BindChannel(auth.TLSExporter))))
+		scripted.Expect[*protocol.Hello](j.Router)
+		j.Router.Send(&protocol.Challenge{AuthMethod: "cryptosign", Extra: protocol.Dict{"challenge": strings.Repeat("00", 32)}})
+		if a := scripted.Expect[*protocol.Abort](j.Router); a.Reason != "wamp.error.authentication_failed" {
 			t.Fatalf("ABORT %+v", a)
 		}
-		if res := <-out; !errors.Is(res.err, client.ErrChannelBinding) {
-			t.Fatalf("err = %v", res.err)
+		if _, err := j.Wait(); !errors.Is(err, auth.ErrChannelBinding) {
+			t.Fatalf("err = %v", err)
 		}
 	})
 
 	t.Run("tls-unique on TLS 1.3", func(t *testing.T) {
-		_, _, out := tlsJoin(t, tls.VersionTLS13, client.WithAuth("", client.Cryptosign(priv, client.BindChannel(client.TLSUnique))))
-		if res := <-out; !errors.Is(res.err, client.ErrChannelBinding) {
-			t.Fatalf("err = %v", res.err)
+		j, _ := tlsJoin(t, tls.VersionTLS13, client.WithAuth("", auth.Cryptosign(priv, auth.BindChannel(auth.TLSUnique))))
+		if _, err := j.Wait(); !errors.Is(err, auth.ErrChannelBinding) {
+			t.Fatalf("err = %v", err)
 		}
 	})
 }
 
 func TestAuthSCRAMChannelBinding(t *testing.T) {
 	for _, tc := range []struct {
-		cb      client.ChannelBinding
+		cb      auth.ChannelBinding
 		version uint16
 		data    func(t *testing.T, cs tls.ConnectionState) []byte
 	}{
-		{client.TLSUnique, tls.VersionTLS12, func(t *testing.T, cs tls.ConnectionState) []byte { return cs.TLSUnique }},
-		{client.TLSExporter, tls.VersionTLS13, exporter},
-		{client.TLSServerEndPoint, tls.VersionTLS13, func(t *testing.T, cs tls.ConnectionState) []byte {
+		{auth.TLSUnique, tls.VersionTLS12, func(t *testing.T, cs tls.ConnectionState) []byte { return cs.TLSUnique }},
+		{auth.TLSExporter, tls.VersionTLS13, exporter},
+		{auth.TLSServerEndPoint, tls.VersionTLS13, func(t *testing.T, cs tls.ConnectionState) []byte {
 			// httptest's certificate is signed with SHA-256.
 			s := sha256.Sum256(cs.PeerCertificates[0].Raw)
 			return s[:]
@@ -157,35 +152,32 @@ func TestAuthSCRAMChannelBinding(t *testing.T) {
 	} {
 		t.Run(string(tc.cb), func(t *testing.T) {
 			srv := newSCRAMServer("pencil", "pbkdf2", 4096, 0)
-			r, cs, out := tlsJoin(t, tc.version, client.WithAuth("user", client.SCRAM("pencil", client.BindChannel(tc.cb))))
-			hello := scripted.Expect[*protocol.Hello](r)
+			j, cs := tlsJoin(t, tc.version, client.WithAuth("user", auth.SCRAM("pencil", auth.BindChannel(tc.cb))))
+			hello := scripted.Expect[*protocol.Hello](j.Router)
 			if hello.Details["authextra"].(protocol.Dict)["channel_binding"] != string(tc.cb) {
 				t.Fatalf("HELLO authextra %v", hello.Details["authextra"])
 			}
 			ch, first := srv.challenge(t, hello)
-			r.Send(ch)
-			auth := scripted.Expect[*protocol.Authenticate](r)
+			j.Router.Send(ch)
+			msg := scripted.Expect[*protocol.Authenticate](j.Router)
 			var data []byte
-			if tc.cb == client.TLSServerEndPoint {
+			if tc.cb == auth.TLSServerEndPoint {
 				// The server's own certificate, as the client saw it.
 				data = tc.data(t, clientView(cs))
 			} else {
 				data = tc.data(t, cs)
 			}
-			if auth.Extra["channel_binding"] != string(tc.cb) || auth.Extra["cbind_data"] != base64.StdEncoding.EncodeToString(data) {
-				t.Fatalf("AUTHENTICATE extra %v", auth.Extra)
+			if msg.Extra["channel_binding"] != string(tc.cb) || msg.Extra["cbind_data"] != base64.StdEncoding.EncodeToString(data) {
+				t.Fatalf("AUTHENTICATE extra %v", msg.Extra)
 			}
-			verifier, ok := srv.verify(t, first, auth, "p="+string(tc.cb)+",,"+string(data))
+			verifier, ok := srv.verify(t, first, msg, "p="+string(tc.cb)+",,"+string(data))
 			if !ok {
 				t.Fatal("ClientProof does not verify with the channel binding")
 			}
-			r.Send(welcomeAs("wamp-scram", protocol.Dict{"verifier": verifier}))
-			res := <-out
-			if res.err != nil {
-				t.Fatal(res.err)
+			j.Router.Send(clienttest.WelcomeAs("wamp-scram", protocol.Dict{"verifier": verifier}))
+			if _, err := j.Wait(); err != nil {
+				t.Fatal(err)
 			}
-			r.Transport().Close()
-			closeNow(res.c)
 		})
 	}
 }
@@ -203,11 +195,4 @@ func httptestCert() *x509.Certificate {
 	srv := httptest.NewTLSServer(http.NotFoundHandler())
 	defer srv.Close()
 	return srv.Certificate()
-}
-
-func closeNow(c *client.Client) {
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	c.Close(ctx)
-	<-c.Done()
 }

@@ -1,4 +1,4 @@
-package client
+package auth
 
 import (
 	"context"
@@ -23,8 +23,8 @@ import (
 // spec names PBKDF2 but not the encoding); the test vectors were computed
 // with autobahn-js and Autobahn|Python. The iterations must lie within the
 // KDFLimits (see LimitKDF; for WAMP-CRA the default minimum is 1).
-func WAMPCRA(secret string, opts ...AuthOption) Authenticator {
-	o := newAuthOptions(opts)
+func WAMPCRA(secret string, opts ...Option) Authenticator {
+	o := newOptions(opts)
 	return &craAuth{secret: newSecret(secret), limits: o.limits.withDefaults(1)}
 }
 

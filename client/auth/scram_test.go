@@ -1,6 +1,7 @@
-package client_test
+package auth_test
 
 import (
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/pbkdf2"
 	"crypto/sha256"
@@ -13,6 +14,8 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/client/auth"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -69,11 +72,11 @@ func (s *scramServer) challenge(t *testing.T, hello *protocol.Hello) (*protocol.
 }
 
 // verify checks AUTHENTICATE's ClientProof and returns the verifier.
-func (s *scramServer) verify(t *testing.T, first string, auth *protocol.Authenticate, cbind string) (string, bool) {
+func (s *scramServer) verify(t *testing.T, first string, msg *protocol.Authenticate, cbind string) (string, bool) {
 	t.Helper()
-	nonce, _ := auth.Extra["nonce"].(string)
+	nonce, _ := msg.Extra["nonce"].(string)
 	am := first + ",c=" + base64.StdEncoding.EncodeToString([]byte(cbind)) + ",r=" + nonce
-	proof, err := base64.StdEncoding.DecodeString(auth.Signature)
+	proof, err := base64.StdEncoding.DecodeString(msg.Signature)
 	if err != nil || len(proof) != 32 {
 		return "", false
 	}
@@ -90,25 +93,25 @@ func TestAuthSCRAM(t *testing.T) {
 	for _, kdf := range []string{"pbkdf2", "argon2id13"} {
 		t.Run(kdf, func(t *testing.T) {
 			srv := newSCRAMServer("pencil", kdf, map[string]int{"pbkdf2": 4096, "argon2id13": 2}[kdf], 1024)
-			r, out := startJoin(t, client.WithAuth("user,x=1", client.SCRAM("pencil")))
-			hello := scripted.Expect[*protocol.Hello](r)
+			j := clienttest.Start(t, client.WithAuth("user,x=1", auth.SCRAM("pencil")))
+			hello := scripted.Expect[*protocol.Hello](j.Router)
 			scripted.Equal(t, "authmethods", hello.Details["authmethods"], protocol.List{"wamp-scram"})
 			ch, first := srv.challenge(t, hello)
-			r.Send(ch)
-			auth := scripted.Expect[*protocol.Authenticate](r)
-			scripted.Equal(t, "AUTHENTICATE.Extra", auth.Extra,
+			j.Router.Send(ch)
+			msg := scripted.Expect[*protocol.Authenticate](j.Router)
+			scripted.Equal(t, "AUTHENTICATE.Extra", msg.Extra,
 				protocol.Dict{"nonce": ch.Extra["nonce"], "channel_binding": nil, "cbind_data": nil})
-			verifier, ok := srv.verify(t, first, auth, "n,,")
+			verifier, ok := srv.verify(t, first, msg, "n,,")
 			if !ok {
 				t.Fatal("ClientProof does not verify")
 			}
-			r.Send(welcomeAs("wamp-scram", protocol.Dict{"verifier": verifier}))
-			res := awaitJoin(t, r, out)
-			if res.err != nil {
-				t.Fatal(res.err)
+			j.Router.Send(clienttest.WelcomeAs("wamp-scram", protocol.Dict{"verifier": verifier}))
+			c, err := j.Wait()
+			if err != nil {
+				t.Fatal(err)
 			}
-			if res.c.Session().AuthMethod != "wamp-scram" {
-				t.Fatalf("Session %+v", res.c.Session())
+			if c.Session().AuthMethod != "wamp-scram" {
+				t.Fatalf("Session %+v", c.Session())
 			}
 		})
 	}
@@ -116,13 +119,13 @@ func TestAuthSCRAM(t *testing.T) {
 	// The spec's example writes the verifier as "v=" + base64.
 	t.Run("v= prefix", func(t *testing.T) {
 		srv := newSCRAMServer("pencil", "pbkdf2", 4096, 0)
-		r, out := startJoin(t, client.WithAuth("user", client.SCRAM("pencil")))
-		ch, first := srv.challenge(t, scripted.Expect[*protocol.Hello](r))
-		r.Send(ch)
-		verifier, _ := srv.verify(t, first, scripted.Expect[*protocol.Authenticate](r), "n,,")
-		r.Send(welcomeAs("wamp-scram", protocol.Dict{"verifier": "v=" + verifier}))
-		if res := awaitJoin(t, r, out); res.err != nil {
-			t.Fatal(res.err)
+		j := clienttest.Start(t, client.WithAuth("user", auth.SCRAM("pencil")))
+		ch, first := srv.challenge(t, scripted.Expect[*protocol.Hello](j.Router))
+		j.Router.Send(ch)
+		verifier, _ := srv.verify(t, first, scripted.Expect[*protocol.Authenticate](j.Router), "n,,")
+		j.Router.Send(clienttest.WelcomeAs("wamp-scram", protocol.Dict{"verifier": "v=" + verifier}))
+		if _, err := j.Wait(); err != nil {
+			t.Fatal(err)
 		}
 	})
 
@@ -135,38 +138,38 @@ func TestAuthSCRAM(t *testing.T) {
 	for name, authextra := range forged {
 		t.Run(name, func(t *testing.T) {
 			srv := newSCRAMServer("pencil", "pbkdf2", 4096, 0)
-			r, out := startJoin(t, client.WithAuth("user", client.SCRAM("pencil")))
-			ch, first := srv.challenge(t, scripted.Expect[*protocol.Hello](r))
-			r.Send(ch)
-			if _, ok := srv.verify(t, first, scripted.Expect[*protocol.Authenticate](r), "n,,"); !ok {
+			j := clienttest.Start(t, client.WithAuth("user", auth.SCRAM("pencil")))
+			ch, first := srv.challenge(t, scripted.Expect[*protocol.Hello](j.Router))
+			j.Router.Send(ch)
+			if _, ok := srv.verify(t, first, scripted.Expect[*protocol.Authenticate](j.Router), "n,,"); !ok {
 				t.Fatal("ClientProof does not verify")
 			}
-			r.Send(welcomeAs("wamp-scram", authextra))
-			expectAuthAbort(t, r, out, "wamp-scram", client.ErrRouterNotAuthenticated)
+			j.Router.Send(clienttest.WelcomeAs("wamp-scram", authextra))
+			j.ExpectAuthAbort("wamp-scram", auth.ErrRouterNotAuthenticated)
 		})
 	}
 
 	t.Run("wrong password", func(t *testing.T) {
 		srv := newSCRAMServer("pencil", "pbkdf2", 4096, 0)
-		r, out := startJoin(t, client.WithAuth("user", client.SCRAM("crayon")))
-		ch, first := srv.challenge(t, scripted.Expect[*protocol.Hello](r))
-		r.Send(ch)
-		if _, ok := srv.verify(t, first, scripted.Expect[*protocol.Authenticate](r), "n,,"); ok {
+		j := clienttest.Start(t, client.WithAuth("user", auth.SCRAM("crayon")))
+		ch, first := srv.challenge(t, scripted.Expect[*protocol.Hello](j.Router))
+		j.Router.Send(ch)
+		if _, ok := srv.verify(t, first, scripted.Expect[*protocol.Authenticate](j.Router), "n,,"); ok {
 			t.Fatal("wrong password verified")
 		}
-		r.Send(&protocol.Abort{Reason: "wamp.error.authentication_failed", Details: protocol.Dict{"scram": "invalid-proof"}})
-		res := awaitJoin(t, r, out)
+		j.Router.Send(&protocol.Abort{Reason: "wamp.error.authentication_failed", Details: protocol.Dict{"scram": "invalid-proof"}})
+		_, err := j.Wait()
 		var ae *client.AbortError
-		if !errors.Is(res.err, client.ErrAuthentication) || !errors.As(res.err, &ae) || ae.Details["scram"] != "invalid-proof" {
-			t.Fatalf("err = %v", res.err)
+		if !errors.Is(err, client.ErrAuthentication) || !errors.As(err, &ae) || ae.Details["scram"] != "invalid-proof" {
+			t.Fatalf("err = %v", err)
 		}
 	})
 
 	t.Run("welcome without challenge", func(t *testing.T) {
-		r, out := startJoin(t, client.WithAuth("user", client.SCRAM("pencil")))
-		scripted.Expect[*protocol.Hello](r)
-		r.Send(welcomeAs("wamp-scram", protocol.Dict{"verifier": "AAAA"}))
-		expectAuthAbort(t, r, out, "wamp-scram", client.ErrRouterNotAuthenticated)
+		j := clienttest.Start(t, client.WithAuth("user", auth.SCRAM("pencil")))
+		scripted.Expect[*protocol.Hello](j.Router)
+		j.Router.Send(clienttest.WelcomeAs("wamp-scram", protocol.Dict{"verifier": "AAAA"}))
+		j.ExpectAuthAbort("wamp-scram", auth.ErrRouterNotAuthenticated)
 	})
 
 	bad := map[string]func(protocol.Dict){
@@ -185,41 +188,84 @@ func TestAuthSCRAM(t *testing.T) {
 	for name, mutate := range bad {
 		t.Run(name, func(t *testing.T) {
 			srv := newSCRAMServer("pencil", "pbkdf2", 4096, 0)
-			r, out := startJoin(t, client.WithAuth("user", client.SCRAM("pencil")))
-			ch, _ := srv.challenge(t, scripted.Expect[*protocol.Hello](r))
+			j := clienttest.Start(t, client.WithAuth("user", auth.SCRAM("pencil")))
+			ch, _ := srv.challenge(t, scripted.Expect[*protocol.Hello](j.Router))
 			mutate(ch.Extra)
-			r.Send(ch)
-			expectAuthAbort(t, r, out, "wamp-scram", client.ErrBadChallenge)
+			j.Router.Send(ch)
+			j.ExpectAuthAbort("wamp-scram", auth.ErrBadChallenge)
 		})
 	}
 
+	// The password goes through SASLprep, NFKC included: a router that
+	// stores the normalized form accepts its non-normalized spellings.
+	t.Run("SASLprep", func(t *testing.T) {
+		for _, spelling := range []string{"\u2168 pe\u00ADncil", "IX\u00A0pencil", "\uFF29\uFF38 pencil"} {
+			srv := newSCRAMServer("IX pencil", "pbkdf2", 4096, 0)
+			j := clienttest.Start(t, client.WithAuth("user", auth.SCRAM(spelling)))
+			ch, first := srv.challenge(t, scripted.Expect[*protocol.Hello](j.Router))
+			j.Router.Send(ch)
+			verifier, ok := srv.verify(t, first, scripted.Expect[*protocol.Authenticate](j.Router), "n,,")
+			if !ok {
+				t.Fatalf("%+q: ClientProof does not verify for the prepared password", spelling)
+			}
+			j.Router.Send(clienttest.WelcomeAs("wamp-scram", protocol.Dict{"verifier": verifier}))
+			if _, err := j.Wait(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+
 	t.Run("limits can be lowered", func(t *testing.T) {
 		srv := newSCRAMServer("pencil", "pbkdf2", 100, 0)
-		r, out := startJoin(t, client.WithAuth("user", client.SCRAM("pencil", client.LimitKDF(client.KDFLimits{MinPBKDF2Iterations: 100}))))
-		ch, first := srv.challenge(t, scripted.Expect[*protocol.Hello](r))
-		r.Send(ch)
-		verifier, ok := srv.verify(t, first, scripted.Expect[*protocol.Authenticate](r), "n,,")
+		j := clienttest.Start(t, client.WithAuth("user", auth.SCRAM("pencil", auth.LimitKDF(auth.KDFLimits{MinPBKDF2Iterations: 100}))))
+		ch, first := srv.challenge(t, scripted.Expect[*protocol.Hello](j.Router))
+		j.Router.Send(ch)
+		verifier, ok := srv.verify(t, first, scripted.Expect[*protocol.Authenticate](j.Router), "n,,")
 		if !ok {
 			t.Fatal("ClientProof does not verify")
 		}
-		r.Send(welcomeAs("wamp-scram", protocol.Dict{"verifier": verifier}))
-		if res := awaitJoin(t, r, out); res.err != nil {
-			t.Fatal(res.err)
+		j.Router.Send(clienttest.WelcomeAs("wamp-scram", protocol.Dict{"verifier": verifier}))
+		if _, err := j.Wait(); err != nil {
+			t.Fatal(err)
 		}
 	})
 
 	t.Run("each join has its own nonce", func(t *testing.T) {
-		a := client.SCRAM("pencil")
+		a := auth.SCRAM("pencil")
 		nonces := map[string]bool{}
 		for range 3 {
-			r, out := startJoin(t, client.WithAuth("user", a))
-			hello := scripted.Expect[*protocol.Hello](r)
+			j := clienttest.Start(t, client.WithAuth("user", a))
+			hello := scripted.Expect[*protocol.Hello](j.Router)
 			nonces[hello.Details["authextra"].(protocol.Dict)["nonce"].(string)] = true
-			r.Send(&protocol.Abort{Reason: "wamp.error.no_such_realm", Details: protocol.Dict{}})
-			awaitJoin(t, r, out)
+			j.Router.Send(&protocol.Abort{Reason: "wamp.error.no_such_realm", Details: protocol.Dict{}})
+			j.Wait()
 		}
 		if len(nonces) != 3 {
 			t.Fatalf("nonces repeat: %v", nonces)
 		}
 	})
+}
+
+// TestAuthSharedAuthenticatorConcurrent runs joins in parallel that share
+// one SCRAM and one Cryptosign authenticator (run it with -race).
+func TestAuthSharedAuthenticatorConcurrent(t *testing.T) {
+	scram := auth.SCRAM("pencil")
+	cs := auth.Cryptosign(ed25519.NewKeyFromSeed(make([]byte, 32)))
+	for i := range 4 {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			t.Parallel()
+			srv := newSCRAMServer("pencil", "pbkdf2", 4096, 0)
+			j := clienttest.Start(t, client.WithAuth("user", cs, scram))
+			ch, first := srv.challenge(t, scripted.Expect[*protocol.Hello](j.Router))
+			j.Router.Send(ch)
+			verifier, ok := srv.verify(t, first, scripted.Expect[*protocol.Authenticate](j.Router), "n,,")
+			if !ok {
+				t.Fatal("ClientProof does not verify")
+			}
+			j.Router.Send(clienttest.WelcomeAs("wamp-scram", protocol.Dict{"verifier": verifier}))
+			if _, err := j.Wait(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
 }

@@ -1,9 +1,9 @@
-package client_test
+package auth_test
 
 // Regenerates the committed test vectors with the independent
 // implementations and checks they still produce the same values: a guard
 // against vectors edited by hand or generated from different inputs. The
-// vector tests themselves (auth_vectors_test.go) only read the files.
+// vector tests themselves (vectors_test.go) only read the files.
 //
 // autobahn-js needs node and testdata/router/node_modules (`make router`);
 // Autobahn|Python needs Debian's python3-autobahn and python3-argon2 under

@@ -1,4 +1,4 @@
-package client_test
+package auth_test
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	"testing"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/client/auth"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -73,30 +75,30 @@ func TestAuthSecretsNeverLeak(t *testing.T) {
 		}
 	}
 
-	cs, err := client.CryptosignFromSeed(leakSeed)
+	cs, err := auth.CryptosignFromSeed(leakSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	auths := []client.Authenticator{
-		client.Ticket(leakTicket),
-		client.TicketFunc(func(context.Context) (string, error) { return leakTicket, nil }),
-		client.WAMPCRA(leakCRA),
+	auths := []auth.Authenticator{
+		auth.Ticket(leakTicket),
+		auth.TicketFunc(func(context.Context) (string, error) { return leakTicket, nil }),
+		auth.WAMPCRA(leakCRA),
 		cs,
-		client.Cryptosign(ed25519.NewKeyFromSeed(leakSeed), client.BindChannel(client.TLSUnique)),
-		client.SCRAM(leakPassword),
-		client.SCRAM(leakPassword + "\x00"), // invalid: holds an error
+		auth.Cryptosign(ed25519.NewKeyFromSeed(leakSeed), auth.BindChannel(auth.TLSUnique)),
+		auth.SCRAM(leakPassword),
+		auth.SCRAM(leakPassword + "\x00"), // invalid: holds an error
 	}
 
 	// Printed in every way fmt offers, alone and inside structs.
 	type holder struct {
-		Exported client.Authenticator
-		hidden   client.Authenticator
-		list     []client.Authenticator
+		Exported auth.Authenticator
+		hidden   auth.Authenticator
+		list     []auth.Authenticator
 	}
 	for _, a := range auths {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T", "%p"} {
 			seen = append(seen, fmt.Sprintf(verb, a))
-			seen = append(seen, fmt.Sprintf(verb, holder{a, a, []client.Authenticator{a}}))
+			seen = append(seen, fmt.Sprintf(verb, holder{a, a, []auth.Authenticator{a}}))
 			seen = append(seen, fmt.Sprintf(verb, &holder{a, a, nil}))
 		}
 		seen = append(seen, fmt.Sprint(a), fmt.Sprintln(a))
@@ -111,8 +113,9 @@ func TestAuthSecretsNeverLeak(t *testing.T) {
 	run := func(name string, script func(r *scripted.Router, hello *protocol.Hello), opts ...client.Option) {
 		t.Run(name, func(t *testing.T) {
 			opts = append(opts, client.WithLogger(logger))
-			r, out := startJoin(t, opts...)
-			var res joinResult
+			j := clienttest.Start(t, opts...)
+			var c *client.Client
+			var err error
 			func() {
 				defer func() {
 					if p := recover(); p != nil {
@@ -120,24 +123,24 @@ func TestAuthSecretsNeverLeak(t *testing.T) {
 						t.Errorf("panic: %v", p)
 					}
 				}()
-				hello := scripted.Expect[*protocol.Hello](r)
+				hello := scripted.Expect[*protocol.Hello](j.Router)
 				seen = append(seen, scripted.Describe(hello))
-				script(r, hello)
-				res = awaitJoin(t, r, out)
+				script(j.Router, hello)
+				c, err = j.Wait()
 			}()
-			if res.c != nil {
-				seen = append(seen, res.c.String(), fmt.Sprintf("%+v", res.c.Session()))
+			if c != nil {
+				seen = append(seen, c.String(), fmt.Sprintf("%+v", c.Session()))
 				return
 			}
-			for _, m := range r.WaitClosed() {
+			for _, m := range j.Router.WaitClosed() {
 				if _, ok := m.(*protocol.Authenticate); !ok { // AUTHENTICATE carries the ticket by design
 					seen = append(seen, scripted.Describe(m))
 				}
 			}
-			if res.err != nil {
-				seen = append(seen, res.err.Error(), fmt.Sprintf("%+v", res.err), fmt.Sprintf("%#v", res.err))
+			if err != nil {
+				seen = append(seen, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
 				var ae *client.AuthError
-				if errors.As(res.err, &ae) {
+				if errors.As(err, &ae) {
 					seen = append(seen, fmt.Sprintf("%#v", *ae))
 				}
 			}
@@ -152,7 +155,7 @@ func TestAuthSecretsNeverLeak(t *testing.T) {
 	run("ticket welcomed", func(r *scripted.Router, _ *protocol.Hello) {
 		r.Send(&protocol.Challenge{AuthMethod: "ticket", Extra: protocol.Dict{}})
 		scripted.Expect[*protocol.Authenticate](r)
-		r.Send(welcomeAs("ticket", nil))
+		r.Send(clienttest.WelcomeAs("ticket", nil))
 	}, client.WithAuth("joe", auths[1]))
 	run("wampcra salted, wrong method next", func(r *scripted.Router, _ *protocol.Hello) {
 		r.Send(&protocol.Challenge{AuthMethod: "wampcra", Extra: protocol.Dict{
@@ -176,7 +179,7 @@ func TestAuthSecretsNeverLeak(t *testing.T) {
 		ch, _ := srv.challenge(t, hello)
 		r.Send(ch)
 		seen = append(seen, scripted.Describe(scripted.Expect[*protocol.Authenticate](r)))
-		r.Send(welcomeAs("wamp-scram", protocol.Dict{"verifier": base64.StdEncoding.EncodeToString(make([]byte, 32))}))
+		r.Send(clienttest.WelcomeAs("wamp-scram", protocol.Dict{"verifier": base64.StdEncoding.EncodeToString(make([]byte, 32))}))
 	}, client.WithAuth("user", auths[5]))
 	run("scram bad nonce", func(r *scripted.Router, hello *protocol.Hello) {
 		ch, _ := srv.challenge(t, hello)
@@ -191,12 +194,11 @@ func TestAuthSecretsNeverLeak(t *testing.T) {
 		{client.WithAuth("", auths[5])},              // no authid
 		{client.WithAuth("joe", auths[0], auths[0])}, // twice
 	} {
-		r, out := startJoin(t, append(opts, client.WithLogger(logger))...)
-		res := awaitJoin(t, r, out)
-		if res.err == nil {
+		_, err := clienttest.Start(t, append(opts, client.WithLogger(logger))...).Wait()
+		if err == nil {
 			t.Fatal("join succeeded")
 		}
-		seen = append(seen, res.err.Error(), fmt.Sprintf("%+v", res.err), fmt.Sprintf("%#v", res.err))
+		seen = append(seen, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
 	}
 
 	seen = append(seen, logs.String())

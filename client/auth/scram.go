@@ -1,4 +1,4 @@
-package client
+package auth
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 // SCRAM returns the Authenticator for WAMP-SCRAM ("wamp-scram"), the
 // Salted Challenge Response Authentication Mechanism of RFC 5802 with
 // SHA-256 (RFC 7677): the password never travels, and the router proves in
-// its WELCOME that it knows the user's keys too. The authid (WithAuth) is
+// its WELCOME that it knows the user's keys too. The authid (client.WithAuth) is
 // the SCRAM user name and must not be empty.
 //
 // HELLO's authextra carries a fresh client nonce (16 random bytes, base64)
@@ -35,21 +35,20 @@ import (
 // The WELCOME must carry the base64 ServerSignature in
 // Details.authextra.verifier (a leading "v=", as in the spec's example, is
 // accepted); it is compared in constant time, and a WELCOME without a valid
-// one ends the join with an *AuthError matching ErrRouterNotAuthenticated
+// one ends the join with a *client.AuthError matching ErrRouterNotAuthenticated
 // after an ABORT to the router.
 //
 // With BindChannel, HELLO asks for channel binding and AUTHENTICATE carries
 // the channel binding data ("cbind_data"), both also entering the proof.
 //
-// The password is prepared with SASLprep (RFC 4013) short of its Unicode
-// normalization: spaces are mapped, characters mapped to nothing removed
-// and prohibited characters refused, but NFKC, which needs tables the
-// standard library lacks, is not applied, so a password that is not
-// already in NFKC form (ASCII passwords always are) must be normalized by
-// the caller. Note that Autobahn|Python 22.7's "scram" prototype predates
-// the spec and does not interoperate with it.
-func SCRAM(password string, opts ...AuthOption) Authenticator {
-	o := newAuthOptions(opts)
+// The password is prepared with SASLprep (RFC 4013, through
+// github.com/xdg-go/stringprep): characters mapped to nothing are removed,
+// non-ASCII spaces mapped to U+0020, the result normalized to NFKC, and
+// prohibited or unassigned characters refused (the join then fails before
+// HELLO). Note that Autobahn|Python 22.7's "scram" prototype predates the
+// spec and does not interoperate with it.
+func SCRAM(password string, opts ...Option) Authenticator {
+	o := newOptions(opts)
 	a := &scramAuth{binding: o.binding, limits: o.limits.withDefaults(4096)}
 	prepared, err := saslprep(password)
 	if err != nil {
@@ -81,18 +80,21 @@ type scramJoin struct {
 	serverSig   *secret // the expected ServerSignature, once challenged
 }
 
-func (a *scramAuth) beginJoin(conn *joinConn) (Authenticator, error) {
+// Start begins one join (see Starter): a fresh nonce, the authid as the
+// SCRAM user name, and the channel binding data.
+func (a *scramAuth) Start(c Conn) (Authenticator, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
-	if conn.authid == "" {
+	authid := c.AuthID()
+	if authid == "" {
 		return nil, errors.New("wamp-scram needs an authid (the SCRAM user name)")
 	}
 	nonce := make([]byte, 16)
 	rand.Read(nonce)
-	j := &scramJoin{scramAuth: a, authid: conn.authid, clientNonce: base64.StdEncoding.EncodeToString(nonce)}
+	j := &scramJoin{scramAuth: a, authid: authid, clientNonce: base64.StdEncoding.EncodeToString(nonce)}
 	if a.binding != "" {
-		data, err := channelBindingData(conn.t, a.binding)
+		data, err := channelBindingData(c, a.binding)
 		if err != nil {
 			return nil, err
 		}

@@ -1,4 +1,4 @@
-package client
+package auth
 
 import (
 	"bytes"
@@ -6,9 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"os"
 
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -27,8 +25,8 @@ import (
 // router must name the same binding in its CHALLENGE, else the join fails
 // with ErrChannelBinding. A priv of the wrong length makes the join fail
 // before HELLO.
-func Cryptosign(priv ed25519.PrivateKey, opts ...AuthOption) Authenticator {
-	o := newAuthOptions(opts)
+func Cryptosign(priv ed25519.PrivateKey, opts ...Option) Authenticator {
+	o := newOptions(opts)
 	a := &cryptosignAuth{binding: o.binding}
 	if len(priv) != ed25519.PrivateKeySize {
 		a.err = fmt.Errorf("cryptosign: private key of %d bytes, want %d", len(priv), ed25519.PrivateKeySize)
@@ -47,26 +45,11 @@ func Cryptosign(priv ed25519.PrivateKey, opts ...AuthOption) Authenticator {
 // CryptosignFromSeed is Cryptosign with the private key given as its 32-byte
 // seed (the form autobahn and Crossbar store). For a hex seed or a key file's
 // contents use ParseCryptosignKey.
-func CryptosignFromSeed(seed []byte, opts ...AuthOption) (Authenticator, error) {
+func CryptosignFromSeed(seed []byte, opts ...Option) (Authenticator, error) {
 	if len(seed) != ed25519.SeedSize {
 		return nil, fmt.Errorf("wampgo: cryptosign: seed of %d bytes, want %d", len(seed), ed25519.SeedSize)
 	}
 	return Cryptosign(ed25519.NewKeyFromSeed(seed), opts...), nil
-}
-
-// CryptosignFromFile is Cryptosign with the private key read from the file
-// at path, in any format ParseCryptosignKey accepts.
-func CryptosignFromFile(path string, opts ...AuthOption) (Authenticator, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("wampgo: cryptosign: %w", err)
-	}
-	priv, err := ParseCryptosignKey(data)
-	clear(data)
-	if err != nil {
-		return nil, fmt.Errorf("wampgo: cryptosign: %s: %w", path, err)
-	}
-	return Cryptosign(priv, opts...), nil
 }
 
 // CryptosignPublicKey returns the hex public key that a Cryptosign
@@ -92,13 +75,15 @@ type cryptosignJoin struct {
 	channelID []byte // 32 bytes when binding is set
 }
 
-func (a *cryptosignAuth) beginJoin(conn *joinConn) (Authenticator, error) {
+// Start begins one join (see Starter): it computes the channel id when
+// BindChannel asked for one.
+func (a *cryptosignAuth) Start(c Conn) (Authenticator, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
 	j := &cryptosignJoin{cryptosignAuth: a}
 	if a.binding != "" {
-		data, err := channelBindingData(conn.t, a.binding)
+		data, err := channelBindingData(c, a.binding)
 		if err != nil {
 			return nil, err
 		}
@@ -187,6 +172,3 @@ func (a *cryptosignAuth) VerifyWelcome(*protocol.Welcome) error { return nil }
 func (a *cryptosignAuth) String() string             { return "cryptosign(****)" }
 func (a *cryptosignAuth) GoString() string           { return a.String() }
 func (a *cryptosignAuth) Format(f fmt.State, _ rune) { redacted(f, "cryptosign") }
-
-// errKeyFormat is the error for key data in no format we know.
-var errKeyFormat = errors.New("not an Ed25519 private key in a known format (raw or hex 32-byte seed, OpenSSH, PKCS#8 PEM, Crossbar key file)")

@@ -1,4 +1,4 @@
-package client
+package auth
 
 import (
 	"context"
@@ -7,13 +7,6 @@ import (
 
 	"github.com/wampgo/wampgo/protocol"
 )
-
-// secret holds key material. Authenticators keep it behind a pointer, so
-// that even reflection-based printing of a struct that contains one (fmt
-// printing unexported fields) shows an address, never the bytes.
-type secret struct{ b []byte }
-
-func newSecret(s string) *secret { return &secret{b: []byte(s)} }
 
 // Ticket returns the Authenticator for ticket-based authentication
 // ("ticket"): the router's CHALLENGE is answered with ticket as the

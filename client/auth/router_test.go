@@ -1,4 +1,4 @@
-package client_test
+package auth_test
 
 // Authentication against the real fox-wamp router, with the router's side
 // of each method in testdata/router/auth.js (fox-wamp only has hooks). The
@@ -8,7 +8,6 @@ package client_test
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/hmac"
 	"crypto/pbkdf2"
 	"crypto/sha256"
 	"encoding/base64"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/client/auth"
 	"github.com/wampgo/wampgo/internal/routertest"
 )
 
@@ -31,12 +31,7 @@ func authRouterConfig(t *testing.T, csPub ed25519.PublicKey) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mac := func(key []byte, msg string) []byte {
-		m := hmac.New(sha256.New, key)
-		m.Write([]byte(msg))
-		return m.Sum(nil)
-	}
-	stored := sha256.Sum256(mac(salted, "Client Key"))
+	stored := sha256.Sum256(hmacSHA256(salted, "Client Key"))
 	cfg := map[string]any{
 		"ticket": map[string]any{"joe": map[string]any{"ticket": "secret!!!", "role": "frontend"}},
 		"wampcra": map[string]any{
@@ -47,7 +42,7 @@ func authRouterConfig(t *testing.T, csPub ed25519.PublicKey) string {
 		"wamp-scram": map[string]any{"scram-user": map[string]any{
 			"kdf": "pbkdf2", "salt": base64.StdEncoding.EncodeToString(salt), "iterations": 4096,
 			"stored_key": base64.StdEncoding.EncodeToString(stored[:]),
-			"server_key": base64.StdEncoding.EncodeToString(mac(salted, "Server Key")),
+			"server_key": base64.StdEncoding.EncodeToString(hmacSHA256(salted, "Server Key")),
 			"role":       "scrammer",
 		}},
 	}
@@ -89,7 +84,9 @@ func TestAuthRealRouter(t *testing.T) {
 				t.Fatalf("Session %+v", s)
 			}
 			// The session works.
-			if _, err := c.Call(ctxT(t), "wamp.session.count", nil, nil).Await(ctxT(t)); err != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if _, err := c.Call(ctx, "wamp.session.count", nil, nil).Await(ctx); err != nil {
 				t.Fatalf("call after join: %v", err)
 			}
 		})
@@ -97,37 +94,37 @@ func TestAuthRealRouter(t *testing.T) {
 	refused := func(name, method, reason string, opts ...client.Option) {
 		t.Run(name, func(t *testing.T) {
 			_, err := dial(t, opts...)
-			var auth *client.AuthError
+			var authErr *client.AuthError
 			var abort *client.AbortError
-			if !errors.Is(err, client.ErrAuthentication) || !errors.As(err, &auth) || auth.Method != method ||
+			if !errors.Is(err, client.ErrAuthentication) || !errors.As(err, &authErr) || authErr.Method != method ||
 				!errors.As(err, &abort) || abort.Reason != reason {
 				t.Fatalf("err = %v, want *AuthError{%s} with ABORT %s", err, method, reason)
 			}
 		})
 	}
 
-	ok("ticket", "joe", "frontend", "ticket", client.WithAuth("joe", client.Ticket("secret!!!")))
+	ok("ticket", "joe", "frontend", "ticket", client.WithAuth("joe", auth.Ticket("secret!!!")))
 	ok("ticket func", "joe", "frontend", "ticket", client.WithAuth("joe",
-		client.TicketFunc(func(context.Context) (string, error) { return "secret!!!", nil })))
-	refused("ticket wrong", "ticket", "wamp.error.authentication_failed", client.WithAuth("joe", client.Ticket("guess")))
-	refused("ticket unknown user", "ticket", "wamp.error.authentication_failed", client.WithAuth("eve", client.Ticket("secret!!!")))
+		auth.TicketFunc(func(context.Context) (string, error) { return "secret!!!", nil })))
+	refused("ticket wrong", "ticket", "wamp.error.authentication_failed", client.WithAuth("joe", auth.Ticket("guess")))
+	refused("ticket unknown user", "ticket", "wamp.error.authentication_failed", client.WithAuth("eve", auth.Ticket("secret!!!")))
 
-	ok("wampcra", "peter", "backend", "wampcra", client.WithAuth("peter", client.WAMPCRA("secret1")))
-	refused("wampcra wrong", "wampcra", "wamp.error.authentication_failed", client.WithAuth("peter", client.WAMPCRA("secret2")))
-	ok("wampcra salted", "salty", "user", "wampcra", client.WithAuth("salty", client.WAMPCRA("s3cret")))
-	refused("wampcra salted wrong", "wampcra", "wamp.error.authentication_failed", client.WithAuth("salty", client.WAMPCRA("secret")))
-	refused("wampcra unknown user", "", "wamp.error.no_auth_method", client.WithAuth("nobody", client.WAMPCRA("x")))
+	ok("wampcra", "peter", "backend", "wampcra", client.WithAuth("peter", auth.WAMPCRA("secret1")))
+	refused("wampcra wrong", "wampcra", "wamp.error.authentication_failed", client.WithAuth("peter", auth.WAMPCRA("secret2")))
+	ok("wampcra salted", "salty", "user", "wampcra", client.WithAuth("salty", auth.WAMPCRA("s3cret")))
+	refused("wampcra salted wrong", "wampcra", "wamp.error.authentication_failed", client.WithAuth("salty", auth.WAMPCRA("secret")))
+	refused("wampcra unknown user", "", "wamp.error.no_auth_method", client.WithAuth("nobody", auth.WAMPCRA("x")))
 
-	ok("cryptosign", "device-7", "device", "cryptosign", client.WithAuth("", client.Cryptosign(csKey)))
+	ok("cryptosign", "device-7", "device", "cryptosign", client.WithAuth("", auth.Cryptosign(csKey)))
 	refused("cryptosign unknown key", "", "wamp.error.no_auth_method",
-		client.WithAuth("", client.Cryptosign(ed25519.NewKeyFromSeed(make([]byte, 32)))))
+		client.WithAuth("", auth.Cryptosign(ed25519.NewKeyFromSeed(make([]byte, 32)))))
 
-	ok("wamp-scram", "scram-user", "scrammer", "wamp-scram", client.WithAuth("scram-user", client.SCRAM("pencil")))
-	refused("wamp-scram wrong", "wamp-scram", "wamp.error.authentication_failed", client.WithAuth("scram-user", client.SCRAM("crayon")))
+	ok("wamp-scram", "scram-user", "scrammer", "wamp-scram", client.WithAuth("scram-user", auth.SCRAM("pencil")))
+	refused("wamp-scram wrong", "wamp-scram", "wamp.error.authentication_failed", client.WithAuth("scram-user", auth.SCRAM("crayon")))
 
 	// The router picks the method among those offered (its preference:
 	// wamp-scram, cryptosign, wampcra, ticket).
-	ok("router chooses", "peter", "backend", "wampcra", client.WithAuth("peter", client.Ticket("x"), client.WAMPCRA("secret1")))
+	ok("router chooses", "peter", "backend", "wampcra", client.WithAuth("peter", auth.Ticket("x"), auth.WAMPCRA("secret1")))
 
 	refused("nothing offered", "", "wamp.error.no_auth_method")
 }

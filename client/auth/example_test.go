@@ -1,4 +1,4 @@
-package client_test
+package auth_test
 
 import (
 	"context"
@@ -7,16 +7,17 @@ import (
 	"os"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/client/auth"
 )
 
 // Authenticate with WAMP-SCRAM, falling back to a ticket, and tell a
 // refusal apart from other failures.
-func ExampleWithAuth() {
+func Example() {
 	ctx := context.Background()
 	c, err := client.Dial(ctx, "wss://router.example.com/ws", "realm1",
 		client.WithAuth("alice",
-			client.SCRAM(os.Getenv("ALICE_PASSWORD"), client.BindChannel(client.TLSExporter)),
-			client.TicketFunc(func(ctx context.Context) (string, error) { return fetchToken(ctx) }),
+			auth.SCRAM(os.Getenv("ALICE_PASSWORD"), auth.BindChannel(auth.TLSExporter)),
+			auth.TicketFunc(func(ctx context.Context) (string, error) { return fetchToken(ctx) }),
 		))
 	var abort *client.AbortError
 	switch {
@@ -29,15 +30,17 @@ func ExampleWithAuth() {
 	log.Printf("joined as %s (%s) with %s", c.Session().AuthID, c.Session().AuthRole, c.Session().AuthMethod)
 }
 
-// Authenticate with WAMP-Cryptosign, the key read from an OpenSSH key file;
-// the router identifies the client by its public key.
+// Authenticate with WAMP-Cryptosign, the key read from an OpenSSH key file
+// that may be protected by a passphrase; the router identifies the client
+// by its public key.
 func ExampleCryptosignFromFile() {
-	auth, err := client.CryptosignFromFile(os.ExpandEnv("$HOME/.ssh/id_ed25519"))
+	a, err := auth.CryptosignFromFile(os.ExpandEnv("$HOME/.ssh/id_ed25519"),
+		auth.KeyPassphrase([]byte(os.Getenv("KEY_PASSPHRASE"))))
 	if err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("register this public key with the router: %s", client.CryptosignPublicKey(auth))
-	c, err := client.Dial(context.Background(), "wss://router.example.com/ws", "realm1", client.WithAuth("", auth))
+	log.Printf("register this public key with the router: %s", auth.CryptosignPublicKey(a))
+	c, err := client.Dial(context.Background(), "wss://router.example.com/ws", "realm1", client.WithAuth("", a))
 	if err != nil {
 		log.Fatal(err)
 	}
