@@ -38,8 +38,9 @@ type Reconnect struct {
 	// URLs are the routers tried in turn (a cluster behind several
 	// addresses). Dial puts its own url first; Connect needs at least one.
 	URLs []string
-	// Dial opens a transport to url. The default dials WebSocket with the
-	// client's options (serializers, TLS, headers, keepalive).
+	// Dial opens a transport to url. The default dials WebSocket or
+	// RawSocket by the URL's scheme (see Dial), with the client's options
+	// (serializers, TLS, headers, keepalive).
 	Dial func(ctx context.Context, url string) (protocol.Transport, error)
 	// MinDelay and MaxDelay bound the backoff between attempts (defaults
 	// 500ms and 30s); the delay doubles after each failure, with jitter
