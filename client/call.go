@@ -56,6 +56,7 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 		done:      make(chan struct{}),
 	}
 	call.cfg.init(opts)
+	c.stats().callsStarted.Add(1)
 	cfg := &call.cfg
 	// Only a call that asked for progressive results needs room for them;
 	// every call has the one slot its final result takes.
@@ -81,6 +82,7 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 
 // fail completes a call that never reached the loop.
 func (call *Call) fail(err error) {
+	call.c.stats().callEnded(err)
 	call.final = Result{Err: err}
 	call.results <- call.final
 	close(call.done)

@@ -134,6 +134,7 @@ func (s *loopState) completeCall(call *Call, res Result) {
 		return
 	}
 	call.completed = true
+	s.c.stats().callEnded(res.Err)
 	if call.stopCancel != nil {
 		call.stopCancel()
 	}

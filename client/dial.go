@@ -27,6 +27,7 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 			PingInterval: cfg.pingInterval,
 			PongTimeout:  cfg.pongTimeout,
 			Logger:       cfg.logger,
+			Traffic:      &cfg.stats.traffic,
 		})
 	}
 	urls := []string{url}

@@ -73,6 +73,7 @@ func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwa
 // to the session loop.
 func (r *Registration) run(inv *Invocation) {
 	res, err := r.callHandler(inv.ctx, inv)
+	r.c.stats().invocationHandled(err)
 	inv.c.send(context.Background(), &cmdYield{inv: inv, result: res, err: err})
 }
 

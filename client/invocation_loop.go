@@ -47,6 +47,7 @@ func (s *loopState) handleInvocation(m *protocol.Invocation) error {
 		return nil
 	}
 	s.invocations[m.Request] = inv
+	s.c.stats().queued()
 	return nil
 }
 

@@ -134,6 +134,7 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 				s.connectionEnded()
 				continue
 			}
+			s.c.stats().received(msg)
 			if done, err := s.handleMessage(msg); done {
 				s.sessionEnded(err)
 			}
@@ -191,7 +192,11 @@ func (s *loopState) write(msg protocol.Message) error {
 	if s.t == nil {
 		return ErrSessionLost
 	}
-	return s.t.Send(s.ctx, msg)
+	err := s.t.Send(s.ctx, msg)
+	if err == nil {
+		s.c.stats().sent(msg)
+	}
+	return err
 }
 
 func (s *loopState) handleCommand(cmd command) {

@@ -22,6 +22,7 @@ type config struct {
 	joinTimeout  time.Duration
 	auth         authConfig // WithAuth, WithAuthExtra
 	reconnect    *Reconnect // nil: one session only
+	stats        counters   // the client's statistics (stats.go)
 
 	// Used by Dial only.
 	codecs       []codec.Codec

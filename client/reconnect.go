@@ -111,7 +111,7 @@ func (s State) String() string {
 	case StateGaveUp:
 		return "gave-up"
 	}
-	return "unknown"
+	return stateName(s)
 }
 
 // StateChange reports one change of a reconnecting client's state.
@@ -216,6 +216,7 @@ func (c *Client) attempt(ctx context.Context, url string) (protocol.Transport, S
 func (c *Client) notifyState(sc StateChange) {
 	c.cfg.logger.Info("wampgo: state", "state", sc.State.String(), "session", sc.Session,
 		"url", sc.URL, "attempt", sc.Attempt, "delay", sc.Delay, "err", sc.Err)
+	c.stateChanged(sc)
 	if c.states != nil {
 		c.states.TryPut(sc, 1)
 	}

@@ -78,7 +78,10 @@ func (c *Client) Subscribe(ctx context.Context, topic protocol.URI, handler Even
 	return sub, nil
 }
 
-func (sub *Subscription) handle(ev *Event) { sub.handler(sub.ctx, ev) }
+func (sub *Subscription) handle(ev *Event) {
+	defer sub.c.stats().eventDone()
+	sub.handler(sub.ctx, ev)
+}
 
 // end stops the subscription's mailbox and ends its context.
 func (sub *Subscription) end(cause error) {

@@ -51,5 +51,6 @@ func (c *Conn) write(b []byte) bool {
 		c.fail(fmt.Errorf("wsconn: write: %w", err))
 		return false
 	}
+	c.cfg.traffic.wrote(len(b))
 	return true
 }
