@@ -65,11 +65,11 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 		size += cfg.progressBuffer
 	}
 	call.results = make(chan Result, size)
-	if err := cfg.check(c.Session()); err != nil {
+	msg := &protocol.Call{Procedure: procedure, Options: cfg.options(), Payload: protocol.Payload{Args: args, Kwargs: kwargs}}
+	if err := c.checkCall(msg, cfg); err != nil {
 		call.fail(err)
 		return call
 	}
-	msg := &protocol.Call{Procedure: procedure, Options: cfg.options(), Payload: protocol.Payload{Args: args, Kwargs: kwargs}}
 	if err := ctx.Err(); err != nil {
 		call.fail(canceledError(context.Cause(ctx)))
 		return call

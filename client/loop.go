@@ -237,6 +237,8 @@ func (s *loopState) dispatch(cmd command) {
 		s.handleYield(c)
 	case *cmdGoodbye:
 		s.handleGoodbye(c)
+	case *cmdDrain:
+		s.handleDrain(c)
 	default:
 		s.c.cfg.logger.Error("wampgo: unknown command", "type", fmt.Sprintf("%T", cmd))
 	}

@@ -131,6 +131,9 @@ func (c *Client) Publish(ctx context.Context, topic protocol.URI, args protocol.
 		o.applyPublish(&cfg)
 	}
 	msg := &protocol.Publish{Topic: topic, Options: cfg.options(), Payload: protocol.Payload{Args: args, Kwargs: kwargs}}
+	if err := c.checkPublish(msg); err != nil {
+		return 0, err
+	}
 	r, err := actor.Ask(ctx, c.loop, func(r actor.Reply[publishReply]) command {
 		return &cmdPublish{ctx: ctx, msg: msg, ack: cfg.acknowledge, reply: r}
 	})

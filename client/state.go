@@ -36,6 +36,7 @@ func stateName(s State) string {
 type stateWatch struct {
 	state      atomic.Int32 // a State; 0 means StateJoined (the first join precedes the loop)
 	joinedOnce atomic.Bool  // a StateJoined was reported
+	draining   atomic.Bool  // Drain has begun (drain.go)
 
 	mu      sync.Mutex
 	changed chan struct{} // guarded by mu: closed and replaced on every change; nil until first needed
