@@ -115,6 +115,9 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 	// once reap runs), then release the stop watcher.
 	defer cancel()
 	defer func() { s.shutdown(reason) }()
+	if s.t == nil {
+		s.disconnect(s.c.cfg.connectErr) // RetryOnFailedConnect: connect in the background
+	}
 
 	for !s.end {
 		var recv <-chan protocol.Message

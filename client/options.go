@@ -23,6 +23,7 @@ type config struct {
 	auth         authConfig // WithAuth, WithAuthExtra
 	reconnect    *Reconnect // nil: one session only
 	stats        counters   // the client's statistics (stats.go)
+	connectErr   error      // why the first connection failed (retry_connect.go)
 
 	// Used by Dial only.
 	codecs       []codec.Codec

@@ -61,6 +61,10 @@ type Reconnect struct {
 	// OnStateChange, if set, receives every state change in order. It runs
 	// on a goroutine of its own, never on the session loop.
 	OnStateChange func(StateChange)
+	// RetryOnFailedConnect makes Dial return a client even when its first
+	// connection fails for a reason retrying may fix (see
+	// retry_connect.go), so that a service may start before its router.
+	RetryOnFailedConnect bool
 }
 
 // WithReconnect makes the client reconnect and rejoin on its own when the

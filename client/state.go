@@ -124,8 +124,15 @@ func (c *Client) Serializer() string { return c.conn.Load().serializer }
 // stateChanged records a reported state change; a join after the first
 // counts as a reconnect.
 func (c *Client) stateChanged(sc StateChange) {
-	if sc.State == StateJoined && c.watch.joinedOnce.Swap(true) {
-		c.stats().reconnects.Add(1)
+	switch sc.State {
+	case StateJoined:
+		if c.watch.joinedOnce.Swap(true) {
+			c.stats().reconnects.Add(1)
+		}
+	case StateLeft, StateRetrying:
+		if !c.watch.joinedOnce.Load() {
+			return // still connecting for the first time
+		}
 	}
 	c.watch.set(sc.State)
 }
