@@ -50,6 +50,14 @@ type Call struct {
 // package documentation, "Call canceling"). A failure to start the call
 // (closed session, invalid options) is delivered as the final Result.
 func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...CallOption) *Call {
+	if f := c.interceptCall(); f != nil {
+		return f(ctx, procedure, args, kwargs, opts...)
+	}
+	return c.call(ctx, procedure, args, kwargs, opts...)
+}
+
+// call is Call without the interceptors.
+func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...CallOption) *Call {
 	call := &Call{
 		c:         c,
 		procedure: procedure,

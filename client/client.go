@@ -34,7 +34,8 @@ type Client struct {
 	trackMu  sync.Mutex     // orders handlers.Add against reap's Wait
 	reaping  bool           // guarded by trackMu: reap has begun waiting
 
-	watch stateWatch // the connection state (state.go)
+	watch  stateWatch // the connection state (state.go)
+	chains chains     // the interceptors (interceptor.go)
 
 	subIndex atomic.Pointer[idIndex] // written by the session loop only
 	regIndex atomic.Pointer[idIndex] // written by the session loop only

@@ -114,7 +114,7 @@ func (c *Client) Register(ctx context.Context, procedure protocol.URI, handler H
 	if err := c.checkRegister(msg, &cfg); err != nil {
 		return nil, err
 	}
-	reg := &Registration{c: c, procedure: procedure, handler: handler, cfg: cfg}
+	reg := &Registration{c: c, procedure: procedure, handler: c.wrapHandler(handler), cfg: cfg}
 	reg.ctx, reg.cancel = context.WithCancelCause(c.base)
 	reg.mb = mailbox.New(cfg.limits, cfg.concurrency, reg.run, func(p *mailbox.PanicError) {
 		c.reportPanic("invocation of "+procedure, p)

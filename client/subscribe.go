@@ -65,7 +65,7 @@ func (c *Client) Subscribe(ctx context.Context, topic protocol.URI, handler Even
 	if err := c.checkSubscribe(msg); err != nil {
 		return nil, err
 	}
-	sub := &Subscription{c: c, topic: topic, handler: handler, cfg: cfg}
+	sub := &Subscription{c: c, topic: topic, handler: c.wrapEventHandler(handler), cfg: cfg}
 	sub.ctx, sub.cancel = context.WithCancelCause(c.base)
 	sub.mb = mailbox.New(cfg.limits, 1, sub.handle, func(p *mailbox.PanicError) {
 		c.reportPanic("event handler for "+topic, p)
