@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/wampgo/wampgo/actor"
+	"github.com/wampgo/wampgo/protocol"
 )
 
 // ErrDraining matches the error of Subscribe and Register once Drain has
@@ -19,10 +20,11 @@ var ErrDraining = errors.New("wampgo: client is draining")
 //  1. Subscribe and Register fail from now on with ErrDraining; Call and
 //     Publish still work (handlers finishing their work may need them).
 //  2. Every subscription and registration is removed (UNSUBSCRIBE,
-//     UNREGISTER): the router sends no more events or invocations.
-//  3. Events already queued for a handler are handled, and invocations
-//     already received run to completion and are answered; their handlers'
-//     contexts stay alive meanwhile.
+//     UNREGISTER). Events and invocations the router sends until it
+//     confirms are still taken; after that it sends no more.
+//  3. Every event taken is handled, and every invocation taken runs to
+//     completion and is answered; the handlers' contexts stay alive
+//     meanwhile.
 //  4. The session is closed with GOODBYE (as Close does).
 //
 // The whole is bounded by ctx: if it ends first, the work still queued is
@@ -112,13 +114,21 @@ type drainReply struct {
 	err       error
 }
 
-// handleDrain removes every subscription and registration (their mailboxes
-// drain, as Client.draining is set) and replies once the router has
-// answered every removal.
+// handleDrain sends UNSUBSCRIBE and UNREGISTER for everything, and
+// replies once the router has answered every one. Until its answer, a
+// subscription still gets the events and a registration the invocations
+// that the router sent before it took the removal in; then the local
+// objects are retired, and their mailboxes drain (Client.draining is set).
+// Without a session (reconnecting), they are retired at once.
 func (s *loopState) handleDrain(c *cmdDrain) {
 	var r drainReply
-	subs, regs := slices.Clone(s.localSubs), slices.Clone(s.localRegs)
-	waiting := len(subs) + len(regs) + 1
+	for _, sub := range s.localSubs {
+		r.mailboxes = append(r.mailboxes, sub.mb)
+	}
+	for _, reg := range s.localRegs {
+		r.mailboxes = append(r.mailboxes, reg.mb)
+	}
+	waiting := 1
 	answered := func(err error) {
 		if err != nil && r.err == nil {
 			r.err = err
@@ -127,13 +137,46 @@ func (s *loopState) handleDrain(c *cmdDrain) {
 			c.reply <- r
 		}
 	}
-	for _, sub := range subs {
-		r.mailboxes = append(r.mailboxes, sub.mb)
-		s.removeSub(sub, answered)
+	for _, e := range s.subs {
+		waiting++
+		s.removeAfterReply(&protocol.Unsubscribe{Subscription: e.id}, func() { s.dropSubEntry(e, nil) }, answered)
 	}
-	for _, reg := range regs {
-		r.mailboxes = append(r.mailboxes, reg.mb)
-		s.removeReg(reg, answered)
+	for _, reg := range slices.Clone(s.localRegs) {
+		if id := reg.ID(); id != 0 && s.regs[id] == reg {
+			waiting++
+			s.removeAfterReply(&protocol.Unregister{Registration: id}, func() { s.dropReg(reg, errDrained) }, answered)
+		}
+	}
+	// Whatever has no router id (held while reconnecting) goes now.
+	for _, sub := range slices.Clone(s.localSubs) {
+		if _, ok := s.subs[sub.ID()]; !ok {
+			s.retireSub(sub)
+		}
+	}
+	for _, reg := range slices.Clone(s.localRegs) {
+		if reg.ID() == 0 || s.regs[reg.ID()] != reg {
+			s.dropReg(reg, errDrained)
+		}
 	}
 	answered(nil)
+}
+
+// errDrained ends what Drain removed.
+var errDrained = errors.New("wampgo: drained")
+
+// removeAfterReply sends an UNSUBSCRIBE or UNREGISTER (msg, without its
+// request id) and runs retire once the router has answered (or the
+// session has ended), then done with the router's error.
+func (s *loopState) removeAfterReply(msg protocol.Message, retire func(), done func(error)) {
+	req := s.nextID()
+	switch m := msg.(type) {
+	case *protocol.Unsubscribe:
+		m.Request = req
+	case *protocol.Unregister:
+		m.Request = req
+	}
+	s.request(req, msg, func(_ protocol.Message, err error) {
+		retire()
+		done(err)
+	})
 }
