@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -18,17 +19,26 @@ var ErrInvalidArgument = errors.New("wampgo: invalid argument")
 // ErrInvalidArgument only: unlike a malformed message from the router, it
 // is not a protocol violation.
 type ArgumentError struct {
-	Op     string // the operation: "Call", "Publish", "Subscribe", "Register"
+	Op     string // the operation, such as "Call" or "Publish"; empty if unknown
 	Arg    string // the argument, such as "procedure", "topic" or "option timeout"
 	Reason string // what is wrong with it
+	// Err is the codec's *codec.EncodeError for a payload the serializer
+	// cannot carry; nil otherwise.
+	Err error
 }
 
 func (e *ArgumentError) Error() string {
+	if e.Op == "" {
+		return fmt.Sprintf("wampgo: invalid %s: %s", e.Arg, e.Reason)
+	}
 	return fmt.Sprintf("wampgo: %s: invalid %s: %s", e.Op, e.Arg, e.Reason)
 }
 
 // Is matches ErrInvalidArgument.
 func (e *ArgumentError) Is(target error) bool { return target == ErrInvalidArgument }
+
+// Unwrap returns Err.
+func (e *ArgumentError) Unwrap() error { return e.Err }
 
 // checkMessage checks the URI and options of a request the caller built,
 // with the protocol's own rules; the payload is left to the codec. msg's
@@ -113,4 +123,45 @@ func (c *Client) checkRegister(msg *protocol.Register, cfg *registerConfig) erro
 		return err
 	}
 	return c.checkFeatures("Register", msg.Options, registerFeatures)
+}
+
+// payloadError turns the failure to send a request because of the
+// caller's own message (callerFault: its payload cannot be encoded, or
+// breaks the protocol's value rules) into an *ArgumentError. The codec's
+// *codec.EncodeError, if any, stays reachable with errors.As, stripped of
+// what would make it match ErrProtocolViolation.
+func payloadError(err error) error {
+	ae := &ArgumentError{Arg: "payload", Reason: err.Error()}
+	var ve *protocol.ValidationError
+	if errors.As(err, &ve) {
+		ae.Op, ae.Arg, ae.Reason = opName(ve.Type), argName(ve.Field), ve.Reason
+	}
+	var ee *codec.EncodeError
+	if errors.As(err, &ee) {
+		if ve == nil {
+			ae.Reason = ee.Codec + " cannot encode it: " + ee.Err.Error()
+		}
+		if errors.Is(ee, ErrProtocolViolation) {
+			ee = &codec.EncodeError{Codec: ee.Codec, Err: errors.New(ee.Err.Error())}
+		}
+		ae.Err = ee
+	}
+	return ae
+}
+
+// opName names the operation that sends a message of type t.
+func opName(t protocol.MessageType) string {
+	switch t {
+	case protocol.TypeCall:
+		return "Call"
+	case protocol.TypePublish:
+		return "Publish"
+	case protocol.TypeSubscribe:
+		return "Subscribe"
+	case protocol.TypeRegister:
+		return "Register"
+	case protocol.TypeYield:
+		return "Yield"
+	}
+	return ""
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/memconn"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -138,4 +140,49 @@ func TestRouterTimeoutIsLeftToTheRouter(t *testing.T) {
 			t.Fatalf("REGISTER.Options = %v", reg.Options)
 		}
 	})
+}
+
+func TestUnsendablePayloadIsTheCallersError(t *testing.T) {
+	ct, rt := memconn.PipeCodec(codec.JSON())
+	r := scripted.New(t, rt)
+	done := make(chan *client.Client, 1)
+	go func() {
+		c, err := client.Connect(context.Background(), ct, "realm1")
+		if err != nil {
+			t.Error(err)
+		}
+		done <- c
+	}()
+	r.Welcome(1, scripted.Roles())
+	c := <-done
+	defer func() { rt.Close(); closeClient(t, c) }()
+	ctx := opsCtx(t)
+	_, callErr := c.Call(ctx, "com.p", protocol.List{make(chan int)}, nil).Await(ctx)
+	_, pubErr := c.Publish(ctx, "com.t", protocol.List{"\xff not utf-8"}, nil)
+	for _, err := range []error{callErr, pubErr} {
+		var ae *client.ArgumentError
+		var ee *codec.EncodeError
+		if !errors.As(err, &ae) || !errors.Is(err, client.ErrInvalidArgument) || !errors.As(err, &ee) {
+			t.Fatalf("%v: want an *ArgumentError wrapping the codec's error", err)
+		}
+		if errors.Is(err, client.ErrProtocolViolation) || errors.Is(err, client.ErrClosed) {
+			t.Fatalf("%v matches a session error", err)
+		}
+		t.Log(err)
+	}
+	if _, err := c.Publish(ctx, "com.ok", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if p := scripted.Expect[*protocol.Publish](r); p.Topic != "com.ok" {
+		t.Fatal(scripted.Describe(p))
+	}
+}
+
+func TestInvalidRealmIsTheCallersError(t *testing.T) {
+	ct, rt := memconn.Pipe("json")
+	defer rt.Close()
+	_, err := client.Connect(opsCtx(t), ct, "Not A Realm")
+	if !errors.Is(err, client.ErrInvalidArgument) || err.Error() != `wampgo: invalid realm: must be a valid URI, got "Not A Realm"` {
+		t.Fatalf("Connect = %v", err)
+	}
 }
