@@ -4,7 +4,8 @@ import "sync/atomic"
 
 // Traffic counts the bytes of the WebSocket messages a connection reads
 // and writes (their payloads: the encoded WAMP messages; framing and the
-// HTTP handshake aside). Several connections may share one Traffic, which
+// HTTP handshake aside). A message counts as written when the writer
+// starts writing it. Several connections may share one Traffic, which
 // then holds their sum. Its fields may be read from any goroutine at any
 // time.
 type Traffic struct {
