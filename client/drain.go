@@ -32,8 +32,9 @@ var ErrDraining = errors.New("wampgo: client is draining")
 // Drain returns ctx's error. Otherwise it returns nil, or the first error
 // of a removal the router refused, or Close's error.
 //
-// Drain waits for the handlers, so a handler must not call it on its own
-// goroutine: it is refused with an error matching ErrInvalidArgument; start
+// A Subscribe or Register that began before Drain may still complete; what
+// it set up then lasts until the session ends. Drain waits for the
+// handlers, so a handler must not call it on its own goroutine: it is refused with an error matching ErrInvalidArgument; start
 // a new goroutine instead. Drain is safe to call concurrently with any
 // other method; once the client has ended it returns what Close returns.
 func (c *Client) Drain(ctx context.Context, opts ...CloseOption) error {

@@ -61,9 +61,14 @@ type Reconnect struct {
 	// OnStateChange, if set, receives every state change in order. It runs
 	// on a goroutine of its own, never on the session loop.
 	OnStateChange func(StateChange)
-	// RetryOnFailedConnect makes Dial return a client even when its first
-	// connection fails for a reason retrying may fix (see
-	// retry_connect.go), so that a service may start before its router.
+	// RetryOnFailedConnect makes Dial return a client, in StateConnecting,
+	// when its first connection fails for a reason retrying may fix (the
+	// router is not up yet), and keep connecting in the background with
+	// this policy, so that a service may start before its router.
+	// Operations wait for the session meanwhile (see WhileDisconnected);
+	// WaitJoined waits for it. Dial still fails at once on an
+	// authentication failure, an ABORT that retrying cannot fix, an invalid
+	// realm, or when its context ends.
 	RetryOnFailedConnect bool
 }
 
@@ -94,7 +99,8 @@ func WithReconnect(r Reconnect) Option {
 	}
 }
 
-// State is a reconnecting client's connection state.
+// State is a client's connection state (Client.State); a reconnecting
+// client also reports its changes to Reconnect.OnStateChange.
 type State int
 
 const (
