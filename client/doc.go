@@ -109,10 +109,32 @@
 // WithCloseTimeout. A GOODBYE from the router is answered and ends the
 // session cleanly.
 //
+// # Authentication
+//
+// WithAuth offers authentication methods to the router, in order of
+// preference; package auth (github.com/wampgo/wampgo/client/auth) provides
+// them: ticket, WAMP-CRA, WAMP-Cryptosign, WAMP-SCRAM and handlers for
+// other methods. The handshake runs during Dial or Connect, before the
+// session loop exists. A failure is an *AuthError matching
+// ErrAuthentication; secrets never appear in errors, logs or ABORT
+// messages.
+//
 // # Errors
 //
 // Every ERROR from the router reaches the caller as an *Error carrying the
 // URI, arguments, keyword arguments and details. A session that ends makes
 // every pending operation fail with an error matching ErrClosed that also
 // wraps the reason the session ended.
+//
+// # Source files
+//
+// For contributors, the files follow one convention: for a feature X
+// (call, invocation, publish, register, subscribe, reconnect), X.go holds
+// its caller side, the exported API that runs on the caller's goroutine
+// and sends commands to the session loop, and X_loop.go its session-loop
+// side, the handlers of those commands and of the router's messages, which
+// run on the loop only. X_options.go holds a feature's options when they
+// are many. loop.go is the loop itself and commands.go the command types;
+// join.go and join_auth.go run the opening handshake on the goroutine of
+// Dial or Connect, before the loop starts.
 package client

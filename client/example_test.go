@@ -5,22 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"net/http/httptest"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/minirouter"
+	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// The examples run against minirouter, an in-process router: Pipe returns
-// an in-memory transport to it, which Connect joins like any other. With a
-// real router, use Dial (see ExampleDial).
+// The examples run against the in-process router of package
+// client/wamptest, wampgo's test kit: Pipe returns an in-memory transport to
+// it, which Connect joins like any other. With a real router, use Dial (see
+// ExampleDial). Copied into a test of your own module, they run as they are.
 
 func ExampleClient_Call() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	callee, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -53,7 +54,7 @@ func ExampleClient_Call() {
 
 func ExampleClient_Call_progressive() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	callee, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -100,7 +101,7 @@ func ExampleClient_Call_progressive() {
 
 func ExampleClient_Register() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	callee, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -148,7 +149,7 @@ func ExampleClient_Register() {
 
 func ExampleClient_Subscribe() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	c, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -189,7 +190,7 @@ func ExampleClient_Subscribe() {
 
 func ExampleClient_Close() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	c, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -213,11 +214,10 @@ func ExampleClient_Close() {
 }
 
 func ExampleDial() {
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
-	srv := httptest.NewServer(router.Handler())
-	defer srv.Close()
-	url := "ws" + strings.TrimPrefix(srv.URL, "http") // ws://127.0.0.1:port
+	ws := router.ListenWebSocket() // a loopback WebSocket listener; Close closes it too
+	url := ws.URL()                // ws://127.0.0.1:port
 
 	ctx := context.Background()
 	c, err := client.Dial(ctx, url, "realm1")
@@ -233,4 +233,51 @@ func ExampleDial() {
 	}
 	fmt.Println("joined", c.Session().Realm, "with", res.Args[0], "session")
 	// Output: joined realm1 with 1 session
+}
+
+// A reconnecting client survives the loss of its connection: here the test
+// kit's router drops it, and the client rejoins over a new in-memory pipe
+// (the router's Dial), its registrations restored.
+func ExampleWithReconnect() {
+	ctx := context.Background()
+	router := wamptest.NewRouter()
+	defer router.Close()
+
+	joined := make(chan protocol.ID, 2)
+	svc, err := router.Connect(ctx, "realm1", client.WithReconnect(client.Reconnect{
+		URLs:     []string{"mem://router"},
+		Dial:     router.Dial,
+		MinDelay: 10 * time.Millisecond,
+		OnStateChange: func(sc client.StateChange) {
+			if sc.State == client.StateJoined {
+				joined <- sc.Session
+			}
+		},
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer svc.Close(ctx)
+	_, err = svc.Register(ctx, "com.example.ping", func(context.Context, *client.Invocation) (client.Result, error) {
+		return client.Result{Args: protocol.List{"pong"}}, nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	<-joined
+
+	router.Drop(svc.Session().ID) // as if the network failed
+	<-joined
+
+	caller, err := router.Connect(ctx, "realm1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer caller.Close(ctx)
+	res, err := caller.Call(ctx, "com.example.ping", nil, nil).Await(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Args[0])
+	// Output: pong
 }

@@ -14,7 +14,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/minirouter"
+	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -75,7 +75,7 @@ func tracing(tp trace.TracerProvider) client.Interceptor {
 
 func ExampleWithInterceptors_openTelemetry() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 	// Spans are recorded in memory here; a real service exports them.
 	spans := tracetest.NewSpanRecorder()

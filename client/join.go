@@ -10,7 +10,7 @@ import (
 
 // join runs the opening handshake on t: HELLO, then WELCOME or ABORT, with
 // CHALLENGE and AUTHENTICATE rounds in between when WithAuth asks for
-// authentication (see auth.go). It reads t.Receive directly: no session
+// authentication (see join_auth.go). It reads t.Receive directly: no session
 // loop exists yet.
 func join(ctx context.Context, t protocol.Transport, realm string, cfg *config) (Session, error) {
 	if !protocol.ValidURI(realm, false, false) {

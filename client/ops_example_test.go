@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/minirouter"
+	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -17,7 +17,7 @@ import (
 // client joins when the router comes up.
 func ExampleReconnect_retryOnFailedConnect() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 	// Stands in for a router that is not listening yet.
 	var up atomic.Bool
@@ -51,7 +51,7 @@ func ExampleReconnect_retryOnFailedConnect() {
 
 func ExampleClient_Drain() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	worker, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -94,7 +94,7 @@ func ExampleClient_Drain() {
 
 func ExampleClient_Stats() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	c, err := client.Connect(ctx, router.Pipe(), "realm1")

@@ -9,7 +9,7 @@ import (
 	"testing/synctest"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/minirouter"
+	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
@@ -130,7 +130,7 @@ func TestStatsPendingForgetsDiscardedWork(t *testing.T) {
 }
 
 func TestStatsCountsBytesOfDialledConnections(t *testing.T) {
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 	srv := httptest.NewServer(router.Handler())
 	defer srv.Close()
