@@ -53,6 +53,9 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 		}
 		return start(t, realm, sess, cfg), nil
 	}
+	if c := retryFailedConnect(ctx, realm, cfg, errs); c != nil {
+		return c, nil
+	}
 	if len(errs) == 1 {
 		return nil, errs[0]
 	}

@@ -22,6 +22,9 @@ type config struct {
 	joinTimeout  time.Duration
 	auth         authConfig // WithAuth, WithAuthExtra
 	reconnect    *Reconnect // nil: one session only
+	stats        counters   // the client's statistics (stats.go)
+	connectErr   error      // why the first connection failed (retry_connect.go)
+	interceptors []Interceptor
 
 	// Used by Dial only.
 	codecs       []codec.Codec

@@ -32,6 +32,7 @@ func dialTransport(ctx context.Context, url string, cfg *config) (protocol.Trans
 			PingInterval: cfg.pingInterval,
 			PongTimeout:  cfg.pongTimeout,
 			Logger:       cfg.logger,
+			Traffic:      &cfg.stats.traffic,
 		})
 	}
 	if !rawsocket.IsURL(url) {

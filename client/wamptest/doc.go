@@ -60,6 +60,10 @@
 //     identification, black- and whitelisting by session id, authid and
 //     authrole, event retention (retain, get_retained), and PUBLISHED when
 //     acknowledge is set;
+//   - implementation-specific keys (starting with "_", basic/messages.md)
+//     of CALL, PUBLISH, YIELD and ERROR are forwarded into the INVOCATION,
+//     EVENT, RESULT and ERROR they cause, so that trace context and custom
+//     headers reach the peer;
 //   - the session, registration and subscription meta procedures and meta
 //     events (advanced/meta_api_*.md; meta events about subscriptions to
 //     wamp. topics are not published), and session testaments
