@@ -140,7 +140,8 @@ func (e *AuthError) Unwrap() error { return e.Err }
 func (e *AuthError) Is(target error) bool { return target == ErrAuthentication }
 
 // TLSConnectionStater is implemented by transports that run over TLS and
-// can report its state (as *wsconn.Conn does for wss:// connections). The
+// can report its state (as *wsconn.Conn does for wss:// connections, and
+// the RawSocket transport for rss:// and tcps://). The
 // join passes it to authenticators through auth.Conn, for channel binding;
 // on a transport without it, the connection counts as not using TLS.
 type TLSConnectionStater interface {

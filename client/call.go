@@ -50,12 +50,21 @@ type Call struct {
 // package documentation, "Call canceling"). A failure to start the call
 // (closed session, invalid options) is delivered as the final Result.
 func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...CallOption) *Call {
+	if f := c.interceptCall(); f != nil {
+		return f(ctx, procedure, args, kwargs, opts...)
+	}
+	return c.call(ctx, procedure, args, kwargs, opts...)
+}
+
+// call is Call without the interceptors.
+func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...CallOption) *Call {
 	call := &Call{
 		c:         c,
 		procedure: procedure,
 		done:      make(chan struct{}),
 	}
 	call.cfg.init(opts)
+	c.stats().callsStarted.Add(1)
 	cfg := &call.cfg
 	args, kwargs, err := goValues(args, kwargs)
 	if err != nil {
@@ -70,11 +79,11 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 		size += cfg.progressBuffer
 	}
 	call.results = make(chan Result, size)
-	if err := cfg.check(c.Session()); err != nil {
+	msg := &protocol.Call{Procedure: procedure, Options: cfg.options(), Payload: protocol.Payload{Args: args, Kwargs: kwargs}}
+	if err := c.checkCall(msg, cfg); err != nil {
 		call.fail(err)
 		return call
 	}
-	msg := &protocol.Call{Procedure: procedure, Options: cfg.options(), Payload: protocol.Payload{Args: args, Kwargs: kwargs}}
 	if err := ctx.Err(); err != nil {
 		call.fail(canceledError(context.Cause(ctx)))
 		return call
@@ -87,6 +96,7 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 
 // fail completes a call that never reached the loop.
 func (call *Call) fail(err error) {
+	call.c.stats().callEnded(err)
 	call.final = Result{Err: err}
 	call.results <- call.final
 	close(call.done)

@@ -74,8 +74,10 @@ func callerFault(err error) bool {
 // sendError is the error of a request whose message could not be written.
 func (s *loopState) sendError(err error) error {
 	switch {
-	case callerFault(err) || errors.Is(err, ErrSessionLost):
-		return err // our own invalid message, or a reconnecting client
+	case callerFault(err):
+		return payloadError(err) // the caller's own invalid message
+	case errors.Is(err, ErrSessionLost):
+		return err // a reconnecting client
 	case s.c.cfg.reconnect != nil:
 		return sessionLost(err)
 	}
@@ -134,6 +136,7 @@ func (s *loopState) completeCall(call *Call, res Result) {
 		return
 	}
 	call.completed = true
+	s.c.stats().callEnded(res.Err)
 	if call.stopCancel != nil {
 		call.stopCancel()
 	}

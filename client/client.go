@@ -34,6 +34,9 @@ type Client struct {
 	trackMu  sync.Mutex     // orders handlers.Add against reap's Wait
 	reaping  bool           // guarded by trackMu: reap has begun waiting
 
+	watch  stateWatch // the connection state (state.go)
+	chains chains     // the interceptors (interceptor.go)
+
 	subIndex atomic.Pointer[idIndex] // written by the session loop only
 	regIndex atomic.Pointer[idIndex] // written by the session loop only
 
@@ -71,7 +74,7 @@ func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Op
 // goroutines.
 func start(t protocol.Transport, realm string, sess Session, cfg *config) *Client {
 	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{})}
-	c.conn.Store(&connInfo{session: sess, serializer: t.Serializer()})
+	c.conn.Store(&connInfo{session: sess, serializer: serializerOf(t)})
 	c.base, c.cancelBase = context.WithCancel(context.WithValue(context.Background(), handlerKey{}, c))
 	if cfg.onError != nil {
 		c.errs = mailbox.New(mailbox.Limits{MaxMessages: 1 << 16}, 1, cfg.onError, func(p *mailbox.PanicError) {
@@ -86,8 +89,14 @@ func start(t protocol.Transport, realm string, sess Session, cfg *config) *Clien
 		c.trackMailbox(c.states)
 	}
 	st := newLoopState(c, t)
+	if t == nil {
+		c.watch.set(StateConnecting) // retry_connect.go: no session yet
+	}
 	c.loop = actor.Spawn(64, st.run)
 	go c.reap()
+	if t == nil {
+		return c
+	}
 	cfg.logger.Info("wampgo: joined", "realm", realm, "session", sess.ID,
 		"authid", sess.AuthID, "serializer", t.Serializer())
 	if cfg.reconnect != nil {

@@ -49,6 +49,58 @@
 // client (ErrGaveUp). State changes (joined, left, retrying, gave up) go
 // to Reconnect.OnStateChange and the logger.
 //
+// # State, readiness and starting before the router
+//
+// Client.State reports the connection state (joined, left, retrying,
+// connecting, gave up, closed) without blocking; Client.WaitJoined waits
+// until the client is joined with every registration and subscription
+// restored. With Reconnect.RetryOnFailedConnect, Dial returns a client
+// even when the router is not up yet (StateConnecting) and keeps trying
+// with the reconnect policy; work asked for meanwhile waits for the
+// session. Client.Serializer names the negotiated serializer.
+//
+// # Statistics
+//
+// Client.Stats returns counters (calls started, succeeded and failed,
+// results, invocations, events received, delivered and dropped,
+// publications, messages and bytes in and out, reconnects) and the gauge
+// of pending handler work with its peak. They are atomics updated where
+// things happen, without locks, cheap enough to leave on.
+//
+// # Draining
+//
+// Client.Drain ends a client gracefully: it removes every subscription and
+// registration, lets queued events and running invocations finish (their
+// handlers' contexts stay alive), then says GOODBYE, all bounded by its
+// context. Subscribe and Register fail with ErrDraining meanwhile.
+//
+// # Why a handler's context ended
+//
+// An invocation handler's context ends when the dealer interrupts the
+// call, when a forwarded call timeout passes, when the procedure is
+// unregistered, and when the session ends. context.Cause tells which: an
+// *InterruptError (matching ErrInterrupted, with the cancel mode and the
+// reason: ErrTimeout for the dealer's timeout, ErrCanceled for the caller's
+// cancel), ErrTimeout for a forwarded timeout, or the session's end reason.
+//
+// # Caller errors and router features
+//
+// A bad argument (a malformed URI, an option out of range) fails the
+// operation in the caller's goroutine with an *ArgumentError matching
+// ErrInvalidArgument, before anything reaches the session. An option whose
+// feature the router did not announce in WELCOME (Retain, GetRetained,
+// pattern matching, shared registration, ForwardTimeout, RouterTimeout, …)
+// fails with ErrNotSupported instead of being silently ignored.
+//
+// # Interceptors
+//
+// WithInterceptors installs hooks around outgoing calls and publications
+// and incoming invocations and events: one place for tracing, metrics and
+// custom headers, which travel in Options and Details under keys starting
+// with "_" (the spec's implementation-specific keys; whether a router
+// forwards them is up to the router). See the OpenTelemetry example of
+// WithInterceptors.
+//
 // # Liveness
 //
 // Dial pings the router every 30s and declares the connection dead when no

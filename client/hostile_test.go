@@ -85,7 +85,7 @@ func nopHandler(context.Context, *client.Invocation) (client.Result, error) {
 }
 
 // Frames that do not decode: the client answers ABORT protocol_violation,
-// ends the session, and fails what was pending.
+// ends the session, and fails what was pending; over every transport.
 func TestHostileFramesAbort(t *testing.T) {
 	deep := "[36,1,2,{},[" + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "]]"
 	small := codec.NewJSON(codec.Limits{MaxMessageSize: 4 << 10})
@@ -133,18 +133,19 @@ func TestHostileFramesAbort(t *testing.T) {
 			if cd == nil {
 				cd = codec.JSON()
 			}
-			c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: cd})
-			r, raw := j.Router, j.Raw
-			call, _ := pendingCall(t, c, r)
-			if err := raw.SendRaw(ctxT(t), []byte(tc.frame)); err != nil {
-				t.Fatal(err)
-			}
-			expectViolationAbort(t, c, r)
-			_, err := await(t, call)
-			expectClosedByViolation(t, "pending call", err)
-			// The session stays ended: new operations fail at once.
-			_, err = await(t, c.Call(ctxT(t), "after", nil, nil))
-			expectClosedByViolation(t, "call after the end", err)
+			forEachHostileTransport(t, func(t *testing.T, join hostileJoin) {
+				c, r, raw := join(t, cd)
+				call, _ := pendingCall(t, c, r)
+				if err := raw.SendRaw(ctxT(t), []byte(tc.frame)); err != nil {
+					t.Fatal(err)
+				}
+				expectViolationAbort(t, c, r)
+				_, err := await(t, call)
+				expectClosedByViolation(t, "pending call", err)
+				// The session stays ended: new operations fail at once.
+				_, err = await(t, c.Call(ctxT(t), "after", nil, nil))
+				expectClosedByViolation(t, "call after the end", err)
+			})
 		})
 	}
 }

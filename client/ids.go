@@ -51,6 +51,7 @@ func (c *Client) RegistrationIDs(procedure protocol.URI) []protocol.ID {
 func (c *Client) trackMailbox(mb interface {
 	Done() <-chan struct{}
 	Close()
+	Discarded() uint64
 }) {
 	c.trackMu.Lock()
 	if c.reaping {
@@ -63,6 +64,10 @@ func (c *Client) trackMailbox(mb interface {
 	c.trackMu.Unlock()
 	go func() {
 		<-mb.Done()
+		switch mb.(type) {
+		case *mailbox.Mailbox[*Event], *mailbox.Mailbox[*Invocation]:
+			c.stats().handled(mb.Discarded()) // queued, then thrown away unhandled
+		}
 		c.handlers.Done()
 	}()
 }

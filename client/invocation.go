@@ -55,9 +55,6 @@ type Input struct {
 // channel is closed after the final chunk or when the invocation ends.
 func (inv *Invocation) Inputs() <-chan Input { return inv.inputs }
 
-// errInterrupted is the cause of a handler context ended by INTERRUPT.
-var errInterrupted = errors.New("wampgo: call interrupted by the router")
-
 // SendProgress sends a progressive result to the caller. It fails if the
 // caller did not ask for progressive results or the invocation has ended.
 func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
@@ -77,6 +74,7 @@ func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwa
 // to the session loop.
 func (r *Registration) run(inv *Invocation) {
 	res, err := r.callHandler(inv.ctx, inv)
+	r.c.stats().invocationHandled(err)
 	inv.c.send(context.Background(), &cmdYield{inv: inv, result: res, err: err})
 }
 

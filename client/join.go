@@ -14,7 +14,7 @@ import (
 // loop exists yet.
 func join(ctx context.Context, t protocol.Transport, realm string, cfg *config) (Session, error) {
 	if !protocol.ValidURI(realm, false, false) {
-		return Session{}, fmt.Errorf("wampgo: invalid realm %q", realm)
+		return Session{}, &ArgumentError{Arg: "realm", Reason: fmt.Sprintf("must be a valid URI, got %q", realm)}
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.joinTimeout)
 	defer cancel()

@@ -115,6 +115,9 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 	// once reap runs), then release the stop watcher.
 	defer cancel()
 	defer func() { s.shutdown(reason) }()
+	if s.t == nil {
+		s.disconnect(s.c.cfg.connectErr) // RetryOnFailedConnect: connect in the background
+	}
 
 	for !s.end {
 		var recv <-chan protocol.Message
@@ -134,6 +137,7 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 				s.connectionEnded()
 				continue
 			}
+			s.c.stats().received(msg)
 			if done, err := s.handleMessage(msg); done {
 				s.sessionEnded(err)
 			}
@@ -191,7 +195,11 @@ func (s *loopState) write(msg protocol.Message) error {
 	if s.t == nil {
 		return ErrSessionLost
 	}
-	return s.t.Send(s.ctx, msg)
+	err := s.t.Send(s.ctx, msg)
+	if err == nil {
+		s.c.stats().sent(msg)
+	}
+	return err
 }
 
 func (s *loopState) handleCommand(cmd command) {
@@ -232,6 +240,8 @@ func (s *loopState) dispatch(cmd command) {
 		s.handleYield(c)
 	case *cmdGoodbye:
 		s.handleGoodbye(c)
+	case *cmdDrain:
+		s.handleDrain(c)
 	default:
 		s.c.cfg.logger.Error("wampgo: unknown command", "type", fmt.Sprintf("%T", cmd))
 	}

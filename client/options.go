@@ -22,6 +22,9 @@ type config struct {
 	joinTimeout  time.Duration
 	auth         authConfig // WithAuth, WithAuthExtra
 	reconnect    *Reconnect // nil: one session only
+	stats        counters   // the client's statistics (stats.go)
+	connectErr   error      // why the first connection failed (retry_connect.go)
+	interceptors []Interceptor
 
 	// Used by Dial only.
 	codecs       []codec.Codec
@@ -91,18 +94,22 @@ func WithJoinTimeout(d time.Duration) Option { return func(c *config) { c.joinTi
 // (default: JSON, MessagePack, CBOR).
 func WithSerializers(cs ...codec.Codec) Option { return func(c *config) { c.codecs = cs } }
 
-// WithTLSConfig sets the TLS configuration for wss:// URLs.
+// WithTLSConfig sets the TLS configuration for wss://, rss:// and tcps://
+// URLs.
 func WithTLSConfig(t *tls.Config) Option { return func(c *config) { c.tlsConfig = t } }
 
-// WithHTTPHeader adds headers to the WebSocket opening handshake.
+// WithHTTPHeader adds headers to the WebSocket opening handshake (RawSocket
+// has none).
 func WithHTTPHeader(h http.Header) Option { return func(c *config) { c.header = h } }
 
-// WithReadLimit bounds the size of one incoming message in bytes.
+// WithReadLimit bounds the size of one incoming message in bytes. Over
+// RawSocket it is announced to the router as a power of two between 512
+// bytes and 16 MiB (rounded down), and the router must not send more.
 func WithReadLimit(n int64) Option { return func(c *config) { c.readLimit = n } }
 
-// WithKeepalive sets the WebSocket ping interval and how long to wait for
-// the pong before the connection is declared dead (defaults 30s and 10s).
-// An interval of 0 turns pings off.
+// WithKeepalive sets the WebSocket or RawSocket ping interval and how long
+// to wait for the pong before the connection is declared dead (defaults 30s
+// and 10s). An interval of 0 turns pings off.
 func WithKeepalive(interval, pongTimeout time.Duration) Option {
 	return func(c *config) { c.pingInterval, c.pongTimeout = interval, pongTimeout }
 }

@@ -126,6 +126,14 @@ func EligibleAuthRole(roles ...string) PublishOption {
 // connection, with publication id 0; with Acknowledge it waits for the
 // router's answer and returns the publication id, or the router's *Error.
 func (c *Client) Publish(ctx context.Context, topic protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...PublishOption) (protocol.ID, error) {
+	if f := c.interceptPublish(); f != nil {
+		return f(ctx, topic, args, kwargs, opts...)
+	}
+	return c.publish(ctx, topic, args, kwargs, opts...)
+}
+
+// publish is Publish without the interceptors.
+func (c *Client) publish(ctx context.Context, topic protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...PublishOption) (protocol.ID, error) {
 	var cfg publishConfig
 	args, kwargs, err := goValues(args, kwargs)
 	if err != nil {
@@ -135,6 +143,9 @@ func (c *Client) Publish(ctx context.Context, topic protocol.URI, args protocol.
 		o.applyPublish(&cfg)
 	}
 	msg := &protocol.Publish{Topic: topic, Options: cfg.options(), Payload: protocol.Payload{Args: args, Kwargs: kwargs}}
+	if err := c.checkPublish(msg); err != nil {
+		return 0, err
+	}
 	r, err := actor.Ask(ctx, c.loop, func(r actor.Reply[publishReply]) command {
 		return &cmdPublish{ctx: ctx, msg: msg, ack: cfg.acknowledge, reply: r}
 	})

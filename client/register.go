@@ -110,13 +110,16 @@ func (c *Client) Register(ctx context.Context, procedure protocol.URI, handler H
 	for _, o := range opts {
 		o.applyRegister(&cfg)
 	}
-	reg := &Registration{c: c, procedure: procedure, handler: handler, cfg: cfg}
+	msg := &protocol.Register{Procedure: procedure, Options: cfg.options()}
+	if err := c.checkRegister(msg, &cfg); err != nil {
+		return nil, err
+	}
+	reg := &Registration{c: c, procedure: procedure, handler: c.wrapHandler(handler), cfg: cfg}
 	reg.ctx, reg.cancel = context.WithCancelCause(c.base)
 	reg.mb = mailbox.New(cfg.limits, cfg.concurrency, reg.run, func(p *mailbox.PanicError) {
 		c.reportPanic("invocation of "+procedure, p)
 	})
 	c.trackMailbox(reg.mb)
-	msg := &protocol.Register{Procedure: procedure, Options: cfg.options()}
 	err := c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdRegister{ctx: ctx, reg: reg, msg: msg, reply: r}
 	})
@@ -129,6 +132,9 @@ func (c *Client) Register(ctx context.Context, procedure protocol.URI, handler H
 
 // end stops the registration's mailbox and ends its handlers' contexts.
 func (r *Registration) end(cause error) {
+	if r.c.endDraining(r.mb) {
+		return
+	}
 	r.cancel(cause)
 	r.mb.Close()
 }

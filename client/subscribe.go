@@ -61,13 +61,16 @@ func (c *Client) Subscribe(ctx context.Context, topic protocol.URI, handler Even
 	for _, o := range opts {
 		o.applySubscribe(&cfg)
 	}
-	sub := &Subscription{c: c, topic: topic, handler: handler, cfg: cfg}
+	msg := &protocol.Subscribe{Topic: topic, Options: cfg.options()}
+	if err := c.checkSubscribe(msg); err != nil {
+		return nil, err
+	}
+	sub := &Subscription{c: c, topic: topic, handler: c.wrapEventHandler(handler), cfg: cfg}
 	sub.ctx, sub.cancel = context.WithCancelCause(c.base)
 	sub.mb = mailbox.New(cfg.limits, 1, sub.handle, func(p *mailbox.PanicError) {
 		c.reportPanic("event handler for "+topic, p)
 	})
 	c.trackMailbox(sub.mb)
-	msg := &protocol.Subscribe{Topic: topic, Options: cfg.options()}
 	err := c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdSubscribe{ctx: ctx, sub: sub, msg: msg, reply: r}
 	})
@@ -78,10 +81,16 @@ func (c *Client) Subscribe(ctx context.Context, topic protocol.URI, handler Even
 	return sub, nil
 }
 
-func (sub *Subscription) handle(ev *Event) { sub.handler(sub.ctx, ev) }
+func (sub *Subscription) handle(ev *Event) {
+	defer sub.c.stats().eventDone()
+	sub.handler(sub.ctx, ev)
+}
 
 // end stops the subscription's mailbox and ends its context.
 func (sub *Subscription) end(cause error) {
+	if sub.c.endDraining(sub.mb) {
+		return
+	}
 	sub.cancel(cause)
 	sub.mb.Close()
 }

@@ -47,6 +47,7 @@ func (c *Conn) flush() {
 // write writes one message with the connection's context, reporting
 // whether it succeeded. A failure ends the connection.
 func (c *Conn) write(b []byte) bool {
+	c.cfg.traffic.wrote(len(b)) // before: the peer's answer may be read before Write returns
 	if err := c.ws.Write(c.ctx, c.frame, b); err != nil {
 		c.fail(fmt.Errorf("wsconn: write: %w", err))
 		return false

@@ -23,7 +23,7 @@ const (
 type conn struct {
 	r     *Router
 	t     protocol.Transport
-	kind  string // "memory" or "websocket", for the session meta API
+	kind  string // "memory", "websocket" or "rawsocket", for the session meta API
 	out   outbox
 	log   *Log          // every message in and out; nil WithoutMessageLog
 	gate  *valve        // closed while the connection is stalled

@@ -23,8 +23,9 @@
 // clients, close everything before the bubble ends (NewTestRouter and
 // Client do it in t.Cleanup), and every timer, the router's (call
 // timeouts, the close grace) and the client's (reconnection backoff), runs
-// on the bubble's fake clock. ListenWebSocket uses real sockets and belongs
-// outside bubbles.
+// on the bubble's fake clock. ListenWebSocket, ListenRawSocket and
+// ServeRawSocket (RawSocket over TCP, TLS or a Unix socket) use real
+// sockets and belong outside bubbles.
 //
 // Fault injection acts on a session by id (Client.Session().ID): Drop cuts
 // the connection as a network failure would, Stall freezes it until Resume,
@@ -59,6 +60,10 @@
 //     identification, black- and whitelisting by session id, authid and
 //     authrole, event retention (retain, get_retained), and PUBLISHED when
 //     acknowledge is set;
+//   - implementation-specific keys (starting with "_", basic/messages.md)
+//     of CALL, PUBLISH, YIELD and ERROR are forwarded into the INVOCATION,
+//     EVENT, RESULT and ERROR they cause, so that trace context and custom
+//     headers reach the peer;
 //   - the session, registration and subscription meta procedures and meta
 //     events (advanced/meta_api_*.md; meta events about subscriptions to
 //     wamp. topics are not published), and session testaments

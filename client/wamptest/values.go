@@ -92,10 +92,12 @@ func stringList(v any) ([]string, bool) {
 
 // copyPassthru copies the payload passthru keys (enc_*, ppt_*) of src into
 // dst, so that a passthru payload stays valid when forwarded
-// (advanced/payload_passthru_mode.md).
+// (advanced/payload_passthru_mode.md), and the implementation-specific
+// keys (_*, basic/messages.md), which this router forwards as they are
+// (trace context, custom headers).
 func copyPassthru(dst, src protocol.Dict) {
 	for k, v := range src {
-		if strings.HasPrefix(k, "ppt_") || strings.HasPrefix(k, "enc_") {
+		if strings.HasPrefix(k, "ppt_") || strings.HasPrefix(k, "enc_") || strings.HasPrefix(k, "_") {
 			dst[k] = v
 		}
 	}

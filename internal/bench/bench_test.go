@@ -150,6 +150,12 @@ func benchRawCalls(b *testing.B, url string, cc codecCase, n int) {
 // measureCalls warms up, then runs b.N calls on exactly n goroutines and
 // reports throughput and latency percentiles.
 func measureCalls(b *testing.B, n int, call func() error) {
+	measureCallsFrom(b, n, call, func() {})
+}
+
+// measureCallsFrom is measureCalls with atStart run as the measured calls
+// start (after the warm-up), for benchmarks that report more metrics.
+func measureCallsFrom(b *testing.B, n int, call func() error, atStart func()) {
 	if _, err := runFixed(n, 4*n, call, nil, func() {}); err != nil {
 		b.Fatalf("warm-up: %v", err)
 	}
@@ -157,6 +163,7 @@ func measureCalls(b *testing.B, n int, call func() error) {
 	b.ReportAllocs()
 	var cpu0 time.Duration
 	elapsed, err := runFixed(n, b.N, call, lat, func() {
+		atStart()
 		b.ResetTimer()
 		cpu0, _ = processCPU()
 	})
