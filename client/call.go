@@ -66,7 +66,7 @@ func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol
 	call.cfg.init(opts)
 	c.stats().callsStarted.Add(1)
 	cfg := &call.cfg
-	args, kwargs, err := goValues(args, kwargs)
+	args, kwargs, err := goValues("Call", args, kwargs)
 	if err != nil {
 		call.results = make(chan Result, 1)
 		call.fail(err)
@@ -132,7 +132,7 @@ func (call *Call) Dropped() uint64 { return call.dropped.Load() }
 // ProgressiveInputs (CALL with progress=true). It fails once the call has
 // completed or its final chunk was sent.
 func (call *Call) SendInput(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
-	args, kwargs, err := goValues(args, kwargs)
+	args, kwargs, err := goValues("SendInput", args, kwargs)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (call *Call) SendInput(ctx context.Context, args protocol.List, kwargs prot
 // FinishInput sends the final input chunk of a call started with
 // ProgressiveInputs (CALL with progress=false).
 func (call *Call) FinishInput(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
-	args, kwargs, err := goValues(args, kwargs)
+	args, kwargs, err := goValues("FinishInput", args, kwargs)
 	if err != nil {
 		return err
 	}

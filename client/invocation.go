@@ -58,7 +58,7 @@ func (inv *Invocation) Inputs() <-chan Input { return inv.inputs }
 // SendProgress sends a progressive result to the caller. It fails if the
 // caller did not ask for progressive results or the invocation has ended.
 func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
-	args, kwargs, err := goValues(args, kwargs)
+	args, kwargs, err := goValues("SendProgress", args, kwargs)
 	if err != nil {
 		return err
 	}

@@ -135,7 +135,7 @@ func (c *Client) Publish(ctx context.Context, topic protocol.URI, args protocol.
 // publish is Publish without the interceptors.
 func (c *Client) publish(ctx context.Context, topic protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...PublishOption) (protocol.ID, error) {
 	var cfg publishConfig
-	args, kwargs, err := goValues(args, kwargs)
+	args, kwargs, err := goValues("Publish", args, kwargs)
 	if err != nil {
 		return 0, err
 	}

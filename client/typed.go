@@ -80,7 +80,8 @@ func RegisterTyped[Req, Resp any](ctx context.Context, c *Client, procedure prot
 // kwargs, and a list as args[0] or as the positional arguments. ctx governs the call as for Call: when
 // it ends first, the call is canceled and CallTyped returns ctx's error.
 //
-// A request that cannot be encoded is a *payload.EncodeError, a result
+// A request that cannot be encoded is an *ArgumentError wrapping a
+// *payload.EncodeError, a result
 // that does not fit Resp a *payload.DecodeError (matching
 // payload.ErrMismatch; paths start "args" or "kwargs"), an ERROR from the
 // callee or router an *Error.
@@ -88,7 +89,7 @@ func CallTyped[Resp, Req any](ctx context.Context, c *Client, procedure protocol
 	var resp Resp
 	args, kwargs, err := payload.Pack(req)
 	if err != nil {
-		return resp, err
+		return resp, valueError("CallTyped", err)
 	}
 	res, err := c.Call(ctx, procedure, args, kwargs, opts...).Await(ctx)
 	if err != nil {
@@ -104,7 +105,7 @@ func CallTyped[Resp, Req any](ctx context.Context, c *Client, procedure protocol
 func PublishTyped[T any](ctx context.Context, c *Client, topic protocol.URI, v T, opts ...PublishOption) (protocol.ID, error) {
 	args, kwargs, err := payload.Pack(v)
 	if err != nil {
-		return 0, err
+		return 0, valueError("PublishTyped", err)
 	}
 	return c.Publish(ctx, topic, args, kwargs, opts...)
 }

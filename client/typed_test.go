@@ -185,7 +185,10 @@ func TestUnencodablePayloads(t *testing.T) {
 	ch := make(chan int)
 	_, err := caller.Call(ctxT(t), "com.typed.none", protocol.List{1, ch}, nil).Await(ctxT(t))
 	var ee *payload.EncodeError
-	if !errors.As(err, &ee) || !errors.Is(err, payload.ErrUnsupported) || ee.Path != "args[1]" {
+	var ae *client.ArgumentError
+	if !errors.As(err, &ee) || !errors.Is(err, payload.ErrUnsupported) || ee.Path != "args[1]" ||
+		!errors.Is(err, client.ErrInvalidArgument) || !errors.As(err, &ae) || ae.Op != "Call" || ae.Arg != "args[1]" ||
+		err.Error() != "wampgo: Call: invalid args[1]: chan int has no payload form" {
 		t.Fatalf("Call with a channel: %v", err)
 	}
 	if _, err := caller.Publish(ctxT(t), "com.typed.ev", nil, protocol.Dict{"c": ch}); !errors.As(err, &ee) || ee.Path != "kwargs.c" {
@@ -277,7 +280,7 @@ func TestTypedRPC(t *testing.T) {
 		t.Fatalf("mismatched response: %v", err)
 	}
 	// A request that cannot be encoded.
-	if _, err := client.CallTyped[sum](ctxT(t), caller, "com.typed.add", map[string]any{"a": make(chan int)}); !errors.Is(err, payload.ErrUnsupported) {
+	if _, err := client.CallTyped[sum](ctxT(t), caller, "com.typed.add", map[string]any{"a": make(chan int)}); !errors.Is(err, payload.ErrUnsupported) || !errors.Is(err, client.ErrInvalidArgument) {
 		t.Fatalf("unencodable request: %v", err)
 	}
 

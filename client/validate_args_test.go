@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -157,7 +158,7 @@ func TestUnsendablePayloadIsTheCallersError(t *testing.T) {
 	c := <-done
 	defer func() { rt.Close(); closeClient(t, c) }()
 	ctx := opsCtx(t)
-	_, callErr := c.Call(ctx, "com.p", protocol.List{make(chan int)}, nil).Await(ctx)
+	_, callErr := c.Call(ctx, "com.p", protocol.List{math.NaN()}, nil).Await(ctx) // JSON has no NaN
 	_, pubErr := c.Publish(ctx, "com.t", protocol.List{"\xff not utf-8"}, nil)
 	for _, err := range []error{callErr, pubErr} {
 		var ae *client.ArgumentError

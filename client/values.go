@@ -15,13 +15,24 @@ import (
 // pointers, named types, slices, arrays and maps. They are converted to the
 // value set of package protocol on the caller's goroutine, before the
 // session loop sees them; a payload already in the value set passes through
-// without a copy. A value without a payload form fails the operation with a
-// *payload.EncodeError (matching payload.ErrUnsupported) naming its path,
-// such as "args[1].when".
+// without a copy. A value without a payload form fails the operation with an
+// *ArgumentError (matching ErrInvalidArgument) whose Arg is the value's path,
+// such as "args[1].when", and whose Err is the *payload.EncodeError
+// (matching payload.ErrUnsupported).
 
-// goValues converts args and kwargs with package payload. It runs on
-// the caller's goroutine and does not modify its arguments.
-func goValues(args protocol.List, kwargs protocol.Dict) (protocol.List, protocol.Dict, error) {
+// goValues converts the args and kwargs given to op with package payload.
+// It runs on the caller's goroutine and does not modify its arguments.
+func goValues(op string, args protocol.List, kwargs protocol.Dict) (protocol.List, protocol.Dict, error) {
+	a, k, err := encodeValues(args, kwargs)
+	if err != nil {
+		return nil, nil, valueError(op, err)
+	}
+	return a, k, nil
+}
+
+// encodeValues converts args and kwargs with package payload; an error is
+// a *payload.EncodeError.
+func encodeValues(args protocol.List, kwargs protocol.Dict) (protocol.List, protocol.Dict, error) {
 	a, err := payload.EncodeArgs(args)
 	if err != nil {
 		return nil, nil, err
@@ -31,6 +42,16 @@ func goValues(args protocol.List, kwargs protocol.Dict) (protocol.List, protocol
 		return nil, nil, err
 	}
 	return a, k, nil
+}
+
+// valueError reports a Go value without a payload form as the caller's bad
+// argument.
+func valueError(op string, err error) error {
+	var ee *payload.EncodeError
+	if !errors.As(err, &ee) {
+		return err
+	}
+	return &ArgumentError{Op: op, Arg: ee.Path, Reason: ee.Reason, Err: ee}
 }
 
 // goValuesOutcome converts what an invocation handler returned: the Result's
@@ -43,7 +64,7 @@ func goValuesOutcome(res Result, err error) (Result, error) {
 		if !errors.As(err, &we) || we.Args == nil && we.Kwargs == nil {
 			return res, err
 		}
-		args, kwargs, eerr := goValues(we.Args, we.Kwargs)
+		args, kwargs, eerr := encodeValues(we.Args, we.Kwargs)
 		if eerr != nil {
 			return res, NewError(URIRuntimeError, protocol.List{"invalid error payload: " + eerr.Error()}, nil)
 		}
@@ -51,7 +72,7 @@ func goValuesOutcome(res Result, err error) (Result, error) {
 		enc.Args, enc.Kwargs = args, kwargs
 		return res, &enc
 	}
-	args, kwargs, eerr := goValues(res.Args, res.Kwargs)
+	args, kwargs, eerr := encodeValues(res.Args, res.Kwargs)
 	if eerr != nil {
 		return Result{}, NewError(URIRuntimeError, protocol.List{"invalid result: " + eerr.Error()}, nil)
 	}
