@@ -131,7 +131,9 @@
 // Arguments and keyword arguments may hold any Go value that
 // payload.Encode accepts (structs, pointers, named types, slices, arrays,
 // maps): the client converts them to the value set of package protocol on
-// the caller's goroutine. Every payload carrier (Result, Event, Invocation,
+// the caller's goroutine (a value without a payload form, such as a channel,
+// fails the operation with an *ArgumentError naming its path). Every
+// payload carrier (Result, Event, Invocation,
 // Input, *Error) has Decode and DecodeKwargs to read its arguments back into
 // Go values, strictly: a 2.5 where an int is wanted is an error naming its
 // path, never a silent 0. TypedHandler, RegisterTyped and CallTyped (and
