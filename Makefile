@@ -17,7 +17,7 @@ STATICCHECK_STAMP   := $(BIN)/.staticcheck-$(STATICCHECK_VERSION)
 ROUTER_DIR   := testdata/router
 ROUTER_STAMP := $(ROUTER_DIR)/node_modules/.wampgo-installed
 
-.PHONY: tools router test fmt-check bench fuzz demo soak clean
+.PHONY: tools router test fmt-check bench fuzz demo soak interop clean
 
 ## tools: install pinned Go tools into ./bin
 tools: $(STATICCHECK_STAMP)
@@ -63,6 +63,21 @@ bench:
 ## fuzz: run every fuzz target in FUZZPKGS for FUZZTIME (default 10s) each
 fuzz:
 	GO=$(GO) FUZZTIME=$(FUZZTIME) bash .ci/fuzz $(FUZZPKGS)
+
+## interop: the interop suite against fox-wamp, or against your router:
+##   WAMPGO_ROUTER_URL=rs://127.0.0.1:8081 make interop
+# WAMPGO_ROUTER_URL takes one URL or several, comma-separated (ws://, wss://,
+# rs://, rss://, tcp://, tcps://, unix:///path); each runs with every
+# serializer the router accepts there (the others are skipped, and listed).
+# WAMPGO_ROUTER_REALM sets the realm (default wampgo_interop). Without
+# WAMPGO_ROUTER_URL it runs against fox-wamp (WebSocket, JSON only), with the
+# autobahn-js peers too. No router that `make router` installs speaks
+# RawSocket.
+INTEROP_SUITE := TestRealRouter(RPC|PubSub|ManyConcurrentCalls|SessionMetaAndClose|CancelIsTolerated)
+interop: $(if $(WAMPGO_ROUTER_URL),,router)
+	WAMPGO_ROUTER_URL='$(WAMPGO_ROUTER_URL)' WAMPGO_ROUTER_REALM='$(WAMPGO_ROUTER_REALM)' \
+		$(GO) test -race -count=1 -v -timeout 10m \
+		-run '^($(INTEROP_SUITE)$(if $(WAMPGO_ROUTER_URL),,|TestInterop.*))$$' ./client/
 
 ## soak: 10,000 acknowledged events to a slow subscriber through fox-wamp
 # (a few minutes; not part of `make test` or CI)

@@ -57,13 +57,28 @@ type Call struct {
 // (closed session, invalid options or procedure, a value the serializer
 // cannot carry) is delivered as the final Result.
 func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...CallOption) *Call {
+	if f := c.interceptCall(); f != nil {
+		return f(ctx, procedure, args, kwargs, opts...)
+	}
+	return c.call(ctx, procedure, args, kwargs, opts...)
+}
+
+// call is Call without the interceptors.
+func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...CallOption) *Call {
 	call := &Call{
 		c:         c,
 		procedure: procedure,
 		done:      make(chan struct{}),
 	}
 	call.cfg.init(opts)
+	c.stats().callsStarted.Add(1)
 	cfg := &call.cfg
+	args, kwargs, err := goValues("Call", args, kwargs)
+	if err != nil {
+		call.results = make(chan Result, 1)
+		call.fail(err)
+		return call
+	}
 	// Only a call that asked for progressive results needs room for them;
 	// every call has the one slot its final result takes.
 	size := 1
@@ -71,14 +86,14 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 		size += cfg.progressBuffer
 	}
 	call.results = make(chan Result, size)
-	if err := cfg.check(c.Session()); err != nil {
+	msg := &protocol.Call{Procedure: procedure, Options: cfg.options()}
+	if err := c.checkCall(msg, cfg); err != nil {
 		call.fail(err)
 		return call
 	}
-	msg := &protocol.Call{Procedure: procedure, Options: cfg.options()}
 	p, err := c.encode(msg, cfg.raw, args, kwargs)
 	if err != nil {
-		call.fail(err)
+		call.fail(payloadError(err))
 		return call
 	}
 	if err := ctx.Err(); err != nil {
@@ -93,6 +108,7 @@ func (c *Client) Call(ctx context.Context, procedure protocol.URI, args protocol
 
 // fail completes a call that never reached the loop.
 func (call *Call) fail(err error) {
+	call.c.stats().callEnded(err)
 	call.final = Result{Err: err}
 	call.results <- call.final
 	close(call.done)
@@ -130,12 +146,20 @@ func (call *Call) Dropped() uint64 { return call.dropped.Load() }
 // completed or its final chunk was sent. args and kwargs are encoded before
 // it returns and not retained.
 func (call *Call) SendInput(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
+	args, kwargs, err := goValues("SendInput", args, kwargs)
+	if err != nil {
+		return err
+	}
 	return call.input(ctx, args, kwargs, false)
 }
 
 // FinishInput sends the final input chunk of a call started with
 // ProgressiveInputs (CALL with progress=false).
 func (call *Call) FinishInput(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
+	args, kwargs, err := goValues("FinishInput", args, kwargs)
+	if err != nil {
+		return err
+	}
 	return call.input(ctx, args, kwargs, true)
 }
 

@@ -118,6 +118,7 @@ func (s *loopState) completeCall(call *Call, res Result) {
 	if p := s.parkedResult; p != nil && p.call == call {
 		s.parkedResult = nil // read again: nobody waits for that result now
 	}
+	s.c.stats().callEnded(res.Err)
 	if call.stopCancel != nil {
 		call.stopCancel()
 	}

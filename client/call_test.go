@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 
 func TestCallProgressiveResults(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	call := c.Call(ctxT(t), "com.example.stream", protocol.List{int64(3)}, protocol.Dict{"k": "v"}, client.ReceiveProgress())
 	m := scripted.Expect[*protocol.Call](r)
 	scripted.Equal(t, "CALL.Options", m.Options, protocol.Dict{"receive_progress": true})
@@ -42,7 +43,7 @@ func TestCallProgressiveResults(t *testing.T) {
 }
 
 func TestCallErrorIsTyped(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	call := c.Call(ctxT(t), "com.example.fail", nil, nil)
 	m := scripted.Expect[*protocol.Call](r)
 	if m.Args != nil || m.Kwargs != nil {
@@ -58,7 +59,7 @@ func TestCallErrorIsTyped(t *testing.T) {
 }
 
 func TestCallOptionsWireForm(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	c.Call(ctxT(t), "p", nil, nil, client.DiscloseMe(), client.ResourceKey("k1"),
 		client.Timeout(1500*time.Millisecond), client.RawOptions(protocol.Dict{"x_custom": "y"}))
 	m := scripted.Expect[*protocol.Call](r)
@@ -68,7 +69,7 @@ func TestCallOptionsWireForm(t *testing.T) {
 }
 
 func TestCallCancelKillWaitsForRouter(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	call := c.Call(ctx, "slow", nil, nil, client.WithCancelMode(client.CancelKill))
 	m := scripted.Expect[*protocol.Call](r)
@@ -92,7 +93,7 @@ func TestCallCancelKillWaitsForRouter(t *testing.T) {
 func TestCallCancelSkipAndKillNoWaitCompleteAtOnce(t *testing.T) {
 	for _, mode := range []client.CancelMode{client.CancelSkip, client.CancelKillNoWait} {
 		t.Run(string(mode), func(t *testing.T) {
-			c, r := joined(t)
+			c, r := clienttest.Joined(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			call := c.Call(ctx, "slow", nil, nil, client.WithCancelMode(mode))
 			m := scripted.Expect[*protocol.Call](r)
@@ -118,7 +119,8 @@ func TestCallCancelSkipAndKillNoWaitCompleteAtOnce(t *testing.T) {
 }
 
 func TestCallCancelWithoutRouterSupport(t *testing.T) {
-	c, r := joinedWith(t, scripted.RolesWith(nil, nil))
+	c, j := clienttest.JoinedWith(t, clienttest.Setup{Roles: scripted.RolesWith(nil, nil)})
+	r := j.Router
 	ctx, cancel := context.WithCancel(context.Background())
 	call := c.Call(ctx, "slow", nil, nil)
 	m := scripted.Expect[*protocol.Call](r)
@@ -136,7 +138,7 @@ func TestCallCancelWithoutRouterSupport(t *testing.T) {
 
 func TestCallLocalTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r := joined(t)
+		c, r := clienttest.Joined(t)
 		start := time.Now()
 		call := c.Call(ctxT(t), "slow", nil, nil, client.Timeout(1500*time.Millisecond))
 		m := scripted.Expect[*protocol.Call](r)
@@ -157,7 +159,7 @@ func TestCallLocalTimeout(t *testing.T) {
 }
 
 func TestCallRouterTimeoutError(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	call := c.Call(ctxT(t), "slow", nil, nil)
 	m := scripted.Expect[*protocol.Call](r)
 	r.Send(&protocol.Error{RequestType: protocol.TypeCall, Request: m.Request, Details: protocol.Dict{}, Error: "wamp.error.timeout"})
@@ -167,7 +169,7 @@ func TestCallRouterTimeoutError(t *testing.T) {
 }
 
 func TestProgressiveCallInputs(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	call := c.Call(ctxT(t), "upload", protocol.List{"a"}, nil, client.ProgressiveInputs())
 	m := scripted.Expect[*protocol.Call](r)
 	scripted.Equal(t, "first CALL.Options", m.Options, protocol.Dict{"progress": true})
@@ -195,7 +197,7 @@ func TestProgressiveCallInputs(t *testing.T) {
 }
 
 func TestProgressiveInputsNeedRouterSupport(t *testing.T) {
-	c, _ := joinedWith(t, scripted.RolesWith(nil, nil))
+	c, _ := clienttest.JoinedWith(t, clienttest.Setup{Roles: scripted.RolesWith(nil, nil)})
 	_, err := await(t, c.Call(ctxT(t), "upload", nil, nil, client.ProgressiveInputs()))
 	if !errors.Is(err, client.ErrNotSupported) {
 		t.Fatalf("err = %v", err)
@@ -205,7 +207,7 @@ func TestProgressiveInputsNeedRouterSupport(t *testing.T) {
 func TestProgressOverflowIsCountedNotBlocking(t *testing.T) {
 	var reported int
 	errs := make(chan error, 16)
-	c, r := joined(t, client.WithErrorHandler(func(err error) { errs <- err }))
+	c, r := clienttest.Joined(t, client.WithErrorHandler(func(err error) { errs <- err }))
 	call := c.Call(ctxT(t), "stream", nil, nil, client.ReceiveProgress(), client.ProgressBuffer(2), client.OnProgressOverflow(client.Drop))
 	m := scripted.Expect[*protocol.Call](r)
 	for i := range 5 {
@@ -231,7 +233,7 @@ func TestProgressOverflowIsCountedNotBlocking(t *testing.T) {
 }
 
 func TestManyConcurrentCalls(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	const goroutines, each = 50, 20
 	go func() {
 		for range goroutines * each {

@@ -39,6 +39,9 @@ type Client struct {
 	handlers sync.WaitGroup // handler goroutines of subscriptions and registrations; Add on the loop only
 	closers  sync.WaitGroup // goroutines closing a connection the loop gave up; Add on the loop only
 
+	watch  stateWatch // the connection state (state.go)
+	chains chains     // the interceptors (interceptor.go)
+
 	subIndex idIndex // topic → subscription ids; written by the session loop only
 	regIndex idIndex // procedure → registration ids; written by the session loop only
 
@@ -54,6 +57,7 @@ type connInfo struct {
 	session    Session
 	serializer string
 	codec      codec.Codec // the serializer's: callers encode payloads with it
+	limit      sendChecker // the connection's limit on one outgoing message; nil: none
 }
 
 // Connect joins realm over an established transport: it sends HELLO and
@@ -84,8 +88,9 @@ func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Op
 // goroutines.
 func start(t protocol.Transport, realm string, sess Session, cfg *config) *Client {
 	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{}), ctl: make(chan command, 64)}
-	cd, _ := cfg.codecFor(t.Serializer()) // Connect and Dial checked it
-	c.conn.Store(&connInfo{session: sess, serializer: t.Serializer(), codec: cd})
+	ci := &connInfo{session: sess, serializer: serializerOf(t), codec: startCodec(t, cfg)}
+	ci.limit, _ = t.(sendChecker)
+	c.conn.Store(ci)
 	c.base, c.cancelBase = context.WithCancel(context.WithValue(context.Background(), handlerKey{}, c))
 	if cfg.onError != nil {
 		c.errs = mailbox.New(mailbox.Limits{MaxMessages: 1 << 16}, 1, cfg.onError, func(p *mailbox.PanicError) {
@@ -98,12 +103,18 @@ func start(t protocol.Transport, realm string, sess Session, cfg *config) *Clien
 		})
 	}
 	st := newLoopState(c, t)
+	if t == nil {
+		c.watch.set(StateConnecting) // retry_connect.go: no session yet
+	}
 	c.loop = actor.Spawn(64, st.run, func(cmd command, reason error) {
 		// Accepted while the loop was ending: answered like every
 		// command refused after the end.
 		st.failCommand(cmd, closedError(reason))
 	})
 	go c.reap()
+	if t == nil {
+		return c
+	}
 	cfg.logger.Info("wampgo: joined", "realm", realm, "session", sess.ID,
 		"authid", sess.AuthID, "serializer", t.Serializer())
 	if cfg.reconnect != nil {

@@ -5,30 +5,26 @@ import (
 	"errors"
 
 	"github.com/wampgo/wampgo/protocol"
-	"github.com/wampgo/wampgo/wsconn"
 )
 
-// Dial connects to the router at url (ws:// or wss://) over WebSocket,
-// negotiating a serializer from the configured codecs (WithSerializers),
-// and joins realm (see Connect). The connection is closed if the join
-// fails.
+// Dial connects to the router at url and joins realm (see Connect). The
+// URL's scheme picks the transport: WebSocket for ws:// and wss://,
+// RawSocket for rs:// and tcp:// (TCP), rss:// and tcps:// (TLS), and
+// unix:///path/to.sock (a Unix domain socket). The serializer is
+// negotiated from the configured codecs in their order (WithSerializers):
+// over WebSocket the router picks among those offered; over RawSocket,
+// which names one serializer per connection, Dial requests the first and
+// tries the next only when the router answers that it does not support
+// it. The connection is closed if the join fails.
 //
-// With WithReconnect, url comes first in the list of routers; the first
-// join tries each of them once, in turn, and later ones back off as
-// Reconnect describes.
+// With WithReconnect, url comes first in the list of routers (which may
+// mix WebSocket and RawSocket URLs); the first join tries each of them
+// once, in turn, and later ones back off as Reconnect describes.
 func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, error) {
 	cfg := newConfig(opts)
 	cfg.codecs = cfg.dialCodecs()
 	dial := func(ctx context.Context, url string) (protocol.Transport, error) {
-		return wsconn.Dial(ctx, url, &wsconn.Options{
-			Codecs:       cfg.codecs,
-			TLSConfig:    cfg.tlsConfig,
-			HTTPHeader:   cfg.header,
-			ReadLimit:    cfg.readLimit,
-			PingInterval: cfg.pingInterval,
-			PongTimeout:  cfg.pongTimeout,
-			Logger:       cfg.logger,
-		})
+		return dialTransport(ctx, url, cfg)
 	}
 	urls := []string{url}
 	if r := cfg.reconnect; r != nil {
@@ -57,6 +53,9 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 			continue
 		}
 		return start(t, realm, sess, cfg), nil
+	}
+	if c := retryFailedConnect(ctx, realm, cfg, errs); c != nil {
+		return c, nil
 	}
 	if len(errs) == 1 {
 		return nil, errs[0]

@@ -5,10 +5,6 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// placeholderID stands for the request id, which the session loop assigns
-// later, while a caller checks its message.
-const placeholderID = 1
-
 // encodePayload encodes args and kwargs with the current session's codec,
 // in the caller's goroutine. Neither is retained. A value the codec cannot
 // carry is an error matching codec.ErrUnsupportedValue (a
@@ -17,41 +13,51 @@ func (c *Client) encodePayload(args protocol.List, kwargs protocol.Dict) (codec.
 	return codec.EncodePayload(c.conn.Load().codec, args, kwargs)
 }
 
-// encode checks msg, a request without its payload and without its request
-// id, and encodes the payload, all in the caller's goroutine, so that the
-// loop assigns an id only to a message that will be written: ids stay
-// consecutive on the wire. raw holds the option entries the caller gave
-// verbatim, whose values are checked against the codec too.
+// encode encodes the payload of msg, a request without its request id,
+// in the caller's goroutine, with the current session's codec; the caller
+// has checked the rest of the message (checkCall and its kin). raw holds
+// the option entries the caller gave verbatim, whose values are checked
+// against the codec too. A message that would exceed the peer's size limit
+// (RawSocket) is refused here, so that the loop never gives a request id
+// to a message the connection refuses. An error is a *codec.EncodeError.
 func (c *Client) encode(msg protocol.Message, raw protocol.Dict, args protocol.List, kwargs protocol.Dict) (codec.EncodedPayload, error) {
-	if err := validateRequest(msg); err != nil {
-		return codec.EncodedPayload{}, err
-	}
-	cd := c.conn.Load().codec
+	ci := c.conn.Load()
 	if len(raw) > 0 {
-		if va, ok := cd.(codec.ValueAppender); ok {
+		if va, ok := ci.codec.(codec.ValueAppender); ok {
 			if _, err := va.AppendValue(nil, raw); err != nil {
 				return codec.EncodedPayload{}, err
 			}
 		}
 	}
-	return codec.EncodePayload(cd, args, kwargs)
+	p, err := codec.EncodePayload(ci.codec, args, kwargs)
+	if err != nil {
+		return p, err
+	}
+	return p, ci.checkSize(msg, p)
 }
 
-// validateRequest validates msg with a placeholder request id.
-func validateRequest(msg protocol.Message) error {
+// maxRequestID is the largest request id, whose encoding is the longest.
+const maxRequestID = 1 << 53
+
+// checkSize checks that msg with payload p fits the connection's limit on
+// one outgoing message, when it has one. Only a payload that takes half of
+// the limit or more is measured exactly (by encoding the message with the
+// longest request id); anything smaller fits with its header.
+func (ci *connInfo) checkSize(msg protocol.Message, p codec.EncodedPayload) error {
+	if ci.limit == nil || int64(p.Size()) < ci.limit.SendLimit()/2 {
+		return nil
+	}
 	switch m := msg.(type) {
 	case *protocol.Call:
-		m.Request = placeholderID
+		m.Request = maxRequestID
 		defer func() { m.Request = 0 }()
 	case *protocol.Publish:
-		m.Request = placeholderID
-		defer func() { m.Request = 0 }()
-	case *protocol.Subscribe:
-		m.Request = placeholderID
-		defer func() { m.Request = 0 }()
-	case *protocol.Register:
-		m.Request = placeholderID
+		m.Request = maxRequestID
 		defer func() { m.Request = 0 }()
 	}
-	return protocol.Validate(msg)
+	b, err := codec.AppendSpliced(ci.codec, nil, msg, p)
+	if err != nil {
+		return err
+	}
+	return ci.limit.CheckSend(msg.Type(), len(b))
 }

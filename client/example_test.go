@@ -5,22 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"net/http/httptest"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/minirouter"
+	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// The examples run against minirouter, an in-process router: Pipe returns
-// an in-memory transport to it, which Connect joins like any other. With a
-// real router, use Dial (see ExampleDial).
+// The examples run against the in-process router of package
+// client/wamptest, wampgo's test kit: Pipe returns an in-memory transport to
+// it, which Connect joins like any other. With a real router, use Dial (see
+// ExampleDial). Copied into a test of your own module, they run as they are.
 
 func ExampleClient_Call() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	callee, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -29,8 +30,11 @@ func ExampleClient_Call() {
 	}
 	defer callee.Close(ctx)
 	_, err = callee.Register(ctx, "com.example.add", func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
-		a, _ := inv.Args[0].(int64)
-		b, _ := inv.Args[1].(int64)
+		// Decode checks the arguments: a 2.5 is an error, not a silent 0.
+		var a, b int64
+		if err := inv.Decode(&a, &b); err != nil {
+			return client.Result{}, client.NewError("wamp.error.invalid_argument", protocol.List{err.Error()}, nil)
+		}
 		return client.Result{Args: protocol.List{a + b}}, nil
 	})
 	if err != nil {
@@ -42,8 +46,8 @@ func ExampleClient_Call() {
 		log.Fatal(err)
 	}
 	defer caller.Close(ctx)
-	// Integers travel as int64 (see package protocol's value types).
-	res, err := caller.Call(ctx, "com.example.add", protocol.List{int64(2), int64(3)}, nil).Await(ctx)
+	// Arguments may be any Go values (see package client/payload).
+	res, err := caller.Call(ctx, "com.example.add", protocol.List{2, 3}, nil).Await(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -53,7 +57,7 @@ func ExampleClient_Call() {
 
 func ExampleClient_Call_progressive() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	callee, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -100,7 +104,7 @@ func ExampleClient_Call_progressive() {
 
 func ExampleClient_Register() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	callee, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -110,10 +114,7 @@ func ExampleClient_Register() {
 	defer callee.Close(ctx)
 	_, err = callee.Register(ctx, "com.example.greet", func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		var name string
-		if len(inv.Args) == 1 {
-			name, _ = inv.Args[0].(string)
-		}
-		if name == "" {
+		if err := inv.Decode(&name); err != nil || name == "" {
 			// An *Error reaches the caller with its URI and payload.
 			return client.Result{}, client.NewError("com.example.error.invalid_name",
 				protocol.List{"name must be a non-empty string"}, nil)
@@ -148,7 +149,7 @@ func ExampleClient_Register() {
 
 func ExampleClient_Subscribe() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	c, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -189,7 +190,7 @@ func ExampleClient_Subscribe() {
 
 func ExampleClient_Close() {
 	ctx := context.Background()
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
 
 	c, err := client.Connect(ctx, router.Pipe(), "realm1")
@@ -213,11 +214,10 @@ func ExampleClient_Close() {
 }
 
 func ExampleDial() {
-	router := minirouter.New()
+	router := wamptest.NewRouter()
 	defer router.Close()
-	srv := httptest.NewServer(router.Handler())
-	defer srv.Close()
-	url := "ws" + strings.TrimPrefix(srv.URL, "http") // ws://127.0.0.1:port
+	ws := router.ListenWebSocket() // a loopback WebSocket listener; Close closes it too
+	url := ws.URL()                // ws://127.0.0.1:port
 
 	ctx := context.Background()
 	c, err := client.Dial(ctx, url, "realm1")
@@ -233,4 +233,51 @@ func ExampleDial() {
 	}
 	fmt.Println("joined", c.Session().Realm, "with", res.Args[0], "session")
 	// Output: joined realm1 with 1 session
+}
+
+// A reconnecting client survives the loss of its connection: here the test
+// kit's router drops it, and the client rejoins over a new in-memory pipe
+// (the router's Dial), its registrations restored.
+func ExampleWithReconnect() {
+	ctx := context.Background()
+	router := wamptest.NewRouter()
+	defer router.Close()
+
+	joined := make(chan protocol.ID, 2)
+	svc, err := router.Connect(ctx, "realm1", client.WithReconnect(client.Reconnect{
+		URLs:     []string{"mem://router"},
+		Dial:     router.Dial,
+		MinDelay: 10 * time.Millisecond,
+		OnStateChange: func(sc client.StateChange) {
+			if sc.State == client.StateJoined {
+				joined <- sc.Session
+			}
+		},
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer svc.Close(ctx)
+	_, err = svc.Register(ctx, "com.example.ping", func(context.Context, *client.Invocation) (client.Result, error) {
+		return client.Result{Args: protocol.List{"pong"}}, nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	<-joined
+
+	router.Drop(svc.Session().ID) // as if the network failed
+	<-joined
+
+	caller, err := router.Connect(ctx, "realm1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer caller.Close(ctx)
+	res, err := caller.Call(ctx, "com.example.ping", nil, nil).Await(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Args[0])
+	// Output: pong
 }

@@ -51,6 +51,7 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/memconn"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
@@ -132,11 +133,11 @@ func runFuzzSession(t *testing.T, data []byte) {
 		nextInv:  1000,
 		oracle:   true,
 	}
-	c, r, rt, _ := joinRawWith(t, codec.JSON(), roles,
+	// From here on the drain goroutine reads the router's side.
+	c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: codec.JSON(), Roles: roles},
 		client.WithCloseTimeout(time.Second),
 		client.WithErrorHandler(func(error) {}))
-	_ = r // from here on the drain goroutine reads the router's side
-	s.c, s.rt = c, rt
+	s.c, s.rt = c, j.Raw
 	go s.drain()
 	for step := 0; step < fuzzMaxSteps && g.more(); step++ {
 		s.step()

@@ -9,8 +9,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/memconn"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
@@ -20,17 +19,11 @@ import (
 // session loop for an undecodable frame (loop.go, run: the !ok branch);
 // join (join.go, the !ok branch of its select) returns without sending one.
 func TestHostileRegressionGarbageInsteadOfWelcomeNotAborted(t *testing.T) {
-	ct, rt := memconn.PipeCodec(codec.JSON())
-	r := scripted.New(t, rt)
-	done := make(chan error, 1)
-	go func() {
-		_, err := client.Connect(ctxT(t), ct, "realm1")
-		done <- err
-	}()
-	scripted.Expect[*protocol.Hello](r)
-	rt.(*memconn.Conn).SendRaw(ctxT(t), []byte(`garbage`))
-	<-done
-	rest := r.WaitClosed()
+	j := clienttest.StartWith(t, wire)
+	scripted.Expect[*protocol.Hello](j.Router)
+	j.Raw.SendRaw(ctxT(t), []byte(`garbage`))
+	j.Wait()
+	rest := j.Router.WaitClosed()
 	if len(rest) != 1 || rest[0].Type() != protocol.TypeAbort || rest[0].(*protocol.Abort).Reason != "wamp.error.protocol_violation" {
 		t.Fatalf("after garbage during join the client sent %v, want ABORT protocol_violation", rest)
 	}
@@ -46,9 +39,10 @@ func TestHostileRegressionGarbageInsteadOfWelcomeNotAborted(t *testing.T) {
 // (subscribe_loop.go: removeSub, dropSubEntry; loop.go: run).
 func TestHostileRegressionParkedEventBlocksAfterUnsubscribe(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r, _, stop := joinRaw(t, codec.JSON())
-		defer stop()
-		sub := hostileSubscribe(t, c, r, "blk", 1, func(ctx context.Context, _ *client.Event) { <-ctx.Done() },
+		c, j := clienttest.JoinedWith(t, wire)
+		r := j.Router
+		defer j.Stop()
+		sub, _ := subscribed(t, c, r, "blk", 1, func(ctx context.Context, _ *client.Event) { <-ctx.Done() },
 			client.OnOverflow(client.Block), client.MailboxLimits(mailbox.Limits{MaxMessages: 1}))
 		call, req := pendingCall(t, c, r)
 		// 1 is being handled, 2 waits in the mailbox, 3 is parked.
@@ -83,11 +77,12 @@ func TestHostileRegressionParkedEventBlocksAfterUnsubscribe(t *testing.T) {
 // Inputs, as TestProgressiveInvocationInputs's does, then never returns,
 // so Done never closes and Close hangs until its context ends.
 func TestHostileRegressionSessionEndLeavesInputsOpen(t *testing.T) {
-	c, r, _ := joinedRaw(t)
+	c, j := clienttest.JoinedWith(t, wire)
+	r := j.Router
 	unstick := make(chan struct{}) // lets the handler go after the test has failed
 	defer close(unstick)
 	started := make(chan struct{})
-	hostileRegister(t, c, r, "sum", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	registered(t, c, r, "sum", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		close(started)
 		for {
 			select {
@@ -119,9 +114,10 @@ func TestHostileRegressionSessionEndLeavesInputsOpen(t *testing.T) {
 // of the client outlive Done. Run with -race.
 func TestHostileRegressionSubscribeRacingSessionEnd(t *testing.T) {
 	for range 20 {
-		c, r, _, stop := joinRaw(t, codec.JSON())
+		c, j := clienttest.JoinedWith(t, wire)
+		r := j.Router
 		// A live subscription, so that reap has to wait for a handler.
-		hostileSubscribe(t, c, r, "live", 1, func(ctx context.Context, _ *client.Event) { <-ctx.Done() })
+		subscribed(t, c, r, "live", 1, func(ctx context.Context, _ *client.Event) { <-ctx.Done() })
 		r.Send(&protocol.Event{Subscription: 1, Publication: 1, Details: protocol.Dict{}})
 		var wg sync.WaitGroup
 		for range 4 {
@@ -154,7 +150,7 @@ func TestHostileRegressionSubscribeRacingSessionEnd(t *testing.T) {
 			}
 		}()
 		wg.Wait()
-		stop()
+		j.Stop()
 	}
 }
 
@@ -165,8 +161,9 @@ func TestHostileRegressionSubscribeRacingSessionEnd(t *testing.T) {
 // INVOCATIONs then run the first procedure's handler. Every other router
 // violation aborts the session.
 func TestHostileRegressionDuplicateRegistrationIDNotAborted(t *testing.T) {
-	c, r, _ := joinedRaw(t)
-	hostileRegister(t, c, r, "first", 7, nopHandler)
+	c, j := clienttest.JoinedWith(t, wire)
+	r := j.Router
+	registered(t, c, r, "first", 7, nopHandler)
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.Register(ctxT(t), "second", nopHandler)
@@ -185,8 +182,9 @@ func TestHostileRegressionDuplicateRegistrationIDNotAborted(t *testing.T) {
 // s.subs[id] without checking e.topic), so B's handler receives A's events
 // reported as topic A, and Unsubscribe(ctx, "B") finds nothing.
 func TestHostileRegressionSubscriptionIDReusedForAnotherTopic(t *testing.T) {
-	c, r, _ := joinedRaw(t)
-	hostileSubscribe(t, c, r, "com.a", 5, nopEvent)
+	c, j := clienttest.JoinedWith(t, wire)
+	r := j.Router
+	subscribed(t, c, r, "com.a", 5, nopEvent)
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.Subscribe(ctxT(t), "com.b", nopEvent)
@@ -204,9 +202,10 @@ func TestHostileRegressionSubscriptionIDReusedForAnotherTopic(t *testing.T) {
 // wraps to 448384ns, and the handler's context ends at once with
 // wamp.error.timeout. Clamp, or treat such values as no timeout.
 func TestHostileRegressionInvocationTimeoutOverflow(t *testing.T) {
-	c, r, _ := joinedRaw(t)
+	c, j := clienttest.JoinedWith(t, wire)
+	r := j.Router
 	got := make(chan time.Duration, 1)
-	hostileRegister(t, c, r, "p", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	registered(t, c, r, "p", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		got <- inv.Timeout
 		return client.Result{}, nil
 	})
@@ -224,10 +223,11 @@ func TestHostileRegressionInvocationTimeoutOverflow(t *testing.T) {
 // context, and with context.Background() never returns.
 func TestHostileRegressionCloseFromHandler(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r, _, stop := joinRaw(t, codec.JSON())
-		defer stop()
+		c, j := clienttest.JoinedWith(t, wire)
+		r := j.Router
+		defer j.Stop()
 		closed := make(chan error, 1)
-		hostileRegister(t, c, r, "shutdown", 1, func(ctx context.Context, _ *client.Invocation) (client.Result, error) {
+		registered(t, c, r, "shutdown", 1, func(ctx context.Context, _ *client.Invocation) (client.Result, error) {
 			// Close's documented contract: from a handler, pass the
 			// handler's context (or one derived from it).
 			cctx, cancel := context.WithTimeout(ctx, time.Minute)

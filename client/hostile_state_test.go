@@ -8,7 +8,7 @@ import (
 	"testing/synctest"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
@@ -105,7 +105,7 @@ func TestHostileOutOfStateMessagesAbort(t *testing.T) {
 			return nil
 		}},
 		{"WELCOME twice", func(t *testing.T, c *client.Client, r *scripted.Router) func() error {
-			r.Send(&protocol.Welcome{Session: testSession, Details: protocol.Dict{"roles": scripted.Roles()}})
+			r.Send(&protocol.Welcome{Session: clienttest.Session, Details: protocol.Dict{"roles": scripted.Roles()}})
 			return nil
 		}},
 		{"CHALLENGE after WELCOME", func(t *testing.T, c *client.Client, r *scripted.Router) func() error {
@@ -115,7 +115,7 @@ func TestHostileOutOfStateMessagesAbort(t *testing.T) {
 		{"second INVOCATION with a running request id", func(t *testing.T, c *client.Client, r *scripted.Router) func() error {
 			hold := make(chan struct{})
 			t.Cleanup(func() { close(hold) })
-			hostileRegister(t, c, r, "p", 3, func(ctx context.Context, _ *client.Invocation) (client.Result, error) {
+			registered(t, c, r, "p", 3, func(ctx context.Context, _ *client.Invocation) (client.Result, error) {
 				select {
 				case <-hold:
 				case <-ctx.Done():
@@ -128,7 +128,8 @@ func TestHostileOutOfStateMessagesAbort(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, r, _ := joinedRaw(t)
+			c, j := clienttest.JoinedWith(t, wire)
+			r := j.Router
 			call, _ := pendingCall(t, c, r)
 			pending := tc.script(t, c, r)
 			expectViolationAbort(t, c, r)
@@ -145,8 +146,9 @@ func TestHostileOutOfStateMessagesAbort(t *testing.T) {
 // had, or one it just withdrew) is answered with ERROR
 // no_such_registration; the session goes on.
 func TestHostileInvocationForUnknownRegistration(t *testing.T) {
-	c, r, _ := joinedRaw(t)
-	reg := hostileRegister(t, c, r, "p", 11, nopHandler)
+	c, j := clienttest.JoinedWith(t, wire)
+	r := j.Router
+	reg, _ := registered(t, c, r, "p", 11, nopHandler)
 	done := make(chan error, 1)
 	go func() { done <- reg.Unregister(ctxT(t)) }()
 	u := scripted.Expect[*protocol.Unregister](r)
@@ -188,9 +190,10 @@ func TestHostileIgnoredMessages(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				c, r, _, stop := joinRaw(t, codec.JSON())
-				defer stop()
-				sub := hostileSubscribe(t, c, r, "t", 9, nopEvent)
+				c, j := clienttest.JoinedWith(t, wire)
+				r := j.Router
+				defer j.Stop()
+				sub, _ := subscribed(t, c, r, "t", 9, nopEvent)
 				done := make(chan error, 1)
 				go func() { done <- sub.Unsubscribe(context.Background()) }()
 				u := scripted.Expect[*protocol.Unsubscribe](r)
@@ -221,7 +224,8 @@ func TestHostileProgressFloodIsBounded(t *testing.T) {
 	const buffer, flood = 8, 10000
 	var reported sync.WaitGroup
 	reported.Add(flood - buffer)
-	c, r, _ := joinedRaw(t, client.WithErrorHandler(func(error) { reported.Done() }))
+	c, j := clienttest.JoinedWith(t, wire, client.WithErrorHandler(func(error) { reported.Done() }))
+	r := j.Router
 	call, req := pendingCall(t, c, r, client.ReceiveProgress(), client.ProgressBuffer(buffer), client.OnProgressOverflow(client.Drop))
 	if got := cap(call.Results()); got != buffer+1 {
 		t.Fatalf("cap(Results()) = %d, want %d", got, buffer+1)
@@ -252,15 +256,16 @@ func TestHostileProgressFloodIsBounded(t *testing.T) {
 func TestHostileEventFloodToSlowHandler(t *testing.T) {
 	const limit, flood = 4, 1000
 	slow := make(chan *client.SlowConsumerError, flood)
-	c, r, _ := joinedRaw(t, client.WithErrorHandler(func(err error) {
+	c, j := clienttest.JoinedWith(t, wire, client.WithErrorHandler(func(err error) {
 		var sc *client.SlowConsumerError
 		if errors.As(err, &sc) {
 			slow <- sc
 		}
 	}))
+	r := j.Router
 	started, release := make(chan struct{}), make(chan struct{})
 	got := make(chan protocol.ID, flood)
-	sub := hostileSubscribe(t, c, r, "flood", 1, func(ctx context.Context, ev *client.Event) {
+	sub, _ := subscribed(t, c, r, "flood", 1, func(ctx context.Context, ev *client.Event) {
 		if ev.Publication == 1 {
 			close(started)
 			select {

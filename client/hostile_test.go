@@ -14,60 +14,18 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/memconn"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// joinRaw joins a client to a scripted router over a pipe that encodes
-// every message with cd, as a network would, so the router can also inject
-// raw frames with raw.SendRaw. stop closes both sides and waits for the
-// client's end. It works inside a synctest bubble.
-func joinRaw(t *testing.T, cd codec.Codec, opts ...client.Option) (c *client.Client, r *scripted.Router, raw *memconn.Conn, stop func()) {
-	t.Helper()
-	return joinRawWith(t, cd, scripted.Roles(), opts...)
-}
-
-// joinRawWith is joinRaw with the router roles given.
-func joinRawWith(t *testing.T, cd codec.Codec, roles protocol.Dict, opts ...client.Option) (c *client.Client, r *scripted.Router, raw *memconn.Conn, stop func()) {
-	t.Helper()
-	ct, rt := memconn.PipeCodec(cd)
-	r = scripted.New(t, rt)
-	type res struct {
-		c   *client.Client
-		err error
-	}
-	done := make(chan res, 1)
-	go func() {
-		c, err := client.Connect(context.Background(), ct, "realm1", opts...)
-		done <- res{c, err}
-	}()
-	r.Welcome(testSession, roles)
-	got := <-done
-	if got.err != nil {
-		t.Fatalf("Connect: %v", got.err)
-	}
-	stop = func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		rt.Close()
-		got.c.Close(ctx)
-		<-got.c.Done()
-	}
-	return got.c, r, rt.(*memconn.Conn), stop
-}
-
-// joinedRaw is joinRaw with JSON, closed at the end of the test.
-func joinedRaw(t *testing.T, opts ...client.Option) (*client.Client, *scripted.Router, *memconn.Conn) {
-	t.Helper()
-	c, r, raw, stop := joinRaw(t, codec.JSON(), opts...)
-	t.Cleanup(stop)
-	return c, r, raw
-}
+// wire is the harness setup of the hostile tests: a pipe that encodes every
+// message with JSON, as a network would, so that the router can also inject
+// raw frames (Join.Raw.SendRaw).
+var wire = clienttest.Setup{Codec: codec.JSON()}
 
 // expectViolationAbort checks how a session the router broke ends: the
 // client sends ABORT wamp.error.protocol_violation with a message, sends
@@ -113,20 +71,6 @@ func quiet(t *testing.T, r *scripted.Router) {
 	}
 }
 
-// hostileSubscribe subscribes h to topic and answers SUBSCRIBED with id.
-func hostileSubscribe(t *testing.T, c *client.Client, r *scripted.Router, topic string, id protocol.ID, h client.EventHandler, opts ...client.SubscribeOption) *client.Subscription {
-	t.Helper()
-	sub, _ := subscribed(t, c, r, topic, id, h, opts...)
-	return sub
-}
-
-// hostileRegister registers h for proc and answers REGISTERED with id.
-func hostileRegister(t *testing.T, c *client.Client, r *scripted.Router, proc string, id protocol.ID, h client.Handler, opts ...client.RegisterOption) *client.Registration {
-	t.Helper()
-	reg, _ := registered(t, c, r, proc, id, h, opts...)
-	return reg
-}
-
 // pendingCall starts a call and returns it with its request id.
 func pendingCall(t *testing.T, c *client.Client, r *scripted.Router, opts ...client.CallOption) (*client.Call, protocol.ID) {
 	t.Helper()
@@ -141,7 +85,7 @@ func nopHandler(context.Context, *client.Invocation) (client.Result, error) {
 }
 
 // Frames that do not decode: the client answers ABORT protocol_violation,
-// ends the session, and fails what was pending.
+// ends the session, and fails what was pending; over every transport.
 func TestHostileFramesAbort(t *testing.T) {
 	deep := "[36,1,2,{},[" + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "]]"
 	small := codec.NewJSON(codec.Limits{MaxMessageSize: 4 << 10})
@@ -189,18 +133,19 @@ func TestHostileFramesAbort(t *testing.T) {
 			if cd == nil {
 				cd = codec.JSON()
 			}
-			c, r, raw, stop := joinRaw(t, cd)
-			defer stop()
-			call, _ := pendingCall(t, c, r)
-			if err := raw.SendRaw(ctxT(t), []byte(tc.frame)); err != nil {
-				t.Fatal(err)
-			}
-			expectViolationAbort(t, c, r)
-			_, err := await(t, call)
-			expectClosedByViolation(t, "pending call", err)
-			// The session stays ended: new operations fail at once.
-			_, err = await(t, c.Call(ctxT(t), "after", nil, nil))
-			expectClosedByViolation(t, "call after the end", err)
+			forEachHostileTransport(t, func(t *testing.T, join hostileJoin) {
+				c, r, raw := join(t, cd)
+				call, _ := pendingCall(t, c, r)
+				if err := raw.SendRaw(ctxT(t), []byte(tc.frame)); err != nil {
+					t.Fatal(err)
+				}
+				expectViolationAbort(t, c, r)
+				_, err := await(t, call)
+				expectClosedByViolation(t, "pending call", err)
+				// The session stays ended: new operations fail at once.
+				_, err = await(t, c.Call(ctxT(t), "after", nil, nil))
+				expectClosedByViolation(t, "call after the end", err)
+			})
 		})
 	}
 }
@@ -208,19 +153,13 @@ func TestHostileFramesAbort(t *testing.T) {
 // A router that sends garbage instead of WELCOME: Connect fails with a
 // protocol violation and closes the connection.
 func TestHostileGarbageInsteadOfWelcome(t *testing.T) {
-	ct, rt := memconn.PipeCodec(codec.JSON())
-	r := scripted.New(t, rt)
-	done := make(chan error, 1)
-	go func() {
-		_, err := client.Connect(ctxT(t), ct, "realm1")
-		done <- err
-	}()
-	scripted.Expect[*protocol.Hello](r)
-	if err := rt.(*memconn.Conn).SendRaw(ctxT(t), []byte(`[2,"x",{}]`)); err != nil {
+	j := clienttest.StartWith(t, wire)
+	scripted.Expect[*protocol.Hello](j.Router)
+	if err := j.Raw.SendRaw(ctxT(t), []byte(`[2,"x",{}]`)); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-done; !errors.Is(err, client.ErrProtocolViolation) {
+	if _, err := j.Wait(); !errors.Is(err, client.ErrProtocolViolation) {
 		t.Fatalf("Connect = %v, want a protocol violation", err)
 	}
-	r.WaitClosed()
+	j.Router.WaitClosed()
 }

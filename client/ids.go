@@ -48,6 +48,17 @@ func (c *Client) RegistrationIDs(procedure protocol.URI) []protocol.ID {
 	return lookupIDs(&c.regIndex, procedure)
 }
 
+// closeMailbox closes a handler mailbox and takes what it threw away
+// unhandled off the pending count (Stats).
+func (c *Client) closeMailbox(mb interface {
+	Close()
+	Discarded() uint64
+}) {
+	before := mb.Discarded()
+	mb.Close()
+	c.stats().handled(mb.Discarded() - before)
+}
+
 // reportPanic reports a panic in a handler to the logger and the error
 // handler.
 func (c *Client) reportPanic(where string, p *mailbox.PanicError) {

@@ -55,13 +55,14 @@ type Input struct {
 // channel is closed after the final chunk or when the invocation ends.
 func (inv *Invocation) Inputs() <-chan Input { return inv.inputs }
 
-// errInterrupted is the cause of a handler context ended by INTERRUPT.
-var errInterrupted = errors.New("wampgo: call interrupted by the router")
-
 // SendProgress sends a progressive result to the caller. It fails if the
 // caller did not ask for progressive results or the invocation has ended.
 // args and kwargs are encoded before it returns and not retained.
 func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwargs protocol.Dict) error {
+	args, kwargs, err := goValues("SendProgress", args, kwargs)
+	if err != nil {
+		return err
+	}
 	if !inv.ReceiveProgress {
 		return errors.New("wampgo: the caller did not ask for progressive results")
 	}
@@ -78,6 +79,7 @@ func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwa
 // encoded here, to the session loop. The handler's result is not retained.
 func (r *Registration) run(inv *Invocation) {
 	res, err := r.callHandler(inv.ctx, inv)
+	r.c.stats().invocationHandled(err)
 	cmd := &cmdYield{inv: inv}
 	if err == nil {
 		p, perr := inv.c.encodePayload(res.Args, res.Kwargs)
@@ -108,5 +110,5 @@ func (r *Registration) callHandler(ctx context.Context, inv *Invocation) (res Re
 			err = NewError(URIRuntimeError, protocol.List{fmt.Sprint("panic: ", v)}, nil)
 		}
 	}()
-	return r.handler(ctx, inv)
+	return goValuesOutcome(r.handler(ctx, inv))
 }

@@ -47,6 +47,7 @@ func (s *loopState) handleInvocation(m *protocol.Invocation) error {
 		return nil
 	}
 	s.invocations[m.Request] = inv
+	s.c.stats().queued()
 	return nil
 }
 
@@ -81,7 +82,7 @@ func (s *loopState) handleInterrupt(m *protocol.Interrupt) {
 		mode = string(CancelKill)
 	}
 	inv.interrupted = CancelMode(mode)
-	inv.cancel(errInterrupted)
+	inv.cancel(interruptCause(m, inv.interrupted))
 	if inv.interrupted == CancelKillNoWait {
 		// The dealer ignores any answer now.
 		s.dropInvocation(inv)
@@ -146,7 +147,7 @@ func handlerError(inv *Invocation, err error) *Error {
 	switch {
 	case errors.As(err, &we):
 		return we
-	case errors.Is(context.Cause(inv.ctx), errInterrupted) && errors.Is(err, context.Canceled):
+	case errors.Is(context.Cause(inv.ctx), ErrInterrupted) && errors.Is(err, context.Canceled):
 		return &Error{URI: uriCanceled}
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrTimeout):
 		return &Error{URI: uriTimeout}

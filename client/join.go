@@ -10,11 +10,11 @@ import (
 
 // join runs the opening handshake on t: HELLO, then WELCOME or ABORT, with
 // CHALLENGE and AUTHENTICATE rounds in between when WithAuth asks for
-// authentication (see auth.go). It reads t.Receive directly: no session
+// authentication (see join_auth.go). It reads t.Receive directly: no session
 // loop exists yet.
 func join(ctx context.Context, t protocol.Transport, realm string, cfg *config) (Session, error) {
 	if !protocol.ValidURI(realm, false, false) {
-		return Session{}, fmt.Errorf("wampgo: invalid realm %q", realm)
+		return Session{}, &ArgumentError{Arg: "realm", Reason: fmt.Sprintf("must be a valid URI, got %q", realm)}
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.joinTimeout)
 	defer cancel()

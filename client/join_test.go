@@ -3,30 +3,19 @@ package client_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/memconn"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 
 func TestJoinAnnouncesRolesAndFeatures(t *testing.T) {
-	ct, rt := memconn.Pipe("json")
-	r := scripted.New(t, rt)
-	done := make(chan *client.Client, 1)
-	go func() {
-		c, err := client.Connect(context.Background(), ct, "realm1",
-			client.WithHelloDetails(protocol.Dict{"agent": "test-agent"}))
-		if err != nil {
-			t.Error(err)
-		}
-		done <- c
-	}()
-	hello := r.Welcome(99, scripted.Roles())
-	c := <-done
-	defer func() { rt.Close(); c.Close(context.Background()) }()
+	c, hello := clienttest.Start(t, client.WithHelloDetails(protocol.Dict{"agent": "test-agent"})).Welcome()
 	if hello.Realm != "realm1" || hello.Details["agent"] != "test-agent" {
 		t.Fatalf("HELLO = %+v", hello)
 	}
@@ -49,53 +38,39 @@ func TestJoinAnnouncesRolesAndFeatures(t *testing.T) {
 		}
 	}
 	s := c.Session()
-	if s.ID != 99 || s.Realm != "realm1" || s.AuthID != "anon" || s.AuthRole != "anonymous" || s.AuthMethod != "anonymous" {
+	if s.ID != clienttest.Session || s.Realm != "realm1" || s.AuthID != "anon" || s.AuthRole != "anonymous" || s.AuthMethod != "anonymous" {
 		t.Fatalf("Session = %+v", s)
 	}
 	if !s.HasFeature("dealer", "call_canceling") || s.HasFeature("dealer", "no_such_feature") {
 		t.Fatal("HasFeature wrong")
 	}
-	if str := c.String(); !strings.Contains(str, "session=99") || !strings.Contains(str, `realm="realm1"`) {
+	if str := c.String(); !strings.Contains(str, fmt.Sprintf("session=%d", clienttest.Session)) || !strings.Contains(str, `realm="realm1"`) {
 		t.Fatalf("String = %s", str)
 	}
 }
 
 func TestJoinAbortIsTyped(t *testing.T) {
-	ct, rt := memconn.Pipe("json")
-	r := scripted.New(t, rt)
-	done := make(chan error, 1)
-	go func() {
-		_, err := client.Connect(context.Background(), ct, "realm1")
-		done <- err
-	}()
-	scripted.Expect[*protocol.Hello](r)
-	r.Send(&protocol.Abort{Reason: "wamp.error.no_such_realm", Details: protocol.Dict{"message": "no realm"}})
-	err := <-done
+	j := clienttest.Start(t)
+	scripted.Expect[*protocol.Hello](j.Router)
+	j.Router.Send(&protocol.Abort{Reason: "wamp.error.no_such_realm", Details: protocol.Dict{"message": "no realm"}})
+	_, err := j.Wait()
 	var ae *client.AbortError
 	if !errors.As(err, &ae) || ae.Reason != "wamp.error.no_such_realm" || ae.Message() != "no realm" {
 		t.Fatalf("err = %v", err)
 	}
-	rt.Close()
 }
 
 func TestJoinRejectsUnexpectedMessage(t *testing.T) {
-	ct, rt := memconn.Pipe("json")
-	r := scripted.New(t, rt)
-	done := make(chan error, 1)
-	go func() {
-		_, err := client.Connect(context.Background(), ct, "realm1")
-		done <- err
-	}()
-	scripted.Expect[*protocol.Hello](r)
-	r.Send(&protocol.Result{Request: 1, Details: protocol.Dict{}})
-	abort := scripted.Expect[*protocol.Abort](r)
+	j := clienttest.Start(t)
+	scripted.Expect[*protocol.Hello](j.Router)
+	j.Router.Send(&protocol.Result{Request: 1, Details: protocol.Dict{}})
+	abort := scripted.Expect[*protocol.Abort](j.Router)
 	if abort.Reason != "wamp.error.protocol_violation" {
 		t.Fatalf("ABORT reason %s", abort.Reason)
 	}
-	if err := <-done; !errors.Is(err, client.ErrProtocolViolation) {
+	if _, err := j.Wait(); !errors.Is(err, client.ErrProtocolViolation) {
 		t.Fatalf("err = %v", err)
 	}
-	rt.Close()
 }
 
 func TestJoinRejectsInvalidRealm(t *testing.T) {

@@ -3,19 +3,20 @@ package client_test
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/memconn"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 
 func TestCloseHandshakeFailsPending(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	call := c.Call(ctxT(t), "pending", nil, nil)
 	scripted.Expect[*protocol.Call](r)
 	done := make(chan error, 1)
@@ -49,7 +50,7 @@ func TestCloseHandshakeFailsPending(t *testing.T) {
 
 func TestCloseDefaultReasonAndBoundedWait(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r := joined(t, client.WithCloseTimeout(2*time.Second))
+		c, r := clienttest.Joined(t, client.WithCloseTimeout(2*time.Second))
 		start := time.Now()
 		done := make(chan error, 1)
 		go func() { done <- c.Close(context.Background()) }()
@@ -69,7 +70,7 @@ func TestCloseDefaultReasonAndBoundedWait(t *testing.T) {
 }
 
 func TestRouterGoodbyeIsAnswered(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	r.Send(&protocol.Goodbye{Reason: "wamp.close.system_shutdown", Details: protocol.Dict{}})
 	g := scripted.Expect[*protocol.Goodbye](r)
 	if g.Reason != "wamp.close.goodbye_and_out" {
@@ -83,7 +84,7 @@ func TestRouterGoodbyeIsAnswered(t *testing.T) {
 }
 
 func TestRouterAbortEndsSession(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	call := c.Call(ctxT(t), "p", nil, nil)
 	scripted.Expect[*protocol.Call](r)
 	r.Send(&protocol.Abort{Reason: "wamp.close.system_shutdown", Details: protocol.Dict{"message": "going down"}})
@@ -97,7 +98,7 @@ func TestRouterAbortEndsSession(t *testing.T) {
 }
 
 func TestTransportLossFailsPending(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	call := c.Call(ctxT(t), "p", nil, nil)
 	scripted.Expect[*protocol.Call](r)
 	r.Transport().Close()
@@ -132,7 +133,7 @@ func TestOutOfStateMessagesAbort(t *testing.T) {
 		{"YIELD to a client", &protocol.Yield{Request: 1, Options: protocol.Dict{}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, r := joined(t)
+			c, r := clienttest.Joined(t)
 			call := c.Call(ctxT(t), "p", nil, nil)
 			scripted.Expect[*protocol.Call](r)
 			r.Send(tc.msg)
@@ -151,7 +152,7 @@ func TestOutOfStateMessagesAbort(t *testing.T) {
 }
 
 func TestSequentialRequestIDs(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	for want := protocol.ID(1); want <= 3; want++ {
 		c.Call(ctxT(t), "p", nil, nil)
 		if m := scripted.Expect[*protocol.Call](r); m.Request != want {
@@ -163,24 +164,13 @@ func TestSequentialRequestIDs(t *testing.T) {
 // A request refused before it reached the connection (its payload cannot
 // be encoded) gives its id back: the router sees ids increase by one.
 func TestUnsentRequestReusesItsID(t *testing.T) {
-	ct, rt := memconn.PipeCodec(codec.JSON())
-	r := scripted.New(t, rt)
-	done := make(chan *client.Client, 1)
-	go func() {
-		c, err := client.Connect(context.Background(), ct, "realm1")
-		if err != nil {
-			t.Error(err)
-		}
-		done <- c
-	}()
-	r.Welcome(1, scripted.Roles())
-	c := <-done
-	defer func() { rt.Close(); c.Close(context.Background()) }()
+	c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: codec.JSON()})
+	r := j.Router
 	var ee *codec.EncodeError
-	if _, err := await(t, c.Call(ctxT(t), "p", protocol.List{make(chan int)}, nil)); !errors.As(err, &ee) {
+	if _, err := await(t, c.Call(ctxT(t), "p", protocol.List{math.NaN()}, nil)); !errors.As(err, &ee) {
 		t.Fatalf("unencodable call: %v", err)
 	}
-	if _, err := c.Publish(ctxT(t), "t", protocol.List{func() {}}, nil); !errors.As(err, &ee) {
+	if _, err := c.Publish(ctxT(t), "t", protocol.List{math.Inf(1)}, nil); !errors.As(err, &ee) {
 		t.Fatalf("unencodable publish: %v", err)
 	}
 	c.Call(ctxT(t), "p", nil, nil)

@@ -93,8 +93,12 @@ func newLoopState(c *Client, t protocol.Transport) *loopState {
 	return s
 }
 
-// attach makes t the session's connection and starts its writer.
+// attach makes t the session's connection and starts its writer. A nil t
+// (RetryOnFailedConnect: no connection yet) leaves the session without one.
 func (s *loopState) attach(t protocol.Transport) {
+	if t == nil {
+		return
+	}
 	s.t = t
 	s.out = newOutbound(t, s.c.conn.Load().codec, s.c.cfg.outboundBytes)
 	s.lastID = 0 // session-scope request ids begin at 1 in every session
@@ -139,6 +143,9 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 	// Commands still queued are answered by the actor's orphan function.
 	defer cancel()
 	defer func() { s.shutdown(reason) }()
+	if s.t == nil {
+		s.disconnect(s.c.cfg.connectErr) // RetryOnFailedConnect: connect in the background
+	}
 
 	for !s.end {
 		var recv <-chan protocol.Message
@@ -175,6 +182,7 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 				s.connectionEnded()
 				continue
 			}
+			s.c.stats().received(msg)
 			if done, err := s.handleMessage(msg); done {
 				s.sessionEnded(err)
 			}
@@ -250,6 +258,7 @@ func (s *loopState) send(msg protocol.Message, p codec.EncodedPayload) error {
 		return ErrSessionLost
 	}
 	s.out.push(msg, p)
+	s.c.stats().sent(msg)
 	return nil
 }
 
@@ -350,6 +359,8 @@ func (s *loopState) dispatch(cmd command) {
 		s.handleYield(c)
 	case *cmdGoodbye:
 		s.handleGoodbye(c)
+	case *cmdDrain:
+		s.handleDrain(c)
 	default:
 		s.failCommand(cmd, fmt.Errorf("wampgo: unknown command %T", cmd))
 	}

@@ -23,6 +23,9 @@ type config struct {
 	joinTimeout   time.Duration
 	auth          authConfig // WithAuth, WithAuthExtra
 	reconnect     *Reconnect // nil: one session only
+	stats         counters   // the client's statistics (stats.go)
+	connectErr    error      // why the first connection failed (retry_connect.go)
+	interceptors  []Interceptor
 
 	// Used by Dial only.
 	codecs       []codec.Codec
@@ -111,17 +114,21 @@ func WithJoinTimeout(d time.Duration) Option { return func(c *config) { c.joinTi
 // encodes with the negotiated one of them.
 func WithSerializers(cs ...codec.Codec) Option { return func(c *config) { c.codecs = cs } }
 
-// WithTLSConfig sets the TLS configuration for wss:// URLs.
+// WithTLSConfig sets the TLS configuration for wss://, rss:// and tcps://
+// URLs.
 func WithTLSConfig(t *tls.Config) Option { return func(c *config) { c.tlsConfig = t } }
 
-// WithHTTPHeader adds headers to the WebSocket opening handshake.
+// WithHTTPHeader adds headers to the WebSocket opening handshake (RawSocket
+// has none).
 func WithHTTPHeader(h http.Header) Option { return func(c *config) { c.header = h } }
 
 // WithReadLimit bounds the size of one incoming message in bytes (default
-// 16 MiB; a negative value removes the bound). It governs both the
-// WebSocket's frame limit and the codecs' own message size limit (Dial
-// builds the codecs of WithSerializers anew with it), so that a message
-// within it is never refused by either.
+// 16 MiB; a negative value removes the bound). It governs the transport's
+// frame limit and the codecs' own message size limit alike (Dial builds the
+// codecs of WithSerializers anew with it), so that a message within it is
+// never refused by either. Over RawSocket it is announced to the router as
+// a power of two between 512 bytes and 16 MiB (rounded down), and the
+// router must not send more.
 func WithReadLimit(n int64) Option { return func(c *config) { c.readLimit = n } }
 
 // dialCodecs returns the codecs Dial offers, their message size limit set
@@ -153,82 +160,9 @@ func (c *config) dialCodecs() []codec.Codec {
 	return out
 }
 
-// WithKeepalive sets the WebSocket ping interval and how long to wait for
-// the pong before the connection is declared dead (defaults 30s and 10s).
-// An interval of 0 turns pings off.
+// WithKeepalive sets the WebSocket or RawSocket ping interval and how long
+// to wait for the pong before the connection is declared dead (defaults 30s
+// and 10s). An interval of 0 turns pings off.
 func WithKeepalive(interval, pongTimeout time.Duration) Option {
 	return func(c *config) { c.pingInterval, c.pongTimeout = interval, pongTimeout }
-}
-
-// WithAuth makes the client authenticate as authid, offering the methods in
-// order of preference (without it, HELLO offers nothing and routers that
-// allow it grant anonymous access).
-//
-// HELLO.Details then carries "authid" (left out when authid is empty, as
-// WAMP-Cryptosign allows: the router identifies the client by its public
-// key), "authmethods" (the methods' names, in the order given) and
-// "authextra": the dict of WithAuthExtra merged with each method's own
-// entries (Cryptosign's "pubkey", SCRAM's "nonce", "channel_binding"); two
-// methods that need different values for one entry make the join fail.
-// These replace any "authid", "authmethods" and "authextra" given with
-// WithHelloDetails.
-//
-// The router answers with a CHALLENGE for one of the methods; the client
-// answers it with AUTHENTICATE (see the method's constructor: Ticket,
-// TicketFunc, WAMPCRA, Cryptosign and its variants, SCRAM, or
-// ChallengeHandler for any other method), possibly for several rounds,
-// until the router sends WELCOME or ABORT. On WELCOME the methods that
-// authenticate the router check its proof (SCRAM's verifier), and
-// Client.Session reports the authid, authrole, authmethod and authprovider
-// the router granted. A WELCOME for a method that was not offered (such as
-// "anonymous") is accepted as the router's decision: check
-// Session().AuthMethod if that matters.
-//
-// Every authentication failure is an *AuthError matching
-// ErrAuthentication:
-//
-//   - the router refused (ABORT such as wamp.error.not_authorized or
-//     wamp.error.authentication_failed, or any ABORT after AUTHENTICATE):
-//     its *AbortError, with the router's reason and message, is wrapped;
-//   - a CHALLENGE for a method that was not offered (ErrAuthMethodNotOffered),
-//     a CHALLENGE the method cannot use (ErrBadChallenge), a failed channel
-//     binding (ErrChannelBinding), an error from a method (such as a
-//     TicketFunc's), or a WELCOME whose proof of the router's identity is
-//     missing or wrong (ErrRouterNotAuthenticated): the client sends ABORT
-//     wamp.error.authentication_failed, with the error's text as the
-//     message, and closes the connection.
-//
-// An error that concerns the configuration or the connection (a bad key,
-// channel binding unavailable on a connection without TLS, SCRAM without
-// authid) ends the join before HELLO is sent.
-//
-// Secrets (tickets, WAMP-CRA secrets, private keys, passwords and what is
-// derived from them) never appear in errors, logs, ABORT messages or the
-// printed form of the authenticators: String, GoString and every fmt verb
-// print only the method's name.
-//
-// The whole exchange is bounded by the join timeout (WithJoinTimeout) and
-// the context of Dial or Connect, which is passed to Authenticate (and so to
-// a TicketFunc). Key derivation (salted WAMP-CRA, SCRAM) does not watch the
-// context; its cost is bounded by KDFLimits instead.
-func WithAuth(authid string, methods ...Authenticator) Option {
-	return func(c *config) {
-		c.auth.set = true
-		c.auth.authid = authid
-		c.auth.methods = methods
-	}
-}
-
-// WithAuthExtra adds entries to HELLO.Details.authextra, passed through to
-// the router as given (for example a Crossbar activation code). Entries
-// that a method of WithAuth sets itself take that method's value.
-func WithAuthExtra(extra protocol.Dict) Option {
-	return func(c *config) {
-		if c.auth.extra == nil {
-			c.auth.extra = protocol.Dict{}
-		}
-		for k, v := range extra {
-			c.auth.extra[k] = v
-		}
-	}
 }

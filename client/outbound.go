@@ -44,6 +44,7 @@ type writeFailure struct {
 // signals that the writer made room.
 type outbound struct {
 	t     protocol.Transport
+	check sendChecker // t's, or nil
 	codec codec.Codec
 	limit int64
 
@@ -77,8 +78,20 @@ func newOutbound(t protocol.Transport, cd codec.Codec, limit int) *outbound {
 		cancel: cancel,
 		done:   make(chan struct{}),
 	}
+	o.check, _ = t.(sendChecker)
 	go o.write()
 	return o
+}
+
+// sendChecker is implemented by transports whose peer limits the size of a
+// message (RawSocket): a message over it is refused before it is written,
+// and only its request fails.
+type sendChecker interface {
+	// SendLimit is the largest message the peer accepts, in bytes.
+	SendLimit() int64
+	// CheckSend refuses a message of type t and n bytes over the limit,
+	// with an error that fails only its request (a *codec.EncodeError).
+	CheckSend(t protocol.MessageType, n int) error
 }
 
 // push queues msg with its payload, for the writer to take at the next
@@ -164,6 +177,9 @@ func (o *outbound) write() {
 			taken += int64(it.size)
 			start := len(buf)
 			b, err := codec.AppendSpliced(o.codec, buf, it.msg, it.payload)
+			if err == nil && o.check != nil {
+				err = o.check.CheckSend(it.msg.Type(), len(b)-start)
+			}
 			if err != nil {
 				o.report(writeFailure{msg: it.msg, err: err})
 				buf = b[:start]

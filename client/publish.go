@@ -129,18 +129,33 @@ func EligibleAuthRole(roles ...string) PublishOption {
 // router's *Error.
 //
 // args and kwargs are encoded in the caller's goroutine before Publish
-// returns, and not retained. A value the serializer cannot carry fails
-// Publish with an error matching codec.ErrUnsupportedValue; an invalid
-// topic with one matching ErrProtocolViolation.
+// returns, and not retained. An invalid topic or option, or a value the
+// serializer cannot carry, fails Publish with an *ArgumentError (matching
+// ErrInvalidArgument; for a value, its Err is the codec's error).
 func (c *Client) Publish(ctx context.Context, topic protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...PublishOption) (protocol.ID, error) {
+	if f := c.interceptPublish(); f != nil {
+		return f(ctx, topic, args, kwargs, opts...)
+	}
+	return c.publish(ctx, topic, args, kwargs, opts...)
+}
+
+// publish is Publish without the interceptors.
+func (c *Client) publish(ctx context.Context, topic protocol.URI, args protocol.List, kwargs protocol.Dict, opts ...PublishOption) (protocol.ID, error) {
 	var cfg publishConfig
+	args, kwargs, err := goValues("Publish", args, kwargs)
+	if err != nil {
+		return 0, err
+	}
 	for _, o := range opts {
 		o.applyPublish(&cfg)
 	}
 	msg := &protocol.Publish{Topic: topic, Options: cfg.options()}
+	if err := c.checkPublish(msg); err != nil {
+		return 0, err
+	}
 	p, err := c.encode(msg, cfg.raw, args, kwargs)
 	if err != nil {
-		return 0, err
+		return 0, payloadError(err)
 	}
 	r, err := actor.Ask(ctx, c.loop, func(r actor.Reply[publishReply]) command {
 		return &cmdPublish{ctx: ctx, msg: msg, payload: p, ack: cfg.acknowledge, reply: r}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
@@ -33,7 +34,7 @@ func subscribed(t *testing.T, c *client.Client, r *scripted.Router, topic string
 }
 
 func TestPublishOptionsWireForm(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.Publish(ctxT(t), "com.topic", protocol.List{"a"}, protocol.Dict{"b": int64(1)},
@@ -58,7 +59,7 @@ func TestPublishOptionsWireForm(t *testing.T) {
 }
 
 func TestPublishAcknowledge(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	type res struct {
 		id  protocol.ID
 		err error
@@ -87,7 +88,7 @@ func TestPublishAcknowledge(t *testing.T) {
 }
 
 func TestSeveralHandlersOnOneTopic(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	got := make(chan string, 4)
 	s1, m := subscribed(t, c, r, "com.t", 50, func(_ context.Context, ev *client.Event) { got <- "one:" + ev.Args[0].(string) },
 		client.Match(client.MatchWildcard), client.GetRetained(), client.NodeKey("n1"))
@@ -124,7 +125,7 @@ func TestSeveralHandlersOnOneTopic(t *testing.T) {
 }
 
 func TestEventDetails(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	got := make(chan *client.Event, 1)
 	subscribed(t, c, r, "com", 1, func(_ context.Context, ev *client.Event) { got <- ev }, client.Match(client.MatchPrefix))
 	r.Send(&protocol.Event{Subscription: 1, Publication: 2, Details: protocol.Dict{
@@ -136,7 +137,7 @@ func TestEventDetails(t *testing.T) {
 }
 
 func TestEventsOfOneSubscriptionStayInOrder(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	const n = 300
 	var mu sync.Mutex
 	var seq []int64
@@ -165,7 +166,7 @@ func TestEventsOfOneSubscriptionStayInOrder(t *testing.T) {
 // never waits on its mailbox.
 func TestSlowConsumerDropsAndHandlerCanCallBack(t *testing.T) {
 	slow := make(chan error, 100)
-	c, r := joined(t, client.WithErrorHandler(func(err error) {
+	c, r := clienttest.Joined(t, client.WithErrorHandler(func(err error) {
 		var sc *client.SlowConsumerError
 		if errors.As(err, &sc) {
 			slow <- err
@@ -210,7 +211,7 @@ func TestSlowConsumerDropsAndHandlerCanCallBack(t *testing.T) {
 // Under the Block policy nothing is dropped: the loop stops reading until
 // the mailbox has room.
 func TestBlockPolicyDropsNothing(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	const flood = 40
 	release := make(chan struct{})
 	got := make(chan int64, flood)
@@ -238,7 +239,7 @@ func TestBlockPolicyDropsNothing(t *testing.T) {
 }
 
 func TestSubscriptionRevoked(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	sub, _ := subscribed(t, c, r, "t", 9, func(context.Context, *client.Event) {})
 	r.Send(&protocol.Unsubscribed{Request: 0, Details: protocol.Dict{"subscription": int64(9), "reason": "wamp.error.testing"}})
 	<-sub.Done()

@@ -39,8 +39,9 @@ type Reconnect struct {
 	// URLs are the routers tried in turn (a cluster behind several
 	// addresses). Dial puts its own url first; Connect needs at least one.
 	URLs []string
-	// Dial opens a transport to url. The default dials WebSocket with the
-	// client's options (serializers, TLS, headers, keepalive).
+	// Dial opens a transport to url. The default dials WebSocket or
+	// RawSocket by the URL's scheme (see Dial), with the client's options
+	// (serializers, TLS, headers, keepalive).
 	Dial func(ctx context.Context, url string) (protocol.Transport, error)
 	// MinDelay and MaxDelay bound the backoff between attempts (defaults
 	// 500ms and 30s); the delay doubles after each failure, with jitter
@@ -62,6 +63,15 @@ type Reconnect struct {
 	// OnStateChange, if set, receives every state change in order. It runs
 	// on a goroutine of its own, never on the session loop.
 	OnStateChange func(StateChange)
+	// RetryOnFailedConnect makes Dial return a client, in StateConnecting,
+	// when its first connection fails for a reason retrying may fix (the
+	// router is not up yet), and keep connecting in the background with
+	// this policy, so that a service may start before its router.
+	// Operations wait for the session meanwhile (see WhileDisconnected);
+	// WaitJoined waits for it. Dial still fails at once on an
+	// authentication failure, an ABORT that retrying cannot fix, an invalid
+	// realm, or when its context ends.
+	RetryOnFailedConnect bool
 }
 
 // WithReconnect makes the client reconnect and rejoin on its own when the
@@ -91,7 +101,8 @@ func WithReconnect(r Reconnect) Option {
 	}
 }
 
-// State is a reconnecting client's connection state.
+// State is a client's connection state (Client.State); a reconnecting
+// client also reports its changes to Reconnect.OnStateChange.
 type State int
 
 const (
@@ -112,7 +123,7 @@ func (s State) String() string {
 	case StateGaveUp:
 		return "gave-up"
 	}
-	return "unknown"
+	return stateName(s)
 }
 
 // StateChange reports one change of a reconnecting client's state.
@@ -221,6 +232,7 @@ func (c *Client) attempt(ctx context.Context, url string) (protocol.Transport, S
 func (c *Client) notifyState(sc StateChange) {
 	c.cfg.logger.Info("wampgo: state", "state", sc.State.String(), "session", sc.Session,
 		"url", sc.URL, "attempt", sc.Attempt, "delay", sc.Delay, "err", sc.Err)
+	c.stateChanged(sc)
 	if c.states != nil {
 		c.states.TryPut(sc, 1)
 	}

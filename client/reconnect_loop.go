@@ -117,7 +117,9 @@ func (s *loopState) handleRejoin(r rejoin) {
 	s.attempts = 0
 	s.sess, s.joinedAt = r.session, time.Now()
 	cd, _ := s.c.cfg.codecFor(r.t.Serializer()) // the reconnector checked it
-	s.c.conn.Store(&connInfo{session: r.session, serializer: r.t.Serializer(), codec: cd})
+	ci := &connInfo{session: r.session, serializer: r.t.Serializer(), codec: cd}
+	ci.limit, _ = r.t.(sendChecker)
+	s.c.conn.Store(ci)
 	s.attach(r.t)
 	s.c.cfg.logger.Info("wampgo: rejoined", "url", r.url, "session", r.session.ID)
 	joined := StateChange{State: StateJoined, Session: r.session.ID, URL: r.url}

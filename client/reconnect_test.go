@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/memconn"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
@@ -44,7 +45,7 @@ func (d *dialer) setFail(err error) {
 }
 
 // reconnecting joins a reconnecting client over a first pipe and returns it
-// with that pipe's scripted router.
+// with that pipe's scripted router; later connections come from d.
 func reconnecting(t *testing.T, d *dialer, r client.Reconnect, opts ...client.Option) (*client.Client, *scripted.Router) {
 	t.Helper()
 	r.URLs = []string{"mem://a", "mem://b"}
@@ -53,23 +54,9 @@ func reconnecting(t *testing.T, d *dialer, r client.Reconnect, opts ...client.Op
 		r.MinDelay = time.Millisecond
 		r.MaxDelay = 4 * time.Millisecond
 	}
-	ct, rt := memconn.Pipe("json")
-	router := scripted.New(t, rt)
-	done := make(chan *client.Client, 1)
-	go func() {
-		c, err := client.Connect(context.Background(), ct, "realm1", append(opts, client.WithReconnect(r))...)
-		if err != nil {
-			t.Error(err)
-		}
-		done <- c
-	}()
-	router.Welcome(1, scripted.Roles())
-	c := <-done
+	// Registered first, so it runs after the client is closed: the
+	// connections it dialled meanwhile are closed too.
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		c.Close(ctx)
-		<-c.Done()
 		for {
 			select {
 			case rt := <-d.routers:
@@ -79,7 +66,9 @@ func reconnecting(t *testing.T, d *dialer, r client.Reconnect, opts ...client.Op
 			}
 		}
 	})
-	return c, router
+	j := clienttest.Start(t, append(opts, client.WithReconnect(r))...)
+	c, _ := j.Welcome()
+	return c, j.Router
 }
 
 // next returns the scripted router of the client's next connection.
@@ -98,7 +87,7 @@ func TestReconnectRestoresRegistrationsAndSubscriptions(t *testing.T) {
 	d := newDialer()
 	states := make(chan client.StateChange, 32)
 	c, r1 := reconnecting(t, d, client.Reconnect{OnStateChange: func(sc client.StateChange) { states <- sc }})
-	if sc := <-states; sc.State != client.StateJoined || sc.Session != 1 {
+	if sc := <-states; sc.State != client.StateJoined || sc.Session != clienttest.Session {
 		t.Fatalf("first state %+v", sc)
 	}
 	events := make(chan string, 4)
@@ -234,15 +223,25 @@ func TestNoRetryAfterAuthAbort(t *testing.T) {
 
 func TestRouterGoodbyeWithReconnectRejoins(t *testing.T) {
 	d := newDialer()
-	c, r1 := reconnecting(t, d, client.Reconnect{})
+	states := make(chan client.StateChange, 32)
+	c, r1 := reconnecting(t, d, client.Reconnect{OnStateChange: func(sc client.StateChange) { states <- sc }})
 	r1.Send(&protocol.Goodbye{Reason: "wamp.close.system_shutdown", Details: protocol.Dict{}})
 	if g := scripted.Expect[*protocol.Goodbye](r1); g.Reason != "wamp.close.goodbye_and_out" {
 		t.Fatalf("GOODBYE reply %+v", g)
 	}
 	r2 := d.next(t)
 	r2.Welcome(7, scripted.Roles())
-	for c.Session().ID != 7 {
-		runtimeGosched()
+	ctx := ctxT(t)
+	for joined := false; !joined; {
+		select {
+		case sc := <-states:
+			joined = sc.State == client.StateJoined && sc.Session == 7
+		case <-ctx.Done():
+			t.Fatal("no StateJoined for session 7")
+		}
+	}
+	if id := c.Session().ID; id != 7 {
+		t.Fatalf("session %d after the rejoin, want 7", id)
 	}
 }
 
@@ -282,16 +281,11 @@ func TestBackoffScheduleAndGiveUp(t *testing.T) {
 				}
 			},
 		}
-		ct, rt := memconn.Pipe("json")
-		router := scripted.New(t, rt)
-		go router.Welcome(1, scripted.Roles())
-		c, err := client.Connect(context.Background(), ct, "realm1", client.WithReconnect(r))
-		if err != nil {
-			t.Fatal(err)
-		}
+		j := clienttest.Start(t, client.WithReconnect(r))
+		c, _ := j.Welcome()
 		d.setFail(errors.New("down"))
 		start := time.Now()
-		rt.Close()
+		j.Router.Transport().Close()
 		<-c.Done()
 		elapsed := time.Since(start)
 		synctest.Wait()

@@ -110,11 +110,11 @@ func (c *Client) Register(ctx context.Context, procedure protocol.URI, handler H
 	for _, o := range opts {
 		o.applyRegister(&cfg)
 	}
-	reg := &Registration{c: c, procedure: procedure, handler: handler, cfg: cfg}
 	msg := &protocol.Register{Procedure: procedure, Options: cfg.options()}
-	if err := validateRequest(msg); err != nil {
+	if err := c.checkRegister(msg, &cfg); err != nil {
 		return nil, err
 	}
+	reg := &Registration{c: c, procedure: procedure, handler: c.wrapHandler(handler), cfg: cfg}
 	err := c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdRegister{ctx: ctx, reg: reg, msg: msg, reply: r}
 	})
@@ -141,8 +141,11 @@ func (r *Registration) end(cause error) {
 	if r.mb == nil {
 		return // never started
 	}
+	if r.c.endDraining(r.mb) {
+		return
+	}
 	r.cancel(cause)
-	r.mb.Close()
+	r.c.closeMailbox(r.mb)
 }
 
 // ID returns the router's registration id.

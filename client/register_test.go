@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
@@ -35,7 +36,7 @@ func registered(t *testing.T, c *client.Client, r *scripted.Router, proc string,
 }
 
 func TestRegisterOptionsAndInvocation(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	gotInv := make(chan *client.Invocation, 1)
 	reg, m := registered(t, c, r, "com.example", 77, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		gotInv <- inv
@@ -61,7 +62,7 @@ func TestRegisterOptionsAndInvocation(t *testing.T) {
 }
 
 func TestHandlerErrorsBecomeErrorMessages(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	registered(t, c, r, "fail", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		switch inv.Args[0] {
 		case "typed":
@@ -91,7 +92,7 @@ func TestHandlerErrorsBecomeErrorMessages(t *testing.T) {
 }
 
 func TestCalleeProgressiveResults(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	registered(t, c, r, "stream", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		for i := range 2 {
 			if err := inv.SendProgress(ctx, protocol.List{int64(i)}, nil); err != nil {
@@ -114,7 +115,7 @@ func TestCalleeProgressiveResults(t *testing.T) {
 }
 
 func TestSendProgressRefusedWhenNotAsked(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	registered(t, c, r, "p", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		return client.Result{}, inv.SendProgress(ctx, nil, nil)
 	})
@@ -125,7 +126,7 @@ func TestSendProgressRefusedWhenNotAsked(t *testing.T) {
 }
 
 func TestInterruptCancelsHandler(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	started := make(chan struct{})
 	registered(t, c, r, "slow", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		close(started)
@@ -142,7 +143,7 @@ func TestInterruptCancelsHandler(t *testing.T) {
 }
 
 func TestInterruptKillNoWaitSendsNothing(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	started := make(chan struct{})
 	registered(t, c, r, "slow", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		if inv.Args != nil {
@@ -164,7 +165,7 @@ func TestInterruptKillNoWaitSendsNothing(t *testing.T) {
 
 func TestInvocationTimeoutEndsHandler(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r := joined(t)
+		c, r := clienttest.Joined(t)
 		var ended time.Duration
 		start := time.Now()
 		registered(t, c, r, "slow", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
@@ -186,7 +187,7 @@ func TestInvocationTimeoutEndsHandler(t *testing.T) {
 }
 
 func TestProgressiveInvocationInputs(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	registered(t, c, r, "sum", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		total := inv.Args[0].(int64)
 		for in := range inv.Inputs() {
@@ -204,7 +205,7 @@ func TestProgressiveInvocationInputs(t *testing.T) {
 }
 
 func TestInvocationForUnknownRegistration(t *testing.T) {
-	_, r := joined(t)
+	_, r := clienttest.Joined(t)
 	r.Send(&protocol.Invocation{Request: 6, Registration: 404, Details: protocol.Dict{}})
 	if e := scripted.Expect[*protocol.Error](r); e.Error != "wamp.error.no_such_registration" || e.Request != 6 {
 		t.Fatalf("ERROR = %+v", e)
@@ -212,7 +213,7 @@ func TestInvocationForUnknownRegistration(t *testing.T) {
 }
 
 func TestUnregisterAllAndNotFound(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	h := func(context.Context, *client.Invocation) (client.Result, error) { return client.Result{}, nil }
 	reg, _ := registered(t, c, r, "p", 11, h)
 	done := make(chan error, 1)
@@ -238,7 +239,7 @@ func TestUnregisterAllAndNotFound(t *testing.T) {
 }
 
 func TestRegisterErrorIsTyped(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.Register(ctxT(t), "p", func(context.Context, *client.Invocation) (client.Result, error) { return client.Result{}, nil })
@@ -253,7 +254,7 @@ func TestRegisterErrorIsTyped(t *testing.T) {
 }
 
 func TestRegistrationRevoked(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	reg, _ := registered(t, c, r, "p", 12, func(context.Context, *client.Invocation) (client.Result, error) { return client.Result{}, nil })
 	r.Send(&protocol.Unregistered{Request: 0, Details: protocol.Dict{"registration": int64(12), "reason": "wamp.error.testing"}})
 	<-reg.Done()
@@ -263,7 +264,7 @@ func TestRegistrationRevoked(t *testing.T) {
 }
 
 func TestFullInvocationMailboxAnswersUnavailable(t *testing.T) {
-	c, r := joined(t)
+	c, r := clienttest.Joined(t)
 	started := make(chan struct{}, 4)
 	release := make(chan struct{})
 	registered(t, c, r, "busy", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {

@@ -66,11 +66,11 @@ func (c *Client) Subscribe(ctx context.Context, topic protocol.URI, handler Even
 	for _, o := range opts {
 		o.applySubscribe(&cfg)
 	}
-	sub := &Subscription{c: c, topic: topic, handler: handler, cfg: cfg}
 	msg := &protocol.Subscribe{Topic: topic, Options: cfg.options()}
-	if err := validateRequest(msg); err != nil {
+	if err := c.checkSubscribe(msg); err != nil {
 		return nil, err
 	}
+	sub := &Subscription{c: c, topic: topic, handler: c.wrapEventHandler(handler), cfg: cfg}
 	err := c.ask(ctx, func(r actor.Reply[error]) command {
 		return &cmdSubscribe{ctx: ctx, sub: sub, msg: msg, reply: r}
 	})
@@ -91,7 +91,10 @@ func (sub *Subscription) start() {
 	})
 }
 
-func (sub *Subscription) handle(ev *Event) { sub.handler(sub.ctx, ev) }
+func (sub *Subscription) handle(ev *Event) {
+	defer sub.c.stats().eventDone()
+	sub.handler(sub.ctx, ev)
+}
 
 // end stops the subscription's mailbox and ends its context. Only the loop
 // calls it.
@@ -99,8 +102,11 @@ func (sub *Subscription) end(cause error) {
 	if sub.mb == nil {
 		return // never started
 	}
+	if sub.c.endDraining(sub.mb) {
+		return
+	}
 	sub.cancel(cause)
-	sub.mb.Close()
+	sub.c.closeMailbox(sub.mb)
 }
 
 // ID returns the router's subscription id.

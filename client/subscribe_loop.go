@@ -218,7 +218,11 @@ func (s *loopState) handleEvent(m *protocol.Event) {
 
 func (s *loopState) deliverEvent(ev *Event, size int, subs []*Subscription) {
 	for i, sub := range subs {
-		if sub.removed || sub.mb.TryPut(ev, size) {
+		if sub.removed {
+			continue
+		}
+		if sub.mb.TryPut(ev, size) {
+			s.c.stats().queued()
 			continue
 		}
 		if sub.cfg.overflow == Block {
@@ -226,6 +230,7 @@ func (s *loopState) deliverEvent(ev *Event, size int, subs []*Subscription) {
 			return
 		}
 		n := sub.dropped.Add(1)
+		s.c.stats().dropped()
 		err := &SlowConsumerError{Topic: ev.Topic, Subscription: ev.Subscription, Publication: ev.Publication, Dropped: n}
 		s.c.cfg.logger.Warn("wampgo: slow consumer: event dropped", "topic", ev.Topic,
 			"subscription", ev.Subscription, "publication", ev.Publication, "dropped", n)
@@ -244,6 +249,7 @@ func (s *loopState) resumeParked() {
 	if !p.sub.mb.TryPut(p.ev, p.size) {
 		return // still full: wait for the next signal
 	}
+	s.c.stats().queued()
 	s.parked = nil
 	s.deliverEvent(p.ev, p.size, p.rest)
 }

@@ -1,7 +1,6 @@
 package codec_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"runtime"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/fxamacker/cbor/v2"
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/wampgo/wampgo/codec"
@@ -111,11 +111,12 @@ func BenchmarkDecodeUnique(b *testing.B) {
 	}
 }
 
-// generic decodes data with the library's generic decode into any.
+// generic decodes data with the library's generic decode into any: for
+// JSON, that of the library jsontext belongs to (encoding/json/v2 to be).
 func generic(name string) func(data []byte) error {
 	switch name {
 	case "json":
-		return func(data []byte) error { var v any; return json.Unmarshal(data, &v) }
+		return func(data []byte) error { var v any; return jsonv2.Unmarshal(data, &v) }
 	case "msgpack":
 		return func(data []byte) error { var v any; return msgpack.Unmarshal(data, &v) }
 	case "cbor":

@@ -140,3 +140,55 @@ func TestNormalize(t *testing.T) {
 		}
 	}
 }
+
+// valueAppender is the method every codec has for payloads encoded once
+// and spliced into messages.
+type valueAppender interface {
+	AppendValue(dst []byte, v any) ([]byte, error)
+}
+
+func TestAppendValue(t *testing.T) {
+	args := []any{int64(1), "two", []byte{3}, map[string]any{"b": 2.5, "a": nil}, uint64(math.MaxUint64)}
+	for _, c := range codecs {
+		va, ok := c.(valueAppender)
+		if !ok {
+			t.Fatalf("%s has no AppendValue", c.Name())
+		}
+		// The bytes are those the list has inside an encoded message.
+		got, err := va.AppendValue([]byte("prefix"), args)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name(), err)
+		}
+		msg, err := c.Encode(call(args...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(got, []byte("prefix")) || !bytes.Contains(msg, got[len("prefix"):]) {
+			t.Errorf("%s: AppendValue = %q, not inside %q", c.Name(), got, msg)
+		}
+		// Common Go types are converted, as by Encode.
+		if a, err := va.AppendValue(nil, []int{1}); err != nil {
+			t.Errorf("%s: []int: %v", c.Name(), err)
+		} else if b, _ := va.AppendValue(nil, []any{int64(1)}); !bytes.Equal(a, b) {
+			t.Errorf("%s: []int encodes as %q, want %q", c.Name(), a, b)
+		}
+		// Errors are EncodeErrors and leave dst as it was.
+		dst := []byte("prefix")
+		out, err := va.AppendValue(dst, []any{struct{}{}})
+		var ee *codec.EncodeError
+		if !errors.As(err, &ee) || !errors.Is(err, codec.ErrUnsupportedValue) || string(out) != "prefix" {
+			t.Errorf("%s: struct: %q, %v", c.Name(), out, err)
+		}
+		// The value's own list counts as level 2, as a payload's does.
+		if _, err := va.AppendValue(nil, nested(codec.DefaultMaxDepth-1)); err != nil {
+			t.Errorf("%s: depth 64: %v", c.Name(), err)
+		}
+		if _, err := va.AppendValue(nil, nested(codec.DefaultMaxDepth)); !errors.Is(err, codec.ErrTooDeep) {
+			t.Errorf("%s: depth 65: %v", c.Name(), err)
+		}
+		// A scalar stands alone.
+		if b, err := va.AppendValue(nil, "x"); err != nil || len(b) == 0 {
+			t.Errorf("%s: scalar: %q, %v", c.Name(), b, err)
+		}
+	}
+}

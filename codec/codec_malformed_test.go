@@ -122,17 +122,16 @@ func TestMalformed(t *testing.T) {
 		mustDecodeError(t, codec.MsgPack(), err)
 	}
 	cborCases := []string{
-		"831843" + "1a2f0604aa" + "c074323031332d30332d32315432303a30343a30305a", // tag 0
-		"831843" + "1a2f0604aa" + "c249010000000000000000",                       // bignum
-		"831843" + "1a2f0604aa" + "a10101",                                       // int key
-		"831843" + "1a2f0604aa" + "a2616101616102",                               // duplicate key
-		"831843" + "1a2f0604aa" + "f0",                                           // simple(16)
-		"831843" + "1a2f0604aa" + "f820",                                         // simple(32)
-		"831843" + "1a2f0604aa" + "ff",                                           // stray break
-		"831843" + "1a2f0604aa" + "1c",                                           // reserved info
-		"831843" + "1a2f0604aa" + "5f4101" + "6161" + "ff",                       // text chunk in bytes
-		"831843" + "1a2f0604aa" + "7f7f6161ffff",                                 // nested indefinite chunk
-		"9f1843" + "1a2f0604aa",                                                  // unterminated
+		"831843" + "1a2f0604aa" + "c26161",                 // bignum of text
+		"831843" + "1a2f0604aa" + "a10101",                 // int key
+		"831843" + "1a2f0604aa" + "a2616101616102",         // duplicate key
+		"831843" + "1a2f0604aa" + "f0",                     // simple(16)
+		"831843" + "1a2f0604aa" + "f820",                   // simple(32)
+		"831843" + "1a2f0604aa" + "ff",                     // stray break
+		"831843" + "1a2f0604aa" + "1c",                     // reserved info
+		"831843" + "1a2f0604aa" + "5f4101" + "6161" + "ff", // text chunk in bytes
+		"831843" + "1a2f0604aa" + "7f7f6161ffff",           // nested indefinite chunk
+		"9f1843" + "1a2f0604aa",                            // unterminated
 	}
 	for _, in := range cborCases {
 		data, _ := hex.DecodeString(in)

@@ -16,17 +16,19 @@ type Appender interface {
 	AppendEncode(dst []byte, msg protocol.Message) ([]byte, error)
 }
 
-// format is what a serializer implements: the list-level encoder and
-// decoder behind a codec.
+// format is what a serializer implements on top of its library: the
+// mapping between the closed value set and the library's values, under
+// the codec's limits.
 type format interface {
 	name() string
 	subprotocol() string
 	binary() bool
-	// appendList appends the serialization of l (a message's list form).
-	appendList(e *encoder, dst []byte, l []any) ([]byte, error)
-	// decode parses data, which must hold exactly one list, within the
-	// limits, and converts the list with fromList.
-	decode(data []byte, lim *Limits) (protocol.Message, error)
+	// appendValue appends the serialization of v, whose own list or dict
+	// (if it is one) sits at nesting level depth+1.
+	appendValue(dst []byte, v any, depth int) ([]byte, error)
+	// decode parses data, which must hold exactly one list, and converts
+	// the list with fromList. len(data) is within the size limit.
+	decode(data []byte) (protocol.Message, error)
 }
 
 // fromList converts the list form that a format decoded into a validated
@@ -49,9 +51,8 @@ type codec struct {
 var _ interface {
 	Codec
 	Appender
+	AppendValue(dst []byte, v any) ([]byte, error)
 } = (*codec)(nil)
-
-func newCodec(f format, l Limits) *codec { return &codec{f: f, lim: l.withDefaults()} }
 
 func (c *codec) Name() string        { return c.f.name() }
 func (c *codec) Subprotocol() string { return c.f.subprotocol() }
@@ -65,51 +66,63 @@ func (c *codec) Decode(data []byte) (protocol.Message, error) {
 	if len(data) > c.lim.MaxMessageSize {
 		return nil, &DecodeError{Codec: c.f.name(), Offset: -1, Err: ErrMessageTooLarge}
 	}
-	return c.f.decode(data, &c.lim)
+	return c.f.decode(data)
 }
 
 // Encode validates msg and serializes it into a new slice.
 func (c *codec) Encode(msg protocol.Message) ([]byte, error) {
-	e := getEncoder(c.lim.MaxDepth)
-	defer putEncoder(e)
-	b, err := c.appendMsg(e, e.buf[:0], msg)
-	e.buf = b[:0]
+	buf := getBuf()
+	defer putBuf(buf)
+	b, err := c.AppendEncode(buf.b[:0], msg)
+	buf.b = b[:0]
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, len(b))
-	copy(out, b)
-	return out, nil
+	return slices.Clone(b), nil
 }
 
 // AppendEncode validates msg and appends its serialization to dst.
 func (c *codec) AppendEncode(dst []byte, msg protocol.Message) ([]byte, error) {
-	e := getEncoder(c.lim.MaxDepth)
-	defer putEncoder(e)
-	b, err := c.appendMsg(e, dst, msg)
-	if err != nil {
-		return dst, err
-	}
-	return b, nil
-}
-
-func (c *codec) appendMsg(e *encoder, dst []byte, msg protocol.Message) ([]byte, error) {
 	l, err := protocol.ToList(msg)
 	if err != nil {
 		return dst, &EncodeError{Codec: c.f.name(), Err: err}
 	}
-	b, err := c.f.appendList(e, dst, l)
+	b, err := c.f.appendValue(dst, l, 0)
 	if err != nil {
 		return dst, &EncodeError{Codec: c.f.name(), Err: err}
 	}
 	return b, nil
 }
 
-// encoder is the scratch state of one Encode call, pooled.
-type encoder struct {
-	buf      []byte // output buffer of Encode
-	pairs    []pair // dict entries being sorted, a stack shared by nesting levels
-	maxDepth int
+// AppendValue appends the serialization of one value to dst, with the
+// rules of Encode: v is of the closed value set or a type Normalize
+// converts, and it nests as an element of a message does (its own list or
+// dict counts as level 2 toward Limits.MaxDepth), so that the bytes can be
+// spliced into a message. On error the returned slice is dst and the error
+// is an *EncodeError. It is safe for concurrent use.
+func (c *codec) AppendValue(dst []byte, v any) ([]byte, error) {
+	b, err := c.f.appendValue(dst, v, 1)
+	if err != nil {
+		return dst, &EncodeError{Codec: c.f.name(), Err: err}
+	}
+	return b, nil
+}
+
+// buffer is a pooled output buffer of Encode.
+type buffer struct{ b []byte }
+
+// Pooled buffers larger than this are dropped rather than kept.
+const maxPooledBuf = 64 << 10
+
+var bufPool = sync.Pool{New: func() any { return new(buffer) }}
+
+func getBuf() *buffer { return bufPool.Get().(*buffer) }
+
+func putBuf(b *buffer) {
+	if cap(b.b) > maxPooledBuf {
+		b.b = nil
+	}
+	bufPool.Put(b)
 }
 
 // pair is one dict entry.
@@ -118,79 +131,37 @@ type pair struct {
 	v any
 }
 
-// Pooled buffers larger than these are dropped rather than kept.
-const (
-	maxPooledBuf   = 64 << 10
-	maxPooledPairs = 1024
-)
+// pairStack holds the dict entries being written in key order, a stack
+// shared by the nesting levels of one encoding.
+type pairStack []pair
 
-var encoderPool = sync.Pool{New: func() any { return new(encoder) }}
+// Pooled pair stacks longer than this are dropped rather than kept.
+const maxPooledPairs = 1024
 
-func getEncoder(maxDepth int) *encoder {
-	e := encoderPool.Get().(*encoder)
-	e.maxDepth = maxDepth
-	return e
-}
-
-func putEncoder(e *encoder) {
-	if cap(e.buf) > maxPooledBuf {
-		e.buf = nil
-	}
-	clear(e.pairs)
-	e.pairs = e.pairs[:0]
-	if cap(e.pairs) > maxPooledPairs {
-		e.pairs = nil
-	}
-	encoderPool.Put(e)
-}
-
-// pushPairs pushes the entries of m on e.pairs, sorted by cmp, and
-// returns the index of the first one; the caller reads e.pairs[base+i]
-// (nested calls may move e.pairs) and truncates e.pairs to base when done.
-func (e *encoder) pushPairs(m map[string]any, cmp func(a, b pair) int) int {
-	base := len(e.pairs)
+// push pushes the entries of m sorted by key, bytewise, and returns the
+// index of the first one; the caller reads (*s)[base+i] (nested calls may
+// move the stack) and calls pop(base) when done.
+func (s *pairStack) push(m map[string]any) int {
+	base := len(*s)
 	for k, v := range m {
-		e.pairs = append(e.pairs, pair{k, v})
+		*s = append(*s, pair{k, v})
 	}
 	if len(m) > 1 {
-		slices.SortFunc(e.pairs[base:], cmp)
+		slices.SortFunc((*s)[base:], func(a, b pair) int { return strings.Compare(a.k, b.k) })
 	}
 	return base
 }
 
-// popPairs drops the entries pushed at base.
-func (e *encoder) popPairs(base int) {
-	clear(e.pairs[base:])
-	e.pairs = e.pairs[:base]
+// pop drops the entries pushed at base.
+func (s *pairStack) pop(base int) {
+	clear((*s)[base:])
+	*s = (*s)[:base]
 }
 
-// byKey orders dict entries by key, bytewise.
-func byKey(a, b pair) int { return strings.Compare(a.k, b.k) }
-
-// byLenKey orders dict entries shorter key first, then bytewise: the order
-// of RFC 8949 core deterministic encoding for text keys.
-func byLenKey(a, b pair) int {
-	if len(a.k) != len(b.k) {
-		return len(a.k) - len(b.k)
+// reset empties s for pooling.
+func (s *pairStack) reset() {
+	s.pop(0)
+	if cap(*s) > maxPooledPairs {
+		*s = nil
 	}
-	return strings.Compare(a.k, b.k)
-}
-
-// AppendValue appends the serialization of the single value v to dst (see
-// ValueAppender).
-func (c *codec) AppendValue(dst []byte, v any) ([]byte, error) {
-	e := getEncoder(c.lim.MaxDepth)
-	defer putEncoder(e)
-	start := len(dst)
-	// Every format writes a one-element list as a one-byte header ('[',
-	// 0x91, 0x81), the element, and for JSON a closing ']'.
-	b, err := c.f.appendList(e, dst, []any{v})
-	if err != nil {
-		return dst, &EncodeError{Codec: c.f.name(), Err: err}
-	}
-	b = append(b[:start], b[start+1:]...)
-	if !c.f.binary() {
-		b = b[:len(b)-1]
-	}
-	return b, nil
 }

@@ -38,7 +38,7 @@ type DecodeError struct {
 	Codec string
 	// Offset is the byte offset in the input at which the fault was
 	// found, or -1 when the fault is not tied to a position (size limit,
-	// validation).
+	// validation) or the library did not report one (CBOR).
 	Offset int
 	// Err is the cause.
 	Err error
@@ -100,3 +100,6 @@ func unsupported(what string) error { return &unsupportedError{what} }
 
 // unsupportedType reports a value whose Go type is outside the closed set.
 func unsupportedType(v any) error { return unsupported(fmt.Sprintf("type %T", v)) }
+
+// errLengthExceedsEnd: a header declares more than the input holds.
+var errLengthExceedsEnd error = &wrapError{msg: "declared length exceeds the input", err: ErrTruncated}

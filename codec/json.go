@@ -1,10 +1,269 @@
 package codec
 
-// jsonFormat is WAMP's JSON serializer ("wamp.2.json", text frames), with
-// the binary convention of the spec: a []byte travels as a string holding
-// U+0000 followed by its standard base64 encoding.
-type jsonFormat struct{}
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"io"
+	"strconv"
+	"sync"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// jsonFormat is WAMP's JSON serializer ("wamp.2.json", text frames), on
+// github.com/go-json-experiment/json/jsontext, with the binary convention
+// of the spec: a []byte travels as a string holding U+0000 followed by its
+// standard base64 encoding. jsontext checks the grammar and UTF-8 and
+// hands out each string and number as its exact text; this file turns the
+// text into the values of the closed set.
+type jsonFormat struct{ maxDepth int }
 
 func (jsonFormat) name() string        { return "json" }
 func (jsonFormat) subprotocol() string { return "wamp.2.json" }
 func (jsonFormat) binary() bool        { return false }
+
+var (
+	errJSONNotList     = errors.New("message is not a JSON array")
+	errJSONNumberRange = errors.New("number out of float64 range")
+)
+
+// jsonInvalidUTF8 is the cause jsontext gives for invalid UTF-8 (its
+// sentinel is internal): learnt once by decoding a string that is not.
+var jsonInvalidUTF8 = func() error {
+	_, err := jsontext.NewDecoder(bytes.NewReader([]byte("\"\xff\""))).ReadValue()
+	var se *jsontext.SyntacticError
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return nil
+}()
+
+// jsonDecoder is the pooled state of one decoding.
+type jsonDecoder struct {
+	data     []byte
+	in       bytes.Buffer // aliases data: jsontext reads it in place
+	dec      *jsontext.Decoder
+	maxDepth int
+	buf      []byte   // unescaped text of the current string
+	strs     strCache // caches short strings across messages
+}
+
+var jsonDecoderPool = sync.Pool{New: func() any {
+	d := new(jsonDecoder)
+	d.dec = jsontext.NewDecoder(&d.in)
+	return d
+}}
+
+// jsonOptions: duplicate names are found while the dict is built, for free.
+var jsonOptions = jsontext.AllowDuplicateNames(true)
+
+func (f jsonFormat) decode(data []byte) (protocol.Message, error) {
+	d := jsonDecoderPool.Get().(*jsonDecoder)
+	d.data, d.maxDepth = data, f.maxDepth
+	d.in = *bytes.NewBuffer(data)
+	d.dec.Reset(&d.in, jsonOptions)
+	var msg protocol.Message
+	l, err := d.message()
+	if err == nil {
+		msg, err = fromList("json", l)
+	}
+	d.data = nil
+	d.in = bytes.Buffer{}
+	d.dec.Reset(&d.in)
+	if cap(d.buf) > maxPooledBuf {
+		d.buf = nil
+	}
+	jsonDecoderPool.Put(d)
+	return msg, err
+}
+
+// message reads the whole input, which must be one array.
+func (d *jsonDecoder) message() ([]any, error) {
+	switch d.dec.PeekKind() {
+	case '[':
+	case 0:
+		_, err := d.dec.ReadToken()
+		return nil, d.fail(err)
+	default:
+		return nil, &DecodeError{Codec: "json", Offset: int(d.dec.InputOffset()), Err: errJSONNotList}
+	}
+	v, err := d.value(0)
+	if err != nil {
+		return nil, err
+	}
+	end := int(d.dec.InputOffset())
+	if rest := bytes.TrimLeft(d.data[end:], " \t\r\n"); len(rest) != 0 {
+		return nil, &DecodeError{Codec: "json", Offset: len(d.data) - len(rest), Err: ErrTrailingData}
+	}
+	return v.([]any), nil
+}
+
+// fail wraps an error of jsontext, at the offset it reports.
+func (d *jsonDecoder) fail(err error) error {
+	off := int(d.dec.InputOffset())
+	var se *jsontext.SyntacticError
+	if errors.As(err, &se) {
+		off = int(se.ByteOffset)
+		switch {
+		case se.Err == io.ErrUnexpectedEOF:
+			err = ErrTruncated
+		case se.Err == jsonInvalidUTF8:
+			err = ErrInvalidUTF8
+		}
+	} else if err == io.EOF || err == io.ErrUnexpectedEOF {
+		err = ErrTruncated
+	}
+	return &DecodeError{Codec: "json", Offset: off, Err: err}
+}
+
+// value reads one value whose container sits at nesting level depth.
+func (d *jsonDecoder) value(depth int) (any, error) {
+	switch d.dec.PeekKind() {
+	case '"':
+		raw, err := d.dec.ReadValue()
+		if err != nil {
+			return nil, d.fail(err)
+		}
+		return d.str(raw)
+	case '0':
+		raw, err := d.dec.ReadValue()
+		if err != nil {
+			return nil, d.fail(err)
+		}
+		return d.number(raw)
+	case '[':
+		return d.list(depth + 1)
+	case '{':
+		return d.dict(depth + 1)
+	}
+	tok, err := d.dec.ReadToken()
+	if err != nil {
+		return nil, d.fail(err)
+	}
+	switch tok.Kind() {
+	case 't':
+		return true, nil
+	case 'f':
+		return false, nil
+	}
+	return nil, nil // 'n'; jsontext has reported everything else
+}
+
+// open reads the '[' or '{' of a list or dict at nesting level depth.
+func (d *jsonDecoder) open(depth int) error {
+	if depth > d.maxDepth {
+		return &DecodeError{Codec: "json", Offset: int(d.dec.InputOffset()), Err: ErrTooDeep}
+	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return d.fail(err)
+	}
+	return nil
+}
+
+// close reads the ']' or '}' that PeekKind found.
+func (d *jsonDecoder) close() error {
+	if _, err := d.dec.ReadToken(); err != nil {
+		return d.fail(err)
+	}
+	return nil
+}
+
+func (d *jsonDecoder) list(depth int) (any, error) {
+	if err := d.open(depth); err != nil {
+		return nil, err
+	}
+	l := []any{}
+	for d.dec.PeekKind() != ']' {
+		v, err := d.value(depth)
+		if err != nil {
+			return nil, err
+		}
+		l = append(l, v)
+	}
+	return l, d.close()
+}
+
+func (d *jsonDecoder) dict(depth int) (any, error) {
+	if err := d.open(depth); err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	for i := 0; d.dec.PeekKind() != '}'; i++ {
+		raw, err := d.dec.ReadValue() // the name: jsontext allows only a string here
+		if err != nil {
+			return nil, d.fail(err)
+		}
+		k := d.strs.key(d.text(raw))
+		v, err := d.value(depth)
+		if err != nil {
+			return nil, err
+		}
+		m[k] = v
+		if len(m) != i+1 {
+			return nil, &DecodeError{Codec: "json", Offset: int(d.dec.InputOffset()), Err: duplicateKey(k)}
+		}
+	}
+	return m, d.close()
+}
+
+// text returns the content of the JSON string raw (valid, quoted): a
+// slice of the input when it has no escapes, else of d.buf.
+func (d *jsonDecoder) text(raw jsontext.Value) []byte {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1]
+	}
+	d.buf, _ = jsontext.AppendUnquote(d.buf[:0], raw) // raw is valid: no error
+	return d.buf
+}
+
+// str maps a JSON string: binary when it starts with U+0000 followed by
+// standard base64 (WAMP's binary convention), text otherwise.
+func (d *jsonDecoder) str(raw jsontext.Value) (any, error) {
+	b := d.text(raw)
+	if len(b) > 0 && b[0] == 0 {
+		if bin, ok := decodeBase64(b[1:]); ok {
+			return bin, nil
+		}
+	}
+	return d.strs.value(b), nil
+}
+
+// decodeBase64 decodes standard base64, padded or not, into a new slice.
+func decodeBase64(s []byte) ([]byte, bool) {
+	enc := base64.StdEncoding
+	if len(s)%4 != 0 {
+		enc = base64.RawStdEncoding
+	}
+	if bytes.ContainsAny(s, "\r\n") { // the decoder would skip them
+		return nil, false
+	}
+	out := make([]byte, enc.DecodedLen(len(s)))
+	n, err := enc.Decode(out, s)
+	if err != nil {
+		return nil, false
+	}
+	return out[:n], true
+}
+
+// number maps a JSON number (valid, by jsontext): integers (no fraction,
+// no exponent) that fit become int64, or uint64 above math.MaxInt64; other
+// numbers float64, rounded to the nearest.
+func (d *jsonDecoder) number(raw jsontext.Value) (any, error) {
+	if !bytes.ContainsAny(raw, ".eE") {
+		if raw[0] == '-' {
+			if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
+				return n, nil
+			}
+		} else if u, err := strconv.ParseUint(string(raw), 10, 64); err == nil {
+			return normUint(u), nil
+		}
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil {
+		return nil, &DecodeError{Codec: "json", Offset: int(d.dec.InputOffset()) - len(raw), Err: errJSONNumberRange}
+	}
+	return f, nil
+}

@@ -1,19 +1,25 @@
 package codec
 
 import (
-	"encoding/binary"
+	"bytes"
 	"errors"
+	"io"
 	"math"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/vmihailenco/msgpack/v5"
+	"github.com/vmihailenco/msgpack/v5/msgpcode"
 
 	"github.com/wampgo/wampgo/protocol"
 )
 
 // msgpackFormat is WAMP's MessagePack serializer ("wamp.2.msgpack", binary
-// frames), MessagePack version 5 (str and bin distinct). Extension types
-// are not part of WAMP's value set and are rejected.
-type msgpackFormat struct{}
+// frames), MessagePack version 5 (str and bin distinct), on
+// github.com/vmihailenco/msgpack/v5. The library's Decoder reads one value
+// at a time; this file chooses, from the value's code, which of its
+// methods builds the value of the closed set.
+type msgpackFormat struct{ maxDepth int }
 
 func (msgpackFormat) name() string        { return "msgpack" }
 func (msgpackFormat) subprotocol() string { return "wamp.2.msgpack" }
@@ -22,235 +28,134 @@ func (msgpackFormat) binary() bool        { return true }
 var (
 	errMsgpackNotList  = errors.New("message is not a MessagePack array")
 	errMsgpackReserved = errors.New("reserved byte 0xc1")
-	errMsgpackExt      = errors.New("extension types are not supported")
-	errMsgpackKey      = errors.New("dict key is not a string")
-	// errLengthExceedsEnd: a header declares more than the input holds.
-	errLengthExceedsEnd error = &wrapError{msg: "declared length exceeds the input", err: ErrTruncated}
+	// MessagePack extensions (the timestamp extension included) carry
+	// application-defined types that WAMP's value set has no place for,
+	// and no WAMP implementation sends them.
+	errMsgpackExt = errors.New("extension types are not supported")
+	errMsgpackKey = errors.New("dict key is not a string")
 )
 
-// Initial capacity bounds for lists and dicts whose declared length has not
-// been read yet: a header may claim more elements than follow, and what is
-// allocated up front must stay proportional to what was actually read.
-const (
-	maxListPrealloc = 4096
-	maxDictPrealloc = 64
-)
+// msgpackDecoder is the pooled state of one decoding.
+type msgpackDecoder struct {
+	data     []byte
+	r        bytes.Reader
+	dec      *msgpack.Decoder
+	maxDepth int
+	strs     strCache // caches short strings across messages
+}
 
-// msgpackDecoder parses one MessagePack message straight into the closed
-// set of value types.
-type msgpackDecoder struct{ binaryScan }
+var msgpackDecoderPool = sync.Pool{New: func() any {
+	d := new(msgpackDecoder)
+	// A bytes.Reader is an io.ByteScanner: the library reads it directly,
+	// without a buffer of its own, so d.r always knows what is left.
+	d.dec = msgpack.NewDecoder(&d.r)
+	return d
+}}
 
-var msgpackDecoderPool = sync.Pool{New: func() any { return new(msgpackDecoder) }}
-
-func (msgpackFormat) decode(data []byte, lim *Limits) (protocol.Message, error) {
+func (f msgpackFormat) decode(data []byte) (protocol.Message, error) {
 	d := msgpackDecoderPool.Get().(*msgpackDecoder)
-	d.start(data, lim)
+	d.data, d.maxDepth = data, f.maxDepth
+	d.r.Reset(data)
 	var msg protocol.Message
 	l, err := d.message()
 	if err == nil {
 		msg, err = fromList("msgpack", l)
 	}
-	d.release()
+	d.data = nil
+	d.r.Reset(nil)
 	msgpackDecoderPool.Put(d)
 	return msg, err
 }
 
-// message parses the whole input, which must be one array, into d.top.
+// message reads the whole input, which must be one array.
 func (d *msgpackDecoder) message() ([]any, error) {
-	data := d.data
-	if len(data) == 0 {
-		return nil, d.fail(ErrTruncated)
+	c, err := d.dec.PeekCode()
+	if err != nil {
+		return nil, d.fail(err)
 	}
-	var n int
-	switch c := data[0]; {
-	case c >= 0x90 && c <= 0x9f:
-		n, d.pos = int(c&0x0f), 1
-	case c == 0xdc || c == 0xdd:
-		d.pos = 1
-		var err error
-		if n, err = d.length(c == 0xdd); err != nil {
-			return nil, err
-		}
-	default:
+	if !msgpcode.IsFixedArray(c) && c != msgpcode.Array16 && c != msgpcode.Array32 {
 		return nil, d.fail(errMsgpackNotList)
 	}
-	l, err := d.elements(d.top[:0], n)
-	d.top = l
+	v, err := d.value(0)
 	if err != nil {
 		return nil, err
 	}
-	if d.pos != len(data) {
+	if d.r.Len() != 0 {
 		return nil, d.fail(ErrTrailingData)
 	}
-	return l, nil
+	return v.([]any), nil
 }
 
+// offset is the position of the next unread byte.
+func (d *msgpackDecoder) offset() int { return len(d.data) - d.r.Len() }
+
+// fail wraps err, at the current offset; the library's end-of-input errors
+// become ErrTruncated.
 func (d *msgpackDecoder) fail(err error) error {
-	return &DecodeError{Codec: "msgpack", Offset: d.pos, Err: err}
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		err = ErrTruncated
+	}
+	return &DecodeError{Codec: "msgpack", Offset: d.offset(), Err: err}
 }
 
-// take returns the next n bytes.
-func (d *msgpackDecoder) take(n int) ([]byte, error) {
-	if n > len(d.data)-d.pos {
-		return nil, d.fail(errLengthExceedsEnd)
-	}
-	b := d.data[d.pos : d.pos+n]
-	d.pos += n
-	return b, nil
-}
-
-// length reads a 16-bit (or, if long, 32-bit) big-endian length.
-func (d *msgpackDecoder) length(long bool) (int, error) {
-	if !long {
-		b, err := d.take(2)
-		if err != nil {
-			return 0, err
-		}
-		return int(binary.BigEndian.Uint16(b)), nil
-	}
-	b, err := d.take(4)
+// value reads one value whose container sits at nesting level depth.
+func (d *msgpackDecoder) value(depth int) (any, error) {
+	c, err := d.dec.PeekCode()
 	if err != nil {
-		return 0, err
+		return nil, d.fail(err)
 	}
-	return int(binary.BigEndian.Uint32(b)), nil
-}
-
-// length8 reads an 8-bit length.
-func (d *msgpackDecoder) length8() (int, error) {
-	b, err := d.take(1)
-	if err != nil {
-		return 0, err
-	}
-	return int(b[0]), nil
-}
-
-func (d *msgpackDecoder) value() (any, error) {
-	if d.pos >= len(d.data) {
-		return nil, d.fail(ErrTruncated)
-	}
-	c := d.data[d.pos]
-	d.pos++
 	switch {
-	case c <= 0x7f:
-		return int64(c), nil
-	case c >= 0xe0:
+	case msgpcode.IsFixedNum(c):
+		_, _ = d.r.ReadByte()
 		return int64(int8(c)), nil
-	case c <= 0x8f:
-		return d.dict(int(c & 0x0f))
-	case c <= 0x9f:
-		return d.listValue(int(c & 0x0f))
-	case c <= 0xbf:
-		return d.str(int(c & 0x1f))
-	}
-	switch c {
-	case 0xc0:
+	case msgpcode.IsString(c):
+		b, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		return d.strs.value(b), nil
+	case msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32:
+		n, err := d.dec.DecodeArrayLen()
+		if err != nil {
+			return nil, d.fail(err)
+		}
+		return d.list(n, depth+1)
+	case msgpcode.IsFixedMap(c) || c == msgpcode.Map16 || c == msgpcode.Map32:
+		n, err := d.dec.DecodeMapLen()
+		if err != nil {
+			return nil, d.fail(err)
+		}
+		return d.dict(n, depth+1)
+	case c == msgpcode.Nil:
+		_, _ = d.r.ReadByte()
 		return nil, nil
-	case 0xc2:
-		return false, nil
-	case 0xc3:
-		return true, nil
-	case 0xc4, 0xc5, 0xc6:
-		var n int
-		var err error
-		if c == 0xc4 {
-			n, err = d.length8()
-		} else {
-			n, err = d.length(c == 0xc6)
-		}
+	case c == msgpcode.False || c == msgpcode.True:
+		_, _ = d.r.ReadByte()
+		return c == msgpcode.True, nil
+	case c == msgpcode.Uint64:
+		u, err := d.dec.DecodeUint64()
 		if err != nil {
-			return nil, err
+			return nil, d.fail(err)
 		}
-		return d.bin(n)
-	case 0xca:
-		b, err := d.take(4)
+		return normUint(u), nil
+	case c >= msgpcode.Uint8 && c <= msgpcode.Int64: // every other integer
+		n, err := d.dec.DecodeInt64()
 		if err != nil {
-			return nil, err
+			return nil, d.fail(err)
 		}
-		return float64(math.Float32frombits(binary.BigEndian.Uint32(b))), nil
-	case 0xcb:
-		b, err := d.take(8)
+		return n, nil
+	case c == msgpcode.Float || c == msgpcode.Double:
+		f, err := d.dec.DecodeFloat64()
 		if err != nil {
-			return nil, err
+			return nil, d.fail(err)
 		}
-		return math.Float64frombits(binary.BigEndian.Uint64(b)), nil
-	case 0xcc:
-		b, err := d.take(1)
-		if err != nil {
-			return nil, err
-		}
-		return int64(b[0]), nil
-	case 0xcd:
-		b, err := d.take(2)
-		if err != nil {
-			return nil, err
-		}
-		return int64(binary.BigEndian.Uint16(b)), nil
-	case 0xce:
-		b, err := d.take(4)
-		if err != nil {
-			return nil, err
-		}
-		return int64(binary.BigEndian.Uint32(b)), nil
-	case 0xcf:
-		b, err := d.take(8)
-		if err != nil {
-			return nil, err
-		}
-		return normUint(binary.BigEndian.Uint64(b)), nil
-	case 0xd0:
-		b, err := d.take(1)
-		if err != nil {
-			return nil, err
-		}
-		return int64(int8(b[0])), nil
-	case 0xd1:
-		b, err := d.take(2)
-		if err != nil {
-			return nil, err
-		}
-		return int64(int16(binary.BigEndian.Uint16(b))), nil
-	case 0xd2:
-		b, err := d.take(4)
-		if err != nil {
-			return nil, err
-		}
-		return int64(int32(binary.BigEndian.Uint32(b))), nil
-	case 0xd3:
-		b, err := d.take(8)
-		if err != nil {
-			return nil, err
-		}
-		return int64(binary.BigEndian.Uint64(b)), nil
-	case 0xd9, 0xda, 0xdb:
-		var n int
-		var err error
-		if c == 0xd9 {
-			n, err = d.length8()
-		} else {
-			n, err = d.length(c == 0xdb)
-		}
-		if err != nil {
-			return nil, err
-		}
-		return d.str(n)
-	case 0xdc, 0xdd:
-		n, err := d.length(c == 0xdd)
-		if err != nil {
-			return nil, err
-		}
-		return d.listValue(n)
-	case 0xde, 0xdf:
-		n, err := d.length(c == 0xdf)
-		if err != nil {
-			return nil, err
-		}
-		return d.dict(n)
-	case 0xc1:
-		d.pos--
-		return nil, d.fail(errMsgpackReserved)
+		return f, nil
+	case msgpcode.IsBin(c):
+		return d.bin()
+	case msgpcode.IsExt(c):
+		return nil, d.fail(errMsgpackExt)
 	}
-	d.pos--
-	return nil, d.fail(errMsgpackExt) // 0xc7-0xc9, 0xd4-0xd8
+	return nil, d.fail(errMsgpackReserved) // 0xc1, the one code left
 }
 
 // normUint returns u as int64 when it fits, else as uint64.
@@ -261,90 +166,95 @@ func normUint(u uint64) any {
 	return u
 }
 
-func (d *msgpackDecoder) str(n int) (any, error) {
-	b, err := d.utf8(n)
+// length reads the length of a str or bin and checks it against the bytes
+// left.
+func (d *msgpackDecoder) length() (int, error) {
+	n, err := d.dec.DecodeBytesLen()
 	if err != nil {
-		return nil, err
+		return 0, d.fail(err)
 	}
-	return d.strs.value(b), nil
+	if n > d.r.Len() {
+		return 0, d.fail(errLengthExceedsEnd)
+	}
+	return n, nil
 }
 
-// utf8 reads n bytes of UTF-8 text.
-func (d *msgpackDecoder) utf8(n int) ([]byte, error) {
-	b, err := d.take(n)
+// str reads a str, valid UTF-8, as a slice of the input.
+func (d *msgpackDecoder) str() ([]byte, error) {
+	n, err := d.length()
 	if err != nil {
 		return nil, err
 	}
+	start := d.offset()
+	b := d.data[start : start+n]
 	if !utf8.Valid(b) {
-		d.pos -= n
-		return nil, d.fail(ErrInvalidUTF8)
+		return nil, &DecodeError{Codec: "msgpack", Offset: start, Err: ErrInvalidUTF8}
 	}
+	_, _ = d.r.Seek(int64(n), io.SeekCurrent)
 	return b, nil
 }
 
-func (d *msgpackDecoder) bin(n int) (any, error) {
-	b, err := d.take(n)
+// bin reads a bin into a new slice.
+func (d *msgpackDecoder) bin() (any, error) {
+	n, err := d.length()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]byte, n)
-	copy(out, b)
+	if err := d.dec.ReadFull(out); err != nil {
+		return nil, d.fail(err)
+	}
 	return out, nil
 }
 
-func (d *msgpackDecoder) listValue(n int) (any, error) {
-	l, err := d.list(n)
-	if err != nil {
+// enter checks that a list or dict at nesting level depth, declaring n
+// entries of at least size bytes each, is within the limits.
+func (d *msgpackDecoder) enter(depth, n, size int) error {
+	if depth > d.maxDepth {
+		return d.fail(ErrTooDeep)
+	}
+	if n > d.r.Len()/size {
+		return d.fail(errLengthExceedsEnd)
+	}
+	return nil
+}
+
+// list reads the n elements of a list at nesting level depth.
+func (d *msgpackDecoder) list(n, depth int) (any, error) {
+	if err := d.enter(depth, n, 1); err != nil {
 		return nil, err
 	}
-	return l, nil
-}
-
-// list reads the n elements of a list whose header has been read.
-func (d *msgpackDecoder) list(n int) ([]any, error) {
-	if n > len(d.data)-d.pos { // every element takes a byte at least
-		return nil, d.fail(errLengthExceedsEnd)
-	}
-	return d.elements(make([]any, 0, min(n, maxListPrealloc)), n)
-}
-
-// elements appends the n elements of a list whose header has been read
-// to l.
-func (d *msgpackDecoder) elements(l []any, n int) ([]any, error) {
-	d.depth++
-	if d.depth > d.maxDepth {
-		return l, d.fail(ErrTooDeep)
-	}
-	if n > len(d.data)-d.pos { // every element takes a byte at least
-		return l, d.fail(errLengthExceedsEnd)
-	}
-	for range n {
-		v, err := d.value()
-		if err != nil {
-			return l, err
-		}
-		l = append(l, v)
-	}
-	d.depth--
-	return l, nil
-}
-
-// dict reads the n entries of a dict whose header has been read.
-func (d *msgpackDecoder) dict(n int) (any, error) {
-	d.depth++
-	if d.depth > d.maxDepth {
-		return nil, d.fail(ErrTooDeep)
-	}
-	if n > (len(d.data)-d.pos)/2 { // every entry takes two bytes at least
-		return nil, d.fail(errLengthExceedsEnd)
-	}
-	m := make(map[string]any, min(n, maxDictPrealloc))
-	for i := range n {
-		k, err := d.key()
+	l := make([]any, n)
+	for i := range l {
+		v, err := d.value(depth)
 		if err != nil {
 			return nil, err
 		}
-		v, err := d.value()
+		l[i] = v
+	}
+	return l, nil
+}
+
+// dict reads the n entries of a dict at nesting level depth.
+func (d *msgpackDecoder) dict(n, depth int) (any, error) {
+	if err := d.enter(depth, n, 2); err != nil {
+		return nil, err
+	}
+	m := make(map[string]any, n)
+	for i := range n {
+		c, err := d.dec.PeekCode()
+		if err != nil {
+			return nil, d.fail(err)
+		}
+		if !msgpcode.IsString(c) {
+			return nil, d.fail(errMsgpackKey)
+		}
+		kb, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		k := d.strs.key(kb)
+		v, err := d.value(depth)
 		if err != nil {
 			return nil, err
 		}
@@ -353,36 +263,5 @@ func (d *msgpackDecoder) dict(n int) (any, error) {
 			return nil, d.fail(duplicateKey(k))
 		}
 	}
-	d.depth--
 	return m, nil
-}
-
-// key reads a dict key, which must be a str.
-func (d *msgpackDecoder) key() (string, error) {
-	if d.pos >= len(d.data) {
-		return "", d.fail(ErrTruncated)
-	}
-	c := d.data[d.pos]
-	d.pos++
-	var n int
-	var err error
-	switch {
-	case c >= 0xa0 && c <= 0xbf:
-		n = int(c & 0x1f)
-	case c == 0xd9:
-		n, err = d.length8()
-	case c == 0xda || c == 0xdb:
-		n, err = d.length(c == 0xdb)
-	default:
-		d.pos--
-		return "", d.fail(errMsgpackKey)
-	}
-	if err != nil {
-		return "", err
-	}
-	b, err := d.utf8(n)
-	if err != nil {
-		return "", err
-	}
-	return d.strs.key(b), nil
 }

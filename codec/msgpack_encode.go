@@ -1,146 +1,128 @@
 package codec
 
 import (
-	"encoding/binary"
 	"math"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/vmihailenco/msgpack/v5"
 )
 
-// appendList appends l as a MessagePack array, every integer in its
-// shortest form.
-func (msgpackFormat) appendList(e *encoder, dst []byte, l []any) ([]byte, error) {
-	return e.msgpackList(dst, l, 1)
+// msgpackEncoder is the pooled state of one encoding: the library's
+// Encoder writing to w, and the dict entries being sorted.
+type msgpackEncoder struct {
+	w        appendWriter
+	enc      *msgpack.Encoder
+	pairs    pairStack
+	maxDepth int
 }
 
-func (e *encoder) msgpackValue(b []byte, v any, depth int) ([]byte, error) {
+var msgpackEncoderPool = sync.Pool{New: func() any {
+	e := new(msgpackEncoder)
+	e.enc = msgpack.NewEncoder(&e.w)
+	e.enc.UseCompactInts(true) // every integer in its shortest form
+	return e
+}}
+
+// appendValue appends v: integers in their shortest form, floats as
+// 64-bit floats, dict keys in bytewise order.
+func (f msgpackFormat) appendValue(dst []byte, v any, depth int) ([]byte, error) {
+	e := msgpackEncoderPool.Get().(*msgpackEncoder)
+	e.w.b, e.maxDepth = dst, f.maxDepth
+	err := e.value(v, depth)
+	b := e.w.b
+	e.w.b = nil
+	e.pairs.reset()
+	msgpackEncoderPool.Put(e)
+	return b, err
+}
+
+func (e *msgpackEncoder) value(v any, depth int) error {
 	switch v := v.(type) {
 	case nil:
-		return append(b, 0xc0), nil
+		return e.enc.EncodeNil()
 	case bool:
-		if v {
-			return append(b, 0xc3), nil
-		}
-		return append(b, 0xc2), nil
+		return e.enc.EncodeBool(v)
 	case int64:
-		return appendMsgpackInt(b, v), nil
+		return e.enc.EncodeInt(v)
 	case uint64:
-		return appendMsgpackUint(b, v), nil
+		return e.enc.EncodeUint(v)
 	case float64:
-		b = append(b, 0xcb)
-		return binary.BigEndian.AppendUint64(b, math.Float64bits(v)), nil
+		return e.enc.EncodeFloat64(v)
 	case string:
-		return appendMsgpackString(b, v)
+		return e.str(v)
 	case []byte:
 		if len(v) > math.MaxUint32 {
-			return b, unsupported("binary longer than 2^32-1 bytes")
+			return unsupported("binary longer than 2^32-1 bytes")
 		}
-		b = appendMsgpackHeader(b, len(v), -1, 0xc4, 0xc5, 0xc6, 0)
-		return append(b, v...), nil
+		if v == nil {
+			v = []byte{} // the library writes nil for a nil slice
+		}
+		return e.enc.EncodeBytes(v)
 	case []any:
-		return e.msgpackList(b, v, depth+1)
+		if depth+1 > e.maxDepth {
+			return ErrTooDeep
+		}
+		if err := e.enc.EncodeArrayLen(len(v)); err != nil {
+			return err
+		}
+		for _, x := range v {
+			if err := e.value(x, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
 	case map[string]any:
-		return e.msgpackDict(b, v, depth+1)
+		return e.dict(v, depth+1)
 	}
 	// Common Go types (int, float32, []string, map[string]int, …) are
 	// converted to the documented ones; anything else is refused.
 	if nv, ok := normalizeForeign(v); ok {
-		return e.msgpackValue(b, nv, depth)
+		return e.value(nv, depth)
 	}
-	return b, unsupportedType(v)
+	return unsupportedType(v)
 }
 
-// appendMsgpackHeader appends the header of a str, bin, array or map of
-// length n: fixed (fix|n) when n <= fixMax, else the 8-, 16- or 32-bit form
-// (fixMax -1 for types without a fixed form, code8 0 for types without an
-// 8-bit form). n must be at most math.MaxUint32.
-func appendMsgpackHeader(b []byte, n, fixMax int, code8, code16, code32, fix byte) []byte {
-	switch {
-	case n <= fixMax:
-		return append(b, fix|byte(n))
-	case n <= math.MaxUint8 && code8 != 0:
-		return append(b, code8, byte(n))
-	case n <= math.MaxUint16:
-		return append(b, code16, byte(n>>8), byte(n))
-	}
-	b = append(b, code32)
-	return binary.BigEndian.AppendUint32(b, uint32(n))
-}
-
-func appendMsgpackUint(b []byte, u uint64) []byte {
-	switch {
-	case u <= 0x7f:
-		return append(b, byte(u))
-	case u <= math.MaxUint8:
-		return append(b, 0xcc, byte(u))
-	case u <= math.MaxUint16:
-		return append(b, 0xcd, byte(u>>8), byte(u))
-	case u <= math.MaxUint32:
-		b = append(b, 0xce)
-		return binary.BigEndian.AppendUint32(b, uint32(u))
-	}
-	b = append(b, 0xcf)
-	return binary.BigEndian.AppendUint64(b, u)
-}
-
-func appendMsgpackInt(b []byte, n int64) []byte {
-	switch {
-	case n >= 0:
-		return appendMsgpackUint(b, uint64(n))
-	case n >= -32:
-		return append(b, byte(n))
-	case n >= math.MinInt8:
-		return append(b, 0xd0, byte(n))
-	case n >= math.MinInt16:
-		return append(b, 0xd1, byte(n>>8), byte(n))
-	case n >= math.MinInt32:
-		b = append(b, 0xd2)
-		return binary.BigEndian.AppendUint32(b, uint32(n))
-	}
-	b = append(b, 0xd3)
-	return binary.BigEndian.AppendUint64(b, uint64(n))
-}
-
-func appendMsgpackString(b []byte, s string) ([]byte, error) {
+func (e *msgpackEncoder) str(s string) error {
 	if !utf8.ValidString(s) {
-		return b, unsupported("string that is not valid UTF-8")
+		return unsupported("string that is not valid UTF-8")
 	}
 	if len(s) > math.MaxUint32 {
-		return b, unsupported("string longer than 2^32-1 bytes")
+		return unsupported("string longer than 2^32-1 bytes")
 	}
-	b = appendMsgpackHeader(b, len(s), 31, 0xd9, 0xda, 0xdb, 0xa0)
-	return append(b, s...), nil
+	return e.enc.EncodeString(s)
 }
 
-func (e *encoder) msgpackList(b []byte, l []any, depth int) ([]byte, error) {
+func (e *msgpackEncoder) dict(m map[string]any, depth int) error {
 	if depth > e.maxDepth {
-		return b, ErrTooDeep
+		return ErrTooDeep
 	}
-	b = appendMsgpackHeader(b, len(l), 15, 0, 0xdc, 0xdd, 0x90)
-	for _, v := range l {
-		var err error
-		if b, err = e.msgpackValue(b, v, depth); err != nil {
-			return b, err
-		}
+	if err := e.enc.EncodeMapLen(len(m)); err != nil {
+		return err
 	}
-	return b, nil
-}
-
-func (e *encoder) msgpackDict(b []byte, m map[string]any, depth int) ([]byte, error) {
-	if depth > e.maxDepth {
-		return b, ErrTooDeep
-	}
-	b = appendMsgpackHeader(b, len(m), 15, 0, 0xde, 0xdf, 0x80)
-	base := e.pushPairs(m, byKey)
-	defer e.popPairs(base)
+	base := e.pairs.push(m)
+	defer e.pairs.pop(base)
 	for i := range len(m) {
 		p := e.pairs[base+i]
-		var err error
-		if b, err = appendMsgpackString(b, p.k); err != nil {
-			return b, err
+		if err := e.str(p.k); err != nil {
+			return err
 		}
-		if b, err = e.msgpackValue(b, p.v, depth); err != nil {
-			return b, err
+		if err := e.value(p.v, depth); err != nil {
+			return err
 		}
 	}
-	return b, nil
+	return nil
+}
+
+// appendWriter is an io.Writer and io.ByteWriter appending to b.
+type appendWriter struct{ b []byte }
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+func (w *appendWriter) WriteByte(c byte) error {
+	w.b = append(w.b, c)
+	return nil
 }

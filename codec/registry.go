@@ -20,15 +20,24 @@ func CBOR() Codec { return defaultCBOR }
 
 // NewJSON returns a JSON codec with the given limits (zero fields take the
 // defaults).
-func NewJSON(l Limits) Codec { return newCodec(jsonFormat{}, l) }
+func NewJSON(l Limits) Codec {
+	l = l.withDefaults()
+	return &codec{f: jsonFormat{maxDepth: l.MaxDepth}, lim: l}
+}
 
 // NewMsgPack returns a MessagePack codec with the given limits (zero fields
 // take the defaults).
-func NewMsgPack(l Limits) Codec { return newCodec(msgpackFormat{}, l) }
+func NewMsgPack(l Limits) Codec {
+	l = l.withDefaults()
+	return &codec{f: msgpackFormat{maxDepth: l.MaxDepth}, lim: l}
+}
 
 // NewCBOR returns a CBOR codec with the given limits (zero fields take the
 // defaults).
-func NewCBOR(l Limits) Codec { return newCodec(cborFormat{}, l) }
+func NewCBOR(l Limits) Codec {
+	l = l.withDefaults()
+	return &codec{f: newCBORFormat(l), lim: l}
+}
 
 // New returns the codec with the short name name ("json", "msgpack" or
 // "cbor") and the given limits, and false for any other name.

@@ -88,6 +88,10 @@ type Options struct {
 	// Logger receives debug records about the connection's life (the
 	// negotiated subprotocol, why it ended). Nil discards them.
 	Logger *slog.Logger
+
+	// Traffic, if not nil, counts the bytes the connection reads and
+	// writes (see Traffic).
+	Traffic *Traffic
 }
 
 // AcceptOptions configures Accept. A nil *AcceptOptions selects every
@@ -134,6 +138,7 @@ type config struct {
 	sendQueue    int
 	closeTimeout time.Duration
 	log          *slog.Logger
+	traffic      *Traffic // nil: not counted
 }
 
 func newConfig(codecs []codec.Codec, readLimit int64, ping, pong time.Duration,
@@ -189,8 +194,10 @@ func (o *Options) config() (config, error) {
 	if o.TLSConfig != nil && o.HTTPClient != nil {
 		return config{}, errors.New("wsconn: Options.TLSConfig and Options.HTTPClient are exclusive")
 	}
-	return newConfig(o.Codecs, o.ReadLimit, o.PingInterval, o.PongTimeout,
+	c, err := newConfig(o.Codecs, o.ReadLimit, o.PingInterval, o.PongTimeout,
 		o.SendQueue, o.CloseTimeout, o.Logger)
+	c.traffic = o.Traffic
+	return c, err
 }
 
 func (o *AcceptOptions) config() (config, error) {

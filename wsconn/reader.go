@@ -24,6 +24,7 @@ func (c *Conn) readLoop() {
 			c.fail(readError(err, c.cfg.readLimit))
 			return
 		}
+		c.cfg.traffic.read(len(data))
 		msg, err := c.decode(typ, data)
 		if err != nil {
 			c.violate(err)

@@ -51,6 +51,15 @@
 // has seen the b.N-th event. It reports events/s, cpu-µs/op, B/op and
 // allocs/op (all three sessions' work: publisher, router, subscriber).
 //
+// BenchmarkTransport/<codec>/c=<N>/<transport> runs the wampgo variant's
+// calls over WebSocket (ws://, package wsconn) and over RawSocket (rs://,
+// internal/rawsocket) to the same in-process bench router, and adds
+// writes/msg: the write calls on the client's network connection per
+// message it sent, counted by a net.Conn wrapper (below 1 when the writer
+// batched messages into one write). Compare the two rows of a codec and
+// concurrency: the ratios of calls/s and cpu-µs/op are the cost of the
+// transport.
+//
 // # Reading the ratio
 //
 // The figure of merit is

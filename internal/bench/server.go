@@ -52,6 +52,7 @@ type Router struct {
 	bySubID  map[protocol.ID]*topicSubs // guarded by mu
 	lastSub  protocol.ID                // guarded by mu
 	wg       sync.WaitGroup             // session goroutines
+	raw      *rawServer                 // RawSocket endpoint, started by RawURL; guarded by mu
 }
 
 // topicSubs is one topic's subscription. subs is copied on write, so a
@@ -101,6 +102,7 @@ func (r *Router) Close() {
 	r.mu.Unlock()
 	r.cancel()
 	r.srv.Close()
+	r.closeRaw()
 	for _, s := range open {
 		s.conn.Close()
 	}
@@ -114,6 +116,12 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if err != nil {
 		return // Accept has answered the request
 	}
+	r.serveConn(conn)
+}
+
+// serveConn serves one WAMP session on conn, over any transport, until the
+// connection ends; it closes conn.
+func (r *Router) serveConn(conn protocol.Transport) {
 	s := &session{r: r, conn: conn, id: r.lastSession.Add(1), subs: map[protocol.ID]bool{}}
 	r.mu.Lock()
 	if r.closed {
@@ -132,7 +140,7 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // are owned by its goroutine (serve).
 type session struct {
 	r      *Router
-	conn   *wsconn.Conn
+	conn   protocol.Transport
 	id     protocol.ID
 	joined bool
 	subs   map[protocol.ID]bool // subscription ids held

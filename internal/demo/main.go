@@ -58,8 +58,8 @@ func run(w io.Writer) error {
 // result, and calls it.
 func rpcDemo(ctx context.Context, out io.Writer, callee, caller *client.Client) error {
 	reg, err := callee.Register(ctx, "demo.countdown", func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
-		from, ok := inv.Args[0].(int64)
-		if !ok || from < 1 || from > 10 {
+		var from int64
+		if err := inv.Decode(&from); err != nil || from < 1 || from > 10 {
 			return client.Result{}, client.NewError("demo.error.bad_start", protocol.List{"start must be 1..10"}, nil)
 		}
 		for n := from; n > 0; n-- {

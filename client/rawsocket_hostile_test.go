@@ -1,0 +1,115 @@
+package client_test
+
+import (
+	"context"
+	"net"
+	"testing"
+
+	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/clienttest"
+	"github.com/wampgo/wampgo/internal/rawsocket"
+	"github.com/wampgo/wampgo/internal/scripted"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// rawSender injects a frame that the router side does not encode.
+type rawSender interface {
+	SendRaw(ctx context.Context, payload []byte) error
+}
+
+// hostileJoin joins a client to a scripted router over one transport, the
+// frames encoded with cd; both are closed when the test ends.
+type hostileJoin func(t *testing.T, cd codec.Codec) (*client.Client, *scripted.Router, rawSender)
+
+// forEachHostileTransport runs f over the in-memory pipe (memconn) and over
+// RawSocket on an in-memory stream, each in a subtest.
+func forEachHostileTransport(t *testing.T, f func(t *testing.T, join hostileJoin)) {
+	t.Run("memconn", func(t *testing.T) {
+		f(t, func(t *testing.T, cd codec.Codec) (*client.Client, *scripted.Router, rawSender) {
+			c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: cd})
+			return c, j.Router, j.Raw
+		})
+	})
+	t.Run("rawsocket", func(t *testing.T) {
+		f(t, func(t *testing.T, cd codec.Codec) (*client.Client, *scripted.Router, rawSender) {
+			c, r, raw := joinRawSocket(t, cd, 0)
+			return c, r, raw
+		})
+	})
+}
+
+// joinRawSocket joins a client to a scripted router over RawSocket on
+// net.Pipe, with codec cd on both sides and the client announcing
+// readLimit (0: the default); both are closed when the test ends. The
+// router side is a *rawsocket.Conn, for SendRaw and SendBytes.
+func joinRawSocket(t *testing.T, cd codec.Codec, readLimit int64, opts ...client.Option) (*client.Client, *scripted.Router, *rawsocket.Conn) {
+	t.Helper()
+	cn, sn := net.Pipe()
+	type server struct {
+		c   *rawsocket.Conn
+		err error
+	}
+	sc := make(chan server, 1)
+	go func() {
+		c, err := rawsocket.Server(context.Background(), sn, &rawsocket.ServerOptions{Codecs: []codec.Codec{cd}})
+		sc <- server{c, err}
+	}()
+	ct, err := rawsocket.Client(ctxT(t), cn, &rawsocket.Options{Codecs: []codec.Codec{cd}, ReadLimit: readLimit})
+	s := <-sc
+	if err != nil || s.err != nil {
+		if s.c != nil {
+			s.c.Close()
+		}
+		t.Fatalf("handshake: client %v, server %v", err, s.err)
+	}
+	j := clienttest.StartOn(t, ct, s.c, nil, opts...)
+	c, _ := j.Welcome()
+	return c, j.Router, s.c
+}
+
+// RawSocket frames that break the transport protocol: the client answers
+// ABORT protocol_violation, ends the session and fails what was pending, as
+// for an undecodable message.
+func TestRawSocketHostileFramesAbort(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []byte
+	}{
+		{"reserved bits in the prefix", []byte{0x40, 0, 0, 1, 'x'}},
+		{"reserved frame type 5", []byte{0x05, 0, 0, 0}},
+		{"length bit 25 with a length", []byte{0x08, 0, 0, 1}},
+		{"message over the client's 1 KiB limit", []byte{0, 0, 4, 1}},
+		{"PING over the client's limit", []byte{0x01, 0, 4, 1}},
+		{"16 MiB over the limit", []byte{0x08, 0, 0, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, r, raw := joinRawSocket(t, codec.JSON(), 1024)
+			call, _ := pendingCall(t, c, r)
+			if err := raw.SendBytes(ctxT(t), tc.in); err != nil {
+				t.Fatal(err)
+			}
+			expectViolationAbort(t, c, r)
+			_, err := await(t, call)
+			expectClosedByViolation(t, "pending call", err)
+		})
+	}
+}
+
+// A router's PING (any payload the router itself accepts back) is
+// answered by the transport and costs the session nothing; so does an
+// unsolicited PONG.
+func TestRawSocketRouterPingIsHarmless(t *testing.T) {
+	c, r, raw := joinRawSocket(t, codec.MsgPack(), 0)
+	call, req := pendingCall(t, c, r)
+	for _, b := range [][]byte{{0x01, 0, 0, 3, 'a', 'b', 'c'}, {0x02, 0, 0, 1, 'z'}, {0x01, 0, 0, 0}} {
+		if err := raw.SendBytes(ctxT(t), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.Send(&protocol.Result{Request: req, Details: protocol.Dict{}, Payload: protocol.Payload{Args: protocol.List{"ok"}}})
+	res, err := await(t, call)
+	if err != nil || res.Args[0] != "ok" {
+		t.Fatalf("call: %+v %v", res, err)
+	}
+}

@@ -1,0 +1,119 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/internal/scripted"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+func TestRetryOnFailedConnect(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := newMemDialer()
+		d.setFail(errors.New("connection refused"))
+		states := make(chan client.StateChange, 16)
+		c, err := client.Dial(context.Background(), "mem://a", "realm1", client.WithReconnect(client.Reconnect{
+			Dial: d.dial, RetryOnFailedConnect: true, MinDelay: time.Second, MaxDelay: time.Second,
+			OnStateChange: func(sc client.StateChange) { states <- sc },
+		}))
+		if err != nil {
+			t.Fatalf("Dial with the router down: %v", err)
+		}
+		t.Cleanup(func() { closeClient(t, c) })
+		if s := c.State(); s != client.StateConnecting {
+			t.Fatalf("State = %v, want connecting", s)
+		}
+		// Work asked for now waits for the session.
+		subscribed := make(chan error, 1)
+		go func() {
+			_, err := c.Subscribe(context.Background(), "com.t", nopEventHandler)
+			subscribed <- err
+		}()
+		short, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := c.WaitJoined(short); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("WaitJoined with the router down = %v", err)
+		}
+		if s := c.State(); s != client.StateConnecting {
+			t.Fatalf("State while retrying = %v, want connecting", s)
+		}
+		// Dial's own attempt, then one every 0.5s to 1s (backoff with jitter).
+		if n := d.dialCount(); n < 6 || n > 11 {
+			t.Fatalf("%d dials in 5s with a 1s backoff", n)
+		}
+		left := <-states
+		if left.State != client.StateLeft || !errors.Is(left.Err, client.ErrNotConnected) {
+			t.Fatalf("first state change %+v, want left with ErrNotConnected", left)
+		}
+
+		d.setFail(nil)
+		r := d.next(t)
+		r.Welcome(9, scripted.Roles())
+		if err := c.WaitJoined(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		m := scripted.Expect[*protocol.Subscribe](r)
+		r.Send(&protocol.Subscribed{Request: m.Request, Subscription: 1})
+		if err := <-subscribed; err != nil {
+			t.Fatalf("Subscribe made before the first join: %v", err)
+		}
+		if c.Session().ID != 9 || c.Serializer() != "json" || c.Stats().Reconnects != 0 {
+			t.Fatalf("after the first join: %v, reconnects %d", c, c.Stats().Reconnects)
+		}
+	})
+}
+
+func TestFailedConnectWithoutRetry(t *testing.T) {
+	d := newMemDialer()
+	d.setFail(errors.New("connection refused"))
+	_, err := client.Dial(context.Background(), "mem://a", "realm1", client.WithReconnect(client.Reconnect{Dial: d.dial}))
+	if err == nil || err.Error() != "connection refused" {
+		t.Fatalf("Dial = %v, want the dial error", err)
+	}
+}
+
+func TestRetryOnFailedConnectStopsOnPermanentFailure(t *testing.T) {
+	d := newMemDialer()
+	out := make(chan error, 1)
+	go func() {
+		_, err := client.Dial(context.Background(), "mem://a", "realm1", client.WithReconnect(client.Reconnect{
+			Dial: d.dial, RetryOnFailedConnect: true,
+		}))
+		out <- err
+	}()
+	r := d.next(t)
+	scripted.Expect[*protocol.Hello](r)
+	r.Send(&protocol.Abort{Reason: "wamp.error.no_such_realm", Details: protocol.Dict{}})
+	var ae *client.AbortError
+	if err := <-out; !errors.As(err, &ae) || ae.Reason != "wamp.error.no_such_realm" {
+		t.Fatalf("Dial = %v, want the ABORT", err)
+	}
+}
+
+func TestRetryOnFailedConnectGivesUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := newMemDialer()
+		d.setFail(errors.New("connection refused"))
+		c, err := client.Dial(context.Background(), "mem://a", "realm1", client.WithReconnect(client.Reconnect{
+			Dial: d.dial, RetryOnFailedConnect: true, MaxAttempts: 3,
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-c.Done()
+		if err := c.Err(); !errors.Is(err, client.ErrGaveUp) {
+			t.Fatalf("Err = %v, want ErrGaveUp", err)
+		}
+		if s := c.State(); s != client.StateGaveUp {
+			t.Fatalf("State = %v", s)
+		}
+		if n := d.dialCount(); n != 4 {
+			t.Fatalf("%d dials, want 1 + 3 attempts", n)
+		}
+	})
+}

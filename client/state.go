@@ -1,0 +1,138 @@
+package client
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// More states, besides those a reconnecting client reports to
+// Reconnect.OnStateChange. Client.State reports them; OnStateChange
+// receives StateConnecting never and StateClosed never (it ends instead).
+const (
+	// StateConnecting: the first connection failed and is being retried
+	// (Reconnect.RetryOnFailedConnect); no session has been joined yet.
+	StateConnecting State = StateGaveUp + 1 + iota
+	// StateClosed: the session has ended (Close, Drain, or an end that
+	// reconnecting does not fix) and the client will not join again.
+	StateClosed
+)
+
+// stateName names the states of this file, for State.String.
+func stateName(s State) string {
+	switch s {
+	case StateConnecting:
+		return "connecting"
+	case StateClosed:
+		return "closed"
+	}
+	return "unknown"
+}
+
+// stateWatch holds the client's connection state for State and
+// WaitJoined. It is written by whoever reports a state change (the session
+// loop, the reconnector, start) and read by any goroutine. Changes are
+// rare, so a mutex orders them; State reads the atomic without it.
+type stateWatch struct {
+	state      atomic.Int32 // a State; 0 means StateJoined (the first join precedes the loop)
+	joinedOnce atomic.Bool  // a StateJoined was reported
+	draining   atomic.Bool  // Drain has begun (drain.go)
+
+	mu      sync.Mutex
+	changed chan struct{} // guarded by mu: closed and replaced on every change; nil until first needed
+}
+
+// set records a new state and wakes every WaitJoined.
+func (w *stateWatch) set(s State) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.state.Store(int32(s))
+	if w.changed != nil {
+		close(w.changed)
+		w.changed = nil
+	}
+}
+
+// wait returns the current state and a channel closed at its next change.
+func (w *stateWatch) wait() (State, <-chan struct{}) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.changed == nil {
+		w.changed = make(chan struct{})
+	}
+	return w.current(), w.changed
+}
+
+func (w *stateWatch) current() State {
+	if s := State(w.state.Load()); s != 0 {
+		return s
+	}
+	return StateJoined
+}
+
+// State returns the client's connection state: StateJoined while a session
+// is up (for a reconnecting client, once everything was restored after the
+// latest rejoin); StateLeft or StateRetrying while a reconnecting client has
+// no session; StateConnecting while the first connection is being retried
+// (Reconnect.RetryOnFailedConnect); StateGaveUp or StateClosed once the
+// client has ended. It never blocks and may be called from any goroutine.
+func (c *Client) State() State {
+	select {
+	case <-c.loop.Done():
+		if s := c.watch.current(); s == StateGaveUp {
+			return s
+		}
+		return StateClosed
+	default:
+		return c.watch.current()
+	}
+}
+
+// WaitJoined blocks until the client is joined with every registration and
+// subscription restored (State is StateJoined), and returns nil at once if
+// it is already. It returns an error matching ErrClosed (wrapping the end
+// reason) if the client ends first, or ctx's error if ctx ends first.
+//
+// It is meant for a service that starts before its router
+// (Reconnect.RetryOnFailedConnect) or that must not act while a
+// reconnecting client is away. Any goroutine may call it.
+func (c *Client) WaitJoined(ctx context.Context) error {
+	for {
+		s, changed := c.watch.wait()
+		select {
+		case <-c.loop.Done():
+			return closedError(c.endReason())
+		default:
+		}
+		if s == StateJoined {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-c.loop.Done():
+			return closedError(c.endReason())
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Serializer names the serializer negotiated for the current connection
+// ("json", "msgpack", "cbor"; empty before the first join).
+func (c *Client) Serializer() string { return c.conn.Load().serializer }
+
+// stateChanged records a reported state change; a join after the first
+// counts as a reconnect.
+func (c *Client) stateChanged(sc StateChange) {
+	switch sc.State {
+	case StateJoined:
+		if c.watch.joinedOnce.Swap(true) {
+			c.stats().reconnects.Add(1)
+		}
+	case StateLeft, StateRetrying:
+		if !c.watch.joinedOnce.Load() {
+			return // still connecting for the first time
+		}
+	}
+	c.watch.set(sc.State)
+}

@@ -1,0 +1,168 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// ErrInvalidArgument matches the error of an operation refused because of
+// an argument the caller gave (a malformed URI, an option out of range).
+// Such an operation is refused in the caller's goroutine, before anything
+// reaches the session or the router; the session is unaffected.
+var ErrInvalidArgument = errors.New("wampgo: invalid argument")
+
+// ArgumentError reports a caller's bad argument. It matches
+// ErrInvalidArgument only: unlike a malformed message from the router, it
+// is not a protocol violation.
+type ArgumentError struct {
+	Op     string // the operation, such as "Call" or "Publish"; empty if unknown
+	Arg    string // the argument, such as "procedure", "topic" or "option timeout"
+	Reason string // what is wrong with it
+	// Err is the codec's *codec.EncodeError for a payload the serializer
+	// cannot carry, the *payload.EncodeError for a Go value that has no
+	// payload form (then Arg is its path, such as "args[1]"); nil otherwise.
+	Err error
+}
+
+func (e *ArgumentError) Error() string {
+	if e.Op == "" {
+		return fmt.Sprintf("wampgo: invalid %s: %s", e.Arg, e.Reason)
+	}
+	return fmt.Sprintf("wampgo: %s: invalid %s: %s", e.Op, e.Arg, e.Reason)
+}
+
+// Is matches ErrInvalidArgument.
+func (e *ArgumentError) Is(target error) bool { return target == ErrInvalidArgument }
+
+// Unwrap returns Err.
+func (e *ArgumentError) Unwrap() error { return e.Err }
+
+// checkMessage checks the URI and options of a request the caller built,
+// with the protocol's own rules; the payload is left to the codec. msg's
+// Request is not yet set: a placeholder stands in for it.
+func checkMessage(op string, msg protocol.Message) error {
+	var err error
+	switch m := msg.(type) {
+	case *protocol.Call:
+		err = protocol.Validate(&protocol.Call{Request: 1, Options: m.Options, Procedure: m.Procedure})
+	case *protocol.Publish:
+		err = protocol.Validate(&protocol.Publish{Request: 1, Options: m.Options, Topic: m.Topic})
+	case *protocol.Subscribe:
+		err = protocol.Validate(&protocol.Subscribe{Request: 1, Options: m.Options, Topic: m.Topic})
+	case *protocol.Register:
+		err = protocol.Validate(&protocol.Register{Request: 1, Options: m.Options, Procedure: m.Procedure})
+	}
+	var ve *protocol.ValidationError
+	if errors.As(err, &ve) {
+		return &ArgumentError{Op: op, Arg: argName(ve.Field), Reason: ve.Reason}
+	}
+	return err
+}
+
+// argName turns a message field ("Procedure", "Options.timeout") into the
+// caller's words ("procedure", "option timeout").
+func argName(field string) string {
+	if k, ok := strings.CutPrefix(field, "Options."); ok {
+		return "option " + k
+	}
+	return strings.ToLower(field)
+}
+
+// checkCall checks a call's procedure and options before it is sent: an
+// *ArgumentError for a bad one, ErrNotSupported for an option whose feature
+// the router did not announce.
+func (c *Client) checkCall(msg *protocol.Call, cfg *callConfig) error {
+	switch cfg.cancelMode {
+	case CancelSkip, CancelKill, CancelKillNoWait:
+	default:
+		return &ArgumentError{Op: "Call", Arg: "cancel mode", Reason: fmt.Sprintf("unknown mode %q", cfg.cancelMode)}
+	}
+	if cfg.timeout < 0 {
+		return &ArgumentError{Op: "Call", Arg: "option timeout", Reason: fmt.Sprintf("negative duration %v", cfg.timeout)}
+	}
+	if err := checkMessage("Call", msg); err != nil {
+		return err
+	}
+	if err := cfg.check(c.Session()); err != nil {
+		return err
+	}
+	return c.checkFeatures("Call", msg.Options, callFeatures(cfg))
+}
+
+// checkPublish is checkCall for Publish.
+func (c *Client) checkPublish(msg *protocol.Publish) error {
+	if err := checkMessage("Publish", msg); err != nil {
+		return err
+	}
+	return c.checkFeatures("Publish", msg.Options, publishFeatures)
+}
+
+// checkSubscribe is checkCall for Subscribe.
+func (c *Client) checkSubscribe(msg *protocol.Subscribe) error {
+	if err := c.checkDraining("Subscribe"); err != nil {
+		return err
+	}
+	if err := checkMessage("Subscribe", msg); err != nil {
+		return err
+	}
+	return c.checkFeatures("Subscribe", msg.Options, subscribeFeatures)
+}
+
+// checkRegister is checkCall for Register.
+func (c *Client) checkRegister(msg *protocol.Register, cfg *registerConfig) error {
+	if err := c.checkDraining("Register"); err != nil {
+		return err
+	}
+	if cfg.concurrency < 1 {
+		return &ArgumentError{Op: "Register", Arg: "concurrency", Reason: fmt.Sprintf("%d is not positive", cfg.concurrency)}
+	}
+	if err := checkMessage("Register", msg); err != nil {
+		return err
+	}
+	return c.checkFeatures("Register", msg.Options, registerFeatures)
+}
+
+// payloadError turns the failure to send a request because of the
+// caller's own message (callerFault: its payload cannot be encoded, or
+// breaks the protocol's value rules) into an *ArgumentError. The codec's
+// *codec.EncodeError, if any, stays reachable with errors.As, stripped of
+// what would make it match ErrProtocolViolation.
+func payloadError(err error) error {
+	ae := &ArgumentError{Arg: "payload", Reason: err.Error()}
+	var ve *protocol.ValidationError
+	if errors.As(err, &ve) {
+		ae.Op, ae.Arg, ae.Reason = opName(ve.Type), argName(ve.Field), ve.Reason
+	}
+	var ee *codec.EncodeError
+	if errors.As(err, &ee) {
+		if ve == nil {
+			ae.Reason = ee.Codec + " cannot encode it: " + ee.Err.Error()
+		}
+		if errors.Is(ee, ErrProtocolViolation) {
+			ee = &codec.EncodeError{Codec: ee.Codec, Err: errors.New(ee.Err.Error())}
+		}
+		ae.Err = ee
+	}
+	return ae
+}
+
+// opName names the operation that sends a message of type t.
+func opName(t protocol.MessageType) string {
+	switch t {
+	case protocol.TypeCall:
+		return "Call"
+	case protocol.TypePublish:
+		return "Publish"
+	case protocol.TypeSubscribe:
+		return "Subscribe"
+	case protocol.TypeRegister:
+		return "Register"
+	case protocol.TypeYield:
+		return "Yield"
+	}
+	return ""
+}

@@ -1,0 +1,128 @@
+package rawsocket
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// FrameType is the 3-bit transport message type of a frame prefix.
+type FrameType uint8
+
+// The frame types of the spec; 3 to 7 are reserved.
+const (
+	FrameMessage FrameType = 0 // a serialized WAMP message
+	FramePing    FrameType = 1 // a PING; the peer echoes its payload in a PONG
+	FramePong    FrameType = 2 // a PONG
+)
+
+func (t FrameType) String() string {
+	switch t {
+	case FrameMessage:
+		return "message"
+	case FramePing:
+		return "PING"
+	case FramePong:
+		return "PONG"
+	}
+	return fmt.Sprintf("reserved frame type %d", uint8(t))
+}
+
+// headerLen is the length of a frame prefix.
+const headerLen = 4
+
+// ErrMessageTooLarge matches a message longer than the limit that applies
+// to it: on Send, the peer's announced maximum (the message is refused and
+// nothing is written; the connection stays up); when reading, our own
+// announced maximum (the read side ends: the error then also matches
+// protocol.ErrProtocolViolation).
+var ErrMessageTooLarge = errors.New("rawsocket: message too large")
+
+// ErrBadFrame matches a frame prefix that breaks the protocol: reserved
+// bits set, a reserved frame type, or a length over 2^24. It also matches
+// protocol.ErrProtocolViolation.
+var ErrBadFrame = errors.New("rawsocket: malformed frame")
+
+// appendHeader appends the prefix of a frame of type t and payload length n
+// (0 <= n <= 2^24) to b.
+func appendHeader(b []byte, t FrameType, n int) []byte {
+	if n == MaxMaxLength {
+		return append(b, 0x08|uint8(t), 0, 0, 0)
+	}
+	return append(b, uint8(t), uint8(n>>16), uint8(n>>8), uint8(n))
+}
+
+// parseHeader decodes a frame prefix. Every error matches ErrBadFrame and
+// protocol.ErrProtocolViolation.
+func parseHeader(h [headerLen]byte) (FrameType, int, error) {
+	if h[0]&0xF0 != 0 {
+		return 0, 0, badFrame("reserved bits 0x%02x set in the frame prefix", h[0]&0xF0)
+	}
+	t := FrameType(h[0] & 0x07)
+	if t > FramePong {
+		return 0, 0, badFrame("%v", t)
+	}
+	n := int(h[1])<<16 | int(h[2])<<8 | int(h[3])
+	if h[0]&0x08 != 0 {
+		if n != 0 {
+			return 0, 0, badFrame("length bit 25 set with a nonzero length (over 16 MiB)")
+		}
+		n = MaxMaxLength
+	}
+	return t, n, nil
+}
+
+func badFrame(format string, args ...any) error {
+	return fmt.Errorf("%w: %s: %w", ErrBadFrame, fmt.Sprintf(format, args...), protocol.ErrProtocolViolation)
+}
+
+// tooLargeIn is the error for an incoming frame of n octets over limit.
+func tooLargeIn(t FrameType, n int, limit int64) error {
+	return fmt.Errorf("%w: the peer sent a %v of %d bytes, over the announced limit of %d bytes: %w",
+		ErrMessageTooLarge, t, n, limit, protocol.ErrProtocolViolation)
+}
+
+// frameReader reads frames from a buffered stream. Its buffer is reused:
+// the payload ReadFrame returns is valid until the next call.
+type frameReader struct {
+	r     *bufio.Reader
+	limit int64 // largest payload accepted
+	buf   []byte
+}
+
+// keepBuffer is the largest payload buffer a frameReader keeps between
+// frames; a larger one is dropped after use.
+const keepBuffer = 64 << 10
+
+// ReadFrame reads one frame. It fails with an error matching
+// ErrMessageTooLarge or ErrBadFrame (both also match
+// protocol.ErrProtocolViolation) without reading the payload, or with the
+// stream's error (io.EOF at a frame boundary, io.ErrUnexpectedEOF within a
+// frame).
+func (fr *frameReader) ReadFrame() (FrameType, []byte, error) {
+	var h [headerLen]byte
+	if _, err := io.ReadFull(fr.r, h[:]); err != nil {
+		return 0, nil, err
+	}
+	t, n, err := parseHeader(h)
+	if err != nil {
+		return 0, nil, err
+	}
+	if int64(n) > fr.limit {
+		return 0, nil, tooLargeIn(t, n, fr.limit)
+	}
+	if cap(fr.buf) < n || cap(fr.buf) > keepBuffer {
+		fr.buf = make([]byte, n, max(n, 512))
+	}
+	p := fr.buf[:n]
+	if _, err := io.ReadFull(fr.r, p); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return 0, nil, err
+	}
+	return t, p, nil
+}

@@ -1,0 +1,176 @@
+package rawsocket
+
+import (
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/wampgo/wampgo/codec"
+)
+
+// Defaults for the zero fields of Options and ServerOptions.
+const (
+	// DefaultReadLimit is the default maximum message length announced
+	// in the handshake: 16 MiB, the most RawSocket allows.
+	DefaultReadLimit = MaxMaxLength
+	// DefaultSendQueue is the default number of encoded messages that
+	// Send may queue ahead of the writer.
+	DefaultSendQueue = 16
+	// DefaultCloseTimeout is the default bound on Close's graceful part.
+	DefaultCloseTimeout = time.Second
+	// DefaultHandshakeTimeout bounds a server's wait for a client's
+	// handshake request.
+	DefaultHandshakeTimeout = 10 * time.Second
+)
+
+// Options configures Dial. A nil *Options selects every default.
+type Options struct {
+	// Codecs lists the serializers to request, most preferred first. A
+	// RawSocket handshake names one serializer: Dial requests the first,
+	// and only when the router answers that it does not support it
+	// (ErrSerializerUnsupported) does it connect again with the next.
+	// Nil or empty means codec.Default().
+	Codecs []codec.Codec
+
+	// TLSConfig configures TLS for rss:// and tcps:// URLs. Nil means the
+	// crypto/tls defaults with the URL's host as ServerName.
+	TLSConfig *tls.Config
+
+	// ReadLimit is the largest message, in bytes, that the router may
+	// send. It is announced in the handshake as a power of two between
+	// 512 bytes and 16 MiB: the value is rounded down to one (and up to
+	// 512). A longer message ends the read side with an error matching
+	// ErrMessageTooLarge and protocol.ErrProtocolViolation. Zero or a
+	// negative value means DefaultReadLimit.
+	ReadLimit int64
+
+	// PingInterval is how long the connection waits after a keepalive
+	// PONG before sending the next PING. Zero disables keepalive pings.
+	PingInterval time.Duration
+
+	// PongTimeout is how long after a PING the peer has to show signs of
+	// life (a PONG or any other data) before the connection ends with
+	// ErrPingTimeout. Time during which the reader is held up by a slow
+	// consumer of Receive does not count. Zero means PingInterval.
+	PongTimeout time.Duration
+
+	// SendQueue is how many encoded messages Send may queue ahead of the
+	// writer before it blocks. Zero means DefaultSendQueue; a negative
+	// value means no queue.
+	SendQueue int
+
+	// CloseTimeout bounds Close's graceful part (writing what Send has
+	// queued). Zero means DefaultCloseTimeout.
+	CloseTimeout time.Duration
+
+	// Logger receives debug records about the connection's life. Nil
+	// discards them.
+	Logger *slog.Logger
+}
+
+// ServerOptions configures the server side (Server, Listen). A nil
+// *ServerOptions selects every default.
+type ServerOptions struct {
+	// Codecs lists the serializers the server supports. A client that
+	// requests another one is answered CodeSerializerUnsupported. Nil or
+	// empty means codec.Default().
+	Codecs []codec.Codec
+
+	// MaxConnections bounds how many connections a Listener serves at
+	// once; a client beyond it is answered CodeConnectionLimit. Zero means
+	// no bound. Server ignores it.
+	MaxConnections int
+
+	// HandshakeTimeout bounds the wait for a client's handshake request.
+	// Zero means DefaultHandshakeTimeout.
+	HandshakeTimeout time.Duration
+
+	// ReadLimit, PingInterval, PongTimeout, SendQueue, CloseTimeout and
+	// Logger are as in Options (ReadLimit is announced in the reply).
+	ReadLimit    int64
+	PingInterval time.Duration
+	PongTimeout  time.Duration
+	SendQueue    int
+	CloseTimeout time.Duration
+	Logger       *slog.Logger
+}
+
+// config is the options common to both sides, defaults applied.
+type config struct {
+	codecs       []codec.Codec
+	readExp      uint8 // announced exponent
+	readLimit    int64 // announced and enforced
+	pingInterval time.Duration
+	pongTimeout  time.Duration
+	sendQueue    int
+	closeTimeout time.Duration
+	log          *slog.Logger
+}
+
+func newConfig(codecs []codec.Codec, readLimit int64, ping, pong time.Duration,
+	sendQueue int, closeTimeout time.Duration, log *slog.Logger) (config, error) {
+	c := config{
+		codecs:       codecs,
+		pingInterval: ping,
+		pongTimeout:  pong,
+		sendQueue:    sendQueue,
+		closeTimeout: closeTimeout,
+		log:          log,
+	}
+	if len(c.codecs) == 0 {
+		c.codecs = codec.Default()
+	}
+	for _, cd := range c.codecs {
+		if cd == nil {
+			return config{}, errors.New("rawsocket: nil codec in Codecs")
+		}
+		if _, ok := SerializerOf(cd); !ok {
+			return config{}, errors.New("rawsocket: codec " + cd.Name() + " has no RawSocket serializer id")
+		}
+	}
+	if readLimit <= 0 {
+		readLimit = DefaultReadLimit
+	}
+	c.readExp, c.readLimit = lengthExponent(readLimit)
+	if c.pingInterval < 0 {
+		return config{}, errors.New("rawsocket: negative PingInterval")
+	}
+	if c.pongTimeout <= 0 {
+		c.pongTimeout = c.pingInterval
+	}
+	switch {
+	case c.sendQueue == 0:
+		c.sendQueue = DefaultSendQueue
+	case c.sendQueue < 0:
+		c.sendQueue = 0
+	}
+	if c.closeTimeout <= 0 {
+		c.closeTimeout = DefaultCloseTimeout
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}
+
+func (o *Options) config() (config, error) {
+	if o == nil {
+		o = &Options{}
+	}
+	return newConfig(o.Codecs, o.ReadLimit, o.PingInterval, o.PongTimeout,
+		o.SendQueue, o.CloseTimeout, o.Logger)
+}
+
+func (o *ServerOptions) config() (config, time.Duration, error) {
+	if o == nil {
+		o = &ServerOptions{}
+	}
+	cfg, err := newConfig(o.Codecs, o.ReadLimit, o.PingInterval, o.PongTimeout,
+		o.SendQueue, o.CloseTimeout, o.Logger)
+	hs := o.HandshakeTimeout
+	if hs <= 0 {
+		hs = DefaultHandshakeTimeout
+	}
+	return cfg, hs, err
+}

@@ -1,0 +1,96 @@
+package rawsocket
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// readLoop is the reader goroutine. It reads one frame at a time (never
+// with a caller's context or deadline: only Close, a failure or the peer
+// end a read), answers PINGs, hands PONGs to keepalive, and decodes and
+// delivers messages on recvc. It owns recvc and closes it on exit.
+//
+// A stream error is fatal (fail); a frame or message that breaks the
+// protocol ends the read side only (violate), leaving the writer running
+// for the session's ABORT.
+func (c *Conn) readLoop() {
+	defer c.wg.Done()
+	defer close(c.recvc)
+	for {
+		c.reading.Store(true)
+		typ, p, err := c.fr.ReadFrame()
+		c.reading.Store(false)
+		if err != nil {
+			if errors.Is(err, protocol.ErrProtocolViolation) {
+				c.violate(err)
+			} else {
+				c.fail(readError(err))
+			}
+			return
+		}
+		var ok bool
+		switch typ {
+		case FramePing:
+			ok = c.pong(p)
+		case FramePong:
+			c.gotPong(p)
+			ok = true
+		default:
+			ok = c.deliver(p)
+		}
+		if !ok {
+			return
+		}
+	}
+}
+
+// deliver decodes a message and hands it to the session, reporting
+// whether the reader should go on.
+func (c *Conn) deliver(p []byte) bool {
+	msg, err := c.codec.Decode(p)
+	if err != nil {
+		c.violate(violation(err))
+		return false
+	}
+	select {
+	case c.recvc <- msg:
+		return true
+	case <-c.stop:
+		return false
+	}
+}
+
+// pong queues the PONG that answers a PING with payload p, reporting
+// whether the reader should go on. A PING whose echo the peer itself would
+// not accept breaks the protocol.
+func (c *Conn) pong(p []byte) bool {
+	if int64(len(p)) > c.sendLimit {
+		c.violate(fmt.Errorf("%w: PING of %d bytes cannot be echoed: over the peer's limit of %d bytes: %w",
+			ErrBadFrame, len(p), c.sendLimit, protocol.ErrProtocolViolation))
+		return false
+	}
+	select {
+	case c.ctrlq <- control{typ: FramePong, payload: append([]byte(nil), p...)}:
+		return true
+	case <-c.wstop:
+		return false
+	case <-c.stop:
+		return false
+	}
+}
+
+// gotPong hands a PONG that may answer a keepalive PING to keepalive,
+// without waiting: keepalive compares it with the PING it sent, and an
+// unsolicited PONG is ignored.
+func (c *Conn) gotPong(p []byte) {
+	if len(p) != 8 {
+		return
+	}
+	select {
+	case c.pongc <- binary.BigEndian.Uint64(p):
+	default:
+	}
+}
