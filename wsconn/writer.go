@@ -51,7 +51,7 @@ func (c *Conn) writeQueued(batch [][]byte) bool {
 	c.raw.hold()
 	for {
 		for _, b := range batch {
-			if err := c.ws.Write(c.ctx, c.frame, b); err != nil {
+			if err := c.ws.Write(c.ioCtx, c.frame, b); err != nil {
 				c.raw.release()
 				c.fail(fmt.Errorf("wsconn: write: %w", err))
 				return false
