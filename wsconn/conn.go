@@ -61,9 +61,15 @@ type Conn struct {
 	cfg      config
 	subproto string
 
-	ctx    context.Context    // lives until Close: bounds every ws Read and Write
+	ctx    context.Context    // lives until Close: bounds the pings
 	cancel context.CancelFunc // called by Close after the handshake
-	wg     sync.WaitGroup     // reader, writer, keepalive
+	// ioCtx is the context of every data frame's Read and Write: one that
+	// never ends, since coder/websocket registers a context.AfterFunc on
+	// every Read and Write whose context can end (an allocation and a lock
+	// per frame). Nothing needs it to end: a read or write in progress is
+	// cut short by closing the connection (Close, fail, Close's deadline).
+	ioCtx context.Context
+	wg    sync.WaitGroup // reader, writer, keepalive
 
 	sendq chan [][]byte         // batches of encoded messages: written by Send and SendEncoded, read by writer
 	recvc chan protocol.Message // decoded messages: written by reader, closed by reader on exit
@@ -96,6 +102,7 @@ func newConn(ws *websocket.Conn, raw *rawConn, cd codec.Codec, cfg config) *Conn
 		subproto: cd.Subprotocol(),
 		ctx:      ctx,
 		cancel:   cancel,
+		ioCtx:    context.WithoutCancel(ctx),
 		sendq:    make(chan [][]byte, cfg.sendQueue),
 		recvc:    make(chan protocol.Message),
 		done:     make(chan struct{}),

@@ -5,10 +5,10 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// readLoop is the reader goroutine. It reads one message at a time with the
-// connection's context (never a caller's: coder/websocket closes the whole
-// connection when a Read's context ends), decodes it and delivers it on
-// recvc. It owns recvc and closes it on exit.
+// readLoop is the reader goroutine. It reads one message at a time with
+// ioCtx (never a caller's: coder/websocket closes the whole connection when
+// a Read's context ends), decodes it and delivers it on recvc. It owns recvc
+// and closes it on exit.
 //
 // A read error is fatal (fail); an undecodable message ends the read side
 // only (violate), leaving the writer running for the session's ABORT.
@@ -18,7 +18,7 @@ func (c *Conn) readLoop() {
 	for {
 		c.raw.progress.Add(1)
 		c.reading.Store(true)
-		typ, data, err := c.ws.Read(c.ctx)
+		typ, data, err := c.ws.Read(c.ioCtx)
 		c.reading.Store(false)
 		if err != nil {
 			c.fail(readError(err, c.cfg.readLimit))

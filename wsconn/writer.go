@@ -52,7 +52,7 @@ func (c *Conn) writeQueued(batch [][]byte) bool {
 	for {
 		for _, b := range batch {
 			c.cfg.traffic.wrote(len(b)) // before: the peer's answer may be read before Write returns
-			if err := c.ws.Write(c.ctx, c.frame, b); err != nil {
+			if err := c.ws.Write(c.ioCtx, c.frame, b); err != nil {
 				c.raw.release()
 				c.fail(fmt.Errorf("wsconn: write: %w", err))
 				return false
