@@ -44,6 +44,9 @@ func (e *msgpackEncoder) value(v any, depth int) error {
 	case bool:
 		return e.enc.EncodeBool(v)
 	case int64:
+		if v >= 0 {
+			return e.enc.EncodeUint(uint64(v)) // what EncodeInt does, a call less
+		}
 		return e.enc.EncodeInt(v)
 	case uint64:
 		return e.enc.EncodeUint(v)
