@@ -64,9 +64,11 @@ func cborDecOptions(l Limits, simple *cbor.SimpleValueRegistry) cbor.DecOptions 
 		MaxMapPairs:      min(max(l.MaxMessageSize/2, 16), math.MaxInt32),
 		IndefLength:      cbor.IndefLengthAllowed,
 		TagsMd:           cbor.TagsAllowed,
-		IntDec:           cbor.IntDecConvertSignedOrBigInt,
-		BigIntDec:        cbor.BigIntDecodeValue,
-		UTF8:             cbor.UTF8RejectInvalid,
+		// Non-negative integers decode as uint64 (closedValue makes int64
+		// of those that fit): no big.Int for a uint64 above MaxInt64.
+		IntDec:    cbor.IntDecConvertNone,
+		BigIntDec: cbor.BigIntDecodeValue,
+		UTF8:      cbor.UTF8RejectInvalid,
 		// Tag 64 (RFC 8746 uint8 array) and every other tag the library
 		// does not interpret decode as their content.
 		UnrecognizedTagToAny: cbor.UnrecognizedTagContentToAny,
@@ -129,20 +131,22 @@ func (f cborFormat) decode(data []byte) (protocol.Message, error) {
 // toClosedSet checks the nesting of l, a list at level depth, and
 // replaces in it, at every level, the values the library makes that are
 // not of the closed set: its dicts (map[any]any, the library's fast
-// path) and bignums.
+// path), its unsigned integers (uint64, which the library returns for
+// every non-negative integer: int64 when they fit) and bignums.
 func (f cborFormat) toClosedSet(l []any, depth int) error {
 	if depth > f.maxDepth {
 		return ErrTooDeep
 	}
 	for i, v := range l {
 		switch v.(type) {
-		case []any, map[any]any, big.Int:
-			nv, err := f.closedValue(v, depth)
-			if err != nil {
-				return err
-			}
-			l[i] = nv
+		case nil, bool, int64, float64, string, []byte:
+			continue
 		}
+		nv, err := f.closedValue(v, depth)
+		if err != nil {
+			return err
+		}
+		l[i] = nv
 	}
 	return nil
 }
@@ -151,6 +155,11 @@ func (f cborFormat) toClosedSet(l []any, depth int) error {
 // of a list or dict at level depth.
 func (f cborFormat) closedValue(v any, depth int) (any, error) {
 	switch v := v.(type) {
+	case uint64:
+		if v <= math.MaxInt64 {
+			return int64(v), nil
+		}
+		return v, nil
 	case []any:
 		return v, f.toClosedSet(v, depth+1)
 	case map[any]any:
@@ -164,7 +173,8 @@ func (f cborFormat) closedValue(v any, depth int) (any, error) {
 				return nil, errCBORKey
 			}
 			switch e.(type) {
-			case []any, map[any]any, big.Int:
+			case nil, bool, int64, float64, string, []byte:
+			default:
 				var err error
 				if e, err = f.closedValue(e, depth+1); err != nil {
 					return nil, err

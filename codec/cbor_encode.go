@@ -2,7 +2,6 @@ package codec
 
 import (
 	"bytes"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -11,7 +10,7 @@ import (
 // deterministic order, floats as 64-bit floats), once encodable has
 // checked it against the closed set and the limits: the library would
 // encode a struct, a cyclic value or invalid UTF-8 without complaint.
-func (f cborFormat) appendValue(dst []byte, v any, depth int) ([]byte, error) {
+func (f cborFormat) appendValue(st *encodeState, dst []byte, v any, depth int) ([]byte, error) {
 	foreign, err := f.encodable(v, depth)
 	if err != nil {
 		return dst, err
@@ -26,30 +25,29 @@ func (f cborFormat) appendValue(dst []byte, v any, depth int) ([]byte, error) {
 			return dst, err
 		}
 	}
-	buf := bufferPool.Get().(*bytes.Buffer)
-	*buf = *bytes.NewBuffer(dst)
-	err = f.em.MarshalToBuffer(v, buf)
-	b := buf.Bytes()
-	*buf = bytes.Buffer{}
-	bufferPool.Put(buf)
+	// The library appends to the buffer, which starts as dst (so the
+	// bytes land in dst's spare capacity) and is dropped afterwards.
+	st.cbor = *bytes.NewBuffer(dst)
+	err = f.em.MarshalToBuffer(v, &st.cbor)
+	b := st.cbor.Bytes()
+	st.cbor = bytes.Buffer{}
 	if err != nil {
 		return dst, err
 	}
 	return b, nil
 }
 
-var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
 // encodable checks v, whose own list or dict sits at level depth+1: it
 // reports an error for a value that Encode refuses, and foreign when v
-// holds a value outside the closed set that Normalize may convert.
+// holds a value outside the closed set that Normalize may convert. The
+// scalars of lists and dicts are checked in the loops, without a call.
 func (f cborFormat) encodable(v any, depth int) (foreign bool, err error) {
 	switch v := v.(type) {
 	case nil, bool, int64, uint64, float64, []byte:
 		return false, nil
 	case string:
 		if !utf8.ValidString(v) {
-			return false, unsupported("string that is not valid UTF-8")
+			return false, errInvalidUTF8Value
 		}
 		return false, nil
 	case []any:
@@ -57,6 +55,15 @@ func (f cborFormat) encodable(v any, depth int) (foreign bool, err error) {
 			return false, ErrTooDeep
 		}
 		for _, e := range v {
+			switch e := e.(type) {
+			case nil, bool, int64, uint64, float64, []byte:
+				continue
+			case string:
+				if !utf8.ValidString(e) {
+					return false, errInvalidUTF8Value
+				}
+				continue
+			}
 			fe, err := f.encodable(e, depth+1)
 			if err != nil {
 				return false, err
@@ -70,7 +77,16 @@ func (f cborFormat) encodable(v any, depth int) (foreign bool, err error) {
 		}
 		for k, e := range v {
 			if !utf8.ValidString(k) {
-				return false, unsupported("string that is not valid UTF-8")
+				return false, errInvalidUTF8Value
+			}
+			switch e := e.(type) {
+			case nil, bool, int64, uint64, float64, []byte:
+				continue
+			case string:
+				if !utf8.ValidString(e) {
+					return false, errInvalidUTF8Value
+				}
+				continue
 			}
 			fe, err := f.encodable(e, depth+1)
 			if err != nil {

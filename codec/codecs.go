@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"sync"
@@ -24,8 +25,9 @@ type format interface {
 	subprotocol() string
 	binary() bool
 	// appendValue appends the serialization of v, whose own list or dict
-	// (if it is one) sits at nesting level depth+1.
-	appendValue(dst []byte, v any, depth int) ([]byte, error)
+	// (if it is one) sits at nesting level depth+1, with the scratch state
+	// st (owned by the caller for the duration of the call).
+	appendValue(st *encodeState, dst []byte, v any, depth int) ([]byte, error)
 	// decode parses data, which must hold exactly one list, and converts
 	// the list with fromList. len(data) is within the size limit.
 	decode(data []byte) (protocol.Message, error)
@@ -71,23 +73,31 @@ func (c *codec) Decode(data []byte) (protocol.Message, error) {
 
 // Encode validates msg and serializes it into a new slice.
 func (c *codec) Encode(msg protocol.Message) ([]byte, error) {
-	buf := getBuf()
-	defer putBuf(buf)
-	b, err := c.AppendEncode(buf.b[:0], msg)
-	buf.b = b[:0]
-	if err != nil {
-		return nil, err
+	st := getEncodeState()
+	b, err := c.appendEncode(st, st.buf[:0], msg)
+	st.buf = b[:0]
+	var out []byte
+	if err == nil {
+		out = slices.Clone(b)
 	}
-	return slices.Clone(b), nil
+	putEncodeState(st)
+	return out, err
 }
 
 // AppendEncode validates msg and appends its serialization to dst.
 func (c *codec) AppendEncode(dst []byte, msg protocol.Message) ([]byte, error) {
+	st := getEncodeState()
+	b, err := c.appendEncode(st, dst, msg)
+	putEncodeState(st)
+	return b, err
+}
+
+func (c *codec) appendEncode(st *encodeState, dst []byte, msg protocol.Message) ([]byte, error) {
 	l, err := protocol.ToList(msg)
 	if err != nil {
 		return dst, &EncodeError{Codec: c.f.name(), Err: err}
 	}
-	b, err := c.f.appendValue(dst, l, 0)
+	b, err := c.f.appendValue(st, dst, l, 0)
 	if err != nil {
 		return dst, &EncodeError{Codec: c.f.name(), Err: err}
 	}
@@ -101,28 +111,44 @@ func (c *codec) AppendEncode(dst []byte, msg protocol.Message) ([]byte, error) {
 // spliced into a message. On error the returned slice is dst and the error
 // is an *EncodeError. It is safe for concurrent use.
 func (c *codec) AppendValue(dst []byte, v any) ([]byte, error) {
-	b, err := c.f.appendValue(dst, v, 1)
+	st := getEncodeState()
+	b, err := c.f.appendValue(st, dst, v, 1)
+	putEncodeState(st)
 	if err != nil {
 		return dst, &EncodeError{Codec: c.f.name(), Err: err}
 	}
 	return b, nil
 }
 
-// buffer is a pooled output buffer of Encode.
-type buffer struct{ b []byte }
+// encodeState is the pooled scratch state of one encoding, whatever the
+// codec: one pool round trip per call.
+type encodeState struct {
+	buf  []byte // Encode's output buffer
+	json jsonEncoder
+	mp   msgpackEncoder
+	cbor bytes.Buffer
+}
 
 // Pooled buffers larger than this are dropped rather than kept.
 const maxPooledBuf = 64 << 10
 
-var bufPool = sync.Pool{New: func() any { return new(buffer) }}
+var encodeStatePool = sync.Pool{New: func() any {
+	st := new(encodeState)
+	st.mp.init()
+	return st
+}}
 
-func getBuf() *buffer { return bufPool.Get().(*buffer) }
+func getEncodeState() *encodeState { return encodeStatePool.Get().(*encodeState) }
 
-func putBuf(b *buffer) {
-	if cap(b.b) > maxPooledBuf {
-		b.b = nil
+func putEncodeState(st *encodeState) {
+	if cap(st.buf) > maxPooledBuf {
+		st.buf = nil
 	}
-	bufPool.Put(b)
+	st.json.pairs.reset()
+	st.mp.pairs.reset()
+	st.mp.w.b = nil
+	st.cbor = bytes.Buffer{}
+	encodeStatePool.Put(st)
 }
 
 // pair is one dict entry.

@@ -95,11 +95,13 @@
 //
 // # Performance
 //
-// Decoders and encoders keep scratch state in sync.Pools. The JSON and
-// MessagePack decoders read one value at a time from their library and
-// build the closed set directly; they also cache short strings (dict keys,
+// Decoders and encoders keep scratch state in sync.Pools (one pool round
+// trip per Encode, AppendEncode or AppendValue call, whatever the codec).
+// The JSON and MessagePack decoders read one value at a time from their
+// library and build the closed set directly; they also cache short strings (dict keys,
 // URIs, short values) they have recently produced, so the strings a peer
 // repeats cost no allocation. Values that share a cached string are
 // immutable, so nothing is observable but the saving. The CBOR decoder
-// takes the library's generic result and converts its dicts.
+// takes the library's generic result and converts its dicts and its
+// unsigned integers (int64 where they fit) in one walk.
 package codec

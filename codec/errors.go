@@ -103,3 +103,6 @@ func unsupportedType(v any) error { return unsupported(fmt.Sprintf("type %T", v)
 
 // errLengthExceedsEnd: a header declares more than the input holds.
 var errLengthExceedsEnd error = &wrapError{msg: "declared length exceeds the input", err: ErrTruncated}
+
+// errInvalidUTF8Value: Encode refuses a string that is not valid UTF-8.
+var errInvalidUTF8Value = unsupported("string that is not valid UTF-8")

@@ -5,30 +5,25 @@ import (
 	"encoding/base64"
 	"math"
 	"strconv"
-	"sync"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// jsonEncoder is the pooled state of one encoding: the dict entries
-// being sorted.
+// jsonEncoder is the state of one encoding (part of the pooled
+// encodeState): the dict entries being sorted.
 type jsonEncoder struct {
 	pairs    pairStack
 	maxDepth int
 }
 
-var jsonEncoderPool = sync.Pool{New: func() any { return new(jsonEncoder) }}
-
 // appendValue appends v as compact JSON, not HTML-escaped, dict keys in
 // bytewise order. jsontext quotes strings (checking UTF-8, escaping what
 // JSON requires and no more); floats are written so that they always
 // read back as floats.
-func (f jsonFormat) appendValue(dst []byte, v any, depth int) ([]byte, error) {
-	e := jsonEncoderPool.Get().(*jsonEncoder)
+func (f jsonFormat) appendValue(st *encodeState, dst []byte, v any, depth int) ([]byte, error) {
+	e := &st.json
 	e.maxDepth = f.maxDepth
 	b, err := e.value(dst, v, depth)
-	e.pairs.reset()
-	jsonEncoderPool.Put(e)
 	if err != nil {
 		return dst, err
 	}
@@ -92,7 +87,7 @@ func (e *jsonEncoder) value(b []byte, v any, depth int) ([]byte, error) {
 func appendJSONString(b []byte, s string) ([]byte, error) {
 	out, err := jsontext.AppendQuote(b, s)
 	if err != nil {
-		return b, unsupported("string that is not valid UTF-8")
+		return b, errInvalidUTF8Value
 	}
 	return out, nil
 }

@@ -2,14 +2,14 @@ package codec
 
 import (
 	"math"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/vmihailenco/msgpack/v5"
 )
 
-// msgpackEncoder is the pooled state of one encoding: the library's
-// Encoder writing to w, and the dict entries being sorted.
+// msgpackEncoder is the state of one encoding (part of the pooled
+// encodeState): the library's Encoder writing to w, and the dict entries
+// being sorted.
 type msgpackEncoder struct {
 	w        appendWriter
 	enc      *msgpack.Encoder
@@ -17,24 +17,24 @@ type msgpackEncoder struct {
 	maxDepth int
 }
 
-var msgpackEncoderPool = sync.Pool{New: func() any {
-	e := new(msgpackEncoder)
+// init makes the library's Encoder, once per pooled state.
+func (e *msgpackEncoder) init() {
 	e.enc = msgpack.NewEncoder(&e.w)
 	e.enc.UseCompactInts(true) // every integer in its shortest form
-	return e
-}}
+}
 
 // appendValue appends v: integers in their shortest form, floats as
 // 64-bit floats, dict keys in bytewise order.
-func (f msgpackFormat) appendValue(dst []byte, v any, depth int) ([]byte, error) {
-	e := msgpackEncoderPool.Get().(*msgpackEncoder)
+func (f msgpackFormat) appendValue(st *encodeState, dst []byte, v any, depth int) ([]byte, error) {
+	e := &st.mp
 	e.w.b, e.maxDepth = dst, f.maxDepth
 	err := e.value(v, depth)
 	b := e.w.b
 	e.w.b = nil
-	e.pairs.reset()
-	msgpackEncoderPool.Put(e)
-	return b, err
+	if err != nil {
+		return dst, err
+	}
+	return b, nil
 }
 
 func (e *msgpackEncoder) value(v any, depth int) error {
@@ -44,6 +44,9 @@ func (e *msgpackEncoder) value(v any, depth int) error {
 	case bool:
 		return e.enc.EncodeBool(v)
 	case int64:
+		if v >= 0 {
+			return e.enc.EncodeUint(uint64(v)) // what EncodeInt does, a call less
+		}
 		return e.enc.EncodeInt(v)
 	case uint64:
 		return e.enc.EncodeUint(v)
@@ -85,7 +88,7 @@ func (e *msgpackEncoder) value(v any, depth int) error {
 
 func (e *msgpackEncoder) str(s string) error {
 	if !utf8.ValidString(s) {
-		return unsupported("string that is not valid UTF-8")
+		return errInvalidUTF8Value
 	}
 	if len(s) > math.MaxUint32 {
 		return unsupported("string longer than 2^32-1 bytes")
