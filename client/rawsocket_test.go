@@ -184,7 +184,7 @@ func TestRawSocketMessageOverRouterLimit(t *testing.T) {
 	c := dialURL(t, r.rsURL(t), client.WithSerializers(codec.JSON()))
 	// The router announces 16 MiB.
 	_, err := await(t, c.Call(ctxT(t), "wamp.session.count", protocol.List{strings.Repeat("x", 17<<20)}, nil))
-	if !errors.Is(err, rawsocket.ErrMessageTooLarge) {
+	if !errors.Is(err, rawsocket.ErrMessageTooLarge) || !errors.Is(err, codec.ErrMessageTooLarge) || !errors.Is(err, client.ErrInvalidArgument) {
 		t.Fatalf("call over the limit: %v", err)
 	}
 	if _, err := await(t, c.Call(ctxT(t), "wamp.session.count", nil, nil)); err != nil {

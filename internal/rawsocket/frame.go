@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -38,8 +39,9 @@ const headerLen = 4
 // to it: on Send, the peer's announced maximum (the message is refused and
 // nothing is written; the connection stays up); when reading, our own
 // announced maximum (the read side ends: the error then also matches
-// protocol.ErrProtocolViolation).
-var ErrMessageTooLarge = errors.New("rawsocket: message too large")
+// protocol.ErrProtocolViolation). It wraps codec.ErrMessageTooLarge, the
+// sentinel users outside this package match.
+var ErrMessageTooLarge = fmt.Errorf("rawsocket: %w", codec.ErrMessageTooLarge)
 
 // ErrBadFrame matches a frame prefix that breaks the protocol: reserved
 // bits set, a reserved frame type, or a length over 2^24. It also matches
