@@ -75,7 +75,7 @@ func (c *Conn) pong(p []byte) bool {
 	select {
 	case c.ctrlq <- control{typ: FramePong, payload: append([]byte(nil), p...)}:
 		return true
-	case <-c.wstop:
+	case <-c.st.WritesStopped():
 		return false
 	case <-c.stop:
 		return false
