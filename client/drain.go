@@ -87,15 +87,3 @@ type drainable interface {
 	CloseWhenDrained()
 	Discarded() uint64
 }
-
-// endDraining ends a subscription's or registration's mailbox while the
-// client drains: it takes no more work but handles what it holds, with
-// the handlers' contexts left alive. It reports false when the client is
-// not draining: the caller then ends the mailbox at once.
-func (c *Client) endDraining(mb drainable) bool {
-	if !c.watch.draining.Load() {
-		return false
-	}
-	mb.CloseWhenDrained()
-	return true
-}
