@@ -80,9 +80,10 @@ type Conn struct {
 	stop  chan struct{}    // closed by Close: ends the reader's delivery and keepalive
 	wdone chan struct{}    // closed by the writer on exit
 
-	// progress counts the network reads that returned data; reading is
-	// true while the reader waits for a frame (not decoding, not waiting
-	// for the session). Written by the reader, read by keepalive.
+	// progress counts the network reads that returned data and the
+	// reader's waits for a frame; reading is true while the reader waits
+	// for a frame (not decoding, not waiting for the session). Written by
+	// the reader, read by keepalive.
 	progress atomic.Uint64
 	reading  atomic.Bool
 

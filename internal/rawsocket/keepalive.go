@@ -53,7 +53,10 @@ func (c *Conn) ping(seq uint64) bool {
 		case <-c.st.Done():
 			return false
 		case <-deadline.C:
-			if n := c.progress.Load(); n != seen || !c.reading.Load() {
+			// reading is loaded first: if the reader is waiting, the
+			// progress its wait began with is in n.
+			reading := c.reading.Load()
+			if n := c.progress.Load(); n != seen || !reading {
 				seen = n
 				deadline.Reset(c.cfg.pongTimeout)
 				continue
