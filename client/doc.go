@@ -157,7 +157,7 @@
 // # Source files
 //
 // For contributors, the files follow one convention: for a feature X
-// (call, invocation, publish, register, subscribe, reconnect), X.go holds
+// (call, invocation, publish, register, subscribe, reconnect, drain), X.go holds
 // its caller side, the exported API that runs on the caller's goroutine
 // and sends commands to the session loop, and X_loop.go its session-loop
 // side, the handlers of those commands and of the router's messages, which

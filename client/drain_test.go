@@ -9,24 +9,25 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 
 func TestDrainFinishesTakenWorkThenSaysGoodbye(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r := opsJoin(t, nil)
+		c, r := clienttest.Joined(t)
 		release := make(chan struct{})
 		var handled atomic.Int32
 		var ctxEnded atomic.Bool
-		opsSubscribe(t, c, r, "com.t", 20, func(ctx context.Context, ev *client.Event) {
+		clienttest.Subscribe(t, c, r, "com.t", 20, func(ctx context.Context, ev *client.Event) {
 			<-release
 			if ctx.Err() != nil {
 				ctxEnded.Store(true)
 			}
 			handled.Add(1)
 		})
-		opsRegister(t, c, r, "com.p", 30, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+		clienttest.Register(t, c, r, "com.p", 30, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 			<-release
 			if ctx.Err() != nil {
 				ctxEnded.Store(true)
@@ -97,9 +98,9 @@ func TestDrainFinishesTakenWorkThenSaysGoodbye(t *testing.T) {
 
 func TestDrainBoundedByContext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r := opsJoin(t, nil, client.WithCloseTimeout(time.Second))
+		c, r := clienttest.Joined(t, client.WithCloseTimeout(time.Second))
 		var handled atomic.Int32
-		opsSubscribe(t, c, r, "com.t", 20, func(ctx context.Context, ev *client.Event) {
+		clienttest.Subscribe(t, c, r, "com.t", 20, func(ctx context.Context, ev *client.Event) {
 			<-ctx.Done() // stuck until the session ends
 			handled.Add(1)
 		})
@@ -130,9 +131,9 @@ func TestDrainBoundedByContext(t *testing.T) {
 }
 
 func TestDrainFromHandlerRefused(t *testing.T) {
-	c, r := opsJoin(t, nil)
+	c, r := clienttest.Joined(t)
 	errs := make(chan error, 1)
-	opsSubscribe(t, c, r, "com.t", 20, func(ctx context.Context, ev *client.Event) { errs <- c.Drain(ctx) })
+	clienttest.Subscribe(t, c, r, "com.t", 20, func(ctx context.Context, ev *client.Event) { errs <- c.Drain(ctx) })
 	r.Send(&protocol.Event{Subscription: 20, Publication: 1, Details: protocol.Dict{}})
 	if err := <-errs; !errors.Is(err, client.ErrInvalidArgument) {
 		t.Fatalf("Drain from a handler = %v, want ErrInvalidArgument", err)
@@ -140,15 +141,15 @@ func TestDrainFromHandlerRefused(t *testing.T) {
 }
 
 func TestDrainWithNothingToDrain(t *testing.T) {
-	c, r := opsJoin(t, nil)
+	c, r := clienttest.Joined(t)
 	go func() {
 		scripted.Expect[*protocol.Goodbye](r)
 		r.Send(&protocol.Goodbye{Reason: "wamp.close.goodbye_and_out", Details: protocol.Dict{}})
 	}()
-	if err := c.Drain(opsCtx(t)); err != nil {
+	if err := c.Drain(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Drain(opsCtx(t)); err != nil {
+	if err := c.Drain(ctxT(t)); err != nil {
 		t.Fatalf("second Drain: %v", err)
 	}
 }

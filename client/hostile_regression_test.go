@@ -42,7 +42,7 @@ func TestHostileRegressionParkedEventBlocksAfterUnsubscribe(t *testing.T) {
 		c, j := clienttest.JoinedWith(t, wire)
 		r := j.Router
 		defer j.Stop()
-		sub, _ := subscribed(t, c, r, "blk", 1, func(ctx context.Context, _ *client.Event) { <-ctx.Done() },
+		sub, _ := clienttest.Subscribe(t, c, r, "blk", 1, func(ctx context.Context, _ *client.Event) { <-ctx.Done() },
 			client.OnOverflow(client.Block), client.MailboxLimits(mailbox.Limits{MaxMessages: 1}))
 		call, req := pendingCall(t, c, r)
 		// 1 is being handled, 2 waits in the mailbox, 3 is parked.
@@ -82,7 +82,7 @@ func TestHostileRegressionSessionEndLeavesInputsOpen(t *testing.T) {
 	unstick := make(chan struct{}) // lets the handler go after the test has failed
 	defer close(unstick)
 	started := make(chan struct{})
-	registered(t, c, r, "sum", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	clienttest.Register(t, c, r, "sum", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		close(started)
 		for {
 			select {
@@ -117,7 +117,7 @@ func TestHostileRegressionSubscribeRacingSessionEnd(t *testing.T) {
 		c, j := clienttest.JoinedWith(t, wire)
 		r := j.Router
 		// A live subscription, so that reap has to wait for a handler.
-		subscribed(t, c, r, "live", 1, func(ctx context.Context, _ *client.Event) { <-ctx.Done() })
+		clienttest.Subscribe(t, c, r, "live", 1, func(ctx context.Context, _ *client.Event) { <-ctx.Done() })
 		r.Send(&protocol.Event{Subscription: 1, Publication: 1, Details: protocol.Dict{}})
 		var wg sync.WaitGroup
 		for range 4 {
@@ -163,7 +163,7 @@ func TestHostileRegressionSubscribeRacingSessionEnd(t *testing.T) {
 func TestHostileRegressionDuplicateRegistrationIDNotAborted(t *testing.T) {
 	c, j := clienttest.JoinedWith(t, wire)
 	r := j.Router
-	registered(t, c, r, "first", 7, nopHandler)
+	clienttest.Register(t, c, r, "first", 7, nopHandler)
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.Register(ctxT(t), "second", nopHandler)
@@ -184,7 +184,7 @@ func TestHostileRegressionDuplicateRegistrationIDNotAborted(t *testing.T) {
 func TestHostileRegressionSubscriptionIDReusedForAnotherTopic(t *testing.T) {
 	c, j := clienttest.JoinedWith(t, wire)
 	r := j.Router
-	subscribed(t, c, r, "com.a", 5, nopEvent)
+	clienttest.Subscribe(t, c, r, "com.a", 5, nopEvent)
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.Subscribe(ctxT(t), "com.b", nopEvent)
@@ -205,7 +205,7 @@ func TestHostileRegressionInvocationTimeoutOverflow(t *testing.T) {
 	c, j := clienttest.JoinedWith(t, wire)
 	r := j.Router
 	got := make(chan time.Duration, 1)
-	registered(t, c, r, "p", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	clienttest.Register(t, c, r, "p", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		got <- inv.Timeout
 		return client.Result{}, nil
 	})
@@ -227,7 +227,7 @@ func TestHostileRegressionCloseFromHandler(t *testing.T) {
 		r := j.Router
 		defer j.Stop()
 		closed := make(chan error, 1)
-		registered(t, c, r, "shutdown", 1, func(ctx context.Context, _ *client.Invocation) (client.Result, error) {
+		clienttest.Register(t, c, r, "shutdown", 1, func(ctx context.Context, _ *client.Invocation) (client.Result, error) {
 			// Close's documented contract: from a handler, pass the
 			// handler's context (or one derived from it).
 			cctx, cancel := context.WithTimeout(ctx, time.Minute)

@@ -115,7 +115,7 @@ func TestHostileOutOfStateMessagesAbort(t *testing.T) {
 		{"second INVOCATION with a running request id", func(t *testing.T, c *client.Client, r *scripted.Router) func() error {
 			hold := make(chan struct{})
 			t.Cleanup(func() { close(hold) })
-			registered(t, c, r, "p", 3, func(ctx context.Context, _ *client.Invocation) (client.Result, error) {
+			clienttest.Register(t, c, r, "p", 3, func(ctx context.Context, _ *client.Invocation) (client.Result, error) {
 				select {
 				case <-hold:
 				case <-ctx.Done():
@@ -148,7 +148,7 @@ func TestHostileOutOfStateMessagesAbort(t *testing.T) {
 func TestHostileInvocationForUnknownRegistration(t *testing.T) {
 	c, j := clienttest.JoinedWith(t, wire)
 	r := j.Router
-	reg, _ := registered(t, c, r, "p", 11, nopHandler)
+	reg, _ := clienttest.Register(t, c, r, "p", 11, nopHandler)
 	done := make(chan error, 1)
 	go func() { done <- reg.Unregister(ctxT(t)) }()
 	u := scripted.Expect[*protocol.Unregister](r)
@@ -193,7 +193,7 @@ func TestHostileIgnoredMessages(t *testing.T) {
 				c, j := clienttest.JoinedWith(t, wire)
 				r := j.Router
 				defer j.Stop()
-				sub, _ := subscribed(t, c, r, "t", 9, nopEvent)
+				sub, _ := clienttest.Subscribe(t, c, r, "t", 9, nopEvent)
 				done := make(chan error, 1)
 				go func() { done <- sub.Unsubscribe(context.Background()) }()
 				u := scripted.Expect[*protocol.Unsubscribe](r)
@@ -265,7 +265,7 @@ func TestHostileEventFloodToSlowHandler(t *testing.T) {
 	r := j.Router
 	started, release := make(chan struct{}), make(chan struct{})
 	got := make(chan protocol.ID, flood)
-	sub, _ := subscribed(t, c, r, "flood", 1, func(ctx context.Context, ev *client.Event) {
+	sub, _ := clienttest.Subscribe(t, c, r, "flood", 1, func(ctx context.Context, ev *client.Event) {
 		if ev.Publication == 1 {
 			close(started)
 			select {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -70,8 +71,8 @@ func recording(name string, tr *trail) client.Interceptor {
 
 func TestInterceptorsWrapEveryDirection(t *testing.T) {
 	tr := &trail{}
-	c, r := opsJoin(t, nil, client.WithInterceptors(recording("a", tr)), client.WithInterceptors(recording("b", tr)))
-	ctx := opsCtx(t)
+	c, r := clienttest.Joined(t, client.WithInterceptors(recording("a", tr)), client.WithInterceptors(recording("b", tr)))
+	ctx := ctxT(t)
 
 	call := c.Call(ctx, "com.p", nil, nil)
 	m := scripted.Expect[*protocol.Call](r)
@@ -100,7 +101,7 @@ func TestInterceptorsWrapEveryDirection(t *testing.T) {
 	scripted.Equal(t, "publish steps", tr.take(), []string{"a publish com.t", "b publish com.t", "b publish failed", "a publish failed"})
 
 	handled := make(chan *client.Invocation, 1)
-	opsRegister(t, c, r, "com.q", 5, func(_ context.Context, inv *client.Invocation) (client.Result, error) {
+	clienttest.Register(t, c, r, "com.q", 5, func(_ context.Context, inv *client.Invocation) (client.Result, error) {
 		tr.add("handler")
 		handled <- inv
 		return client.Result{}, nil
@@ -114,7 +115,7 @@ func TestInterceptorsWrapEveryDirection(t *testing.T) {
 		[]string{"a invocation com.q", "b invocation com.q", "handler", "b invocation done", "a invocation done"})
 
 	events := make(chan struct{}, 1)
-	opsSubscribe(t, c, r, "com.e", 6, func(context.Context, *client.Event) { tr.add("event handler"); events <- struct{}{} })
+	clienttest.Subscribe(t, c, r, "com.e", 6, func(context.Context, *client.Event) { tr.add("event handler"); events <- struct{}{} })
 	r.Send(&protocol.Event{Subscription: 6, Publication: 1, Details: protocol.Dict{}})
 	<-events
 	scripted.Equal(t, "event steps", tr.take(), []string{"a event com.e", "b event com.e", "event handler"})
@@ -132,11 +133,11 @@ func TestInterceptorMayRefuse(t *testing.T) {
 			}
 		},
 	}
-	c, r := opsJoin(t, nil, client.WithInterceptors(deny))
-	if _, err := c.Publish(opsCtx(t), "com.secret", nil, nil); !errors.Is(err, errDenied) {
+	c, r := clienttest.Joined(t, client.WithInterceptors(deny))
+	if _, err := c.Publish(ctxT(t), "com.secret", nil, nil); !errors.Is(err, errDenied) {
 		t.Fatalf("Publish = %v", err)
 	}
-	if _, err := c.Publish(opsCtx(t), "com.open", nil, nil); err != nil {
+	if _, err := c.Publish(ctxT(t), "com.open", nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if p := scripted.Expect[*protocol.Publish](r); p.Topic != "com.open" {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -17,7 +18,7 @@ import (
 func causeOf(t *testing.T, c *client.Client, r *scripted.Router) <-chan error {
 	t.Helper()
 	causes := make(chan error, 4)
-	opsRegister(t, c, r, "com.slow", 10, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	clienttest.Register(t, c, r, "com.slow", 10, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		<-ctx.Done()
 		causes <- context.Cause(ctx)
 		return client.Result{}, ctx.Err()
@@ -26,7 +27,7 @@ func causeOf(t *testing.T, c *client.Client, r *scripted.Router) <-chan error {
 }
 
 func TestInterruptCauseTellsTimeoutFromCancel(t *testing.T) {
-	c, r := opsJoin(t, nil)
+	c, r := clienttest.Joined(t)
 	causes := causeOf(t, c, r)
 
 	// The dealer's timeout, in kill mode: the handler's answer is passed on.
@@ -63,7 +64,7 @@ func TestInterruptCauseTellsTimeoutFromCancel(t *testing.T) {
 
 func TestForwardedTimeoutIsNotAnInterrupt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r := opsJoin(t, nil)
+		c, r := clienttest.Joined(t)
 		causes := causeOf(t, c, r)
 		start := time.Now()
 		r.Send(&protocol.Invocation{Request: 1, Registration: 10, Details: protocol.Dict{"timeout": int64(1500)}})

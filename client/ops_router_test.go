@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/routertest"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -24,7 +25,7 @@ func TestRealRouterStartBeforeRouterThenDrain(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Dial with the router down: %v", err)
 	}
-	defer closeClient(t, svc)
+	defer clienttest.Close(t, svc)
 	if s := svc.State(); s != client.StateConnecting {
 		t.Fatalf("State = %v, want connecting", s)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -16,7 +17,8 @@ import (
 // gets every one, in order, then the final result.
 func TestProgressNeverDroppedByDefault(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r, rt := joinPipe(t, codec.JSON(), scripted.Roles())
+		c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: codec.JSON()})
+		r, rt := j.Router, j.Raw
 		const n = 2000
 		call := c.Call(context.Background(), "stream", nil, nil, client.ReceiveProgress(), client.ProgressBuffer(4))
 		m := scripted.Expect[*protocol.Call](r)
@@ -50,7 +52,8 @@ func TestProgressNeverDroppedByDefault(t *testing.T) {
 // and its Results channel is closed.
 func TestQueuedProgressAtSessionEnd(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r, rt := joinPipe(t, codec.JSON(), scripted.Roles())
+		c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: codec.JSON()})
+		r, rt := j.Router, j.Raw
 		call := c.Call(context.Background(), "stream", nil, nil, client.ReceiveProgress(), client.ProgressBuffer(1))
 		m := scripted.Expect[*protocol.Call](r)
 		for i := range 10 {

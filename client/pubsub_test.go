@@ -13,26 +13,6 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-func subscribed(t *testing.T, c *client.Client, r *scripted.Router, topic string, id protocol.ID, h client.EventHandler, opts ...client.SubscribeOption) (*client.Subscription, *protocol.Subscribe) {
-	t.Helper()
-	type res struct {
-		sub *client.Subscription
-		err error
-	}
-	done := make(chan res, 1)
-	go func() {
-		sub, err := c.Subscribe(ctxT(t), topic, h, opts...)
-		done <- res{sub, err}
-	}()
-	m := scripted.Expect[*protocol.Subscribe](r)
-	r.Send(&protocol.Subscribed{Request: m.Request, Subscription: id})
-	got := <-done
-	if got.err != nil {
-		t.Fatalf("Subscribe: %v", got.err)
-	}
-	return got.sub, m
-}
-
 func TestPublishOptionsWireForm(t *testing.T) {
 	c, r := clienttest.Joined(t)
 	done := make(chan error, 1)
@@ -90,10 +70,10 @@ func TestPublishAcknowledge(t *testing.T) {
 func TestSeveralHandlersOnOneTopic(t *testing.T) {
 	c, r := clienttest.Joined(t)
 	got := make(chan string, 4)
-	s1, m := subscribed(t, c, r, "com.t", 50, func(_ context.Context, ev *client.Event) { got <- "one:" + ev.Args[0].(string) },
+	s1, m := clienttest.Subscribe(t, c, r, "com.t", 50, func(_ context.Context, ev *client.Event) { got <- "one:" + ev.Args[0].(string) },
 		client.Match(client.MatchWildcard), client.GetRetained(), client.NodeKey("n1"))
 	scripted.Equal(t, "SUBSCRIBE.Options", m.Options, protocol.Dict{"match": "wildcard", "get_retained": true, "nodekey": "n1"})
-	s2, _ := subscribed(t, c, r, "com.t", 50, func(_ context.Context, ev *client.Event) { got <- "two:" + ev.Args[0].(string) })
+	s2, _ := clienttest.Subscribe(t, c, r, "com.t", 50, func(_ context.Context, ev *client.Event) { got <- "two:" + ev.Args[0].(string) })
 	scripted.Equal(t, "ids", c.SubscriptionIDs("com.t"), []protocol.ID{50})
 	r.Send(&protocol.Event{Subscription: 50, Publication: 1, Details: protocol.Dict{}, Payload: protocol.Payload{Args: protocol.List{"x"}}})
 	seen := map[string]bool{<-got: true, <-got: true}
@@ -127,7 +107,7 @@ func TestSeveralHandlersOnOneTopic(t *testing.T) {
 func TestEventDetails(t *testing.T) {
 	c, r := clienttest.Joined(t)
 	got := make(chan *client.Event, 1)
-	subscribed(t, c, r, "com", 1, func(_ context.Context, ev *client.Event) { got <- ev }, client.Match(client.MatchPrefix))
+	clienttest.Subscribe(t, c, r, "com", 1, func(_ context.Context, ev *client.Event) { got <- ev }, client.Match(client.MatchPrefix))
 	r.Send(&protocol.Event{Subscription: 1, Publication: 2, Details: protocol.Dict{
 		"topic": "com.deep", "publisher": int64(3), "publisher_authid": "a", "publisher_authrole": "r", "retained": true}})
 	ev := <-got
@@ -142,7 +122,7 @@ func TestEventsOfOneSubscriptionStayInOrder(t *testing.T) {
 	var mu sync.Mutex
 	var seq []int64
 	all := make(chan struct{})
-	subscribed(t, c, r, "t", 1, func(_ context.Context, ev *client.Event) {
+	clienttest.Subscribe(t, c, r, "t", 1, func(_ context.Context, ev *client.Event) {
 		mu.Lock()
 		defer mu.Unlock()
 		seq = append(seq, ev.Args[0].(int64))
@@ -176,7 +156,7 @@ func TestSlowConsumerDropsAndHandlerCanCallBack(t *testing.T) {
 	callResult := make(chan error, 1)
 	started := make(chan struct{})
 	first := true
-	sub, _ := subscribed(t, c, r, "flood", 1, func(ctx context.Context, ev *client.Event) {
+	sub, _ := clienttest.Subscribe(t, c, r, "flood", 1, func(ctx context.Context, ev *client.Event) {
 		if !first {
 			return
 		}
@@ -215,7 +195,7 @@ func TestBlockPolicyDropsNothing(t *testing.T) {
 	const flood = 40
 	release := make(chan struct{})
 	got := make(chan int64, flood)
-	sub, _ := subscribed(t, c, r, "flood", 1, func(_ context.Context, ev *client.Event) {
+	sub, _ := clienttest.Subscribe(t, c, r, "flood", 1, func(_ context.Context, ev *client.Event) {
 		<-release
 		got <- ev.Args[0].(int64)
 	}, client.MailboxLimits(mailbox.Limits{MaxMessages: 2}), client.OnOverflow(client.Block))
@@ -240,7 +220,7 @@ func TestBlockPolicyDropsNothing(t *testing.T) {
 
 func TestSubscriptionRevoked(t *testing.T) {
 	c, r := clienttest.Joined(t)
-	sub, _ := subscribed(t, c, r, "t", 9, func(context.Context, *client.Event) {})
+	sub, _ := clienttest.Subscribe(t, c, r, "t", 9, func(context.Context, *client.Event) {})
 	r.Send(&protocol.Unsubscribed{Request: 0, Details: protocol.Dict{"subscription": int64(9), "reason": "wamp.error.testing"}})
 	<-sub.Done()
 	if ids := c.SubscriptionIDs("t"); len(ids) != 0 {

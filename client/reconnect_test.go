@@ -10,89 +10,35 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/internal/clienttest"
-	"github.com/wampgo/wampgo/internal/memconn"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// dialer hands the client fresh in-memory connections on request and the
-// router side of each to the test.
-type dialer struct {
-	mu      sync.Mutex
-	fail    error    // when set, dials fail with it
-	urls    []string // every URL dialled, in order
-	routers chan protocol.Transport
-}
-
-func newDialer() *dialer { return &dialer{routers: make(chan protocol.Transport, 8)} }
-
-func (d *dialer) dial(ctx context.Context, url string) (protocol.Transport, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.urls = append(d.urls, url)
-	if d.fail != nil {
-		return nil, d.fail
-	}
-	ct, rt := memconn.Pipe("json")
-	d.routers <- rt
-	return ct, nil
-}
-
-func (d *dialer) setFail(err error) {
-	d.mu.Lock()
-	d.fail = err
-	d.mu.Unlock()
-}
-
 // reconnecting joins a reconnecting client over a first pipe and returns it
 // with that pipe's scripted router; later connections come from d.
-func reconnecting(t *testing.T, d *dialer, r client.Reconnect, opts ...client.Option) (*client.Client, *scripted.Router) {
+func reconnecting(t *testing.T, d *clienttest.Dialer, r client.Reconnect, opts ...client.Option) (*client.Client, *scripted.Router) {
 	t.Helper()
 	r.URLs = []string{"mem://a", "mem://b"}
-	r.Dial = d.dial
+	r.Dial = d.Dial
 	if r.MinDelay == 0 {
 		r.MinDelay = time.Millisecond
 		r.MaxDelay = 4 * time.Millisecond
 	}
-	// Registered first, so it runs after the client is closed: the
-	// connections it dialled meanwhile are closed too.
-	t.Cleanup(func() {
-		for {
-			select {
-			case rt := <-d.routers:
-				rt.Close()
-			default:
-				return
-			}
-		}
-	})
 	j := clienttest.Start(t, append(opts, client.WithReconnect(r))...)
 	c, _ := j.Welcome()
 	return c, j.Router
 }
 
-// next returns the scripted router of the client's next connection.
-func (d *dialer) next(t *testing.T) *scripted.Router {
-	t.Helper()
-	select {
-	case rt := <-d.routers:
-		return scripted.New(t, rt)
-	case <-time.After(5 * time.Second):
-		t.Fatal("the client did not redial")
-		return nil
-	}
-}
-
 func TestReconnectRestoresRegistrationsAndSubscriptions(t *testing.T) {
-	d := newDialer()
+	d := clienttest.NewDialer(t)
 	states := make(chan client.StateChange, 32)
 	c, r1 := reconnecting(t, d, client.Reconnect{OnStateChange: func(sc client.StateChange) { states <- sc }})
 	if sc := <-states; sc.State != client.StateJoined || sc.Session != clienttest.Session {
 		t.Fatalf("first state %+v", sc)
 	}
 	events := make(chan string, 4)
-	sub, sm := subscribed(t, c, r1, "com.t", 100, func(_ context.Context, ev *client.Event) { events <- ev.Args[0].(string) }, client.Match(client.MatchPrefix))
-	reg, rm := registered(t, c, r1, "com.p", 200, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	sub, sm := clienttest.Subscribe(t, c, r1, "com.t", 100, func(_ context.Context, ev *client.Event) { events <- ev.Args[0].(string) }, client.Match(client.MatchPrefix))
+	reg, rm := clienttest.Register(t, c, r1, "com.p", 200, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		return client.Result{Args: protocol.List{"pong"}}, nil
 	}, client.DiscloseCaller())
 	inflight := c.Call(ctxT(t), "com.remote", nil, nil)
@@ -103,7 +49,7 @@ func TestReconnectRestoresRegistrationsAndSubscriptions(t *testing.T) {
 	if _, err := await(t, inflight); !errors.Is(err, client.ErrSessionLost) {
 		t.Fatalf("in-flight call: %v", err)
 	}
-	r2 := d.next(t)
+	r2 := d.Next(t)
 	r2.Welcome(2, scripted.Roles())
 	// Same topic, procedure and options as before.
 	s2 := scripted.Expect[*protocol.Subscribe](r2)
@@ -138,13 +84,13 @@ func TestReconnectRestoresRegistrationsAndSubscriptions(t *testing.T) {
 	}
 	scripted.Equal(t, "SubscriptionIDs", c.SubscriptionIDs("com.t"), []protocol.ID{101})
 	scripted.Equal(t, "RegistrationIDs", c.RegistrationIDs("com.p"), []protocol.ID{201})
-	scripted.Equal(t, "URLs dialled", d.urls, []string{"mem://a"})
+	scripted.Equal(t, "URLs dialled", d.URLs(), []string{"mem://a"})
 }
 
 func TestCallsWaitWhileReconnecting(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d := newDialer()
-		d.setFail(errors.New("router down"))
+		d := clienttest.NewDialer(t)
+		d.SetFail(errors.New("router down"))
 		c, r1 := reconnecting(t, d, client.Reconnect{MinDelay: time.Second, MaxDelay: time.Second})
 		r1.Transport().Close()
 		long, cancelLong := context.WithTimeout(context.Background(), time.Minute)
@@ -157,8 +103,8 @@ func TestCallsWaitWhileReconnecting(t *testing.T) {
 			t.Fatal("call failed while reconnecting instead of waiting")
 		default:
 		}
-		d.setFail(nil)
-		r2 := d.next(t)
+		d.SetFail(nil)
+		r2 := d.Next(t)
 		r2.Welcome(2, scripted.Roles())
 		m := scripted.Expect[*protocol.Call](r2)
 		r2.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}})
@@ -177,8 +123,8 @@ func TestCallsWaitWhileReconnecting(t *testing.T) {
 }
 
 func TestFailFastWhileReconnecting(t *testing.T) {
-	d := newDialer()
-	d.setFail(errors.New("router down"))
+	d := clienttest.NewDialer(t)
+	d.SetFail(errors.New("router down"))
 	c, r1 := reconnecting(t, d, client.Reconnect{WhileDisconnected: client.FailFast})
 	r1.Transport().Close()
 	// Wait until the loop has noticed the loss.
@@ -197,11 +143,11 @@ func TestFailFastWhileReconnecting(t *testing.T) {
 }
 
 func TestNoRetryAfterAuthAbort(t *testing.T) {
-	d := newDialer()
+	d := clienttest.NewDialer(t)
 	states := make(chan client.StateChange, 32)
 	c, r1 := reconnecting(t, d, client.Reconnect{OnStateChange: func(sc client.StateChange) { states <- sc }})
 	r1.Transport().Close()
-	r2 := d.next(t)
+	r2 := d.Next(t)
 	scripted.Expect[*protocol.Hello](r2)
 	r2.Send(&protocol.Abort{Reason: "wamp.error.not_authorized", Details: protocol.Dict{}})
 	err := c.Wait(ctxT(t))
@@ -216,20 +162,20 @@ func TestNoRetryAfterAuthAbort(t *testing.T) {
 	if last.State != client.StateGaveUp {
 		t.Fatalf("last state %+v", last)
 	}
-	if len(d.routers) != 0 {
+	if d.Untaken() != 0 {
 		t.Fatal("redialled after a permanent failure")
 	}
 }
 
 func TestRouterGoodbyeWithReconnectRejoins(t *testing.T) {
-	d := newDialer()
+	d := clienttest.NewDialer(t)
 	states := make(chan client.StateChange, 32)
 	c, r1 := reconnecting(t, d, client.Reconnect{OnStateChange: func(sc client.StateChange) { states <- sc }})
 	r1.Send(&protocol.Goodbye{Reason: "wamp.close.system_shutdown", Details: protocol.Dict{}})
 	if g := scripted.Expect[*protocol.Goodbye](r1); g.Reason != "wamp.close.goodbye_and_out" {
 		t.Fatalf("GOODBYE reply %+v", g)
 	}
-	r2 := d.next(t)
+	r2 := d.Next(t)
 	r2.Welcome(7, scripted.Roles())
 	ctx := ctxT(t)
 	for joined := false; !joined; {
@@ -246,8 +192,8 @@ func TestRouterGoodbyeWithReconnectRejoins(t *testing.T) {
 }
 
 func TestCloseWhileReconnecting(t *testing.T) {
-	d := newDialer()
-	d.setFail(errors.New("router down"))
+	d := clienttest.NewDialer(t)
+	d.SetFail(errors.New("router down"))
 	c, r1 := reconnecting(t, d, client.Reconnect{MinDelay: time.Hour, MaxDelay: time.Hour})
 	r1.Transport().Close()
 	held := c.Call(ctxT(t), "p", nil, nil)
@@ -263,12 +209,12 @@ func TestCloseWhileReconnecting(t *testing.T) {
 // [d/2, d]; URLs are tried in turn; MaxAttempts ends the retries.
 func TestBackoffScheduleAndGiveUp(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d := newDialer()
+		d := clienttest.NewDialer(t)
 		var mu sync.Mutex
 		var retries []client.StateChange
 		var final client.StateChange
 		r := client.Reconnect{
-			URLs: []string{"mem://a", "mem://b", "mem://c"}, Dial: d.dial,
+			URLs: []string{"mem://a", "mem://b", "mem://c"}, Dial: d.Dial,
 			MinDelay: 100 * time.Millisecond, MaxDelay: time.Second, MaxAttempts: 6,
 			OnStateChange: func(sc client.StateChange) {
 				mu.Lock()
@@ -283,7 +229,7 @@ func TestBackoffScheduleAndGiveUp(t *testing.T) {
 		}
 		j := clienttest.Start(t, client.WithReconnect(r))
 		c, _ := j.Welcome()
-		d.setFail(errors.New("down"))
+		d.SetFail(errors.New("down"))
 		start := time.Now()
 		j.Router.Transport().Close()
 		<-c.Done()

@@ -124,30 +124,6 @@ func (c *Client) Register(ctx context.Context, procedure protocol.URI, handler H
 	return reg, nil
 }
 
-// start gives r its context and its mailbox, whose worker goroutines
-// exist only while invocations run. The loop calls it when it takes the
-// Register.
-func (r *Registration) start() {
-	c := r.c
-	r.ctx, r.cancel = context.WithCancelCause(c.base)
-	r.mb = mailbox.NewTracked(&c.handlers, r.cfg.limits, r.cfg.concurrency, r.run, func(p *mailbox.PanicError) {
-		c.reportPanic("invocation of "+r.procedure, p)
-	})
-}
-
-// end stops the registration's mailbox and ends its handlers' contexts.
-// Only the loop calls it.
-func (r *Registration) end(cause error) {
-	if r.mb == nil {
-		return // never started
-	}
-	if r.c.endDraining(r.mb) {
-		return
-	}
-	r.cancel(cause)
-	r.c.closeMailbox(r.mb)
-}
-
 // ID returns the router's registration id.
 func (r *Registration) ID() protocol.ID { return r.id.Load() }
 

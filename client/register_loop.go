@@ -1,10 +1,12 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 
+	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -143,4 +145,28 @@ func (s *loopState) handleRegistrationRevoked(m *protocol.Unregistered) {
 	reason, _ := m.Details["reason"].(string)
 	s.c.cfg.logger.Warn("wampgo: registration revoked by the router", "procedure", r.procedure, "registration", id, "reason", reason)
 	s.dropReg(r, fmt.Errorf("wampgo: registration revoked: %s", reason))
+}
+
+// start gives r its context and its mailbox, whose worker goroutines
+// exist only while invocations run. The loop calls it when it takes the
+// Register.
+func (r *Registration) start() {
+	c := r.c
+	r.ctx, r.cancel = context.WithCancelCause(c.base)
+	r.mb = mailbox.NewTracked(&c.handlers, r.cfg.limits, r.cfg.concurrency, r.run, func(p *mailbox.PanicError) {
+		c.reportPanic("invocation of "+r.procedure, p)
+	})
+}
+
+// end stops the registration's mailbox and ends its handlers' contexts.
+// Only the loop calls it.
+func (r *Registration) end(cause error) {
+	if r.mb == nil {
+		return // never started
+	}
+	if r.c.endDraining(r.mb) {
+		return
+	}
+	r.cancel(cause)
+	r.c.closeMailbox(r.mb)
 }

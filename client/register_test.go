@@ -14,31 +14,10 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// registered registers handler on the scripted router with the given id.
-func registered(t *testing.T, c *client.Client, r *scripted.Router, proc string, id protocol.ID, h client.Handler, opts ...client.RegisterOption) (*client.Registration, *protocol.Register) {
-	t.Helper()
-	type res struct {
-		reg *client.Registration
-		err error
-	}
-	done := make(chan res, 1)
-	go func() {
-		reg, err := c.Register(ctxT(t), proc, h, opts...)
-		done <- res{reg, err}
-	}()
-	m := scripted.Expect[*protocol.Register](r)
-	r.Send(&protocol.Registered{Request: m.Request, Registration: id})
-	got := <-done
-	if got.err != nil {
-		t.Fatalf("Register: %v", got.err)
-	}
-	return got.reg, m
-}
-
 func TestRegisterOptionsAndInvocation(t *testing.T) {
 	c, r := clienttest.Joined(t)
 	gotInv := make(chan *client.Invocation, 1)
-	reg, m := registered(t, c, r, "com.example", 77, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	reg, m := clienttest.Register(t, c, r, "com.example", 77, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		gotInv <- inv
 		return client.Result{Args: protocol.List{"ok"}, Kwargs: protocol.Dict{"n": int64(1)}}, nil
 	}, client.DiscloseCaller(), client.Match(client.MatchPrefix), client.Invoke(client.InvokeRoundRobin))
@@ -63,7 +42,7 @@ func TestRegisterOptionsAndInvocation(t *testing.T) {
 
 func TestHandlerErrorsBecomeErrorMessages(t *testing.T) {
 	c, r := clienttest.Joined(t)
-	registered(t, c, r, "fail", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	clienttest.Register(t, c, r, "fail", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		switch inv.Args[0] {
 		case "typed":
 			return client.Result{}, client.NewError("com.example.bad", protocol.List{"a"}, protocol.Dict{"b": int64(2)})
@@ -93,7 +72,7 @@ func TestHandlerErrorsBecomeErrorMessages(t *testing.T) {
 
 func TestCalleeProgressiveResults(t *testing.T) {
 	c, r := clienttest.Joined(t)
-	registered(t, c, r, "stream", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	clienttest.Register(t, c, r, "stream", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		for i := range 2 {
 			if err := inv.SendProgress(ctx, protocol.List{int64(i)}, nil); err != nil {
 				return client.Result{}, err
@@ -116,7 +95,7 @@ func TestCalleeProgressiveResults(t *testing.T) {
 
 func TestSendProgressRefusedWhenNotAsked(t *testing.T) {
 	c, r := clienttest.Joined(t)
-	registered(t, c, r, "p", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	clienttest.Register(t, c, r, "p", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		return client.Result{}, inv.SendProgress(ctx, nil, nil)
 	})
 	r.Send(&protocol.Invocation{Request: 3, Registration: 1, Details: protocol.Dict{}})
@@ -128,7 +107,7 @@ func TestSendProgressRefusedWhenNotAsked(t *testing.T) {
 func TestInterruptCancelsHandler(t *testing.T) {
 	c, r := clienttest.Joined(t)
 	started := make(chan struct{})
-	registered(t, c, r, "slow", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	clienttest.Register(t, c, r, "slow", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		close(started)
 		<-ctx.Done()
 		return client.Result{}, ctx.Err()
@@ -145,7 +124,7 @@ func TestInterruptCancelsHandler(t *testing.T) {
 func TestInterruptKillNoWaitSendsNothing(t *testing.T) {
 	c, r := clienttest.Joined(t)
 	started := make(chan struct{})
-	registered(t, c, r, "slow", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	clienttest.Register(t, c, r, "slow", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		if inv.Args != nil {
 			return client.Result{Args: protocol.List{"second"}}, nil
 		}
@@ -168,7 +147,7 @@ func TestInvocationTimeoutEndsHandler(t *testing.T) {
 		c, r := clienttest.Joined(t)
 		var ended time.Duration
 		start := time.Now()
-		registered(t, c, r, "slow", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+		clienttest.Register(t, c, r, "slow", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 			if inv.Timeout != 3*time.Second {
 				return client.Result{}, errors.New("timeout not parsed")
 			}
@@ -188,7 +167,7 @@ func TestInvocationTimeoutEndsHandler(t *testing.T) {
 
 func TestProgressiveInvocationInputs(t *testing.T) {
 	c, r := clienttest.Joined(t)
-	registered(t, c, r, "sum", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	clienttest.Register(t, c, r, "sum", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		total := inv.Args[0].(int64)
 		for in := range inv.Inputs() {
 			total += in.Args[0].(int64)
@@ -215,7 +194,7 @@ func TestInvocationForUnknownRegistration(t *testing.T) {
 func TestUnregisterAllAndNotFound(t *testing.T) {
 	c, r := clienttest.Joined(t)
 	h := func(context.Context, *client.Invocation) (client.Result, error) { return client.Result{}, nil }
-	reg, _ := registered(t, c, r, "p", 11, h)
+	reg, _ := clienttest.Register(t, c, r, "p", 11, h)
 	done := make(chan error, 1)
 	go func() { done <- c.Unregister(ctxT(t), "p") }()
 	u := scripted.Expect[*protocol.Unregister](r)
@@ -255,7 +234,7 @@ func TestRegisterErrorIsTyped(t *testing.T) {
 
 func TestRegistrationRevoked(t *testing.T) {
 	c, r := clienttest.Joined(t)
-	reg, _ := registered(t, c, r, "p", 12, func(context.Context, *client.Invocation) (client.Result, error) { return client.Result{}, nil })
+	reg, _ := clienttest.Register(t, c, r, "p", 12, func(context.Context, *client.Invocation) (client.Result, error) { return client.Result{}, nil })
 	r.Send(&protocol.Unregistered{Request: 0, Details: protocol.Dict{"registration": int64(12), "reason": "wamp.error.testing"}})
 	<-reg.Done()
 	if ids := c.RegistrationIDs("p"); len(ids) != 0 {
@@ -267,7 +246,7 @@ func TestFullInvocationMailboxAnswersUnavailable(t *testing.T) {
 	c, r := clienttest.Joined(t)
 	started := make(chan struct{}, 4)
 	release := make(chan struct{})
-	registered(t, c, r, "busy", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+	clienttest.Register(t, c, r, "busy", 1, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
 		started <- struct{}{}
 		<-release
 		return client.Result{}, nil

@@ -8,30 +8,31 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 
 func TestRetryOnFailedConnect(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d := newMemDialer()
-		d.setFail(errors.New("connection refused"))
+		d := clienttest.NewDialer(t)
+		d.SetFail(errors.New("connection refused"))
 		states := make(chan client.StateChange, 16)
 		c, err := client.Dial(context.Background(), "mem://a", "realm1", client.WithReconnect(client.Reconnect{
-			Dial: d.dial, RetryOnFailedConnect: true, MinDelay: time.Second, MaxDelay: time.Second,
+			Dial: d.Dial, RetryOnFailedConnect: true, MinDelay: time.Second, MaxDelay: time.Second,
 			OnStateChange: func(sc client.StateChange) { states <- sc },
 		}))
 		if err != nil {
 			t.Fatalf("Dial with the router down: %v", err)
 		}
-		t.Cleanup(func() { closeClient(t, c) })
+		t.Cleanup(func() { clienttest.Close(t, c) })
 		if s := c.State(); s != client.StateConnecting {
 			t.Fatalf("State = %v, want connecting", s)
 		}
 		// Work asked for now waits for the session.
 		subscribed := make(chan error, 1)
 		go func() {
-			_, err := c.Subscribe(context.Background(), "com.t", nopEventHandler)
+			_, err := c.Subscribe(context.Background(), "com.t", nopEvent)
 			subscribed <- err
 		}()
 		short, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -43,7 +44,7 @@ func TestRetryOnFailedConnect(t *testing.T) {
 			t.Fatalf("State while retrying = %v, want connecting", s)
 		}
 		// Dial's own attempt, then one every 0.5s to 1s (backoff with jitter).
-		if n := d.dialCount(); n < 6 || n > 11 {
+		if n := d.Dials(); n < 6 || n > 11 {
 			t.Fatalf("%d dials in 5s with a 1s backoff", n)
 		}
 		left := <-states
@@ -51,8 +52,8 @@ func TestRetryOnFailedConnect(t *testing.T) {
 			t.Fatalf("first state change %+v, want left with ErrNotConnected", left)
 		}
 
-		d.setFail(nil)
-		r := d.next(t)
+		d.SetFail(nil)
+		r := d.Next(t)
 		r.Welcome(9, scripted.Roles())
 		if err := c.WaitJoined(context.Background()); err != nil {
 			t.Fatal(err)
@@ -69,24 +70,24 @@ func TestRetryOnFailedConnect(t *testing.T) {
 }
 
 func TestFailedConnectWithoutRetry(t *testing.T) {
-	d := newMemDialer()
-	d.setFail(errors.New("connection refused"))
-	_, err := client.Dial(context.Background(), "mem://a", "realm1", client.WithReconnect(client.Reconnect{Dial: d.dial}))
+	d := clienttest.NewDialer(t)
+	d.SetFail(errors.New("connection refused"))
+	_, err := client.Dial(context.Background(), "mem://a", "realm1", client.WithReconnect(client.Reconnect{Dial: d.Dial}))
 	if err == nil || err.Error() != "connection refused" {
 		t.Fatalf("Dial = %v, want the dial error", err)
 	}
 }
 
 func TestRetryOnFailedConnectStopsOnPermanentFailure(t *testing.T) {
-	d := newMemDialer()
+	d := clienttest.NewDialer(t)
 	out := make(chan error, 1)
 	go func() {
 		_, err := client.Dial(context.Background(), "mem://a", "realm1", client.WithReconnect(client.Reconnect{
-			Dial: d.dial, RetryOnFailedConnect: true,
+			Dial: d.Dial, RetryOnFailedConnect: true,
 		}))
 		out <- err
 	}()
-	r := d.next(t)
+	r := d.Next(t)
 	scripted.Expect[*protocol.Hello](r)
 	r.Send(&protocol.Abort{Reason: "wamp.error.no_such_realm", Details: protocol.Dict{}})
 	var ae *client.AbortError
@@ -97,10 +98,10 @@ func TestRetryOnFailedConnectStopsOnPermanentFailure(t *testing.T) {
 
 func TestRetryOnFailedConnectGivesUp(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d := newMemDialer()
-		d.setFail(errors.New("connection refused"))
+		d := clienttest.NewDialer(t)
+		d.SetFail(errors.New("connection refused"))
 		c, err := client.Dial(context.Background(), "mem://a", "realm1", client.WithReconnect(client.Reconnect{
-			Dial: d.dial, RetryOnFailedConnect: true, MaxAttempts: 3,
+			Dial: d.Dial, RetryOnFailedConnect: true, MaxAttempts: 3,
 		}))
 		if err != nil {
 			t.Fatal(err)
@@ -112,7 +113,7 @@ func TestRetryOnFailedConnectGivesUp(t *testing.T) {
 		if s := c.State(); s != client.StateGaveUp {
 			t.Fatalf("State = %v", s)
 		}
-		if n := d.dialCount(); n != 4 {
+		if n := d.Dials(); n != 4 {
 			t.Fatalf("%d dials, want 1 + 3 attempts", n)
 		}
 	})

@@ -10,33 +10,10 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/memconn"
-	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
-
-// joinPipe joins a client over a codec pipe; the router side is scripted.
-// Safe inside a synctest bubble.
-func joinPipe(t *testing.T, cd codec.Codec, roles protocol.Dict, opts ...client.Option) (*client.Client, *scripted.Router, *memconn.Conn) {
-	t.Helper()
-	ct, rt := memconn.PipeCodec(cd)
-	r := scripted.New(t, rt)
-	type res struct {
-		c   *client.Client
-		err error
-	}
-	done := make(chan res, 1)
-	go func() {
-		c, err := client.Connect(context.Background(), ct, "realm1", opts...)
-		done <- res{c, err}
-	}()
-	r.Welcome(1, roles)
-	got := <-done
-	if got.err != nil {
-		t.Fatalf("Connect: %v", got.err)
-	}
-	return got.c, r, rt.(*memconn.Conn)
-}
 
 // closedBy reports whether err is the typed end of a session that ended
 // on a protocol violation.
@@ -53,7 +30,8 @@ func closedBy(err error) bool {
 // command.
 func TestEveryCommandCompletesWhenTheSessionEnds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, _, rt := joinPipe(t, codec.JSON(), scripted.Roles())
+		c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: codec.JSON()})
+		rt := j.Raw
 		bg := context.Background()
 
 		// Before: more calls than the connection buffers; the router

@@ -8,14 +8,15 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 
 // dialReconnecting dials a reconnecting client through d and welcomes it.
-func dialReconnecting(t *testing.T, d *memDialer, r client.Reconnect, opts ...client.Option) (*client.Client, *scripted.Router) {
+func dialReconnecting(t *testing.T, d *clienttest.Dialer, r client.Reconnect, opts ...client.Option) (*client.Client, *scripted.Router) {
 	t.Helper()
-	r.Dial = d.dial
+	r.Dial = d.Dial
 	type res struct {
 		c   *client.Client
 		err error
@@ -25,29 +26,29 @@ func dialReconnecting(t *testing.T, d *memDialer, r client.Reconnect, opts ...cl
 		c, err := client.Dial(context.Background(), "mem://a", "realm1", append(opts, client.WithReconnect(r))...)
 		out <- res{c, err}
 	}()
-	router := d.next(t)
+	router := d.Next(t)
 	router.Welcome(1, scripted.Roles())
 	got := <-out
 	if got.err != nil {
 		t.Fatal(got.err)
 	}
-	t.Cleanup(func() { closeClient(t, got.c) })
+	t.Cleanup(func() { clienttest.Close(t, got.c) })
 	return got.c, router
 }
 
 func TestStateFollowsReconnects(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d := newMemDialer()
+		d := clienttest.NewDialer(t)
 		c, r1 := dialReconnecting(t, d, client.Reconnect{MinDelay: time.Second, MaxDelay: time.Second})
 		if s := c.State(); s != client.StateJoined {
 			t.Fatalf("State after Dial = %v, want joined", s)
 		}
-		if err := c.WaitJoined(opsCtx(t)); err != nil {
+		if err := c.WaitJoined(ctxT(t)); err != nil {
 			t.Fatalf("WaitJoined while joined: %v", err)
 		}
-		sub := opsSubscribe(t, c, r1, "com.t", 7, func(context.Context, *client.Event) {})
+		sub, _ := clienttest.Subscribe(t, c, r1, "com.t", 7, func(context.Context, *client.Event) {})
 
-		d.setFail(errors.New("router down"))
+		d.SetFail(errors.New("router down"))
 		r1.Transport().Close()
 		synctest.Wait()
 		if s := c.State(); s != client.StateRetrying && s != client.StateLeft {
@@ -61,8 +62,8 @@ func TestStateFollowsReconnects(t *testing.T) {
 
 		waited := make(chan error, 1)
 		go func() { waited <- c.WaitJoined(context.Background()) }()
-		d.setFail(nil)
-		r2 := d.next(t)
+		d.SetFail(nil)
+		r2 := d.Next(t)
 		r2.Welcome(2, scripted.Roles())
 		// Joined means restored: WaitJoined must still wait for SUBSCRIBED.
 		m := scripted.Expect[*protocol.Subscribe](r2)
@@ -87,13 +88,13 @@ func TestStateFollowsReconnects(t *testing.T) {
 			scripted.Expect[*protocol.Goodbye](r2)
 			r2.Send(&protocol.Goodbye{Reason: "wamp.close.goodbye_and_out", Details: protocol.Dict{}})
 		}()
-		if err := c.Close(opsCtx(t)); err != nil {
+		if err := c.Close(ctxT(t)); err != nil {
 			t.Fatal(err)
 		}
 		if s := c.State(); s != client.StateClosed {
 			t.Fatalf("State after Close = %v, want closed", s)
 		}
-		if err := c.WaitJoined(opsCtx(t)); !errors.Is(err, client.ErrClosed) {
+		if err := c.WaitJoined(ctxT(t)); !errors.Is(err, client.ErrClosed) {
 			t.Fatalf("WaitJoined after Close = %v, want ErrClosed", err)
 		}
 	})
@@ -101,9 +102,9 @@ func TestStateFollowsReconnects(t *testing.T) {
 
 func TestStateGaveUp(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		d := newMemDialer()
+		d := clienttest.NewDialer(t)
 		c, r1 := dialReconnecting(t, d, client.Reconnect{MinDelay: time.Second, MaxAttempts: 2})
-		d.setFail(errors.New("router down"))
+		d.SetFail(errors.New("router down"))
 		r1.Transport().Close()
 		synctest.Wait()
 		if err := c.WaitJoined(context.Background()); !errors.Is(err, client.ErrClosed) || !errors.Is(err, client.ErrGaveUp) {
@@ -116,7 +117,7 @@ func TestStateGaveUp(t *testing.T) {
 }
 
 func TestStatePlainClient(t *testing.T) {
-	c, r := opsJoin(t, nil)
+	c, r := clienttest.Joined(t)
 	if c.State() != client.StateJoined || c.State().String() != "joined" {
 		t.Fatalf("State = %v", c.State())
 	}

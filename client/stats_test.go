@@ -10,6 +10,7 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/client/wamptest"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
@@ -17,14 +18,14 @@ import (
 
 func TestStatsCountsTraffic(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r := opsJoin(t, nil)
-		opsRegister(t, c, r, "com.p", 10, func(_ context.Context, inv *client.Invocation) (client.Result, error) {
+		c, r := clienttest.Joined(t)
+		clienttest.Register(t, c, r, "com.p", 10, func(_ context.Context, inv *client.Invocation) (client.Result, error) {
 			if len(inv.Args) > 0 {
 				return client.Result{}, errors.New("no args, please")
 			}
 			return client.Result{}, nil
 		})
-		opsSubscribe(t, c, r, "com.t", 20, func(context.Context, *client.Event) {})
+		clienttest.Subscribe(t, c, r, "com.t", 20, func(context.Context, *client.Event) {})
 
 		// Two invocations: one succeeds, one fails.
 		r.Send(&protocol.Invocation{Request: 1, Registration: 10, Details: protocol.Dict{}})
@@ -37,24 +38,24 @@ func TestStatsCountsTraffic(t *testing.T) {
 		}
 		// A call with one progressive and one final result, a call that
 		// fails, and one refused before sending.
-		ok := c.Call(opsCtx(t), "com.remote", nil, nil, client.ReceiveProgress())
+		ok := c.Call(ctxT(t), "com.remote", nil, nil, client.ReceiveProgress())
 		m := scripted.Expect[*protocol.Call](r)
 		r.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{"progress": true}})
 		r.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}})
-		if _, err := ok.Await(opsCtx(t)); err != nil {
+		if _, err := ok.Await(ctxT(t)); err != nil {
 			t.Fatal(err)
 		}
-		bad := c.Call(opsCtx(t), "com.remote", nil, nil)
+		bad := c.Call(ctxT(t), "com.remote", nil, nil)
 		m = scripted.Expect[*protocol.Call](r)
 		r.Send(&protocol.Error{RequestType: protocol.TypeCall, Request: m.Request, Details: protocol.Dict{}, Error: "com.err"})
-		if _, err := bad.Await(opsCtx(t)); err == nil {
+		if _, err := bad.Await(ctxT(t)); err == nil {
 			t.Fatal("the ERROR did not fail the call")
 		}
-		if _, err := c.Call(opsCtx(t), "com.remote", nil, nil, client.Timeout(-1)).Await(opsCtx(t)); err == nil {
+		if _, err := c.Call(ctxT(t), "com.remote", nil, nil, client.Timeout(-1)).Await(ctxT(t)); err == nil {
 			t.Fatal("a negative timeout was accepted")
 		}
 		// One publication.
-		if _, err := c.Publish(opsCtx(t), "com.t", nil, nil); err != nil {
+		if _, err := c.Publish(ctxT(t), "com.t", nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		scripted.Expect[*protocol.Publish](r)
@@ -83,9 +84,9 @@ func TestStatsCountsTraffic(t *testing.T) {
 
 func TestStatsPendingAndDropped(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r := opsJoin(t, nil)
+		c, r := clienttest.Joined(t)
 		release := make(chan struct{})
-		opsSubscribe(t, c, r, "com.t", 20, func(ctx context.Context, ev *client.Event) {
+		clienttest.Subscribe(t, c, r, "com.t", 20, func(ctx context.Context, ev *client.Event) {
 			select {
 			case <-release:
 			case <-ctx.Done():
@@ -111,8 +112,8 @@ func TestStatsPendingAndDropped(t *testing.T) {
 
 func TestStatsPendingForgetsDiscardedWork(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r := opsJoin(t, nil)
-		opsSubscribe(t, c, r, "com.t", 20, func(ctx context.Context, ev *client.Event) { <-ctx.Done() })
+		c, r := clienttest.Joined(t)
+		clienttest.Subscribe(t, c, r, "com.t", 20, func(ctx context.Context, ev *client.Event) { <-ctx.Done() })
 		for i := range 4 {
 			r.Send(&protocol.Event{Subscription: 20, Publication: protocol.ID(i + 1), Details: protocol.Dict{}})
 		}
@@ -134,16 +135,16 @@ func TestStatsCountsBytesOfDialledConnections(t *testing.T) {
 	defer router.Close()
 	srv := httptest.NewServer(router.Handler())
 	defer srv.Close()
-	c, err := client.Dial(opsCtx(t), "ws"+strings.TrimPrefix(srv.URL, "http"), "realm1")
+	c, err := client.Dial(ctxT(t), "ws"+strings.TrimPrefix(srv.URL, "http"), "realm1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeClient(t, c)
+	defer clienttest.Close(t, c)
 	before := c.Stats()
 	if before.BytesIn == 0 || before.BytesOut == 0 {
 		t.Fatalf("the opening handshake was not counted: %+v", before)
 	}
-	if _, err := c.Publish(opsCtx(t), "com.t", protocol.List{"some bytes"}, nil, client.Acknowledge()); err != nil {
+	if _, err := c.Publish(ctxT(t), "com.t", protocol.List{"some bytes"}, nil, client.Acknowledge()); err != nil {
 		t.Fatal(err)
 	}
 	after := c.Stats()

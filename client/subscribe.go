@@ -80,33 +80,9 @@ func (c *Client) Subscribe(ctx context.Context, topic protocol.URI, handler Even
 	return sub, nil
 }
 
-// start gives sub its context and its mailbox, whose worker goroutine
-// exists only while events wait. The loop calls it when it takes the
-// Subscribe.
-func (sub *Subscription) start() {
-	c := sub.c
-	sub.ctx, sub.cancel = context.WithCancelCause(c.base)
-	sub.mb = mailbox.NewTracked(&c.handlers, sub.cfg.limits, 1, sub.handle, func(p *mailbox.PanicError) {
-		c.reportPanic("event handler for "+sub.topic, p)
-	})
-}
-
 func (sub *Subscription) handle(ev *Event) {
 	defer sub.c.stats().eventDone()
 	sub.handler(sub.ctx, ev)
-}
-
-// end stops the subscription's mailbox and ends its context. Only the loop
-// calls it.
-func (sub *Subscription) end(cause error) {
-	if sub.mb == nil {
-		return // never started
-	}
-	if sub.c.endDraining(sub.mb) {
-		return
-	}
-	sub.cancel(cause)
-	sub.c.closeMailbox(sub.mb)
 }
 
 // ID returns the router's subscription id.

@@ -1,10 +1,12 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 
+	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -284,4 +286,28 @@ func idFromDetails(d protocol.Dict, key string) (protocol.ID, bool) {
 		return v, true
 	}
 	return 0, false
+}
+
+// start gives sub its context and its mailbox, whose worker goroutine
+// exists only while events wait. The loop calls it when it takes the
+// Subscribe.
+func (sub *Subscription) start() {
+	c := sub.c
+	sub.ctx, sub.cancel = context.WithCancelCause(c.base)
+	sub.mb = mailbox.NewTracked(&c.handlers, sub.cfg.limits, 1, sub.handle, func(p *mailbox.PanicError) {
+		c.reportPanic("event handler for "+sub.topic, p)
+	})
+}
+
+// end stops the subscription's mailbox and ends its context. Only the loop
+// calls it.
+func (sub *Subscription) end(cause error) {
+	if sub.mb == nil {
+		return // never started
+	}
+	if sub.c.endDraining(sub.mb) {
+		return
+	}
+	sub.cancel(cause)
+	sub.c.closeMailbox(sub.mb)
 }

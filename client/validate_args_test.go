@@ -10,20 +10,15 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/memconn"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 
-func nopEventHandler(context.Context, *client.Event) {}
-
-func nopInvocationHandler(context.Context, *client.Invocation) (client.Result, error) {
-	return client.Result{}, nil
-}
-
 func TestBadArgumentsAreTheCallersError(t *testing.T) {
-	c, r := opsJoin(t, nil)
-	ctx := opsCtx(t)
+	c, r := clienttest.Joined(t)
+	ctx := ctxT(t)
 	callErr := func(procedure string, opts ...client.CallOption) error {
 		_, err := c.Call(ctx, procedure, nil, nil, opts...).Await(ctx)
 		return err
@@ -40,14 +35,14 @@ func TestBadArgumentsAreTheCallersError(t *testing.T) {
 		{"raw option", callErr("com.x", client.RawOptions(protocol.Dict{"receive_progress": "yes"})), ""},
 		{"publish topic", func() error { _, err := c.Publish(ctx, "com.x y", nil, nil); return err }(), ""},
 		{"publish exclude", func() error { _, err := c.Publish(ctx, "com.x", nil, nil, client.Exclude(0)); return err }(), ""},
-		{"subscribe topic", func() error { _, err := c.Subscribe(ctx, "com..x", nopEventHandler); return err }(), ""},
+		{"subscribe topic", func() error { _, err := c.Subscribe(ctx, "com..x", nopEvent); return err }(), ""},
 		{"subscribe match", func() error {
-			_, err := c.Subscribe(ctx, "com.x", nopEventHandler, client.Match("regex"))
+			_, err := c.Subscribe(ctx, "com.x", nopEvent, client.Match("regex"))
 			return err
 		}(), ""},
-		{"register procedure", func() error { _, err := c.Register(ctx, "", nopInvocationHandler); return err }(), ""},
+		{"register procedure", func() error { _, err := c.Register(ctx, "", nopHandler); return err }(), ""},
 		{"register concurrency", func() error {
-			_, err := c.Register(ctx, "com.x", nopInvocationHandler, client.Concurrency(0))
+			_, err := c.Register(ctx, "com.x", nopHandler, client.Concurrency(0))
 			return err
 		}(), "wampgo: Register: invalid concurrency: 0 is not positive"},
 	}
@@ -76,22 +71,23 @@ func TestBadArgumentsAreTheCallersError(t *testing.T) {
 		m := scripted.Expect[*protocol.Subscribe](r)
 		r.Send(&protocol.Subscribed{Request: m.Request, Subscription: 3})
 	}()
-	if _, err := c.Subscribe(ctx, "com..x", nopEventHandler, client.Match(client.MatchWildcard)); err != nil {
+	if _, err := c.Subscribe(ctx, "com..x", nopEvent, client.Match(client.MatchWildcard)); err != nil {
 		t.Fatalf("wildcard pattern: %v", err)
 	}
 }
 
 func TestOptionsNeedTheRoutersFeatures(t *testing.T) {
-	c, r := opsJoin(t, scripted.RolesWith(nil, nil))
-	ctx := opsCtx(t)
+	c, j := clienttest.JoinedWith(t, clienttest.Setup{Roles: scripted.RolesWith(nil, nil)})
+	r := j.Router
+	ctx := ctxT(t)
 	errs := map[string]error{}
 	_, errs["publish retain"] = c.Publish(ctx, "com.t", nil, nil, client.Retain())
 	_, errs["publish eligible"] = c.Publish(ctx, "com.t", nil, nil, client.Eligible(5))
 	_, errs["publish raw retain"] = c.Publish(ctx, "com.t", nil, nil, client.RawOptions(protocol.Dict{"retain": true}))
-	_, errs["subscribe get_retained"] = c.Subscribe(ctx, "com.t", nopEventHandler, client.GetRetained())
-	_, errs["subscribe prefix"] = c.Subscribe(ctx, "com.t", nopEventHandler, client.Match(client.MatchPrefix))
-	_, errs["register forward_timeout"] = c.Register(ctx, "com.p", nopInvocationHandler, client.ForwardTimeout())
-	_, errs["register shared"] = c.Register(ctx, "com.p", nopInvocationHandler, client.Invoke(client.InvokeRoundRobin))
+	_, errs["subscribe get_retained"] = c.Subscribe(ctx, "com.t", nopEvent, client.GetRetained())
+	_, errs["subscribe prefix"] = c.Subscribe(ctx, "com.t", nopEvent, client.Match(client.MatchPrefix))
+	_, errs["register forward_timeout"] = c.Register(ctx, "com.p", nopHandler, client.ForwardTimeout())
+	_, errs["register shared"] = c.Register(ctx, "com.p", nopHandler, client.Invoke(client.InvokeRoundRobin))
 	_, errs["call router timeout"] = c.Call(ctx, "com.p", nil, nil, client.RouterTimeout(time.Second)).Await(ctx)
 	_, errs["call disclose_me"] = c.Call(ctx, "com.p", nil, nil, client.DiscloseMe()).Await(ctx)
 	for name, err := range errs {
@@ -118,7 +114,7 @@ func TestOptionsNeedTheRoutersFeatures(t *testing.T) {
 
 func TestRouterTimeoutIsLeftToTheRouter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r := opsJoin(t, nil)
+		c, r := clienttest.Joined(t)
 		call := c.Call(context.Background(), "com.p", nil, nil, client.RouterTimeout(1500*time.Microsecond))
 		m := scripted.Expect[*protocol.Call](r)
 		if got := m.Options["timeout"]; got != int64(2) {
@@ -136,7 +132,7 @@ func TestRouterTimeoutIsLeftToTheRouter(t *testing.T) {
 			t.Fatalf("Await = %v, want ErrTimeout", err)
 		}
 
-		_, reg := opsRegister(t, c, r, "com.q", 9, nopInvocationHandler, client.ForwardTimeout())
+		_, reg := clienttest.Register(t, c, r, "com.q", 9, nopHandler, client.ForwardTimeout())
 		if reg.Options["forward_timeout"] != true {
 			t.Fatalf("REGISTER.Options = %v", reg.Options)
 		}
@@ -156,8 +152,8 @@ func TestUnsendablePayloadIsTheCallersError(t *testing.T) {
 	}()
 	r.Welcome(1, scripted.Roles())
 	c := <-done
-	defer func() { rt.Close(); closeClient(t, c) }()
-	ctx := opsCtx(t)
+	defer func() { rt.Close(); clienttest.Close(t, c) }()
+	ctx := ctxT(t)
 	_, callErr := c.Call(ctx, "com.p", protocol.List{math.NaN()}, nil).Await(ctx) // JSON has no NaN
 	_, pubErr := c.Publish(ctx, "com.t", protocol.List{"\xff not utf-8"}, nil)
 	for _, err := range []error{callErr, pubErr} {
@@ -182,7 +178,7 @@ func TestUnsendablePayloadIsTheCallersError(t *testing.T) {
 func TestInvalidRealmIsTheCallersError(t *testing.T) {
 	ct, rt := memconn.Pipe("json")
 	defer rt.Close()
-	_, err := client.Connect(opsCtx(t), ct, "Not A Realm")
+	_, err := client.Connect(ctxT(t), ct, "Not A Realm")
 	if !errors.Is(err, client.ErrInvalidArgument) || err.Error() != `wampgo: invalid realm: must be a valid URI, got "Not A Realm"` {
 		t.Fatalf("Connect = %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -20,7 +21,8 @@ import (
 // being delivered and a call's cancel is processed.
 func TestStalledWriterKeepsTheSessionAlive(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		c, r, rt := joinPipe(t, codec.JSON(), scripted.RolesWith(nil, nil), client.WithWriteQueue(16<<10))
+		c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: codec.JSON(), Roles: scripted.RolesWith(nil, nil)}, client.WithWriteQueue(16<<10))
+		r, rt := j.Router, j.Raw
 		bg := context.Background()
 
 		events := make(chan string, 1)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/connstate"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -74,13 +75,9 @@ type Conn struct {
 	sendq chan [][]byte         // batches of encoded messages: written by Send and SendEncoded, read by writer
 	recvc chan protocol.Message // decoded messages: written by reader, closed by reader on exit
 
-	mu        sync.Mutex
-	err       error         // first end reason; guarded by mu
-	done      chan struct{} // closed by end once err is set
-	wstop     chan struct{} // closed by stopWrites: Close or a fatal error; read by Send and writer
-	wstopOnce sync.Once
-	stop      chan struct{} // closed by Close: ends the reader's delivery and keepalive
-	wdone     chan struct{} // closed by the writer on exit
+	st    *connstate.State // the end reason and the write side's stop
+	stop  chan struct{}    // closed by Close: ends the reader's delivery and keepalive
+	wdone chan struct{}    // closed by the writer on exit
 
 	// reading is true while the reader is in a websocket read (not
 	// decoding, not waiting for the session). Written by the reader, read
@@ -105,8 +102,7 @@ func newConn(ws *websocket.Conn, raw *rawConn, cd codec.Codec, cfg config) *Conn
 		ioCtx:    context.WithoutCancel(ctx),
 		sendq:    make(chan [][]byte, cfg.sendQueue),
 		recvc:    make(chan protocol.Message),
-		done:     make(chan struct{}),
-		wstop:    make(chan struct{}),
+		st:       connstate.New(),
 		stop:     make(chan struct{}),
 		wdone:    make(chan struct{}),
 	}
@@ -137,7 +133,7 @@ func newConn(ws *websocket.Conn, raw *rawConn, cd codec.Codec, cfg config) *Conn
 // Send may be called from any goroutine. msg is not retained.
 func (c *Conn) Send(ctx context.Context, msg protocol.Message) error {
 	select {
-	case <-c.wstop:
+	case <-c.st.WritesStopped():
 		return c.Err()
 	default:
 	}
@@ -171,14 +167,14 @@ func (c *Conn) WriteStats() (frames, writes uint64) {
 
 func (c *Conn) enqueue(ctx context.Context, batch [][]byte) error {
 	select {
-	case <-c.wstop:
+	case <-c.st.WritesStopped():
 		return c.Err()
 	default:
 	}
 	select {
 	case c.sendq <- batch:
 		return nil
-	case <-c.wstop:
+	case <-c.st.WritesStopped():
 		return c.Err()
 	case <-ctx.Done():
 		return ctx.Err()
@@ -191,7 +187,7 @@ func (c *Conn) enqueue(ctx context.Context, batch [][]byte) error {
 func (c *Conn) Receive() <-chan protocol.Message { return c.recvc }
 
 // Done is closed once the connection has ended, for any reason.
-func (c *Conn) Done() <-chan struct{} { return c.done }
+func (c *Conn) Done() <-chan struct{} { return c.st.Done() }
 
 // Err returns why the connection ended, or nil while it runs. The value is
 // the first cause and never changes: protocol.ErrTransportClosed after
@@ -199,11 +195,7 @@ func (c *Conn) Done() <-chan struct{} { return c.done }
 // for the peer's close frame, an error matching
 // protocol.ErrProtocolViolation for an undecodable message, or a wrapped
 // network error.
-func (c *Conn) Err() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.err
-}
+func (c *Conn) Err() error { return c.st.Err() }
 
 // Serializer returns the negotiated codec's name, such as "json".
 func (c *Conn) Serializer() string { return c.codec.Name() }
@@ -229,9 +221,9 @@ func (c *Conn) Close() error {
 
 func (c *Conn) shutdown() error {
 	failed := c.Err() != nil && !errors.Is(c.Err(), protocol.ErrProtocolViolation)
-	c.end(protocol.ErrTransportClosed)
+	c.st.End(protocol.ErrTransportClosed)
 	close(c.stop)
-	c.stopWrites()
+	c.st.StopWrites()
 
 	// Past the deadline, closing the network connection fails whatever
 	// read or write is in progress, so every step below returns soon.
@@ -255,33 +247,14 @@ func (c *Conn) shutdown() error {
 	}
 }
 
-// end records err as the end reason unless one was recorded, and closes
-// done. It reports whether err was the first. Any goroutine may call it.
-func (c *Conn) end(err error) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.err != nil {
-		return false
-	}
-	c.err = err
-	close(c.done)
-	return true
-}
-
-// stopWrites closes wstop once: Send fails from then on and the writer
-// writes what is queued, then exits.
-func (c *Conn) stopWrites() {
-	c.wstopOnce.Do(func() { close(c.wstop) })
-}
-
 // fail ends the connection on a fatal error: records err, stops writes and
 // closes the WebSocket at once (no handshake), which unblocks any read or
 // write in progress. Any goroutine but Close's may call it.
 func (c *Conn) fail(err error) {
-	if c.end(err) {
+	if c.st.End(err) {
 		c.cfg.log.Debug("wsconn: connection failed", "err", err)
 	}
-	c.stopWrites()
+	c.st.StopWrites()
 	select {
 	case <-c.stop:
 		// Close is under way and closes the WebSocket itself.

@@ -16,7 +16,7 @@ func (c *Conn) keepalive() {
 	defer t.Stop()
 	for {
 		select {
-		case <-c.done:
+		case <-c.st.Done():
 			return
 		case <-t.C:
 		}
@@ -46,7 +46,7 @@ func (c *Conn) ping() bool {
 	deadline := time.NewTimer(c.cfg.pongTimeout)
 	defer deadline.Stop()
 	seen := c.raw.progress.Load()
-	done := c.done
+	done := c.st.Done()
 	for {
 		select {
 		case err := <-pong:

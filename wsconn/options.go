@@ -9,6 +9,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/connstate"
 )
 
 // Defaults for the zero fields of Options and AcceptOptions.
@@ -144,13 +145,8 @@ type config struct {
 func newConfig(codecs []codec.Codec, readLimit int64, ping, pong time.Duration,
 	sendQueue int, closeTimeout time.Duration, log *slog.Logger) (config, error) {
 	c := config{
-		codecs:       codecs,
-		readLimit:    readLimit,
-		pingInterval: ping,
-		pongTimeout:  pong,
-		sendQueue:    sendQueue,
-		closeTimeout: closeTimeout,
-		log:          log,
+		codecs:    codecs,
+		readLimit: readLimit,
 	}
 	if len(c.codecs) == 0 {
 		c.codecs = codec.Default()
@@ -166,24 +162,11 @@ func newConfig(codecs []codec.Codec, readLimit int64, ping, pong time.Duration,
 	case c.readLimit < 0:
 		c.readLimit = -1
 	}
-	if c.pingInterval < 0 {
-		return config{}, errors.New("wsconn: negative PingInterval")
+	t := connstate.Timing{PingInterval: ping, PongTimeout: pong, SendQueue: sendQueue, CloseTimeout: closeTimeout, Log: log}
+	if err := t.Normalize("wsconn", DefaultSendQueue, DefaultCloseTimeout); err != nil {
+		return config{}, err
 	}
-	if c.pongTimeout <= 0 {
-		c.pongTimeout = c.pingInterval
-	}
-	switch {
-	case c.sendQueue == 0:
-		c.sendQueue = DefaultSendQueue
-	case c.sendQueue < 0:
-		c.sendQueue = 0
-	}
-	if c.closeTimeout <= 0 {
-		c.closeTimeout = DefaultCloseTimeout
-	}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
+	c.pingInterval, c.pongTimeout, c.sendQueue, c.closeTimeout, c.log = t.PingInterval, t.PongTimeout, t.SendQueue, t.CloseTimeout, t.Log
 	return c, nil
 }
 

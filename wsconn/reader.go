@@ -55,7 +55,7 @@ func (c *Conn) decode(typ websocket.MessageType, data []byte) (protocol.Message,
 // fail, it keeps the WebSocket and the writer up until Close, so that the
 // session can still send ABORT. Only the reader calls it.
 func (c *Conn) violate(err error) {
-	if c.end(err) {
+	if c.st.End(err) {
 		c.cfg.log.Debug("wsconn: protocol violation, read side ended", "err", err)
 	}
 }

@@ -24,7 +24,7 @@ func (c *Conn) writeLoop() {
 			if !c.writeQueued(batch) {
 				return
 			}
-		case <-c.wstop:
+		case <-c.st.WritesStopped():
 			select {
 			case <-c.stop:
 				c.flush()

@@ -3,9 +3,9 @@ package meta
 import (
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
+	"github.com/wampgo/wampgo/client/payload"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -39,95 +39,83 @@ func (d *decoder) fail(path, format string, a ...any) {
 	}
 }
 
-// id converts an id carried in a payload: any integer type, or an integral
-// float, in [1, 2^53].
+// failWith records err, an error of package payload for the value at
+// path, with the full path to the value at fault.
+func (d *decoder) failWith(path string, err error) {
+	var de *payload.DecodeError
+	if errors.As(err, &de) {
+		p := de.Path
+		if p != "" && p[0] != '[' {
+			p = "." + p
+		}
+		d.fail(path+p, "%s", de.Reason)
+		return
+	}
+	d.fail(path, "%v", err)
+}
+
+// id converts an id carried in a payload (payload.ID): an integer, or an
+// integral float, in [1, 2^53]. Go integer types outside the value set of
+// package protocol are accepted too.
 func (d *decoder) id(path string, v any) protocol.ID {
-	n, ok := integer(v)
-	if !ok || n < 1 || n > protocol.MaxID {
-		d.fail(path, "%v (%T) is not an id", v, v)
+	nv, err := payload.Encode(v)
+	if err != nil {
+		d.failWith(path, err)
 		return 0
 	}
-	return protocol.ID(n)
-}
-
-// integer returns v as a non-negative integer that fits in uint64.
-func integer(v any) (uint64, bool) {
-	switch n := v.(type) {
-	case int64:
-		return uint64(n), n >= 0
-	case uint64:
-		return n, true
-	case int:
-		return uint64(n), n >= 0
-	case int32:
-		return uint64(n), n >= 0
-	case uint32:
-		return uint64(n), true
-	case int16:
-		return uint64(n), n >= 0
-	case uint16:
-		return uint64(n), true
-	case int8:
-		return uint64(n), n >= 0
-	case uint8:
-		return uint64(n), true
-	case uint:
-		return uint64(n), true
-	case float64:
-		if n >= 0 && n <= math.MaxUint64 && n == math.Trunc(n) {
-			return uint64(n), true
-		}
-	case float32:
-		return integer(float64(n))
+	id, err := payload.ID(nv)
+	if err != nil {
+		d.failWith(path, err)
+		return 0
 	}
-	return 0, false
+	return id
 }
 
-// count converts a count.
+// count converts a count: an integer in [0, 2^31-1].
 func (d *decoder) count(path string, v any) int {
-	n, ok := integer(v)
-	if !ok || n > math.MaxInt32 {
-		d.fail(path, "%v (%T) is not a count", v, v)
+	var n int32
+	if err := payload.Decode(v, &n); err != nil {
+		d.failWith(path, err)
+		return 0
+	}
+	if n < 0 {
+		d.fail(path, "%d is not a count", n)
 		return 0
 	}
 	return int(n)
 }
 
-// ids converts a list of ids.
+// ids converts a list of ids (payload.IDs).
 func (d *decoder) ids(path string, v any) []protocol.ID {
-	l, ok := v.(protocol.List)
-	if !ok {
-		d.fail(path, "%T is not a list", v)
+	ids, err := payload.IDs(v)
+	if err != nil {
+		d.failWith(path, err)
 		return nil
 	}
-	out := make([]protocol.ID, 0, len(l))
-	for i, e := range l {
-		out = append(out, d.id(fmt.Sprintf("%s[%d]", path, i), e))
-	}
-	return out
+	return ids
 }
 
 // optString reads an optional string field of a dict.
 func (d *decoder) optString(path string, m protocol.Dict, key string) string {
-	v, ok := m[key]
-	if !ok || v == nil {
-		return ""
-	}
-	s, ok := v.(string)
-	if !ok {
-		d.fail(path+"."+key, "%T is not a string", v)
-	}
-	return s
+	return d.optStringValue(path+"."+key, m[key])
 }
 
 // optStringAt reads an optional positional string.
 func (d *decoder) optStringAt(args protocol.List, i int) string {
-	if i >= len(args) || args[i] == nil {
+	if i >= len(args) {
 		return ""
 	}
-	s, ok := args[i].(string)
-	if !ok {
-		d.fail(fmt.Sprintf("args[%d]", i), "%T is not a string", args[i])
+	return d.optStringValue(fmt.Sprintf("args[%d]", i), args[i])
+}
+
+// optStringValue reads an optional string: null or absent is "".
+func (d *decoder) optStringValue(path string, v any) string {
+	var s string
+	if v == nil {
+		return s
+	}
+	if err := payload.Decode(v, &s); err != nil {
+		d.failWith(path, err)
 	}
 	return s
 }
@@ -136,7 +124,7 @@ func (d *decoder) optStringAt(args protocol.List, i int) string {
 func (d *decoder) dict(path string, v any) protocol.Dict {
 	m, ok := v.(protocol.Dict)
 	if !ok {
-		d.fail(path, "%T is not a dict", v)
+		d.fail(path, "want a dict, got %T", v)
 	}
 	return m
 }
@@ -150,15 +138,13 @@ func (d *decoder) arg(args protocol.List, i int) any {
 	return args[i]
 }
 
-// time reads an optional ISO 8601 time field.
+// time reads an optional ISO 8601 time field (time.Time's text form).
 func (d *decoder) time(path string, m protocol.Dict, key string) time.Time {
-	s := d.optString(path, m, key)
-	if s == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		d.fail(path+"."+key, "%q is not an ISO 8601 time", s)
+	var t time.Time
+	if s := d.optString(path, m, key); s != "" {
+		if err := payload.Decode(s, &t); err != nil {
+			d.fail(path+"."+key, "%q is not an ISO 8601 time", s)
+		}
 	}
 	return t
 }

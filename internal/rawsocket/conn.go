@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/connstate"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -75,17 +76,14 @@ type Conn struct {
 	pongc chan uint64           // PONG payloads that may answer a keepalive PING: written by reader, read by keepalive
 	recvc chan protocol.Message // decoded messages: written by reader, closed by reader on exit
 
-	mu        sync.Mutex
-	err       error         // first end reason; guarded by mu
-	done      chan struct{} // closed by end once err is set
-	wstop     chan struct{} // closed by stopWrites: Close or a fatal error
-	wstopOnce sync.Once
-	stop      chan struct{} // closed by Close: ends the reader's delivery and keepalive
-	wdone     chan struct{} // closed by the writer on exit
+	st    *connstate.State // the end reason and the write side's stop
+	stop  chan struct{}    // closed by Close: ends the reader's delivery and keepalive
+	wdone chan struct{}    // closed by the writer on exit
 
-	// progress counts the network reads that returned data; reading is
-	// true while the reader waits for a frame (not decoding, not waiting
-	// for the session). Written by the reader, read by keepalive.
+	// progress counts the network reads that returned data and the
+	// reader's waits for a frame; reading is true while the reader waits
+	// for a frame (not decoding, not waiting for the session). Written by
+	// the reader, read by keepalive.
 	progress atomic.Uint64
 	reading  atomic.Bool
 
@@ -117,8 +115,7 @@ func newConn(nc net.Conn, cd codec.Codec, cfg config, sendLimit int64) *Conn {
 		ctrlq:     make(chan control, 4),
 		pongc:     make(chan uint64, 1),
 		recvc:     make(chan protocol.Message),
-		done:      make(chan struct{}),
-		wstop:     make(chan struct{}),
+		st:        connstate.New(),
 		stop:      make(chan struct{}),
 		wdone:     make(chan struct{}),
 	}
@@ -173,7 +170,7 @@ func (p progressReader) Read(b []byte) (int, error) {
 // Send may be called from any goroutine. msg is not retained.
 func (c *Conn) Send(ctx context.Context, msg protocol.Message) error {
 	select {
-	case <-c.wstop:
+	case <-c.st.WritesStopped():
 		return c.Err()
 	default:
 	}
@@ -241,7 +238,7 @@ func (c *Conn) queue(ctx context.Context, f control) error {
 	select {
 	case c.sendq <- f:
 		return nil
-	case <-c.wstop:
+	case <-c.st.WritesStopped():
 		return c.Err()
 	case <-ctx.Done():
 		return ctx.Err()
@@ -254,18 +251,14 @@ func (c *Conn) queue(ctx context.Context, f control) error {
 func (c *Conn) Receive() <-chan protocol.Message { return c.recvc }
 
 // Done is closed once the connection has ended, for any reason.
-func (c *Conn) Done() <-chan struct{} { return c.done }
+func (c *Conn) Done() <-chan struct{} { return c.st.Done() }
 
 // Err returns why the connection ended, or nil while it runs. The value is
 // the first cause and never changes: protocol.ErrTransportClosed after
 // Close, ErrPingTimeout, ErrPeerClosed (wrapped), an error matching
 // protocol.ErrProtocolViolation (ErrBadFrame, ErrMessageTooLarge, or an
 // undecodable message), or a wrapped network error.
-func (c *Conn) Err() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.err
-}
+func (c *Conn) Err() error { return c.st.Err() }
 
 // Serializer returns the negotiated codec's name, such as "json".
 func (c *Conn) Serializer() string { return c.codec.Name() }
@@ -307,7 +300,7 @@ func (c *Conn) shutdown() error {
 	failed := c.Err() != nil && !errors.Is(c.Err(), protocol.ErrProtocolViolation)
 	c.end(protocol.ErrTransportClosed)
 	close(c.stop)
-	c.stopWrites()
+	c.st.StopWrites()
 
 	// Past the deadline, closing the network connection fails whatever
 	// read or write is in progress, so every step below returns soon.
@@ -331,27 +324,17 @@ func (c *Conn) shutdown() error {
 	}
 }
 
-// end records err as the end reason unless one was recorded, and closes
-// done. It reports whether err was the first. Any goroutine may call it.
+// end records err as the end reason unless one was recorded (see
+// connstate.State.End), then runs onEnd. It reports whether err was the
+// first. Any goroutine may call it.
 func (c *Conn) end(err error) bool {
-	c.mu.Lock()
-	if c.err != nil {
-		c.mu.Unlock()
+	if !c.st.End(err) {
 		return false
 	}
-	c.err = err
-	close(c.done)
-	c.mu.Unlock()
 	if c.onEnd != nil {
 		c.onEnd()
 	}
 	return true
-}
-
-// stopWrites closes wstop once: Send fails from then on and the writer
-// exits (after writing what is queued, on Close).
-func (c *Conn) stopWrites() {
-	c.wstopOnce.Do(func() { close(c.wstop) })
 }
 
 // fail ends the connection on a fatal error: records err, stops writes and
@@ -361,7 +344,7 @@ func (c *Conn) fail(err error) {
 	if c.end(err) {
 		c.cfg.log.Debug("rawsocket: connection failed", "err", err)
 	}
-	c.stopWrites()
+	c.st.StopWrites()
 	select {
 	case <-c.stop:
 		// Close is under way and closes the connection itself.

@@ -15,7 +15,7 @@ func (c *Conn) keepalive() {
 	defer t.Stop()
 	for seq := uint64(1); ; seq++ {
 		select {
-		case <-c.done:
+		case <-c.st.Done():
 			return
 		case <-t.C:
 		}
@@ -50,10 +50,13 @@ func (c *Conn) ping(seq uint64) bool {
 			if got == seq && ctrlq == nil {
 				return true
 			}
-		case <-c.done:
+		case <-c.st.Done():
 			return false
 		case <-deadline.C:
-			if n := c.progress.Load(); n != seen || !c.reading.Load() {
+			// reading is loaded first: if the reader is waiting, the
+			// progress its wait began with is in n.
+			reading := c.reading.Load()
+			if n := c.progress.Load(); n != seen || !reading {
 				seen = n
 				deadline.Reset(c.cfg.pongTimeout)
 				continue

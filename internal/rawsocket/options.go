@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/connstate"
 )
 
 // Defaults for the zero fields of Options and ServerOptions.
@@ -111,12 +112,7 @@ type config struct {
 func newConfig(codecs []codec.Codec, readLimit int64, ping, pong time.Duration,
 	sendQueue int, closeTimeout time.Duration, log *slog.Logger) (config, error) {
 	c := config{
-		codecs:       codecs,
-		pingInterval: ping,
-		pongTimeout:  pong,
-		sendQueue:    sendQueue,
-		closeTimeout: closeTimeout,
-		log:          log,
+		codecs: codecs,
 	}
 	if len(c.codecs) == 0 {
 		c.codecs = codec.Default()
@@ -133,24 +129,11 @@ func newConfig(codecs []codec.Codec, readLimit int64, ping, pong time.Duration,
 		readLimit = DefaultReadLimit
 	}
 	c.readExp, c.readLimit = lengthExponent(readLimit)
-	if c.pingInterval < 0 {
-		return config{}, errors.New("rawsocket: negative PingInterval")
+	t := connstate.Timing{PingInterval: ping, PongTimeout: pong, SendQueue: sendQueue, CloseTimeout: closeTimeout, Log: log}
+	if err := t.Normalize("rawsocket", DefaultSendQueue, DefaultCloseTimeout); err != nil {
+		return config{}, err
 	}
-	if c.pongTimeout <= 0 {
-		c.pongTimeout = c.pingInterval
-	}
-	switch {
-	case c.sendQueue == 0:
-		c.sendQueue = DefaultSendQueue
-	case c.sendQueue < 0:
-		c.sendQueue = 0
-	}
-	if c.closeTimeout <= 0 {
-		c.closeTimeout = DefaultCloseTimeout
-	}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
+	c.pingInterval, c.pongTimeout, c.sendQueue, c.closeTimeout, c.log = t.PingInterval, t.PongTimeout, t.SendQueue, t.CloseTimeout, t.Log
 	return c, nil
 }
 

@@ -20,6 +20,10 @@ func (c *Conn) readLoop() {
 	defer c.wg.Done()
 	defer close(c.recvc)
 	for {
+		// A new wait counts as progress, stored before reading so that
+		// keepalive, which loads reading first, never sees this wait with
+		// the count of an earlier one (see ping).
+		c.progress.Add(1)
 		c.reading.Store(true)
 		typ, p, err := c.fr.ReadFrame()
 		c.reading.Store(false)
@@ -75,7 +79,7 @@ func (c *Conn) pong(p []byte) bool {
 	select {
 	case c.ctrlq <- control{typ: FramePong, payload: append([]byte(nil), p...)}:
 		return true
-	case <-c.wstop:
+	case <-c.st.WritesStopped():
 		return false
 	case <-c.stop:
 		return false

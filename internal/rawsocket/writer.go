@@ -20,7 +20,7 @@ func (c *Conn) writeLoop() {
 			c.put(f)
 		case f := <-c.ctrlq:
 			c.put(f)
-		case <-c.wstop:
+		case <-c.st.WritesStopped():
 			select {
 			case <-c.stop:
 				c.drain()

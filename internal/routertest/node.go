@@ -150,12 +150,18 @@ func RunNode(t testing.TB, script string, args ...string) *NodeResult {
 // the script is stopped (SIGTERM, then SIGKILL) and TimedOut is set.
 func RunNodeContext(ctx context.Context, t testing.TB, script string, args ...string) *NodeResult {
 	t.Helper()
-	node := RequireNode(t)
+	return runScript(ctx, t, RequireNode(t), "node", script, args)
+}
+
+// runScript runs script with the interpreter at path bin (kind names it in
+// failures) until it exits or ctx ends, and collects its result.
+func runScript(ctx context.Context, t testing.TB, bin, kind, script string, args []string) *NodeResult {
+	t.Helper()
 	path := ScriptPath(t, script)
 	start := time.Now()
-	p, err := startProc(node, append([]string{path}, args...), filepath.Dir(path), nil, nil)
+	p, err := startProc(bin, append([]string{path}, args...), filepath.Dir(path), nil, nil)
 	if err != nil {
-		t.Fatalf("routertest: start node %s: %v", script, err)
+		t.Fatalf("routertest: start %s %s: %v", kind, script, err)
 	}
 	res := &NodeResult{Script: script, Args: args}
 	select {
@@ -188,11 +194,17 @@ type NodeProc struct {
 // when the test ends; if the test failed, its output is logged.
 func StartNode(t testing.TB, script string, args ...string) *NodeProc {
 	t.Helper()
-	node := RequireNode(t)
+	return startScript(t, RequireNode(t), "node", script, args)
+}
+
+// startScript starts script with the interpreter at path bin (kind names
+// it in failures) in the background; it is stopped when the test ends.
+func startScript(t testing.TB, bin, kind, script string, args []string) *NodeProc {
+	t.Helper()
 	path := ScriptPath(t, script)
-	p, err := startProc(node, append([]string{path}, args...), filepath.Dir(path), nil, nil)
+	p, err := startProc(bin, append([]string{path}, args...), filepath.Dir(path), nil, nil)
 	if err != nil {
-		t.Fatalf("routertest: start node %s: %v", script, err)
+		t.Fatalf("routertest: start %s %s: %v", kind, script, err)
 	}
 	np := &NodeProc{t: t, script: script, args: args, p: p}
 	t.Cleanup(func() {

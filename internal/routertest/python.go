@@ -4,9 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
-	"time"
 )
 
 // Python is Debian's interpreter, the one python3-autobahn installs into
@@ -31,46 +29,14 @@ func RequirePython(t testing.TB) string {
 // RunNode, and returns its result.
 func RunPython(t testing.TB, script string, args ...string) *NodeResult {
 	t.Helper()
-	python := RequirePython(t)
-	path := ScriptPath(t, script)
 	ctx, cancel := context.WithTimeout(context.Background(), DefaultNodeTimeout)
 	defer cancel()
-	start := time.Now()
-	p, err := startProc(python, append([]string{path}, args...), filepath.Dir(path), nil, nil)
-	if err != nil {
-		t.Fatalf("routertest: start python %s: %v", script, err)
-	}
-	res := &NodeResult{Script: script, Args: args}
-	select {
-	case <-p.done:
-	case <-ctx.Done():
-		res.TimedOut = true
-		p.stop(nodeStopGrace)
-	}
-	p.stdin.Close()
-	res.Duration = time.Since(start)
-	res.ExitCode = p.exitCode()
-	res.Stdout = p.stdout.String()
-	res.Stderr = p.stderr.String()
-	return res
+	return runScript(ctx, t, RequirePython(t), "python", script, args)
 }
 
 // StartPython starts a Python peer script in the background, like
 // StartNode; the process is stopped when the test ends.
 func StartPython(t testing.TB, script string, args ...string) *NodeProc {
 	t.Helper()
-	python := RequirePython(t)
-	path := ScriptPath(t, script)
-	p, err := startProc(python, append([]string{path}, args...), filepath.Dir(path), nil, nil)
-	if err != nil {
-		t.Fatalf("routertest: start python %s: %v", script, err)
-	}
-	np := &NodeProc{t: t, script: script, args: args, p: p}
-	t.Cleanup(func() {
-		np.Stop()
-		if t.Failed() {
-			t.Logf("routertest: %s", np.Result())
-		}
-	})
-	return np
+	return startScript(t, RequirePython(t), "python", script, args)
 }
