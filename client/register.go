@@ -104,7 +104,7 @@ func Concurrency(n int) RegisterOption {
 // error and the registration, should the router confirm it, is withdrawn.
 func (c *Client) Register(ctx context.Context, procedure protocol.URI, handler Handler, opts ...RegisterOption) (*Registration, error) {
 	if handler == nil {
-		panic("wampgo: Register with nil handler")
+		return nil, &ArgumentError{Op: "Register", Arg: "handler", Reason: "nil"}
 	}
 	cfg := registerConfig{concurrency: 1}
 	for _, o := range opts {

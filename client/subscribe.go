@@ -60,7 +60,7 @@ type Subscription struct {
 // the subscription, should the router confirm it, is removed again.
 func (c *Client) Subscribe(ctx context.Context, topic protocol.URI, handler EventHandler, opts ...SubscribeOption) (*Subscription, error) {
 	if handler == nil {
-		panic("wampgo: Subscribe with nil handler")
+		return nil, &ArgumentError{Op: "Subscribe", Arg: "handler", Reason: "nil"}
 	}
 	cfg := subscribeConfig{limits: mailbox.Limits{}}
 	for _, o := range opts {

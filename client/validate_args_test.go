@@ -183,3 +183,14 @@ func TestInvalidRealmIsTheCallersError(t *testing.T) {
 		t.Fatalf("Connect = %v", err)
 	}
 }
+
+// A nil handler is the caller's bad argument, not a panic.
+func TestNilHandlerIsAnArgumentError(t *testing.T) {
+	c, _ := clienttest.Joined(t)
+	if _, err := c.Subscribe(ctxT(t), "com.t", nil); !errors.Is(err, client.ErrInvalidArgument) {
+		t.Errorf("Subscribe(nil handler) = %v, want ErrInvalidArgument", err)
+	}
+	if _, err := c.Register(ctxT(t), "com.p", nil); !errors.Is(err, client.ErrInvalidArgument) {
+		t.Errorf("Register(nil handler) = %v, want ErrInvalidArgument", err)
+	}
+}
