@@ -2,6 +2,8 @@
 # real router and `make test` for the full check; see README.md.
 
 SHELL := /bin/bash
+# A failing command on the left of a pipe fails the recipe.
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := test
 
 GO       ?= go
