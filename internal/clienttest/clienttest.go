@@ -1,7 +1,8 @@
 // Package clienttest is the test harness of package client and its
 // subpackages: a client.Connect run on a goroutine of its own against a
 // scripted router (package scripted) over an in-memory pipe (package
-// memconn), cleaned up when the test ends.
+// memconn) or RawSocket on a net.Pipe (Transport), cleaned up when the
+// test ends.
 //
 // Joined covers the common case, a client joined with every router
 // feature; Start leaves the handshake to the test (authentication, ABORT,
@@ -31,7 +32,10 @@ type Setup struct {
 	// Codec, when set, makes the pipe encode and decode every message with
 	// it, as a network would (memconn.PipeCodec), so that Join.Raw can
 	// inject frames; nil passes messages by pointer (memconn.Pipe "json").
+	// A RawSocket Transport ignores it.
 	Codec codec.Codec
+	// Transport chooses the connection (default: the in-memory pipe).
+	Transport Transport
 	// Roles are WELCOME.Details.roles for Welcome and Joined (default
 	// scripted.Roles()).
 	Roles protocol.Dict
@@ -42,7 +46,8 @@ type Setup struct {
 type Join struct {
 	// Router is the scripted router on the other end of the pipe.
 	Router *scripted.Router
-	// Raw is the router's end of the pipe, for SendRaw and Fail.
+	// Raw is the router's end of the pipe, for SendRaw and Fail; nil over
+	// RawSocket, where Router.Transport() is a *rawsocket.Conn.
 	Raw *memconn.Conn
 
 	t     testing.TB
@@ -69,11 +74,11 @@ func Start(t testing.TB, opts ...client.Option) *Join {
 // StartWith is Start on the connection s describes.
 func StartWith(t testing.TB, s Setup, opts ...client.Option) *Join {
 	t.Helper()
-	var ct, rt protocol.Transport
-	if s.Codec != nil {
-		ct, rt = memconn.PipeCodec(s.Codec)
-	} else {
-		ct, rt = memconn.Pipe("json")
+	ctx, cancel := context.WithTimeout(context.Background(), scripted.DefaultTimeout)
+	defer cancel()
+	ct, rt, err := s.Transport.connect(ctx, s.Codec)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return StartOn(t, ct, rt, s.Roles, opts...)
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/memconn"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -67,21 +66,28 @@ func Close(t testing.TB, c *client.Client) {
 	<-c.Done()
 }
 
-// Dialer opens in-memory JSON pipes for a reconnecting client
-// (client.Reconnect.Dial) and hands the router's end of each to the test
-// through Next. Its methods are safe for concurrent use.
+// Dialer opens connections for a reconnecting client
+// (client.Reconnect.Dial), in-memory JSON pipes or the Transport given to
+// NewDialerOver, and hands the router's end of each to the test through
+// Next. Its methods are safe for concurrent use.
 type Dialer struct {
+	tr      Transport
 	mu      sync.Mutex
 	fail    error    // when set, dials fail with it
 	urls    []string // every URL dialled, in order
 	routers chan protocol.Transport
 }
 
-// NewDialer returns a Dialer that buffers up to eight connections the test
-// has not taken. Call it before the client is created: the connections
-// never taken are closed when the test ends, after the client.
-func NewDialer(t testing.TB) *Dialer {
-	d := &Dialer{routers: make(chan protocol.Transport, 8)}
+// NewDialer returns a Dialer of in-memory JSON pipes that buffers up to
+// eight connections the test has not taken. Call it before the client is
+// created: the connections never taken are closed when the test ends,
+// after the client. Inside a testing/synctest bubble, call it in the
+// bubble with the bubble's t.
+func NewDialer(t testing.TB) *Dialer { return NewDialerOver(t, Transport{}) }
+
+// NewDialerOver is NewDialer for connections over tr.
+func NewDialerOver(t testing.TB, tr Transport) *Dialer {
+	d := &Dialer{tr: tr, routers: make(chan protocol.Transport, 8)}
 	t.Cleanup(func() {
 		for {
 			select {
@@ -95,15 +101,20 @@ func NewDialer(t testing.TB) *Dialer {
 	return d
 }
 
-// Dial is the client.Reconnect.Dial function.
+// Dial is the client.Reconnect.Dial function. Over RawSocket, ctx bounds
+// the handshakes, which are done when Dial returns.
 func (d *Dialer) Dial(ctx context.Context, url string) (protocol.Transport, error) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	d.urls = append(d.urls, url)
-	if d.fail != nil {
-		return nil, d.fail
+	fail := d.fail
+	d.mu.Unlock()
+	if fail != nil {
+		return nil, fail
 	}
-	ct, rt := memconn.Pipe("json")
+	ct, rt, err := d.tr.connect(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
 	d.routers <- rt
 	return ct, nil
 }
