@@ -2,7 +2,6 @@ package client_test
 
 import (
 	"context"
-	"net"
 	"testing"
 
 	"github.com/wampgo/wampgo/client"
@@ -45,27 +44,13 @@ func forEachHostileTransport(t *testing.T, f func(t *testing.T, join hostileJoin
 // router side is a *rawsocket.Conn, for SendRaw and SendBytes.
 func joinRawSocket(t *testing.T, cd codec.Codec, readLimit int64, opts ...client.Option) (*client.Client, *scripted.Router, *rawsocket.Conn) {
 	t.Helper()
-	cn, sn := net.Pipe()
-	type server struct {
-		c   *rawsocket.Conn
-		err error
+	tr := clienttest.Transport{RawSocket: cd, ReadLimit: readLimit}
+	c, j := clienttest.JoinedWith(t, clienttest.Setup{Transport: tr}, opts...)
+	raw, ok := j.Router.Transport().(*rawsocket.Conn)
+	if !ok {
+		t.Fatalf("the router's end is a %T, not a *rawsocket.Conn", j.Router.Transport())
 	}
-	sc := make(chan server, 1)
-	go func() {
-		c, err := rawsocket.Server(context.Background(), sn, &rawsocket.ServerOptions{Codecs: []codec.Codec{cd}})
-		sc <- server{c, err}
-	}()
-	ct, err := rawsocket.Client(ctxT(t), cn, &rawsocket.Options{Codecs: []codec.Codec{cd}, ReadLimit: readLimit})
-	s := <-sc
-	if err != nil || s.err != nil {
-		if s.c != nil {
-			s.c.Close()
-		}
-		t.Fatalf("handshake: client %v, server %v", err, s.err)
-	}
-	j := clienttest.StartOn(t, ct, s.c, nil, opts...)
-	c, _ := j.Welcome()
-	return c, j.Router, s.c
+	return c, j.Router, raw
 }
 
 // RawSocket frames that break the transport protocol: the client answers

@@ -10,13 +10,54 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/internal/clienttest"
+	"github.com/wampgo/wampgo/internal/rawsocket"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// reconnecting joins a reconnecting client over a first pipe and returns it
-// with that pipe's scripted router; later connections come from d.
-func reconnecting(t *testing.T, d *clienttest.Dialer, r client.Reconnect, opts ...client.Option) (*client.Client, *scripted.Router) {
+// forEachReconnectTransport runs f over every transport of
+// clienttest.Transports (the in-memory pipe, RawSocket), each in a subtest.
+func forEachReconnectTransport(t *testing.T, f func(t *testing.T, tr clienttest.Transport)) {
+	for _, tr := range clienttest.Transports() {
+		t.Run(tr.Name(), func(t *testing.T) { f(t, tr) })
+	}
+}
+
+// reconnectDialer is a clienttest.Dialer over one transport whose Next
+// checks that the router's end is of that transport.
+type reconnectDialer struct {
+	*clienttest.Dialer
+	tr clienttest.Transport
+}
+
+// newReconnectDialer returns a Dialer over tr (inside a synctest bubble,
+// call it in the bubble).
+func newReconnectDialer(t *testing.T, tr clienttest.Transport) reconnectDialer {
+	return reconnectDialer{clienttest.NewDialerOver(t, tr), tr}
+}
+
+// Next is clienttest.Dialer.Next, failing the test unless the connection
+// is over the dialer's transport.
+func (d reconnectDialer) Next(t *testing.T) *scripted.Router {
+	t.Helper()
+	r := d.Dialer.Next(t)
+	expectTransport(t, d.tr, r)
+	return r
+}
+
+// expectTransport fails the test unless r's end of the connection is of
+// transport tr: a *rawsocket.Conn exactly when tr is RawSocket.
+func expectTransport(t *testing.T, tr clienttest.Transport, r *scripted.Router) {
+	t.Helper()
+	if _, raw := r.Transport().(*rawsocket.Conn); raw != (tr.RawSocket != nil) {
+		t.Fatalf("over %s, the router's end is a %T", tr.Name(), r.Transport())
+	}
+}
+
+// reconnecting joins a reconnecting client over a first connection of d's
+// transport and returns it with that connection's scripted router; later
+// connections come from d.
+func reconnecting(t *testing.T, d reconnectDialer, r client.Reconnect, opts ...client.Option) (*client.Client, *scripted.Router) {
 	t.Helper()
 	r.URLs = []string{"mem://a", "mem://b"}
 	r.Dial = d.Dial
@@ -24,13 +65,21 @@ func reconnecting(t *testing.T, d *clienttest.Dialer, r client.Reconnect, opts .
 		r.MinDelay = time.Millisecond
 		r.MaxDelay = 4 * time.Millisecond
 	}
-	j := clienttest.Start(t, append(opts, client.WithReconnect(r))...)
+	j := clienttest.StartWith(t, clienttest.Setup{Transport: d.tr}, append(opts, client.WithReconnect(r))...)
 	c, _ := j.Welcome()
+	expectTransport(t, d.tr, j.Router)
+	if got, want := c.Serializer(), d.tr.Serializer(); got != want {
+		t.Fatalf("serializer %s, want %s", got, want)
+	}
 	return c, j.Router
 }
 
 func TestReconnectRestoresRegistrationsAndSubscriptions(t *testing.T) {
-	d := clienttest.NewDialer(t)
+	forEachReconnectTransport(t, testReconnectRestoresRegistrationsAndSubscriptions)
+}
+
+func testReconnectRestoresRegistrationsAndSubscriptions(t *testing.T, tr clienttest.Transport) {
+	d := newReconnectDialer(t, tr)
 	states := make(chan client.StateChange, 32)
 	c, r1 := reconnecting(t, d, client.Reconnect{OnStateChange: func(sc client.StateChange) { states <- sc }})
 	if sc := <-states; sc.State != client.StateJoined || sc.Session != clienttest.Session {
@@ -88,8 +137,12 @@ func TestReconnectRestoresRegistrationsAndSubscriptions(t *testing.T) {
 }
 
 func TestCallsWaitWhileReconnecting(t *testing.T) {
+	forEachReconnectTransport(t, testCallsWaitWhileReconnecting)
+}
+
+func testCallsWaitWhileReconnecting(t *testing.T, tr clienttest.Transport) {
 	synctest.Test(t, func(t *testing.T) {
-		d := clienttest.NewDialer(t)
+		d := newReconnectDialer(t, tr)
 		d.SetFail(errors.New("router down"))
 		c, r1 := reconnecting(t, d, client.Reconnect{MinDelay: time.Second, MaxDelay: time.Second})
 		r1.Transport().Close()
@@ -123,7 +176,11 @@ func TestCallsWaitWhileReconnecting(t *testing.T) {
 }
 
 func TestFailFastWhileReconnecting(t *testing.T) {
-	d := clienttest.NewDialer(t)
+	forEachReconnectTransport(t, testFailFastWhileReconnecting)
+}
+
+func testFailFastWhileReconnecting(t *testing.T, tr clienttest.Transport) {
+	d := newReconnectDialer(t, tr)
 	d.SetFail(errors.New("router down"))
 	c, r1 := reconnecting(t, d, client.Reconnect{WhileDisconnected: client.FailFast})
 	r1.Transport().Close()
@@ -142,8 +199,10 @@ func TestFailFastWhileReconnecting(t *testing.T) {
 	}
 }
 
-func TestNoRetryAfterAuthAbort(t *testing.T) {
-	d := clienttest.NewDialer(t)
+func TestNoRetryAfterAuthAbort(t *testing.T) { forEachReconnectTransport(t, testNoRetryAfterAuthAbort) }
+
+func testNoRetryAfterAuthAbort(t *testing.T, tr clienttest.Transport) {
+	d := newReconnectDialer(t, tr)
 	states := make(chan client.StateChange, 32)
 	c, r1 := reconnecting(t, d, client.Reconnect{OnStateChange: func(sc client.StateChange) { states <- sc }})
 	r1.Transport().Close()
@@ -168,7 +227,11 @@ func TestNoRetryAfterAuthAbort(t *testing.T) {
 }
 
 func TestRouterGoodbyeWithReconnectRejoins(t *testing.T) {
-	d := clienttest.NewDialer(t)
+	forEachReconnectTransport(t, testRouterGoodbyeWithReconnectRejoins)
+}
+
+func testRouterGoodbyeWithReconnectRejoins(t *testing.T, tr clienttest.Transport) {
+	d := newReconnectDialer(t, tr)
 	states := make(chan client.StateChange, 32)
 	c, r1 := reconnecting(t, d, client.Reconnect{OnStateChange: func(sc client.StateChange) { states <- sc }})
 	r1.Send(&protocol.Goodbye{Reason: "wamp.close.system_shutdown", Details: protocol.Dict{}})
@@ -192,7 +255,11 @@ func TestRouterGoodbyeWithReconnectRejoins(t *testing.T) {
 }
 
 func TestCloseWhileReconnecting(t *testing.T) {
-	d := clienttest.NewDialer(t)
+	forEachReconnectTransport(t, testCloseWhileReconnecting)
+}
+
+func testCloseWhileReconnecting(t *testing.T, tr clienttest.Transport) {
+	d := newReconnectDialer(t, tr)
 	d.SetFail(errors.New("router down"))
 	c, r1 := reconnecting(t, d, client.Reconnect{MinDelay: time.Hour, MaxDelay: time.Hour})
 	r1.Transport().Close()
@@ -208,8 +275,12 @@ func TestCloseWhileReconnecting(t *testing.T) {
 // Backoff doubles from MinDelay up to MaxDelay, each delay jittered into
 // [d/2, d]; URLs are tried in turn; MaxAttempts ends the retries.
 func TestBackoffScheduleAndGiveUp(t *testing.T) {
+	forEachReconnectTransport(t, testBackoffScheduleAndGiveUp)
+}
+
+func testBackoffScheduleAndGiveUp(t *testing.T, tr clienttest.Transport) {
 	synctest.Test(t, func(t *testing.T) {
-		d := clienttest.NewDialer(t)
+		d := newReconnectDialer(t, tr)
 		var mu sync.Mutex
 		var retries []client.StateChange
 		var final client.StateChange
@@ -227,8 +298,9 @@ func TestBackoffScheduleAndGiveUp(t *testing.T) {
 				}
 			},
 		}
-		j := clienttest.Start(t, client.WithReconnect(r))
+		j := clienttest.StartWith(t, clienttest.Setup{Transport: tr}, client.WithReconnect(r))
 		c, _ := j.Welcome()
+		expectTransport(t, tr, j.Router)
 		d.SetFail(errors.New("down"))
 		start := time.Now()
 		j.Router.Transport().Close()

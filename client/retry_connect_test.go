@@ -13,9 +13,13 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-func TestRetryOnFailedConnect(t *testing.T) {
+// A client whose router is down at first keeps dialling and joins once it
+// is up; over every transport.
+func TestRetryOnFailedConnect(t *testing.T) { forEachReconnectTransport(t, testRetryOnFailedConnect) }
+
+func testRetryOnFailedConnect(t *testing.T, tr clienttest.Transport) {
 	synctest.Test(t, func(t *testing.T) {
-		d := clienttest.NewDialer(t)
+		d := newReconnectDialer(t, tr)
 		d.SetFail(errors.New("connection refused"))
 		states := make(chan client.StateChange, 16)
 		c, err := client.Dial(context.Background(), "mem://a", "realm1", client.WithReconnect(client.Reconnect{
@@ -63,7 +67,7 @@ func TestRetryOnFailedConnect(t *testing.T) {
 		if err := <-subscribed; err != nil {
 			t.Fatalf("Subscribe made before the first join: %v", err)
 		}
-		if c.Session().ID != 9 || c.Serializer() != "json" || c.Stats().Reconnects != 0 {
+		if c.Session().ID != 9 || c.Serializer() != tr.Serializer() || c.Stats().Reconnects != 0 {
 			t.Fatalf("after the first join: %v, reconnects %d", c, c.Stats().Reconnects)
 		}
 	})
@@ -78,8 +82,13 @@ func TestFailedConnectWithoutRetry(t *testing.T) {
 	}
 }
 
+// An ABORT that retrying cannot fix ends Dial; over every transport.
 func TestRetryOnFailedConnectStopsOnPermanentFailure(t *testing.T) {
-	d := clienttest.NewDialer(t)
+	forEachReconnectTransport(t, testRetryOnFailedConnectStopsOnPermanentFailure)
+}
+
+func testRetryOnFailedConnectStopsOnPermanentFailure(t *testing.T, tr clienttest.Transport) {
+	d := newReconnectDialer(t, tr)
 	out := make(chan error, 1)
 	go func() {
 		_, err := client.Dial(context.Background(), "mem://a", "realm1", client.WithReconnect(client.Reconnect{
