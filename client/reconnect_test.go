@@ -146,6 +146,9 @@ func testCallsWaitWhileReconnecting(t *testing.T, tr clienttest.Transport) {
 		d.SetFail(errors.New("router down"))
 		c, r1 := reconnecting(t, d, client.Reconnect{MinDelay: time.Second, MaxDelay: time.Second})
 		r1.Transport().Close()
+		// Let the loop notice the loss: a call made before would go out on
+		// the dying connection and fail with it (ErrSessionLost), not wait.
+		synctest.Wait()
 		long, cancelLong := context.WithTimeout(context.Background(), time.Minute)
 		defer cancelLong()
 		call := c.Call(long, "later", nil, nil)
@@ -153,7 +156,8 @@ func testCallsWaitWhileReconnecting(t *testing.T, tr clienttest.Transport) {
 		synctest.Wait()
 		select {
 		case <-call.Done():
-			t.Fatal("call failed while reconnecting instead of waiting")
+			_, err := call.Await(context.Background())
+			t.Fatalf("call ended while reconnecting instead of waiting: %v", err)
 		default:
 		}
 		d.SetFail(nil)
@@ -166,6 +170,7 @@ func testCallsWaitWhileReconnecting(t *testing.T, tr clienttest.Transport) {
 		}
 		// A held call whose context ends completes at once and is never sent.
 		r2.Transport().Close()
+		synctest.Wait()
 		ctx, cancel := context.WithCancel(context.Background())
 		gone := c.Call(ctx, "gone", nil, nil)
 		cancel()
@@ -263,8 +268,13 @@ func TestCloseWhileReconnecting(t *testing.T) {
 func testCloseWhileReconnecting(t *testing.T, tr clienttest.Transport) {
 	d := newReconnectDialer(t, tr)
 	d.SetFail(errors.New("router down"))
-	c, r1 := reconnecting(t, d, client.Reconnect{MinDelay: time.Hour, MaxDelay: time.Hour})
+	states := make(chan client.StateChange, 32)
+	c, r1 := reconnecting(t, d, client.Reconnect{
+		MinDelay: time.Hour, MaxDelay: time.Hour,
+		OnStateChange: func(sc client.StateChange) { states <- sc },
+	})
 	r1.Transport().Close()
+	waitState(t, states, client.StateLeft) // the call below is held, not sent
 	held := c.Call(ctxT(t), "p", nil, nil)
 	if err := c.Close(ctxT(t)); err != nil {
 		t.Fatalf("Close = %v", err)
