@@ -5,14 +5,23 @@ import (
 	"testing"
 
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/connstate"
 	"github.com/wampgo/wampgo/internal/rawsocket"
 	"github.com/wampgo/wampgo/protocol"
 )
 
 // BenchmarkSendReceive measures the write and read paths: one side sends
 // PUBLISH messages over loopback TCP as fast as Send takes them, the other
-// receives and decodes them.
+// receives and decodes them; with Traffic counting on both sides or not.
 func BenchmarkSendReceive(b *testing.B) {
+	b.Run("uncounted", func(b *testing.B) { benchSendReceive(b, nil, nil) })
+	b.Run("counted", func(b *testing.B) {
+		var ct, st connstate.Traffic
+		benchSendReceive(b, &ct, &st)
+	})
+}
+
+func benchSendReceive(b *testing.B, ct, st *connstate.Traffic) {
 	nl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -36,7 +45,8 @@ func BenchmarkSendReceive(b *testing.B) {
 		b.Fatal("accept failed")
 	}
 	cd := codec.JSON()
-	client, server := pairOn(b, cn, sn, &rawsocket.Options{Codecs: []codec.Codec{cd}}, nil)
+	client, server := pairOn(b, cn, sn, &rawsocket.Options{Codecs: []codec.Codec{cd}, Traffic: ct},
+		&rawsocket.ServerOptions{Traffic: st})
 	msg := &protocol.Publish{Request: 1, Options: protocol.Dict{}, Topic: "com.example.topic",
 		Payload: protocol.Payload{Args: protocol.List{"some text", 42, true}}}
 	enc, err := cd.Encode(msg)

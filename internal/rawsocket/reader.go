@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/wampgo/wampgo/internal/connstate"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -43,6 +44,7 @@ func (c *Conn) readLoop() {
 			c.gotPong(p)
 			ok = true
 		default:
+			connstate.CountRead(c.cfg.traffic, len(p))
 			ok = c.deliver(p)
 		}
 		if !ok {
