@@ -31,21 +31,21 @@ type Stats struct {
 	// on joined sessions (the opening handshake aside).
 	MessagesIn, MessagesOut uint64
 	// BytesIn and BytesOut count the bytes of the encoded WAMP messages
-	// received and sent over the connections that Dial opens itself, of
-	// every transport: WebSocket (ws://, wss://) and RawSocket (rs://,
-	// rss://, tcp://, tcps://, unix://), those of later sessions of a
-	// reconnecting client included. Every message counts, with its length
-	// as the serializer encoded it, from HELLO on (the opening handshake,
-	// authentication and GOODBYE included, unlike MessagesIn and
-	// MessagesOut). What carries the messages does not count: not the
-	// WebSocket HTTP upgrade, frame headers, ping, pong and close frames
-	// (with compression, a message counts with its uncompressed length);
-	// not the RawSocket 4-octet handshake and frame prefixes, nor its PING
-	// and PONG frames. A message counts as sent when the connection's
+	// received and sent over the connections that Dial opens, WebSocket
+	// (ws://, wss://) and RawSocket (rs://, rss://, tcp://, tcps://,
+	// unix://) alike, including those a reconnecting client opens later
+	// with the default Reconnect.Dial. Every message counts, with its
+	// length as the serializer encoded it: the opening handshake and
+	// authentication (which MessagesIn and MessagesOut leave out) and
+	// GOODBYE too. What carries the messages does not: over WebSocket, the
+	// HTTP upgrade, frame headers, and ping, pong and close frames (with
+	// compression, a message counts with its uncompressed length); over
+	// RawSocket, the 4-octet handshake, the 4-octet frame prefixes, and
+	// PING and PONG frames. A message counts as sent when the connection's
 	// writer starts writing it, and as received once read whole, before it
-	// is decoded. Connections that Dial does not open are not counted:
-	// BytesIn and BytesOut stay 0 for a transport passed to Connect, and
-	// leave out those a custom Reconnect.Dial returns.
+	// is decoded. Other connections are not counted: BytesIn and BytesOut
+	// stay 0 for a transport passed to Connect, and leave out the
+	// transports a custom Reconnect.Dial returns.
 	BytesIn, BytesOut uint64
 	// Reconnects counts the sessions a reconnecting client joined after its
 	// first one.

@@ -9,8 +9,8 @@ import "sync/atomic"
 // traffic (WebSocket ping, pong and close frames, RawSocket PING and PONG),
 // nor its opening handshake (the HTTP upgrade, RawSocket's 4-octet
 // handshake). With WebSocket compression, a message counts with its
-// uncompressed length. A message counts as read once the whole of it has been read,
-// before it is decoded, and as written when the writer starts writing it.
+// uncompressed length. A message counts as read once read whole, before it
+// is decoded, and as written when the writer starts writing it.
 //
 // Several connections may share one Traffic, which then holds their sum.
 // The fields may be read from any goroutine at any time; the connections
