@@ -3,8 +3,8 @@ package client
 import (
 	"sync/atomic"
 
+	"github.com/wampgo/wampgo/internal/connstate"
 	"github.com/wampgo/wampgo/protocol"
-	"github.com/wampgo/wampgo/wsconn"
 )
 
 // Stats is a snapshot of a client's counters since it was created,
@@ -30,10 +30,22 @@ type Stats struct {
 	// MessagesIn and MessagesOut count the WAMP messages received and sent
 	// on joined sessions (the opening handshake aside).
 	MessagesIn, MessagesOut uint64
-	// BytesIn and BytesOut count the encoded bytes of the messages received
-	// and sent over the WebSocket connections that Dial opens (including
-	// the WAMP opening handshake). They stay 0 for transports passed to Connect and
-	// those made by a custom Reconnect.Dial.
+	// BytesIn and BytesOut count the bytes of the encoded WAMP messages
+	// received and sent over the connections that Dial opens, WebSocket
+	// (ws://, wss://) and RawSocket (rs://, rss://, tcp://, tcps://,
+	// unix://) alike, including those a reconnecting client opens later
+	// with the default Reconnect.Dial. Every message counts, with its
+	// length as the serializer encoded it: the opening handshake and
+	// authentication (which MessagesIn and MessagesOut leave out) and
+	// GOODBYE too. What carries the messages does not: over WebSocket, the
+	// HTTP upgrade, frame headers, and ping, pong and close frames (with
+	// compression, a message counts with its uncompressed length); over
+	// RawSocket, the 4-octet handshake, the 4-octet frame prefixes, and
+	// PING and PONG frames. A message counts as sent when the connection's
+	// writer starts writing it, and as received once read whole, before it
+	// is decoded. Other connections are not counted: BytesIn and BytesOut
+	// stay 0 for a transport passed to Connect, and leave out the
+	// transports a custom Reconnect.Dial returns.
 	BytesIn, BytesOut uint64
 	// Reconnects counts the sessions a reconnecting client joined after its
 	// first one.
@@ -55,7 +67,7 @@ type counters struct {
 	eventsReceived, eventsDelivered, eventsDropped atomic.Uint64
 	publications                                   atomic.Uint64
 	messagesIn, messagesOut                        atomic.Uint64
-	traffic                                        wsconn.Traffic // bytes, counted by Dial's connections
+	traffic                                        connstate.Traffic // bytes, counted by Dial's connections
 	reconnects                                     atomic.Uint64
 	pending, peakPending                           atomic.Int64
 }

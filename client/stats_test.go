@@ -3,13 +3,12 @@ package client_test
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
-	"strings"
 	"testing"
 	"testing/synctest"
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/client/wamptest"
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/mailbox"
@@ -130,25 +129,139 @@ func TestStatsPendingForgetsDiscardedWork(t *testing.T) {
 	})
 }
 
+// statsTransports are the transports Dial counts bytes on, each with the
+// URL of a router listening on it.
+var statsTransports = []struct {
+	name   string
+	listen func(t *testing.T, r *wamptest.Router) (url string, stop func())
+}{
+	{"websocket", func(t *testing.T, r *wamptest.Router) (string, func()) {
+		l := r.ListenWebSocket()
+		return l.URL(), l.Close
+	}},
+	{"rawsocket", func(t *testing.T, r *wamptest.Router) (string, func()) {
+		l, err := r.ListenRawSocket()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l.URL(), l.Close
+	}},
+}
+
+// loggedBytes sums the lengths, encoded with cd, of the messages of the
+// router's logs: those it sent the client (in) and those it received (out).
+func loggedBytes(t *testing.T, cd codec.Codec, logs ...*wamptest.Log) (in, out uint64) {
+	t.Helper()
+	for _, l := range logs {
+		for _, rec := range l.Records() {
+			b, err := cd.Encode(rec.Msg)
+			if err != nil {
+				t.Fatalf("encoding %v: %v", rec, err)
+			}
+			if rec.Dir == wamptest.ToClient {
+				in += uint64(len(b))
+			} else {
+				out += uint64(len(b))
+			}
+		}
+	}
+	return in, out
+}
+
+// checkBytes fails unless the client's BytesIn and BytesOut are the sums
+// of the encoded messages in the router's logs.
+func checkBytes(t *testing.T, when string, c *client.Client, cd codec.Codec, logs ...*wamptest.Log) {
+	t.Helper()
+	in, out := loggedBytes(t, cd, logs...)
+	if s := c.Stats(); s.BytesIn != in || s.BytesOut != out {
+		t.Fatalf("%s: BytesIn, BytesOut = %d, %d; want %d, %d (the encoded messages)", when, s.BytesIn, s.BytesOut, in, out)
+	}
+}
+
+// callAndPublish registers an echo procedure, calls it, and publishes
+// with acknowledgement.
+func callAndPublish(t *testing.T, c *client.Client, procedure protocol.URI) {
+	t.Helper()
+	if _, err := c.Register(ctxT(t), procedure, func(_ context.Context, inv *client.Invocation) (client.Result, error) {
+		return client.Result{Args: inv.Args, Kwargs: inv.Kwargs}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := await(t, c.Call(ctxT(t), procedure, protocol.List{"some bytes", 42}, protocol.Dict{"k": "v"}))
+	if err != nil || len(res.Args) != 2 {
+		t.Fatalf("call: %+v, %v", res, err)
+	}
+	if _, err := c.Publish(ctxT(t), "com.t", protocol.List{"more bytes"}, nil, client.Acknowledge()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// BytesIn and BytesOut are exactly the encoded sizes of the messages
+// exchanged, from HELLO on, over every transport Dial opens and with every
+// serializer.
 func TestStatsCountsBytesOfDialledConnections(t *testing.T) {
-	router := wamptest.NewRouter()
-	defer router.Close()
-	srv := httptest.NewServer(router.Handler())
-	defer srv.Close()
-	c, err := client.Dial(ctxT(t), "ws"+strings.TrimPrefix(srv.URL, "http"), "realm1")
-	if err != nil {
-		t.Fatal(err)
+	for _, tr := range statsTransports {
+		for _, cd := range codec.Default() {
+			t.Run(tr.name+"/"+cd.Name(), func(t *testing.T) {
+				r := wamptest.NewRouter()
+				defer r.Close()
+				url, _ := tr.listen(t, r)
+				c, err := client.Dial(ctxT(t), url, "realm1", client.WithSerializers(cd))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer clienttest.Close(t, c)
+				log := r.Log(c.Session().ID)
+				checkBytes(t, "after the join", c, cd, log)
+				if s := c.Stats(); s.BytesIn == 0 || s.BytesOut == 0 {
+					t.Fatalf("the opening handshake was not counted: %+v", s)
+				}
+				callAndPublish(t, c, "com.echo")
+				checkBytes(t, "after a call and a publication", c, cd, log)
+			})
+		}
 	}
-	defer clienttest.Close(t, c)
-	before := c.Stats()
-	if before.BytesIn == 0 || before.BytesOut == 0 {
-		t.Fatalf("the opening handshake was not counted: %+v", before)
-	}
-	if _, err := c.Publish(ctxT(t), "com.t", protocol.List{"some bytes"}, nil, client.Acknowledge()); err != nil {
-		t.Fatal(err)
-	}
-	after := c.Stats()
-	if after.BytesOut <= before.BytesOut || after.BytesIn <= before.BytesIn || after.MessagesOut != 1 || after.MessagesIn != 1 {
-		t.Fatalf("after one acknowledged PUBLISH: before %+v, after %+v", before, after)
+}
+
+// A reconnecting client keeps adding up the bytes of every connection
+// Dial opens, also when the next one is of another transport: joined over
+// one, moved to the other when its connection is cut.
+func TestStatsBytesAccumulateAcrossReconnects(t *testing.T) {
+	for i, first := range statsTransports {
+		second := statsTransports[1-i]
+		t.Run(first.name+"-then-"+second.name, func(t *testing.T) {
+			cd := codec.JSON()
+			r := wamptest.NewRouter()
+			defer r.Close()
+			firstURL, stopFirst := first.listen(t, r)
+			secondURL, _ := second.listen(t, r)
+			rc, states := watchedReconnect()
+			rc.URLs = []string{secondURL}
+			c, err := client.Dial(ctxT(t), firstURL, "realm1", client.WithSerializers(cd), client.WithReconnect(rc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer clienttest.Close(t, c)
+			waitState(t, states, client.StateJoined)
+			firstLog := r.Log(c.Session().ID)
+			callAndPublish(t, c, "com.echo.first")
+			checkBytes(t, "over "+first.name, c, cd, firstLog)
+			before := c.Stats()
+
+			stopFirst() // no new connections there
+			if err := r.Drop(c.Session().ID); err != nil {
+				t.Fatal(err)
+			}
+			waitJoinedAt(t, states, secondURL)
+			secondLog := r.Log(c.Session().ID)
+			if secondLog == firstLog {
+				t.Fatal("no new session after the drop")
+			}
+			callAndPublish(t, c, "com.echo.second")
+			checkBytes(t, "after moving to "+second.name, c, cd, firstLog, secondLog)
+			if after := c.Stats(); after.BytesIn <= before.BytesIn || after.BytesOut <= before.BytesOut {
+				t.Fatalf("the counts did not grow: before %+v, after %+v", before, after)
+			}
+		})
 	}
 }

@@ -17,7 +17,8 @@ import (
 //   - rs://, tcp://, rss://, tcps:// (TLS) and unix:///path: RawSocket.
 //
 // Both get the same serializers (offered in WithSerializers order), TLS
-// configuration, read limit, keepalive and logger; WithHTTPHeader applies
+// configuration, read limit, keepalive, logger and byte counters (the
+// client's Stats.BytesIn and BytesOut); WithHTTPHeader applies
 // to WebSocket only. Both transports report their TLS state, so channel
 // binding works over wss:// and rss:// alike.
 func dialTransport(ctx context.Context, url string, cfg *config) (protocol.Transport, error) {
@@ -45,5 +46,6 @@ func dialTransport(ctx context.Context, url string, cfg *config) (protocol.Trans
 		PingInterval: cfg.pingInterval,
 		PongTimeout:  cfg.pongTimeout,
 		Logger:       cfg.logger,
+		Traffic:      &cfg.stats.traffic,
 	})
 }

@@ -2,6 +2,7 @@ package wsconn
 
 import (
 	"github.com/coder/websocket"
+	"github.com/wampgo/wampgo/internal/connstate"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -24,7 +25,7 @@ func (c *Conn) readLoop() {
 			c.fail(readError(err, c.cfg.readLimit))
 			return
 		}
-		c.cfg.traffic.read(len(data))
+		connstate.CountRead(c.cfg.traffic, len(data))
 		msg, err := c.decode(typ, data)
 		if err != nil {
 			c.violate(err)

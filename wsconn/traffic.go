@@ -1,27 +1,18 @@
 package wsconn
 
-import "sync/atomic"
+import "github.com/wampgo/wampgo/internal/connstate"
 
-// Traffic counts the bytes of the WebSocket messages a connection reads
-// and writes (their payloads: the encoded WAMP messages; framing and the
-// HTTP handshake aside). A message counts as written when the writer
-// starts writing it. Several connections may share one Traffic, which
-// then holds their sum. Its fields may be read from any goroutine at any
-// time.
-type Traffic struct {
-	BytesIn, BytesOut atomic.Uint64
-}
-
-// read counts n bytes read; t may be nil.
-func (t *Traffic) read(n int) {
-	if t != nil {
-		t.BytesIn.Add(uint64(n))
-	}
-}
-
-// wrote counts n bytes written; t may be nil.
-func (t *Traffic) wrote(n int) {
-	if t != nil {
-		t.BytesOut.Add(uint64(n))
-	}
-}
+// Traffic counts the bytes of the WAMP messages that connections read and
+// write; pass it in Options.Traffic. Its fields are
+//
+//	BytesIn, BytesOut atomic.Uint64
+//
+// and may be read from any goroutine at any time. They count the encoded
+// messages themselves (their uncompressed length when compression is on),
+// not what carries them: WebSocket framing, ping, pong and close frames
+// and the HTTP handshake are left out. A message counts as read once read
+// whole, before it is decoded, and as written when the writer starts
+// writing it. Several connections may share one Traffic, which then holds
+// their sum. The zero value is ready to use; do not copy a Traffic after
+// first use.
+type Traffic = connstate.Traffic

@@ -1,6 +1,10 @@
 package wsconn
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/wampgo/wampgo/internal/connstate"
+)
 
 // writeLoop is the writer goroutine: it writes the batches of encoded
 // messages that Send and SendEncoded queue, in order, one write in flight.
@@ -51,7 +55,7 @@ func (c *Conn) writeQueued(batch [][]byte) bool {
 	c.raw.hold()
 	for {
 		for _, b := range batch {
-			c.cfg.traffic.wrote(len(b)) // before: the peer's answer may be read before Write returns
+			connstate.CountWritten(c.cfg.traffic, len(b)) // before: the peer's answer may be read before Write returns
 			if err := c.ws.Write(c.ioCtx, c.frame, b); err != nil {
 				c.raw.release()
 				c.fail(fmt.Errorf("wsconn: write: %w", err))

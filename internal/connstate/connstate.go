@@ -1,7 +1,7 @@
 // Package connstate holds what the connections of package wsconn and
 // package internal/rawsocket share: the record of why a connection ended
-// (State) and the defaults of their keepalive, queue and close settings
-// (Timing). How each ends its stream differs (a WebSocket closing
+// (State), the defaults of their keepalive, queue and close settings
+// (Timing), and the byte counters of their messages (Traffic). How each ends its stream differs (a WebSocket closing
 // handshake, a plain network close) and stays in each package.
 package connstate
 

@@ -61,3 +61,15 @@ func TestTimingDefaults(t *testing.T) {
 		t.Fatalf("negative PingInterval: %v", err)
 	}
 }
+
+func TestTrafficAddsUpAndIgnoresNil(t *testing.T) {
+	var tr Traffic
+	CountRead(&tr, 3)
+	CountRead(&tr, 4)
+	CountWritten(&tr, 5)
+	CountRead(nil, 1)
+	CountWritten(nil, 1)
+	if in, out := tr.BytesIn.Load(), tr.BytesOut.Load(); in != 7 || out != 5 {
+		t.Fatalf("BytesIn, BytesOut = %d, %d; want 7, 5", in, out)
+	}
+}

@@ -229,7 +229,8 @@ func (c *Conn) SendRaw(ctx context.Context, payload []byte) error {
 
 // SendBytes queues b to be written to the stream as is, without a frame
 // prefix, in order with the messages: for tests that play a hostile peer
-// (malformed prefixes, frames cut short). It blocks and fails as Send does.
+// (malformed prefixes, frames cut short). Options.Traffic does not count
+// these bytes. It blocks and fails as Send does.
 func (c *Conn) SendBytes(ctx context.Context, b []byte) error {
 	return c.queue(ctx, control{raw: true, payload: b})
 }

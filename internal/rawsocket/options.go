@@ -68,6 +68,12 @@ type Options struct {
 	// Logger receives debug records about the connection's life. Nil
 	// discards them.
 	Logger *slog.Logger
+
+	// Traffic, if not nil, counts the bytes of the messages the connection
+	// reads and writes, by the rules of connstate.Traffic: the payloads of
+	// message frames only, not their 4-octet prefixes, PING and PONG
+	// frames, or the handshake.
+	Traffic *connstate.Traffic
 }
 
 // ServerOptions configures the server side (Server, Listen). A nil
@@ -87,14 +93,16 @@ type ServerOptions struct {
 	// Zero means DefaultHandshakeTimeout.
 	HandshakeTimeout time.Duration
 
-	// ReadLimit, PingInterval, PongTimeout, SendQueue, CloseTimeout and
-	// Logger are as in Options (ReadLimit is announced in the reply).
+	// ReadLimit, PingInterval, PongTimeout, SendQueue, CloseTimeout,
+	// Logger and Traffic are as in Options (ReadLimit is announced in the
+	// reply). A Traffic given here is shared by every connection served.
 	ReadLimit    int64
 	PingInterval time.Duration
 	PongTimeout  time.Duration
 	SendQueue    int
 	CloseTimeout time.Duration
 	Logger       *slog.Logger
+	Traffic      *connstate.Traffic
 }
 
 // config is the options common to both sides, defaults applied.
@@ -107,6 +115,7 @@ type config struct {
 	sendQueue    int
 	closeTimeout time.Duration
 	log          *slog.Logger
+	traffic      *connstate.Traffic // nil: not counted
 }
 
 func newConfig(codecs []codec.Codec, readLimit int64, ping, pong time.Duration,
@@ -141,8 +150,10 @@ func (o *Options) config() (config, error) {
 	if o == nil {
 		o = &Options{}
 	}
-	return newConfig(o.Codecs, o.ReadLimit, o.PingInterval, o.PongTimeout,
+	c, err := newConfig(o.Codecs, o.ReadLimit, o.PingInterval, o.PongTimeout,
 		o.SendQueue, o.CloseTimeout, o.Logger)
+	c.traffic = o.Traffic
+	return c, err
 }
 
 func (o *ServerOptions) config() (config, time.Duration, error) {
@@ -151,6 +162,7 @@ func (o *ServerOptions) config() (config, time.Duration, error) {
 	}
 	cfg, err := newConfig(o.Codecs, o.ReadLimit, o.PingInterval, o.PongTimeout,
 		o.SendQueue, o.CloseTimeout, o.Logger)
+	cfg.traffic = o.Traffic
 	hs := o.HandshakeTimeout
 	if hs <= 0 {
 		hs = DefaultHandshakeTimeout

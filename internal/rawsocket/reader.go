@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/wampgo/wampgo/internal/connstate"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -51,9 +52,10 @@ func (c *Conn) readLoop() {
 	}
 }
 
-// deliver decodes a message and hands it to the session, reporting
-// whether the reader should go on.
+// deliver counts a message read (Traffic), decodes it and hands it to the
+// session, reporting whether the reader should go on.
 func (c *Conn) deliver(p []byte) bool {
+	connstate.CountRead(c.cfg.traffic, len(p))
 	msg, err := c.codec.Decode(p)
 	if err != nil {
 		c.violate(violation(err))

@@ -1,6 +1,10 @@
 package rawsocket
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/wampgo/wampgo/internal/connstate"
+)
 
 // writeLoop is the writer goroutine, the only one writing to the stream.
 // It blocks for the first frame queued (a message from Send, or a PING or
@@ -55,9 +59,14 @@ func (c *Conn) drain() bool {
 }
 
 // put buffers one frame. bufio.Writer keeps its first error and returns it
-// from every later call, so errors are checked once, at Flush.
+// from every later call, so errors are checked once, at Flush. A message
+// frame's payload counts as written here, before it is: the peer's answer
+// may be read before the flush returns.
 func (c *Conn) put(f control) {
 	if !f.raw {
+		if f.typ == FrameMessage {
+			connstate.CountWritten(c.cfg.traffic, len(f.payload))
+		}
 		var h [headerLen]byte
 		c.bw.Write(appendHeader(h[:0], f.typ, len(f.payload)))
 	}
