@@ -67,8 +67,9 @@ func (c *Conn) put(f control) {
 		if f.typ == FrameMessage {
 			connstate.CountWritten(c.cfg.traffic, len(f.payload))
 		}
-		var h [headerLen]byte
-		c.bw.Write(appendHeader(h[:0], f.typ, len(f.payload)))
+		// Appended to the buffer's free space: no allocation unless
+		// fewer than headerLen bytes are free.
+		c.bw.Write(appendHeader(c.bw.AvailableBuffer(), f.typ, len(f.payload)))
 	}
 	c.bw.Write(f.payload)
 }
