@@ -1,9 +1,11 @@
 package client
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -214,7 +216,16 @@ type AnyOption interface {
 
 // RawOptions merges d into the message's Options dict, for options this
 // package has no function for. Options set by other functions win.
+//
+// RawOptions takes a copy of d, lists and dicts within included: changing
+// them afterwards does not change the option. The values are checked, like
+// the rest of the message, when an operation uses the option: one that the
+// session's serializer cannot carry (a Go type outside the payload types,
+// a string that is not UTF-8, nesting too deep, NaN over JSON) fails that
+// operation in the caller's goroutine with an *ArgumentError naming the
+// option, and nothing is sent.
 func RawOptions(d protocol.Dict) AnyOption {
+	d = snapshotDict(d)
 	merge := func(dst *protocol.Dict) {
 		if *dst == nil {
 			*dst = protocol.Dict{}
@@ -229,4 +240,50 @@ func RawOptions(d protocol.Dict) AnyOption {
 		register:  func(c *registerConfig) { merge(&c.raw) },
 		subscribe: func(c *subscribeConfig) { merge(&c.raw) },
 	}
+}
+
+// snapshotDict copies d deeply, normalizing its values (codec.Normalize),
+// so that an option keeps the value it had when it was made. A value that
+// does not normalize is kept as it is, for the operation that uses it to
+// refuse.
+func snapshotDict(d protocol.Dict) protocol.Dict {
+	if d == nil {
+		return nil
+	}
+	out := make(protocol.Dict, len(d))
+	for k, v := range d {
+		if n, err := codec.Normalize(v); err == nil {
+			v = deepCopy(n)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// deepCopy copies the lists, dicts and binaries of v, a normalized value
+// (so of bounded depth).
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case []any:
+		if x == nil {
+			return x
+		}
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = deepCopy(e)
+		}
+		return l
+	case map[string]any:
+		if x == nil {
+			return x
+		}
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []byte:
+		return bytes.Clone(x)
+	}
+	return v
 }
