@@ -19,6 +19,7 @@ import (
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/clienttest"
+	"github.com/wampgo/wampgo/internal/memconn"
 	"github.com/wampgo/wampgo/internal/rawsocket"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
@@ -295,4 +296,76 @@ func TestAnswersOverTheConnectionsLimit(t *testing.T) {
 		t.Fatalf("call: %v", err)
 	}
 	publishExpect(t, c, r, m.Request+1)
+}
+
+// A request checked for one connection but sent on the next, after a
+// reconnect to a router with another serializer, is checked again before
+// it gets an id: held calls and restored subscriptions that the new
+// serializer cannot carry fail alone, and the ids on the new connection
+// run 1, 2, … with no gap.
+func TestRequestsCheckedAgainAfterReconnect(t *testing.T) {
+	routers := make(chan protocol.Transport, 1)
+	dial := func(ctx context.Context, url string) (protocol.Transport, error) {
+		ct, rt := memconn.Pipe("json")
+		routers <- rt
+		return ct, nil
+	}
+	errs := make(chan error, 8)
+	states := make(chan client.StateChange, 16)
+	ct, rt := memconn.Pipe("msgpack")
+	j := clienttest.StartOn(t, ct, rt, nil,
+		client.WithSerializers(codec.MsgPack(), codec.JSON()),
+		client.WithErrorHandler(func(err error) { errs <- err }),
+		client.WithReconnect(client.Reconnect{URLs: []string{"mem://json"}, Dial: dial,
+			OnStateChange: func(sc client.StateChange) { states <- sc }}))
+	c, _ := j.Welcome()
+	r1 := j.Router
+	inf := client.RawOptions(protocol.Dict{"x": math.Inf(1)}) // MessagePack carries it, JSON does not
+	nanSub, _ := clienttest.Subscribe(t, c, r1, "com.inf", 10, nopEvent, inf)
+	clienttest.Register(t, c, r1, "com.p", 20, nopHandler)
+
+	r1.Transport().Close()
+	for sc := range states {
+		if sc.State == client.StateLeft {
+			break
+		}
+	}
+	// Checked for MessagePack, held until the JSON session.
+	nanCall := c.Call(ctxT(t), "com.nan", protocol.List{math.NaN()}, nil)
+	infCall := c.Call(ctxT(t), "com.ok", nil, nil, inf)
+	okCall := c.Call(ctxT(t), "com.ok", nil, nil)
+
+	r2 := scripted.New(t, <-routers)
+	t.Cleanup(func() { r2.Transport().Close() })
+	r2.Welcome(2, scripted.Roles())
+	reg := scripted.Expect[*protocol.Register](r2)
+	if reg.Request != 1 || reg.Procedure != "com.p" {
+		t.Fatalf("first message of the new session: %s", scripted.Describe(reg))
+	}
+	r2.Send(&protocol.Registered{Request: reg.Request, Registration: 21})
+	call := scripted.Expect[*protocol.Call](r2)
+	if call.Request != 2 || call.Procedure != "com.ok" || len(call.Options) != 0 {
+		t.Fatalf("second message of the new session: %s", scripted.Describe(call))
+	}
+	r2.Send(&protocol.Result{Request: call.Request, Details: protocol.Dict{}})
+	if _, err := await(t, okCall); err != nil {
+		t.Fatalf("held call: %v", err)
+	}
+	for name, call := range map[string]*client.Call{"NaN argument": nanCall, "Inf option": infCall} {
+		_, err := await(t, call)
+		arg := "payload"
+		if name == "Inf option" {
+			arg = `option "x"`
+		}
+		checkRefused(t, refusal{arg: arg, is: codec.ErrUnsupportedValue}, err)
+	}
+	select {
+	case <-nanSub.Done():
+	case <-ctxT(t).Done():
+		t.Fatal("the subscription JSON cannot restore did not end")
+	}
+	if err := <-errs; !errors.Is(err, client.ErrInvalidArgument) || !strings.Contains(err.Error(), "com.inf") {
+		t.Fatalf("reported: %v", err)
+	}
+	publishExpect(t, c, r2, 3)
 }
