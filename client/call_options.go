@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -36,6 +37,7 @@ type callConfig struct {
 	raw               protocol.Dict
 	progressBuffer    int
 	progressOverflow  OverflowPolicy
+	progressLimits    mailbox.Limits
 }
 
 // init sets the defaults, then applies opts. (It fills the call's own
@@ -141,9 +143,11 @@ func ProgressBuffer(n int) CallOption {
 //     that find the channel full wait in a queue of the call's, fed to the
 //     channel in order as the reader takes them (by a goroutine that exists
 //     only while results wait); the queue holds up to 512k results or
-//     64 MiB, like a subscription's mailbox. Past that, the session stops
-//     reading from the router until the reader catches up: backpressure,
-//     which also holds up the session's other traffic.
+//     64 MiB, like a subscription's mailbox (ProgressQueueLimits changes
+//     that). Past that, the session stops reading from the router until
+//     the reader catches up: backpressure, which also holds up the
+//     session's other incoming traffic (results and events for others
+//     wait); it still sends requests.
 //   - Drop: results that find the channel full are dropped, counted by
 //     Dropped and reported to the error handler. The session never waits.
 //
@@ -152,6 +156,19 @@ func ProgressBuffer(n int) CallOption {
 // final result is always available from Await).
 func OnProgressOverflow(p OverflowPolicy) CallOption {
 	return callOptionFunc(func(c *callConfig) { c.progressOverflow = p })
+}
+
+// ProgressQueueLimits bounds the queue in which progressive results wait
+// for the reader once Results is full, under OnProgressOverflow(Block):
+// at most l.MaxMessages results and l.MaxBytes bytes (counted as a
+// subscription's mailbox counts them: the lengths of strings and binaries
+// plus a small cost per value). A result that would pass either bound
+// waits, with the session's reading, until the reader makes room; one
+// larger than MaxBytes is still taken by an empty queue. Zero or negative
+// fields keep the defaults, 512k results and 64 MiB. Under Drop there is
+// no queue, and the limits do not apply.
+func ProgressQueueLimits(l mailbox.Limits) CallOption {
+	return callOptionFunc(func(c *callConfig) { c.progressLimits = l })
 }
 
 // sharedOption is an option that applies to several operations.
