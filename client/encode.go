@@ -1,6 +1,7 @@
 package client
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -60,14 +61,12 @@ func (c *Client) encode(op string, msg protocol.Message, args protocol.List, kwa
 func (c *Client) encodeAnswer(op string, msg protocol.Message, args protocol.List, kwargs protocol.Dict) (encoded, error) {
 	ci := c.conn.Load()
 	p, err := codec.EncodePayload(ci.codec, args, kwargs)
-	if err == nil {
-		// The options of an answer are the client's own, a few bytes.
-		if err = ci.checkSize(msg, p, headerSlack); err != nil {
-			return encoded{}, sizeFailure(op, err)
-		}
-	}
 	if err != nil {
 		return encoded{}, encodeFailure(op, err)
+	}
+	// The options of an answer are the client's own, a few bytes.
+	if err := ci.checkSize(msg, p, headerSlack); err != nil {
+		return encoded{}, sizeFailure(op, err)
 	}
 	return encoded{payload: p, conn: ci}, nil
 }
@@ -75,9 +74,9 @@ func (c *Client) encodeAnswer(op string, msg protocol.Message, args protocol.Lis
 // admit checks, on the loop, a request that its caller checked for
 // another connection than the current one, before the request gets its id:
 // with the current codec (transcoding the payload as the writer will) and
-// size limit. Requests checked for the current connection pass at once. It
-// runs for requests the loop makes itself (restoring subscriptions and
-// registrations) with checked nil.
+// size limit. Requests checked for the current connection pass at once;
+// those the loop makes itself (restoring subscriptions and registrations)
+// come with no connection and are always checked. It runs on the loop only.
 func (s *loopState) admit(op string, msg protocol.Message, e encoded) error {
 	ci := s.c.conn.Load()
 	if e.conn == ci {
@@ -87,6 +86,9 @@ func (s *loopState) admit(op string, msg protocol.Message, e encoded) error {
 		return err
 	}
 	if err := ci.checkEncodes(msg, e.payload); err != nil {
+		if errors.Is(err, codec.ErrMessageTooLarge) {
+			return sizeFailure(op, err)
+		}
 		return encodeFailure(op, err)
 	}
 	return nil
