@@ -369,3 +369,50 @@ func TestRequestsCheckedAgainAfterReconnect(t *testing.T) {
 	}
 	publishExpect(t, c, r2, 3)
 }
+
+// A call held while reconnecting, checked for a connection without a size
+// limit, is checked again for the new connection's: over it, the call
+// fails alone, and the next request takes id 1.
+func TestHeldCallOverTheNewConnectionsLimit(t *testing.T) {
+	routers := make(chan *rawsocket.Conn, 1)
+	dial := func(ctx context.Context, url string) (protocol.Transport, error) {
+		cn, sn := net.Pipe()
+		cds := []codec.Codec{codec.JSON()}
+		go func() {
+			s, err := rawsocket.Server(context.Background(), sn, &rawsocket.ServerOptions{Codecs: cds, ReadLimit: rawSocketLimit})
+			if err != nil {
+				t.Errorf("server handshake: %v", err)
+				return
+			}
+			routers <- s
+		}()
+		return rawsocket.Client(ctx, cn, &rawsocket.Options{Codecs: cds})
+	}
+	states := make(chan client.StateChange, 16)
+	j := clienttest.Start(t, client.WithReconnect(client.Reconnect{URLs: []string{"rs://limited"}, Dial: dial,
+		OnStateChange: func(sc client.StateChange) { states <- sc }}))
+	c, _ := j.Welcome()
+	j.Router.Transport().Close()
+	for sc := range states {
+		if sc.State == client.StateLeft {
+			break
+		}
+	}
+	big := c.Call(ctxT(t), "com.big", protocol.List{strings.Repeat("b", rawSocketLimit)}, nil)
+	small := c.Call(ctxT(t), "com.small", nil, nil)
+
+	rt := <-routers
+	r2 := scripted.New(t, rt)
+	t.Cleanup(func() { rt.Close() })
+	r2.Welcome(2, scripted.Roles())
+	m := scripted.Expect[*protocol.Call](r2)
+	if m.Request != 1 || m.Procedure != "com.small" {
+		t.Fatalf("first message of the new session: %s", scripted.Describe(m))
+	}
+	_, err := await(t, big)
+	checkRefused(t, refusal{arg: "message", is: codec.ErrMessageTooLarge}, err)
+	r2.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}})
+	if _, err := await(t, small); err != nil {
+		t.Fatalf("held call: %v", err)
+	}
+}
