@@ -210,8 +210,11 @@ func (s *loopState) handleCallInput(c *cmdCallInput) {
 		c.reply <- errors.New("wampgo: final input already sent")
 		return
 	}
-	msg := call.inputChunk(call.req, c.final)
-	if err := s.admit("SendInput", msg, c.payload); err != nil {
+	msg, op := call.inputChunk(call.req, c.final), "SendInput"
+	if c.final {
+		op = "FinishInput"
+	}
+	if err := s.admit(op, msg, c.payload); err != nil {
 		c.reply <- err
 		return
 	}
