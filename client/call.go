@@ -91,16 +91,16 @@ func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol
 		call.fail(err)
 		return call
 	}
-	p, err := c.encode(msg, cfg.raw, args, kwargs)
+	e, err := c.encode("Call", msg, args, kwargs)
 	if err != nil {
-		call.fail(payloadError(err))
+		call.fail(err)
 		return call
 	}
 	if err := ctx.Err(); err != nil {
 		call.fail(canceledError(context.Cause(ctx)))
 		return call
 	}
-	if err := c.send(ctx, &cmdCall{ctx: ctx, call: call, msg: msg, payload: p}); err != nil {
+	if err := c.send(ctx, &cmdCall{ctx: ctx, call: call, msg: msg, payload: e}); err != nil {
 		call.fail(err)
 	}
 	return call
@@ -150,7 +150,7 @@ func (call *Call) SendInput(ctx context.Context, args protocol.List, kwargs prot
 	if err != nil {
 		return err
 	}
-	return call.input(ctx, args, kwargs, false)
+	return call.input(ctx, "SendInput", args, kwargs, false)
 }
 
 // FinishInput sends the final input chunk of a call started with
@@ -160,15 +160,25 @@ func (call *Call) FinishInput(ctx context.Context, args protocol.List, kwargs pr
 	if err != nil {
 		return err
 	}
-	return call.input(ctx, args, kwargs, true)
+	return call.input(ctx, "FinishInput", args, kwargs, true)
 }
 
-func (call *Call) input(ctx context.Context, args protocol.List, kwargs protocol.Dict, final bool) error {
-	p, err := call.c.encodePayload(args, kwargs)
+func (call *Call) input(ctx context.Context, op string, args protocol.List, kwargs protocol.Dict, final bool) error {
+	e, err := call.c.encodeAnswer(op, call.inputChunk(maxRequestID, final), args, kwargs)
 	if err != nil {
 		return err
 	}
 	return call.c.ask(ctx, func(r actor.Reply[error]) command {
-		return &cmdCallInput{call: call, payload: p, final: final, reply: r}
+		return &cmdCallInput{call: call, payload: e, final: final, reply: r}
 	})
+}
+
+// inputChunk is the CALL, without its payload, that carries one input
+// chunk of a call whose request id is req.
+func (call *Call) inputChunk(req protocol.ID, final bool) *protocol.Call {
+	opts := protocol.Dict{}
+	if !final {
+		opts["progress"] = true
+	}
+	return &protocol.Call{Request: req, Options: opts, Procedure: call.procedure}
 }

@@ -25,9 +25,13 @@ func (s *loopState) handleCall(c *cmdCall) {
 		s.completeCall(call, Result{Err: canceledError(context.Cause(c.ctx))})
 		return
 	}
+	if err := s.admit("Call", c.msg, c.payload); err != nil {
+		s.completeCall(call, Result{Err: err})
+		return
+	}
 	call.req = s.nextID()
 	c.msg.Request = call.req
-	if err := s.send(c.msg, c.payload); err != nil {
+	if err := s.send(c.msg, c.payload.payload); err != nil {
 		s.completeCall(call, Result{Err: err})
 		return
 	}
@@ -206,11 +210,15 @@ func (s *loopState) handleCallInput(c *cmdCallInput) {
 		c.reply <- errors.New("wampgo: final input already sent")
 		return
 	}
-	opts := protocol.Dict{}
-	if !c.final {
-		opts["progress"] = true
+	msg, op := call.inputChunk(call.req, c.final), "SendInput"
+	if c.final {
+		op = "FinishInput"
 	}
-	err := s.send(&protocol.Call{Request: call.req, Options: opts, Procedure: call.procedure}, c.payload)
+	if err := s.admit(op, msg, c.payload); err != nil {
+		c.reply <- err
+		return
+	}
+	err := s.send(msg, c.payload.payload)
 	if err == nil && c.final {
 		call.inputDone = true
 	}

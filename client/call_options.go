@@ -1,9 +1,12 @@
 package client
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -34,6 +37,7 @@ type callConfig struct {
 	raw               protocol.Dict
 	progressBuffer    int
 	progressOverflow  OverflowPolicy
+	progressLimits    mailbox.Limits
 }
 
 // init sets the defaults, then applies opts. (It fills the call's own
@@ -139,9 +143,11 @@ func ProgressBuffer(n int) CallOption {
 //     that find the channel full wait in a queue of the call's, fed to the
 //     channel in order as the reader takes them (by a goroutine that exists
 //     only while results wait); the queue holds up to 512k results or
-//     64 MiB, like a subscription's mailbox. Past that, the session stops
-//     reading from the router until the reader catches up: backpressure,
-//     which also holds up the session's other traffic.
+//     64 MiB, like a subscription's mailbox (ProgressQueueLimits changes
+//     that). Past that, the session stops reading from the router until
+//     the reader catches up: backpressure, which also holds up the
+//     session's other incoming traffic (results and events for others
+//     wait); it still sends requests.
 //   - Drop: results that find the channel full are dropped, counted by
 //     Dropped and reported to the error handler. The session never waits.
 //
@@ -150,6 +156,19 @@ func ProgressBuffer(n int) CallOption {
 // final result is always available from Await).
 func OnProgressOverflow(p OverflowPolicy) CallOption {
 	return callOptionFunc(func(c *callConfig) { c.progressOverflow = p })
+}
+
+// ProgressQueueLimits bounds the queue in which progressive results wait
+// for the reader once Results is full, under OnProgressOverflow(Block):
+// at most l.MaxMessages results and l.MaxBytes bytes (counted as a
+// subscription's mailbox counts them: the lengths of strings and binaries
+// plus a small cost per value). A result that would pass either bound
+// waits, with the session's reading, until the reader makes room; one
+// larger than MaxBytes is still taken by an empty queue. Zero or negative
+// fields keep the defaults, 512k results and 64 MiB. Under Drop there is
+// no queue, and the limits do not apply.
+func ProgressQueueLimits(l mailbox.Limits) CallOption {
+	return callOptionFunc(func(c *callConfig) { c.progressLimits = l })
 }
 
 // sharedOption is an option that applies to several operations.
@@ -214,7 +233,16 @@ type AnyOption interface {
 
 // RawOptions merges d into the message's Options dict, for options this
 // package has no function for. Options set by other functions win.
+//
+// RawOptions takes a copy of d, lists and dicts within included: changing
+// them afterwards does not change the option. The values are checked, like
+// the rest of the message, when an operation uses the option: one that the
+// session's serializer cannot carry (a Go type outside the payload types,
+// a string that is not UTF-8, nesting too deep, NaN over JSON) fails that
+// operation in the caller's goroutine with an *ArgumentError naming the
+// option, and nothing is sent.
 func RawOptions(d protocol.Dict) AnyOption {
+	d = snapshotDict(d)
 	merge := func(dst *protocol.Dict) {
 		if *dst == nil {
 			*dst = protocol.Dict{}
@@ -229,4 +257,50 @@ func RawOptions(d protocol.Dict) AnyOption {
 		register:  func(c *registerConfig) { merge(&c.raw) },
 		subscribe: func(c *subscribeConfig) { merge(&c.raw) },
 	}
+}
+
+// snapshotDict copies d deeply, normalizing its values (codec.Normalize),
+// so that an option keeps the value it had when it was made. A value that
+// does not normalize is kept as it is, for the operation that uses it to
+// refuse.
+func snapshotDict(d protocol.Dict) protocol.Dict {
+	if d == nil {
+		return nil
+	}
+	out := make(protocol.Dict, len(d))
+	for k, v := range d {
+		if n, err := codec.Normalize(v); err == nil {
+			v = deepCopy(n)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// deepCopy copies the lists, dicts and binaries of v, a normalized value
+// (so of bounded depth).
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case []any:
+		if x == nil {
+			return x
+		}
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = deepCopy(e)
+		}
+		return l
+	case map[string]any:
+		if x == nil {
+			return x
+		}
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []byte:
+		return bytes.Clone(x)
+	}
+	return v
 }

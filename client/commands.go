@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/wampgo/wampgo/actor"
-	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -21,12 +20,12 @@ type cmdCall struct {
 	ctx     context.Context // the caller's: its end cancels the call
 	call    *Call
 	msg     *protocol.Call
-	payload codec.EncodedPayload
+	payload encoded
 }
 
 type cmdCallInput struct {
 	call    *Call
-	payload codec.EncodedPayload
+	payload encoded
 	final   bool
 	reply   actor.Reply[error]
 }
@@ -40,7 +39,7 @@ type cmdCancelCall struct {
 type cmdPublish struct {
 	ctx     context.Context
 	msg     *protocol.Publish
-	payload codec.EncodedPayload
+	payload encoded
 	ack     bool
 	reply   actor.Reply[publishReply]
 }
@@ -51,10 +50,11 @@ type publishReply struct {
 }
 
 type cmdSubscribe struct {
-	ctx   context.Context
-	sub   *Subscription
-	msg   *protocol.Subscribe
-	reply actor.Reply[error]
+	ctx     context.Context
+	sub     *Subscription
+	msg     *protocol.Subscribe
+	checked *connInfo // the connection the caller checked msg for
+	reply   actor.Reply[error]
 }
 
 type cmdUnsubscribe struct {
@@ -65,10 +65,11 @@ type cmdUnsubscribe struct {
 }
 
 type cmdRegister struct {
-	ctx   context.Context
-	reg   *Registration
-	msg   *protocol.Register
-	reply actor.Reply[error]
+	ctx     context.Context
+	reg     *Registration
+	msg     *protocol.Register
+	checked *connInfo // the connection the caller checked msg for
+	reply   actor.Reply[error]
 }
 
 type cmdUnregister struct {
@@ -82,7 +83,7 @@ type cmdUnregister struct {
 // ERROR for err (its URI and encoded payload).
 type cmdYield struct {
 	inv      *Invocation
-	payload  codec.EncodedPayload
+	payload  encoded
 	err      *Error // the ERROR to send instead of a YIELD; its Args and Kwargs are in payload
 	progress bool
 	reply    actor.Reply[error] // nil for the final yield

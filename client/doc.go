@@ -99,12 +99,16 @@
 //
 // # Caller errors and router features
 //
-// A bad argument (a malformed URI, an option out of range) fails the
-// operation in the caller's goroutine with an *ArgumentError matching
-// ErrInvalidArgument, before anything reaches the session. An option whose
-// feature the router did not announce in WELCOME (Retain, GetRetained,
-// pattern matching, shared registration, ForwardTimeout, RouterTimeout, …)
-// fails with ErrNotSupported instead of being silently ignored.
+// A bad argument (a malformed URI, an option out of range, an option
+// value or argument the session's serializer cannot carry, a message over
+// the router's size limit) fails the operation in the caller's goroutine
+// with an *ArgumentError matching ErrInvalidArgument, before anything
+// reaches the session: a request gets its request id only once it is known
+// to fit the connection, so the ids on the wire never skip one. An option
+// whose feature the router did not announce in WELCOME (Retain,
+// GetRetained, pattern matching, shared registration, ForwardTimeout,
+// RouterTimeout, …) fails with ErrNotSupported instead of being silently
+// ignored.
 //
 // # Interceptors
 //

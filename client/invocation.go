@@ -66,12 +66,12 @@ func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwa
 	if !inv.ReceiveProgress {
 		return errors.New("wampgo: the caller did not ask for progressive results")
 	}
-	p, err := inv.c.encodePayload(args, kwargs)
+	e, err := inv.c.encodeAnswer("SendProgress", inv.yield(true), args, kwargs)
 	if err != nil {
 		return err
 	}
 	return inv.c.ask(ctx, func(r actor.Reply[error]) command {
-		return &cmdYield{inv: inv, payload: p, progress: true, reply: r}
+		return &cmdYield{inv: inv, payload: e, progress: true, reply: r}
 	})
 }
 
@@ -82,7 +82,7 @@ func (r *Registration) run(inv *Invocation) {
 	r.c.stats().invocationHandled(err)
 	cmd := &cmdYield{inv: inv}
 	if err == nil {
-		p, perr := inv.c.encodePayload(res.Args, res.Kwargs)
+		p, perr := inv.c.encodeAnswer("Yield", inv.yield(false), res.Args, res.Kwargs)
 		if perr != nil {
 			// Our own invalid result: tell the caller instead.
 			err = NewError(URIRuntimeError, protocol.List{"invalid result: " + perr.Error()}, nil)
@@ -91,14 +91,33 @@ func (r *Registration) run(inv *Invocation) {
 	}
 	if err != nil {
 		e := handlerError(inv, err)
-		p, perr := inv.c.encodePayload(e.Args, e.Kwargs)
+		if !protocol.ValidURI(e.URI, false, false) {
+			e = NewError(URIRuntimeError, protocol.List{fmt.Sprintf("invalid error URI %q", e.URI)}, nil)
+		}
+		p, perr := inv.c.encodeAnswer("Yield", inv.errorMessage(e.URI), e.Args, e.Kwargs)
 		if perr != nil {
 			e = &Error{URI: URIRuntimeError}
-			p, _ = inv.c.encodePayload(protocol.List{"invalid error payload: " + perr.Error()}, nil)
+			p, _ = inv.c.encodeAnswer("Yield", inv.errorMessage(e.URI), protocol.List{"invalid error payload: " + perr.Error()}, nil)
 		}
 		cmd.err, cmd.payload = e, p
 	}
 	inv.c.send(context.Background(), cmd)
+}
+
+// yield is the YIELD, without its payload, that answers inv: a
+// progressive result or the final one.
+func (inv *Invocation) yield(progress bool) *protocol.Yield {
+	opts := protocol.Dict{}
+	if progress {
+		opts["progress"] = true
+	}
+	return &protocol.Yield{Request: inv.req, Options: opts}
+}
+
+// errorMessage is the ERROR, without its payload, that answers inv with
+// uri.
+func (inv *Invocation) errorMessage(uri protocol.URI) *protocol.Error {
+	return &protocol.Error{RequestType: protocol.TypeInvocation, Request: inv.req, Details: protocol.Dict{}, Error: uri}
 }
 
 func (r *Registration) callHandler(ctx context.Context, inv *Invocation) (res Result, err error) {

@@ -98,16 +98,24 @@ func (s *loopState) handleYield(c *cmdYield) {
 		}
 		return
 	}
-	if c.progress {
-		c.reply <- s.send(&protocol.Yield{Request: inv.req, Options: protocol.Dict{"progress": true}}, c.payload)
+	var msg protocol.Message = inv.yield(c.progress)
+	if c.err != nil {
+		msg = inv.errorMessage(c.err.URI)
+	}
+	if err := s.admit("Yield", msg, c.payload); err != nil {
+		// Encoded for the connection before a reconnect, it does not fit
+		// the new one.
+		if c.progress {
+			c.reply <- err
+		} else {
+			s.finishInvocation(inv, err)
+		}
 		return
 	}
-	var err error
-	if c.err != nil {
-		err = s.send(&protocol.Error{RequestType: protocol.TypeInvocation, Request: inv.req,
-			Details: protocol.Dict{}, Error: c.err.URI}, c.payload)
-	} else {
-		err = s.send(&protocol.Yield{Request: inv.req, Options: protocol.Dict{}}, c.payload)
+	err := s.send(msg, c.payload.payload)
+	if c.progress {
+		c.reply <- err
+		return
 	}
 	if err != nil {
 		s.c.reportError(fmt.Errorf("wampgo: answering %q: %w", inv.Procedure, err))

@@ -280,8 +280,10 @@ func (s *loopState) handleWriteFailure(f writeFailure) {
 }
 
 // rejected fails the request whose message the writer could not encode.
-// Callers validate what they send before the loop assigns an id, so this
-// is rare: an option value no serializer can carry.
+// Every request is checked against the connection's codec and size limit
+// before the loop gives it an id (encode.go: in the caller's goroutine, and
+// again by admit after a reconnect), so nothing a caller gives ends here;
+// this is the net under a codec that refuses what it accepted when checked.
 func (s *loopState) rejected(msg protocol.Message, err error) {
 	err = fmt.Errorf("wampgo: encoding %s: %w", msg.Type(), err)
 	var req protocol.ID

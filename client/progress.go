@@ -2,8 +2,8 @@ package client
 
 import "sync"
 
-// Bounds of a call's progress queue (see OnProgressOverflow), sized like
-// the default subscription mailbox.
+// Default bounds of a call's progress queue (see OnProgressOverflow and
+// ProgressQueueLimits), sized like the default subscription mailbox.
 const (
 	maxQueuedProgress      = 512 * 1024
 	maxQueuedProgressBytes = 64 << 20
@@ -18,7 +18,9 @@ const (
 // push and finish are called by the session loop only; the feeder is the
 // only other user, through mu.
 type progressQueue struct {
-	call *Call
+	call     *Call
+	maxItems int // bounds of items and bytes
+	maxBytes int
 
 	mu      sync.Mutex
 	items   []queuedResult // guarded by mu
@@ -35,14 +37,22 @@ type queuedResult struct {
 }
 
 func newProgressQueue(call *Call) *progressQueue {
-	return &progressQueue{call: call, space: make(chan struct{}, 1)}
+	q := &progressQueue{call: call, space: make(chan struct{}, 1)}
+	q.maxItems, q.maxBytes = call.cfg.progressLimits.MaxMessages, call.cfg.progressLimits.MaxBytes
+	if q.maxItems <= 0 {
+		q.maxItems = maxQueuedProgress
+	}
+	if q.maxBytes <= 0 {
+		q.maxBytes = maxQueuedProgressBytes
+	}
+	return q
 }
 
 // push queues a progressive result, or reports false when the queue is at
 // its bounds (an oversized result is still taken by an empty queue).
 func (q *progressQueue) push(res Result, size int) bool {
 	q.mu.Lock()
-	if n := len(q.items); n > 0 && (n >= maxQueuedProgress || q.bytes+size > maxQueuedProgressBytes) {
+	if n := len(q.items); n > 0 && (n >= q.maxItems || q.bytes+size > q.maxBytes) {
 		q.mu.Unlock()
 		return false
 	}

@@ -3,6 +3,8 @@ package client_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"testing/synctest"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
+	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -72,5 +75,146 @@ func TestQueuedProgressAtSessionEnd(t *testing.T) {
 		if n == 0 || n > 2 {
 			t.Fatalf("%d results after the end", n)
 		}
+	})
+}
+
+// progress is a progressive RESULT of request req carrying arg.
+func progress(req protocol.ID, arg any) *protocol.Result {
+	return &protocol.Result{Request: req, Details: protocol.Dict{"progress": true}, Payload: protocol.Payload{Args: protocol.List{arg}}}
+}
+
+// done reports whether call has its final result, once every goroutine of
+// the bubble is blocked.
+func done(call *client.Call) bool {
+	synctest.Wait()
+	select {
+	case <-call.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+// Under Block, results the reader does not take fill the call's queue up
+// to its byte bound while the session goes on serving other calls; the one
+// past the bound stops the session's reading (backpressure: another call's
+// result waits behind it) but not its sending; once the reader catches up,
+// every result arrives, in order, and nothing was dropped.
+func TestProgressQueueFillsToItsByteBound(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: codec.JSON()})
+		r := j.Router
+		ctx := context.Background()
+		// Each result counts its 1000-odd-byte string plus under 100
+		// bytes of overhead: ten fit under the bound, not eleven.
+		const buffer, queued = 2, 10
+		chunk := strings.Repeat("p", 1000)
+		stream := c.Call(ctx, "com.stream", nil, nil, client.ReceiveProgress(), client.ProgressBuffer(buffer),
+			client.ProgressQueueLimits(mailbox.Limits{MaxBytes: queued * 1100}))
+		m := scripted.Expect[*protocol.Call](r)
+
+		// Accepted without waiting: the Results channel (buffer, and the
+		// final result's slot, which the queue's feeder also fills), the
+		// one result the feeder holds, blocked on the channel, and the
+		// queue's ten.
+		const accepted = buffer + 1 + 1 + queued
+		for i := range accepted {
+			r.Send(progress(m.Request, fmt.Sprintf("%d:%s", i, chunk)))
+			if i == accepted/2 {
+				// Meanwhile, other calls are served.
+				other := c.Call(ctx, "com.other", nil, nil)
+				o := scripted.Expect[*protocol.Call](r)
+				r.Send(&protocol.Result{Request: o.Request, Details: protocol.Dict{}})
+				if !done(other) {
+					t.Fatalf("another call waits while the queue fills (%d results in)", i+1)
+				}
+			}
+		}
+		other := c.Call(ctx, "com.other", nil, nil)
+		o := scripted.Expect[*protocol.Call](r)
+		r.Send(&protocol.Result{Request: o.Request, Details: protocol.Dict{}})
+		if !done(other) {
+			t.Fatal("the session stopped reading before the queue was full")
+		}
+
+		// One more: the queue is at its bound, the session stops reading.
+		r.Send(progress(m.Request, fmt.Sprintf("%d:%s", accepted, chunk)))
+		blocked := c.Call(ctx, "com.other", nil, nil)
+		b := scripted.Expect[*protocol.Call](r) // requests still go out
+		r.Send(&protocol.Result{Request: b.Request, Details: protocol.Dict{}})
+		if done(blocked) {
+			t.Fatal("a result was read past the queue's bound")
+		}
+		if _, err := c.Publish(ctx, "com.t", nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		scripted.Expect[*protocol.Publish](r)
+		r.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}, Payload: protocol.Payload{Args: protocol.List{"final"}}})
+
+		// The reader catches up: everything, in order, then the final one.
+		i := 0
+		for res := range stream.Results() {
+			if i <= accepted {
+				if want := fmt.Sprintf("%d:%s", i, chunk); !res.Progress || res.Args[0] != want {
+					t.Fatalf("result %d: %.20v", i, res.Args)
+				}
+			} else if res.Progress || res.Args[0] != "final" {
+				t.Fatalf("final: %+v", res)
+			}
+			i++
+		}
+		if i != accepted+2 || stream.Dropped() != 0 {
+			t.Fatalf("%d results, %d dropped", i, stream.Dropped())
+		}
+		if !done(blocked) {
+			t.Fatal("the session did not read again")
+		}
+		j.Raw.Close()
+		c.Close(ctx)
+	})
+}
+
+// Under Drop, the results that find Results full are dropped, counted by
+// Dropped and reported to the error handler, one report each; the session
+// never waits, and the final result still arrives, after the ones kept.
+func TestProgressDroppedWhenResultsFull(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		errs := make(chan error, 16)
+		c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: codec.JSON()}, client.WithErrorHandler(func(err error) { errs <- err }))
+		r := j.Router
+		ctx := context.Background()
+		const buffer, sent = 3, 10
+		stream := c.Call(ctx, "com.stream", nil, nil, client.ReceiveProgress(), client.ProgressBuffer(buffer),
+			client.OnProgressOverflow(client.Drop))
+		m := scripted.Expect[*protocol.Call](r)
+		for i := range sent {
+			r.Send(progress(m.Request, int64(i)))
+		}
+		other := c.Call(ctx, "com.other", nil, nil)
+		o := scripted.Expect[*protocol.Call](r)
+		r.Send(&protocol.Result{Request: o.Request, Details: protocol.Dict{}})
+		if !done(other) {
+			t.Fatal("the session waits for the slow reader")
+		}
+		if got := stream.Dropped(); got != sent-buffer {
+			t.Fatalf("Dropped = %d, want %d", got, sent-buffer)
+		}
+		for n := uint64(1); n <= sent-buffer; n++ {
+			err := <-errs
+			if want := fmt.Sprintf(`progressive result of "com.stream" dropped (%d so far)`, n); !strings.Contains(err.Error(), want) {
+				t.Fatalf("report %d: %v", n, err)
+			}
+		}
+		r.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}, Payload: protocol.Payload{Args: protocol.List{"final"}}})
+		var got []any
+		for res := range stream.Results() {
+			got = append(got, res.Args[0])
+		}
+		scripted.Equal(t, "results read", got, []any{int64(0), int64(1), int64(2), "final"})
+		if len(errs) != 0 {
+			t.Fatalf("%d more reports", len(errs))
+		}
+		j.Raw.Close()
+		c.Close(ctx)
 	})
 }

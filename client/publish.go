@@ -152,12 +152,12 @@ func (c *Client) publish(ctx context.Context, topic protocol.URI, args protocol.
 	if err := c.checkPublish(msg); err != nil {
 		return 0, err
 	}
-	p, err := c.encode(msg, cfg.raw, args, kwargs)
+	e, err := c.encode("Publish", msg, args, kwargs)
 	if err != nil {
-		return 0, payloadError(err)
+		return 0, err
 	}
 	r, err := actor.Ask(ctx, c.loop, func(r actor.Reply[publishReply]) command {
-		return &cmdPublish{ctx: ctx, msg: msg, payload: p, ack: cfg.acknowledge, reply: r}
+		return &cmdPublish{ctx: ctx, msg: msg, payload: e, ack: cfg.acknowledge, reply: r}
 	})
 	if err != nil {
 		return 0, c.mapSendErr(err)

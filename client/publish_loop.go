@@ -11,6 +11,10 @@ func (s *loopState) handlePublish(c *cmdPublish) {
 		c.reply <- publishReply{err: err} // held while reconnecting; the caller gave up
 		return
 	}
+	if err := s.admit("Publish", c.msg, c.payload); err != nil {
+		c.reply <- publishReply{err: err}
+		return
+	}
 	req := s.nextID()
 	c.msg.Request = req
 	if !c.ack {
@@ -18,12 +22,12 @@ func (s *loopState) handlePublish(c *cmdPublish) {
 		if s.closing {
 			err = closedError(errors.New("session is closing"))
 		} else {
-			err = s.send(c.msg, c.payload)
+			err = s.send(c.msg, c.payload.payload)
 		}
 		c.reply <- publishReply{err: err}
 		return
 	}
-	s.requestWith(req, c.msg, c.payload, func(msg protocol.Message, err error) {
+	s.requestWith(req, c.msg, c.payload.payload, func(msg protocol.Message, err error) {
 		if err != nil {
 			c.reply <- publishReply{err: err}
 			return

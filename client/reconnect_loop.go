@@ -147,9 +147,8 @@ func (s *loopState) restore(done func()) {
 		}
 	}
 	for _, sub := range slices.Clone(s.localSubs) {
-		req := s.nextID()
-		msg := &protocol.Subscribe{Request: req, Options: sub.cfg.options(), Topic: sub.topic}
-		s.request(req, msg, func(m protocol.Message, err error) {
+		msg := &protocol.Subscribe{Options: sub.cfg.options(), Topic: sub.topic}
+		s.restoreRequest("Subscribe", msg, &msg.Request, func(m protocol.Message, err error) {
 			if errors.Is(err, ErrSessionLost) {
 				return // lost again: the next rejoin retries
 			}
@@ -170,9 +169,8 @@ func (s *loopState) restore(done func()) {
 		})
 	}
 	for _, reg := range slices.Clone(s.localRegs) {
-		req := s.nextID()
-		msg := &protocol.Register{Request: req, Options: reg.cfg.options(), Procedure: reg.procedure}
-		s.request(req, msg, func(m protocol.Message, err error) {
+		msg := &protocol.Register{Options: reg.cfg.options(), Procedure: reg.procedure}
+		s.restoreRequest("Register", msg, &msg.Request, func(m protocol.Message, err error) {
 			if errors.Is(err, ErrSessionLost) {
 				return // lost again: the next rejoin retries
 			}
@@ -190,6 +188,20 @@ func (s *loopState) restore(done func()) {
 			}
 		})
 	}
+}
+
+// restoreRequest sends msg, a SUBSCRIBE or REGISTER that restores one,
+// once it is known to fit the new connection (whose serializer or size
+// limit may differ from the one it was first sent on): only then does it
+// get its request id, set in *req. A message that does not fit fails at
+// once, through onReply.
+func (s *loopState) restoreRequest(op string, msg protocol.Message, req *protocol.ID, onReply func(protocol.Message, error)) {
+	if err := s.admit(op, msg, encoded{}); err != nil {
+		onReply(nil, err)
+		return
+	}
+	*req = s.nextID()
+	s.request(*req, msg, onReply)
 }
 
 func (s *loopState) restoreFailed(what string, err error) {

@@ -114,9 +114,13 @@ func (c *Client) Register(ctx context.Context, procedure protocol.URI, handler H
 	if err := c.checkRegister(msg, &cfg); err != nil {
 		return nil, err
 	}
+	e, err := c.encode("Register", msg, nil, nil)
+	if err != nil {
+		return nil, err
+	}
 	reg := &Registration{c: c, procedure: procedure, handler: c.wrapHandler(handler), cfg: cfg}
-	err := c.ask(ctx, func(r actor.Reply[error]) command {
-		return &cmdRegister{ctx: ctx, reg: reg, msg: msg, reply: r}
+	err = c.ask(ctx, func(r actor.Reply[error]) command {
+		return &cmdRegister{ctx: ctx, reg: reg, msg: msg, checked: e.conn, reply: r}
 	})
 	if err != nil {
 		return nil, err

@@ -15,6 +15,10 @@ func (s *loopState) handleRegister(c *cmdRegister) {
 		c.reply <- err // held while reconnecting; the caller gave up
 		return
 	}
+	if err := s.admit("Register", c.msg, encoded{conn: c.checked}); err != nil {
+		c.reply <- err
+		return
+	}
 	c.reg.start()
 	req := s.nextID()
 	c.msg.Request = req

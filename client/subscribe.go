@@ -70,9 +70,13 @@ func (c *Client) Subscribe(ctx context.Context, topic protocol.URI, handler Even
 	if err := c.checkSubscribe(msg); err != nil {
 		return nil, err
 	}
+	e, err := c.encode("Subscribe", msg, nil, nil)
+	if err != nil {
+		return nil, err
+	}
 	sub := &Subscription{c: c, topic: topic, handler: c.wrapEventHandler(handler), cfg: cfg}
-	err := c.ask(ctx, func(r actor.Reply[error]) command {
-		return &cmdSubscribe{ctx: ctx, sub: sub, msg: msg, reply: r}
+	err = c.ask(ctx, func(r actor.Reply[error]) command {
+		return &cmdSubscribe{ctx: ctx, sub: sub, msg: msg, checked: e.conn, reply: r}
 	})
 	if err != nil {
 		return nil, err

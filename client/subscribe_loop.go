@@ -32,6 +32,10 @@ func (s *loopState) handleSubscribe(c *cmdSubscribe) {
 		c.reply <- err // held while reconnecting; the caller gave up
 		return
 	}
+	if err := s.admit("Subscribe", c.msg, encoded{conn: c.checked}); err != nil {
+		c.reply <- err
+		return
+	}
 	c.sub.start()
 	req := s.nextID()
 	c.msg.Request = req
