@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -35,6 +36,13 @@ func join(ctx context.Context, t protocol.Transport, realm string, cfg *config) 
 		return Session{}, err
 	}
 	if err := t.Send(ctx, &protocol.Hello{Realm: realm, Details: details}); err != nil {
+		var ee *codec.EncodeError
+		if errors.As(err, &ee) {
+			// Only WithHelloDetails puts values of the caller's in HELLO.
+			ae := encodeFailure("Connect", err)
+			ae.Arg = "WithHelloDetails"
+			return Session{}, ae
+		}
 		return Session{}, fmt.Errorf("wampgo: sending HELLO: %w", err)
 	}
 	for {

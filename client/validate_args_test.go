@@ -194,3 +194,33 @@ func TestNilHandlerIsAnArgumentError(t *testing.T) {
 		t.Errorf("Register(nil handler) = %v, want ErrInvalidArgument", err)
 	}
 }
+
+// A HELLO detail the codec cannot carry is the caller's error, named after
+// the option that put it there.
+func TestHelloDetailsTheCodecRefuses(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		v    any
+	}{
+		{"NaN over JSON", math.NaN()},
+		{"unsupported Go type", make(chan int)},
+		{"invalid UTF-8", "\xff\xfe"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j := clienttest.StartWith(t, clienttest.Setup{Codec: codec.JSON()},
+				client.WithHelloDetails(protocol.Dict{"x_detail": tc.v}))
+			_, err := j.Wait()
+			var ae *client.ArgumentError
+			if !errors.Is(err, client.ErrInvalidArgument) || !errors.As(err, &ae) || ae.Arg != "WithHelloDetails" {
+				t.Fatalf("Connect = %v, want an ArgumentError for WithHelloDetails", err)
+			}
+			if testing.Verbose() {
+				t.Log(err)
+			}
+			var ee *codec.EncodeError
+			if !errors.As(err, &ee) || errors.Is(err, client.ErrProtocolViolation) {
+				t.Fatalf("Connect = %v: want the codec's EncodeError inside, and no protocol violation", err)
+			}
+		})
+	}
+}
