@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"strings"
+	"time"
 
 	"github.com/fxamacker/cbor/v2"
 
@@ -72,9 +73,10 @@ func cborDecOptions(l Limits, simple *cbor.SimpleValueRegistry) cbor.DecOptions 
 		// Tag 64 (RFC 8746 uint8 array) and every other tag the library
 		// does not interpret decode as their content.
 		UnrecognizedTagToAny: cbor.UnrecognizedTagContentToAny,
-		// The library interprets tags 0 and 1 itself: as text, a date/time
-		// keeps a value of the set.
-		TimeTagToAny: cbor.TimeTagToRFC3339Nano,
+		// The library interprets tags 0 and 1 itself, as a time.Time;
+		// closedValue writes it as text with dateText, as the MessagePack
+		// codec writes a timestamp.
+		TimeTagToAny: cbor.TimeTagToTime,
 		SimpleValues: simple,
 	}
 }
@@ -132,7 +134,7 @@ func (f cborFormat) decode(data []byte) (protocol.Message, error) {
 // replaces in it, at every level, the values the library makes that are
 // not of the closed set: its dicts (map[any]any, the library's fast
 // path), its unsigned integers (uint64, which the library returns for
-// every non-negative integer: int64 when they fit) and bignums.
+// every non-negative integer: int64 when they fit), bignums and dates.
 func (f cborFormat) toClosedSet(l []any, depth int) error {
 	if depth > f.maxDepth {
 		return ErrTooDeep
@@ -185,6 +187,8 @@ func (f cborFormat) closedValue(v any, depth int) (any, error) {
 		return m, nil
 	case big.Int:
 		return bignum(&v)
+	case time.Time:
+		return dateText(v)
 	}
 	return v, nil
 }
