@@ -21,7 +21,10 @@ import (
 type cborFormat struct {
 	maxDepth int
 	dm       cbor.DecMode
-	em       cbor.UserBufferEncMode
+	// dmWTF8 is dm accepting invalid UTF-8, for the second reading of
+	// input with an encoded lone surrogate (see surrogates.go).
+	dmWTF8 cbor.DecMode
+	em     cbor.UserBufferEncMode
 }
 
 func (cborFormat) name() string        { return "cbor" }
@@ -50,6 +53,9 @@ func rejectedSimple(r *cbor.SimpleValueRegistry) error {
 	return nil
 }
 
+// cborMaxNested is the library's nesting limit for our limit maxDepth.
+func cborMaxNested(maxDepth int) int { return min(max(2*maxDepth, 4), 65535) }
+
 // cborDecOptions are the decoding options for the limits l.
 func cborDecOptions(l Limits, simple *cbor.SimpleValueRegistry) cbor.DecOptions {
 	return cbor.DecOptions{
@@ -57,7 +63,7 @@ func cborDecOptions(l Limits, simple *cbor.SimpleValueRegistry) cbor.DecOptions 
 		// Tags count toward the library's nesting limit but not toward
 		// ours (toClosedSet checks MaxDepth on lists and dicts): twice the
 		// limit leaves room for a tag on every level.
-		MaxNestedLevels: min(max(2*l.MaxDepth, 4), 65535),
+		MaxNestedLevels: cborMaxNested(l.MaxDepth),
 		// A list or dict larger than these cannot fit in MaxMessageSize
 		// bytes: the library reports it before allocating anything, and
 		// cborError reports it as a length beyond the input.
@@ -88,7 +94,13 @@ func newCBORFormat(l Limits) cborFormat {
 	if err != nil {
 		panic(err) // constant options: caught by every test
 	}
-	dm, err := cborDecOptions(l, simple).DecMode()
+	opts := cborDecOptions(l, simple)
+	dm, err := opts.DecMode()
+	if err != nil {
+		panic(err)
+	}
+	opts.UTF8 = cbor.UTF8DecodeInvalid
+	dmWTF8, err := opts.DecMode()
 	if err != nil {
 		panic(err)
 	}
@@ -103,7 +115,7 @@ func newCBORFormat(l Limits) cborFormat {
 	if err != nil {
 		panic(err)
 	}
-	return cborFormat{maxDepth: l.MaxDepth, dm: dm, em: em}
+	return cborFormat{maxDepth: l.MaxDepth, dm: dm, dmWTF8: dmWTF8, em: em}
 }
 
 func (f cborFormat) decode(data []byte) (protocol.Message, error) {
@@ -112,8 +124,21 @@ func (f cborFormat) decode(data []byte) (protocol.Message, error) {
 	if len(data) > 0 && data[0]>>5 != 4 && data[0]>>5 != 6 {
 		return nil, &DecodeError{Codec: "cbor", Offset: 0, Err: errCBORNotList}
 	}
+	if fixed := rewriteEpochFloats(data, cborMaxNested(f.maxDepth)); fixed != nil {
+		data = fixed // cbor_epoch.go
+	}
+	msg, err := f.decodeWith(f.dm, data)
+	if err != nil && errors.Is(err, ErrInvalidUTF8) && hasEncodedSurrogate(data) {
+		return f.decodeWith(f.dmWTF8, data)
+	}
+	return msg, err
+}
+
+// decodeWith decodes data with the library's mode dm: f.dm, or f.dmWTF8,
+// which lets text with invalid UTF-8 through for replaceSurrogatesIn.
+func (f cborFormat) decodeWith(dm cbor.DecMode, data []byte) (protocol.Message, error) {
 	var v any
-	rest, err := f.dm.UnmarshalFirst(data, &v)
+	rest, err := dm.UnmarshalFirst(data, &v)
 	if err != nil {
 		return nil, cborError(err)
 	}
@@ -126,6 +151,11 @@ func (f cborFormat) decode(data []byte) (protocol.Message, error) {
 	}
 	if err := f.toClosedSet(l, 1); err != nil {
 		return nil, &DecodeError{Codec: "cbor", Offset: -1, Err: err}
+	}
+	if dm == f.dmWTF8 {
+		if _, err := replaceSurrogatesIn(l); err != nil {
+			return nil, &DecodeError{Codec: "cbor", Offset: -1, Err: err}
+		}
 	}
 	return fromList("cbor", l)
 }

@@ -212,3 +212,54 @@ func TestDateTextAgrees(t *testing.T) {
 		mustDecodeError(t, codec.CBOR(), err)
 	}
 }
+
+// A JavaScript Date with milliseconds, which cbor-x and node-cbor write as
+// tag 1 on a float64, reads as the text msgpackr's timestamp of the same
+// Date reads as: the float's shortest decimal, not its exact binary value.
+func TestCBOREpochFloat(t *testing.T) {
+	date := func(f float64) string {
+		return "c1fb" + hex.EncodeToString(binary.BigEndian.AppendUint64(nil, math.Float64bits(f)))
+	}
+	for _, tc := range []struct {
+		name, arg string
+		want      any
+	}{
+		{"new Date(1700000000123)", date(1700000000.123), "2023-11-14T22:13:20.123Z"},
+		{"new Date(1234)", date(1.234), "1970-01-01T00:00:01.234Z"},
+		{"new Date(-1)", date(-0.001), "1969-12-31T23:59:59.999Z"},
+		{"new Date(-1234)", date(-1.234), "1969-12-31T23:59:58.766Z"},
+		{"a microsecond date", date(1700000000.123456), "2023-11-14T22:13:20.123456Z"},
+		{"new Date(Date.UTC(2600, 0, 1, 0, 0, 0, 5))", date(19880899200.005), "2600-01-01T00:00:00.005Z"},
+		{"whole seconds", date(1700000000), "2023-11-14T22:13:20Z"},
+		{"negative zero", date(math.Copysign(0, -1)), "1970-01-01T00:00:00Z"},
+		{"the latest Date", date(8.64e12), "+275760-09-13T00:00:00Z"},
+		{"NaN", date(math.NaN()), "0001-01-01T00:00:00Z"},
+		{"in a list", "82" + date(1.234) + date(0.5), []any{"1970-01-01T00:00:01.234Z", "1970-01-01T00:00:00.5Z"}},
+		{"in an indefinite dict", "bf6161" + date(1.234) + "ff", map[string]any{"a": "1970-01-01T00:00:01.234Z"}},
+		{"under another tag", "d9ffff" + date(1.234), "1970-01-01T00:00:01.234Z"},
+		{"inside bytes: not a date", "4a" + date(1.234), mustHex(date(1.234))},
+		{"a dict key: not text", "a1" + date(1.234) + "01", nil},
+	} {
+		got, err := cborArg(t, tc.arg)
+		if tc.want == nil {
+			mustDecodeError(t, codec.CBOR(), err)
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: %#v, %v; want %#v", tc.name, got, err, tc.want)
+		}
+	}
+	// Not well-formed input with the bytes of a date is refused as before.
+	for _, arg := range []string{date(1.234)[:10], "9f" + date(1.234), "c1fb"} {
+		_, err := cborArg(t, arg)
+		mustDecodeError(t, codec.CBOR(), err)
+	}
+}
+
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

@@ -175,7 +175,8 @@ func (d *msgpackDecoder) length() (int, error) {
 	return n, nil
 }
 
-// str reads a str, valid UTF-8, as a slice of the input.
+// str reads a str, valid UTF-8, as a slice of the input (or, when it holds
+// a lone surrogate, as a new slice with U+FFFD in its place).
 func (d *msgpackDecoder) str() ([]byte, error) {
 	n, err := d.length()
 	if err != nil {
@@ -184,7 +185,10 @@ func (d *msgpackDecoder) str() ([]byte, error) {
 	start := d.offset()
 	b := d.data[start : start+n]
 	if !utf8.Valid(b) {
-		return nil, &DecodeError{Codec: "msgpack", Offset: start, Err: ErrInvalidUTF8}
+		var ok bool
+		if b, ok = replaceSurrogates(b); !ok { // surrogates.go
+			return nil, &DecodeError{Codec: "msgpack", Offset: start, Err: ErrInvalidUTF8}
+		}
 	}
 	_, _ = d.r.Seek(int64(n), io.SeekCurrent)
 	return b, nil
