@@ -10,7 +10,6 @@ import (
 	"math"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -365,11 +364,20 @@ func TestPeerCorpusIsCurrent(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got, want) {
-				out := filepath.Join(t.TempDir(), filepath.Base(file))
-				_ = os.WriteFile(out, got, 0o644)
-				t.Errorf("%s writes a corpus that differs from %s (new output in %s); regenerate it with\n"+
+				gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+				i := 0
+				for i < len(gl) && i < len(wl) && gl[i] == wl[i] {
+					i++
+				}
+				line := func(l []string) string {
+					if i < len(l) {
+						return l[i]
+					}
+					return "(end)"
+				}
+				t.Errorf("%s writes a corpus that differs from %s at line %d:\n got  %q\n want %q\nregenerate it with\n"+
 					"  cd testdata/peers && %s > ../../codec/%s\nand update the expectations in peer_corpus_test.go",
-					script, file, out, peerInterpreter(script), file)
+					script, file, i+1, line(gl), line(wl), peerInterpreter(script), file)
 			}
 		})
 	}
