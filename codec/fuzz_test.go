@@ -100,10 +100,27 @@ func addSeeds(f *testing.F, c codec.Codec) {
 		f.Add(data[:len(data)/2])
 	}
 	hostile := map[string][]string{
-		"json": {"[[[[[[[[[[", `[48,1,{},"a",["\u0000AA=="]]`, `[48,1,{},"a",[1e999]]`, `[1,"a",{"a":1,"a":2}]`},
+		"json": {"[[[[[[[[[[", `[48,1,{},"a",["\u0000AA=="]]`, `[48,1,{},"a",[1e999]]`, `[1,"a",{"a":1,"a":2}]`,
+			`[48,1,{"\ud800":"\udc00x"},"a"]`, "[48,1,{},\"a\",[\"\xed\xa0\x80\\n\"]]"},
 		"msgpack": {"ddffffffff", "9330dfffffffff", "9243c1", "9343ce2f0604aad6ff00000000",
 			"9343ce2f0604aac70cff3b8b87c0ffffffffffffffff", "9343ce2f0604aa92d4ffffd40000", "9343ce2f0604aac9fffffff001"},
 		"cbor": {"9bffffffffffffffff", "9f9f9f9fffffffff", "831843c0f6f6", "83184301bf6161f6ff"},
+	}
+	// What real peers send (TestPeerCorpus).
+	for file := range peerCorpora {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		var corpus struct{ Samples []peerSample }
+		if err := json.Unmarshal(raw, &corpus); err != nil {
+			f.Fatal(err)
+		}
+		for _, s := range corpus.Samples {
+			if b, _ := hex.DecodeString(s.Hex); s.Codec == c.Name() && len(b) > 0 {
+				f.Add(b)
+			}
+		}
 	}
 	for _, s := range hostile[c.Name()] {
 		if c.Binary() {
