@@ -104,7 +104,8 @@ func addSeeds(f *testing.F, c codec.Codec) {
 			`[48,1,{"\ud800":"\udc00x"},"a"]`, "[48,1,{},\"a\",[\"\xed\xa0\x80\\n\"]]"},
 		"msgpack": {"ddffffffff", "9330dfffffffff", "9243c1", "9343ce2f0604aad6ff00000000",
 			"9343ce2f0604aac70cff3b8b87c0ffffffffffffffff", "9343ce2f0604aa92d4ffffd40000", "9343ce2f0604aac9fffffff001"},
-		"cbor": {"9bffffffffffffffff", "9f9f9f9fffffffff", "831843c0f6f6", "83184301bf6161f6ff"},
+		"cbor": {"9bffffffffffffffff", "9f9f9f9fffffffff", "831843c0f6f6", "83184301bf6161f6ff",
+			"84183001a1616182c1fb41d954fc4007df3b63eda08063612e62", "9f1843c1fb7ff8000000000000ff"},
 	}
 	// What real peers send (TestPeerCorpus).
 	for file := range peerCorpora {
