@@ -180,9 +180,10 @@ func (w *epochWalker) item(depth int) bool {
 		}
 		return w.item(depth + 1)
 	}
-	// Major type 7: simple values and floats (the head read them); a
-	// break here is out of place.
-	return ai != 31
+	// Major type 7: simple values and floats (the head read them). A
+	// break here is out of place, and a simple value below 32 has no
+	// two-byte form.
+	return ai != 31 && (ai != 24 || arg >= 32)
 }
 
 // epochFloat reads the float64 of a tag 1 that starts at start and notes
