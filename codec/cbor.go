@@ -127,16 +127,21 @@ func (f cborFormat) decode(data []byte) (protocol.Message, error) {
 	if fixed := rewriteEpochFloats(data, cborMaxNested(f.maxDepth)); fixed != nil {
 		data = fixed // cbor_epoch.go
 	}
-	msg, err := f.decodeWith(f.dm, data)
-	if err != nil && errors.Is(err, ErrInvalidUTF8) && hasEncodedSurrogate(data) {
-		return f.decodeWith(f.dmWTF8, data)
+	msg, err := f.decodeWith(data, false)
+	if errors.Is(err, ErrInvalidUTF8) && hasEncodedSurrogate(data) {
+		return f.decodeWith(data, true)
 	}
 	return msg, err
 }
 
-// decodeWith decodes data with the library's mode dm: f.dm, or f.dmWTF8,
-// which lets text with invalid UTF-8 through for replaceSurrogatesIn.
-func (f cborFormat) decodeWith(dm cbor.DecMode, data []byte) (protocol.Message, error) {
+// decodeWith decodes data with the library's mode f.dm or, with wtf8, with
+// f.dmWTF8, which lets text with invalid UTF-8 through for
+// replaceSurrogatesIn.
+func (f cborFormat) decodeWith(data []byte, wtf8 bool) (protocol.Message, error) {
+	dm := f.dm
+	if wtf8 {
+		dm = f.dmWTF8
+	}
 	var v any
 	rest, err := dm.UnmarshalFirst(data, &v)
 	if err != nil {
@@ -152,7 +157,7 @@ func (f cborFormat) decodeWith(dm cbor.DecMode, data []byte) (protocol.Message, 
 	if err := f.toClosedSet(l, 1); err != nil {
 		return nil, &DecodeError{Codec: "cbor", Offset: -1, Err: err}
 	}
-	if dm == f.dmWTF8 {
+	if wtf8 {
 		if _, err := replaceSurrogatesIn(l); err != nil {
 			return nil, &DecodeError{Codec: "cbor", Offset: -1, Err: err}
 		}

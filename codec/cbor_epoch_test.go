@@ -41,8 +41,8 @@ func FuzzEpochRewrite(f *testing.F) {
 		if err := ref.Wellformed(out); err != nil {
 			t.Fatalf("rewrote %x into %x, which is not well-formed: %v", data, out, err)
 		}
-		_, e1 := c.decodeWith(c.dm, data)
-		_, e2 := c.decodeWith(c.dm, out)
+		_, e1 := c.decodeWith(data, false)
+		_, e2 := c.decodeWith(out, false)
 		if (e1 == nil) != (e2 == nil) {
 			t.Fatalf("%x: %v; rewritten %x: %v", data, e1, out, e2)
 		}
