@@ -117,6 +117,12 @@
 //     that is not RFC 3339, tag 1 on what is not a number or beyond int64).
 //   - A number (JSON) or bignum (CBOR) beyond the range of float64.
 //
+// msgpackr's and cbor-x's records (an object's keys sent once for many
+// objects), which wampy.js turns off as the libraries' module-level
+// functions do, are private to those libraries: no other peer reads them,
+// and this package does not either (they decode as their parts, an
+// extension's bytes or a tag's content, not as the objects).
+//
 // One refusal belongs to package protocol, not here: msgpackr and cbor-x
 // write an integral JavaScript Number of 2^32 or more as a float64, so a
 // JavaScript router using them would send its random IDs (publication,
