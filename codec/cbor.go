@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"strings"
+	"time"
 
 	"github.com/fxamacker/cbor/v2"
 
@@ -20,7 +21,10 @@ import (
 type cborFormat struct {
 	maxDepth int
 	dm       cbor.DecMode
-	em       cbor.UserBufferEncMode
+	// dmWTF8 is dm accepting invalid UTF-8, for the second reading of
+	// input with an encoded lone surrogate (see surrogates.go).
+	dmWTF8 cbor.DecMode
+	em     cbor.UserBufferEncMode
 }
 
 func (cborFormat) name() string        { return "cbor" }
@@ -49,6 +53,9 @@ func rejectedSimple(r *cbor.SimpleValueRegistry) error {
 	return nil
 }
 
+// cborMaxNested is the library's nesting limit for our limit maxDepth.
+func cborMaxNested(maxDepth int) int { return min(max(2*maxDepth, 4), 65535) }
+
 // cborDecOptions are the decoding options for the limits l.
 func cborDecOptions(l Limits, simple *cbor.SimpleValueRegistry) cbor.DecOptions {
 	return cbor.DecOptions{
@@ -56,7 +63,7 @@ func cborDecOptions(l Limits, simple *cbor.SimpleValueRegistry) cbor.DecOptions 
 		// Tags count toward the library's nesting limit but not toward
 		// ours (toClosedSet checks MaxDepth on lists and dicts): twice the
 		// limit leaves room for a tag on every level.
-		MaxNestedLevels: min(max(2*l.MaxDepth, 4), 65535),
+		MaxNestedLevels: cborMaxNested(l.MaxDepth),
 		// A list or dict larger than these cannot fit in MaxMessageSize
 		// bytes: the library reports it before allocating anything, and
 		// cborError reports it as a length beyond the input.
@@ -72,9 +79,10 @@ func cborDecOptions(l Limits, simple *cbor.SimpleValueRegistry) cbor.DecOptions 
 		// Tag 64 (RFC 8746 uint8 array) and every other tag the library
 		// does not interpret decode as their content.
 		UnrecognizedTagToAny: cbor.UnrecognizedTagContentToAny,
-		// The library interprets tags 0 and 1 itself: as text, a date/time
-		// keeps a value of the set.
-		TimeTagToAny: cbor.TimeTagToRFC3339Nano,
+		// The library interprets tags 0 and 1 itself, as a time.Time;
+		// closedValue writes it as text with dateText, as the MessagePack
+		// codec writes a timestamp.
+		TimeTagToAny: cbor.TimeTagToTime,
 		SimpleValues: simple,
 	}
 }
@@ -86,7 +94,13 @@ func newCBORFormat(l Limits) cborFormat {
 	if err != nil {
 		panic(err) // constant options: caught by every test
 	}
-	dm, err := cborDecOptions(l, simple).DecMode()
+	opts := cborDecOptions(l, simple)
+	dm, err := opts.DecMode()
+	if err != nil {
+		panic(err)
+	}
+	opts.UTF8 = cbor.UTF8DecodeInvalid
+	dmWTF8, err := opts.DecMode()
 	if err != nil {
 		panic(err)
 	}
@@ -101,7 +115,7 @@ func newCBORFormat(l Limits) cborFormat {
 	if err != nil {
 		panic(err)
 	}
-	return cborFormat{maxDepth: l.MaxDepth, dm: dm, em: em}
+	return cborFormat{maxDepth: l.MaxDepth, dm: dm, dmWTF8: dmWTF8, em: em}
 }
 
 func (f cborFormat) decode(data []byte) (protocol.Message, error) {
@@ -110,8 +124,26 @@ func (f cborFormat) decode(data []byte) (protocol.Message, error) {
 	if len(data) > 0 && data[0]>>5 != 4 && data[0]>>5 != 6 {
 		return nil, &DecodeError{Codec: "cbor", Offset: 0, Err: errCBORNotList}
 	}
+	if fixed := rewriteEpochFloats(data, cborMaxNested(f.maxDepth)); fixed != nil {
+		data = fixed // cbor_epoch.go
+	}
+	msg, err := f.decodeWith(data, false)
+	if errors.Is(err, ErrInvalidUTF8) && hasEncodedSurrogate(data) {
+		return f.decodeWith(data, true)
+	}
+	return msg, err
+}
+
+// decodeWith decodes data with the library's mode f.dm or, with wtf8, with
+// f.dmWTF8, which lets text with invalid UTF-8 through for
+// replaceSurrogatesIn.
+func (f cborFormat) decodeWith(data []byte, wtf8 bool) (protocol.Message, error) {
+	dm := f.dm
+	if wtf8 {
+		dm = f.dmWTF8
+	}
 	var v any
-	rest, err := f.dm.UnmarshalFirst(data, &v)
+	rest, err := dm.UnmarshalFirst(data, &v)
 	if err != nil {
 		return nil, cborError(err)
 	}
@@ -125,6 +157,11 @@ func (f cborFormat) decode(data []byte) (protocol.Message, error) {
 	if err := f.toClosedSet(l, 1); err != nil {
 		return nil, &DecodeError{Codec: "cbor", Offset: -1, Err: err}
 	}
+	if wtf8 {
+		if _, err := replaceSurrogatesIn(l); err != nil {
+			return nil, &DecodeError{Codec: "cbor", Offset: -1, Err: err}
+		}
+	}
 	return fromList("cbor", l)
 }
 
@@ -132,7 +169,7 @@ func (f cborFormat) decode(data []byte) (protocol.Message, error) {
 // replaces in it, at every level, the values the library makes that are
 // not of the closed set: its dicts (map[any]any, the library's fast
 // path), its unsigned integers (uint64, which the library returns for
-// every non-negative integer: int64 when they fit) and bignums.
+// every non-negative integer: int64 when they fit), bignums and dates.
 func (f cborFormat) toClosedSet(l []any, depth int) error {
 	if depth > f.maxDepth {
 		return ErrTooDeep
@@ -185,6 +222,8 @@ func (f cborFormat) closedValue(v any, depth int) (any, error) {
 		return m, nil
 	case big.Int:
 		return bignum(&v)
+	case time.Time:
+		return dateText(v)
 	}
 	return v, nil
 }

@@ -109,9 +109,9 @@ func TestMalformed(t *testing.T) {
 	}
 	msgpackCases := []string{
 		"9243c1",                            // reserved byte
-		"9343ce2f0604aa" + "d40100",         // fixext
-		"9343ce2f0604aa" + "c70100",         // ext8
-		"9343ce2f0604aa" + "d6ff00000000",   // timestamp
+		"9343ce2f0604aa" + "c70201",         // ext8 beyond the input
+		"9343ce2f0604aa" + "d7ffffffffff",   // truncated timestamp
+		"9343ce2f0604aa" + "d5ff0000",       // timestamp of 2 bytes
 		"9343ce2f0604aa" + "810101",         // int key
 		"9343ce2f0604aa" + "81c40161c0",     // bin key
 		"9343ce2f0604aa" + "82a161c0a161c0", // duplicate key

@@ -29,7 +29,8 @@
 // Decode produces only the closed set of value types documented in package
 // protocol, identical from every codec:
 //
-//	nil             JSON null, MessagePack nil, CBOR null (and undefined)
+//	nil             JSON null, MessagePack nil (and msgpackr's undefined),
+//	                CBOR null (and undefined)
 //	bool            booleans
 //	int64           integers in [math.MinInt64, math.MaxInt64]
 //	uint64          integers in (math.MaxInt64, math.MaxUint64]
@@ -37,34 +38,97 @@
 //	                half and single precision widen exactly); a JSON number
 //	                written with a fraction or an exponent; a JSON or CBOR
 //	                integer outside the two ranges above (rounded)
-//	string          text, always valid UTF-8
+//	string          text, always valid UTF-8; dates (the MessagePack
+//	                timestamp extension, CBOR tags 0 and 1) as text
 //	[]byte          binary values: MessagePack bin, CBOR byte strings, and
 //	                JSON strings of "\u0000" followed by standard base64
-//	                (WAMP's binary convention), padded or not
+//	                (WAMP's binary convention), padded or not; the data of
+//	                other MessagePack extensions
 //	[]any           lists, never nil
 //	map[string]any  dicts, never nil; a non-string key is an error
 //
 // Integers are never rounded through float64: a 2^64-1 id or a large integer
 // in a payload decodes exactly from every codec.
 //
-// A value a peer legitimately sends never ends the session:
+// # What peers send
 //
+// A value a peer legitimately sends never ends the session. The corpus in
+// testdata/peer_encodings_*.json holds what wampy.js (msgpackr, cbor-x),
+// autobahn-js (msgpack5, node-cbor), Autobahn|Python (msgpack, umsgpack)
+// and msgpack-lite write for everyday values, and the tests decode all of
+// it:
+//
+//   - A date decodes as RFC 3339 text in UTC, with as many fractional
+//     digits as its nanoseconds need ("2023-11-14T22:13:20.123Z"), the same
+//     text from every form: the MessagePack timestamp extension (type -1;
+//     its 32, 64 and 96-bit forms), CBOR tag 1 (epoch seconds) and CBOR
+//     tag 0 (text, its offset applied). A year outside 0000-9999, which
+//     RFC 3339 cannot write, takes ISO 8601's expanded form, as JavaScript
+//     writes it: "+275760-09-13T00:00:00Z". An invalid JavaScript Date
+//     (msgpackr's one-byte timestamp, cbor-x's and node-cbor's tag 1 on
+//     NaN) is the zero time, "0001-01-01T00:00:00Z". cbor-x and node-cbor
+//     write a Date with milliseconds as tag 1 on a float64: it is read as
+//     the float's shortest decimal (the digits JavaScript prints), so the
+//     text is the one msgpackr's timestamp of the same Date gives.
+//   - A MessagePack extension of type 0 holding one zero byte is nil: it is
+//     how msgpackr (wampy.js) writes JavaScript's undefined in a list or as
+//     a dict value, as CBOR has undefined, which is nil too. Any other
+//     extension decodes as its data, []byte, the type dropped, as a CBOR
+//     tag the codec does not know: the types are the application's (such
+//     as msgpack-lite's Date, type 13, or Python's msgpack.ExtType).
 //   - A CBOR tag decodes as its content, the tag dropped: tag 64 (RFC 8746,
-//     how cbor-x in wampy.js writes every byte array) as []byte, tag 32 (URI)
-//     as its text, and so on. Bignums (tags 2 and 3) are integers: int64 or
-//     uint64 when they fit, else the nearest float64, as JSON reads a long
-//     integer. The library itself reads the date/time tags 0 and 1: they
-//     decode as RFC 3339 text.
+//     how cbor-x in wampy.js writes every byte array) and the other typed
+//     array tags (cbor-x writes an Int16Array, a Float32Array... with them)
+//     as []byte, tag 32 (URI) as its text, cbor-x's Set (258), Map (259)
+//     and Error or RegExp (27) as their list or dict, and so on. Bignums
+//     (tags 2 and 3) are integers: int64 or uint64 when they fit, else the
+//     nearest float64, as JSON reads a long integer.
+//   - A lone surrogate (half of a surrogate pair, which a JavaScript or
+//     Python string may hold) decodes as U+FFFD, the character msgpackr,
+//     msgpack5 and node-cbor write in its place: JSON.stringify and
+//     json.dumps escape it ("\ud800"), cbor-x writes its code point in
+//     three bytes (WTF-8), and those read as U+FFFD in every codec.
 //   - A JSON string of "\u0000" followed by what is not base64 is the text it
 //     is (a MessagePack or CBOR peer may publish such text).
 //
+// # Refusals
+//
 // What remains refused, as a decode error, has no value in the set or is
-// not well-formed: a duplicate dict key; text that is not valid UTF-8; a
-// MessagePack extension, the timestamp extension included (its types are
-// application-defined and no WAMP implementation sends them); a CBOR simple
-// value other than false, true, null and undefined (likewise); a CBOR dict
-// key that is not text; a CBOR date/time tag the library cannot read as a
-// time; a number (JSON) or bignum (CBOR) beyond the range of float64.
+// not well-formed. None of it is an ordinary value of a peer we know:
+//
+//   - A dict key that is not text (a MessagePack integer key, a CBOR key
+//     that is not a text string). WAMP's dicts have string keys; only a
+//     JavaScript Map with number keys (from msgpackr, msgpack5, cbor-x or
+//     node-cbor) or a Python dict with integer keys (from Autobahn|Python's
+//     MessagePack) writes one, and neither is a WAMP dict.
+//   - A duplicate dict key, also two keys that differ only in their lone
+//     surrogates (they become the same text).
+//   - Text that is not valid UTF-8, but for lone surrogates. No encoder
+//     of the corpus writes it.
+//   - A MessagePack timestamp of a length other than 4, 8 and 12 bytes
+//     (but msgpackr's invalid Date), or with nanoseconds above 999999999:
+//     no encoder writes either.
+//   - A date beyond year ±999999 (a 96-bit timestamp, a CBOR tag 1 on an
+//     integer): a JavaScript Date reaches year ±275760, a Python datetime
+//     9999.
+//   - A CBOR simple value other than false, true, null and undefined: no
+//     WAMP implementation sends them, and they have no value in the set.
+//   - A CBOR date/time tag the library cannot read as a time (tag 0 on text
+//     that is not RFC 3339, tag 1 on what is not a number or beyond int64).
+//   - A number (JSON) or bignum (CBOR) beyond the range of float64.
+//
+// msgpackr's and cbor-x's records (an object's keys sent once for many
+// objects), which wampy.js turns off as the libraries' module-level
+// functions do, are private to those libraries: no other peer reads them,
+// and this package does not either (they decode as their parts, an
+// extension's bytes or a tag's content, not as the objects).
+//
+// One refusal belongs to package protocol, not here: msgpackr and cbor-x
+// write an integral JavaScript Number of 2^32 or more as a float64, so a
+// JavaScript router using them would send its random IDs (publication,
+// subscription, registration IDs up to 2^53) as floats, which message
+// validation refuses, as an ID must be an integer. The codec decodes the
+// float as it is: a float64 in a payload is a float.
 //
 // Encode accepts the same closed set and, for convenience, the common Go
 // types that Normalize converts (int and the other sized integers, float32,

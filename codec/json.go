@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -49,6 +51,12 @@ type jsonDecoder struct {
 	maxDepth int
 	buf      []byte   // unescaped text of the current string
 	strs     strCache // caches short strings across messages
+	// surrogates is set for a second reading of input that failed and
+	// holds a surrogate, escaped or encoded: jsontext then lets unpaired
+	// surrogate escapes and invalid UTF-8 through, and text reads the
+	// surrogates as U+FFFD and refuses other invalid UTF-8 (see
+	// surrogates.go).
+	surrogates bool
 }
 
 var jsonDecoderPool = sync.Pool{New: func() any {
@@ -60,6 +68,9 @@ var jsonDecoderPool = sync.Pool{New: func() any {
 // jsonOptions: duplicate names are found while the dict is built, for free.
 var jsonOptions = jsontext.AllowDuplicateNames(true)
 
+// jsonSurrogateOptions are the options of the second reading.
+var jsonSurrogateOptions = jsontext.AllowInvalidUTF8(true)
+
 func (f jsonFormat) decode(data []byte) (protocol.Message, error) {
 	d := jsonDecoderPool.Get().(*jsonDecoder)
 	d.data, d.maxDepth = data, f.maxDepth
@@ -67,6 +78,13 @@ func (f jsonFormat) decode(data []byte) (protocol.Message, error) {
 	d.dec.Reset(&d.in, jsonOptions)
 	var msg protocol.Message
 	l, err := d.message()
+	if err != nil && (hasSurrogateEscape(data) || hasEncodedSurrogate(data)) {
+		d.in = *bytes.NewBuffer(data)
+		d.dec.Reset(&d.in, jsonOptions, jsonSurrogateOptions)
+		d.surrogates = true
+		l, err = d.message()
+		d.surrogates = false
+	}
 	if err == nil {
 		msg, err = fromList("json", l)
 	}
@@ -196,7 +214,11 @@ func (d *jsonDecoder) dict(depth int) (any, error) {
 		if err != nil {
 			return nil, d.fail(err)
 		}
-		k := d.strs.key(d.text(raw))
+		kb, err := d.text(raw)
+		if err != nil {
+			return nil, err
+		}
+		k := d.strs.key(kb)
 		v, err := d.value(depth)
 		if err != nil {
 			return nil, err
@@ -209,20 +231,49 @@ func (d *jsonDecoder) dict(depth int) (any, error) {
 	return m, d.close()
 }
 
-// text returns the content of the JSON string raw (valid, quoted): a
-// slice of the input when it has no escapes, else of d.buf.
-func (d *jsonDecoder) text(raw jsontext.Value) []byte {
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return raw[1 : len(raw)-1]
+// text returns the content of the JSON string raw (quoted; valid, or in
+// the second reading with lone surrogates): a slice of the input when it
+// is valid and has no escapes, else a new slice or one of d.buf.
+func (d *jsonDecoder) text(raw jsontext.Value) ([]byte, error) {
+	if d.surrogates && !utf8.Valid(raw) {
+		fixed, ok := replaceSurrogates(raw)
+		if !ok {
+			return nil, &DecodeError{Codec: "json", Offset: int(d.dec.InputOffset()) - len(raw), Err: ErrInvalidUTF8}
+		}
+		raw = fixed
 	}
-	d.buf, _ = jsontext.AppendUnquote(d.buf[:0], raw) // raw is valid: no error
-	return d.buf
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1], nil
+	}
+	// raw is valid but for unpaired surrogate escapes, which the error
+	// reports and the text holds as U+FFFD.
+	d.buf, _ = jsontext.AppendUnquote(d.buf[:0], raw)
+	return d.buf, nil
+}
+
+// hasSurrogateEscape reports whether data holds the escape of a surrogate,
+// \uD800 to \uDFFF (in a string or not: a cheap test before a second
+// reading).
+func hasSurrogateEscape(data []byte) bool {
+	for {
+		i := bytes.Index(data, []byte(`\u`))
+		if i < 0 || i+4 > len(data) {
+			return false
+		}
+		if c, h := data[i+2], data[i+3]; (c == 'd' || c == 'D') && strings.IndexByte("89abcdefABCDEF", h) >= 0 {
+			return true
+		}
+		data = data[i+2:]
+	}
 }
 
 // str maps a JSON string: binary when it starts with U+0000 followed by
 // standard base64 (WAMP's binary convention), text otherwise.
 func (d *jsonDecoder) str(raw jsontext.Value) (any, error) {
-	b := d.text(raw)
+	b, err := d.text(raw)
+	if err != nil {
+		return nil, err
+	}
 	if len(b) > 0 && b[0] == 0 {
 		if bin, ok := decodeBase64(b[1:]); ok {
 			return bin, nil

@@ -28,11 +28,7 @@ func (msgpackFormat) binary() bool        { return true }
 var (
 	errMsgpackNotList  = errors.New("message is not a MessagePack array")
 	errMsgpackReserved = errors.New("reserved byte 0xc1")
-	// MessagePack extensions (the timestamp extension included) carry
-	// application-defined types that WAMP's value set has no place for,
-	// and no WAMP implementation sends them.
-	errMsgpackExt = errors.New("extension types are not supported")
-	errMsgpackKey = errors.New("dict key is not a string")
+	errMsgpackKey      = errors.New("dict key is not a string")
 )
 
 // msgpackDecoder is the pooled state of one decoding.
@@ -153,7 +149,7 @@ func (d *msgpackDecoder) value(depth int) (any, error) {
 	case msgpcode.IsBin(c):
 		return d.bin()
 	case msgpcode.IsExt(c):
-		return nil, d.fail(errMsgpackExt)
+		return d.ext() // msgpack_ext.go
 	}
 	return nil, d.fail(errMsgpackReserved) // 0xc1, the one code left
 }
@@ -179,7 +175,8 @@ func (d *msgpackDecoder) length() (int, error) {
 	return n, nil
 }
 
-// str reads a str, valid UTF-8, as a slice of the input.
+// str reads a str, valid UTF-8, as a slice of the input (or, when it holds
+// a lone surrogate, as a new slice with U+FFFD in its place).
 func (d *msgpackDecoder) str() ([]byte, error) {
 	n, err := d.length()
 	if err != nil {
@@ -188,7 +185,10 @@ func (d *msgpackDecoder) str() ([]byte, error) {
 	start := d.offset()
 	b := d.data[start : start+n]
 	if !utf8.Valid(b) {
-		return nil, &DecodeError{Codec: "msgpack", Offset: start, Err: ErrInvalidUTF8}
+		var ok bool
+		if b, ok = replaceSurrogates(b); !ok { // surrogates.go
+			return nil, &DecodeError{Codec: "msgpack", Offset: start, Err: ErrInvalidUTF8}
+		}
 	}
 	_, _ = d.r.Seek(int64(n), io.SeekCurrent)
 	return b, nil
