@@ -279,17 +279,10 @@ func newEvent(topic protocol.URI, m *protocol.Event) *Event {
 	return ev
 }
 
-// idFromDetails reads an id-valued entry of a details dict.
+// idFromDetails reads an id-valued entry of a details dict (see
+// protocol.AsID).
 func idFromDetails(d protocol.Dict, key string) (protocol.ID, bool) {
-	switch v := d[key].(type) {
-	case int64:
-		if v > 0 {
-			return protocol.ID(v), true
-		}
-	case uint64:
-		return v, true
-	}
-	return 0, false
+	return protocol.AsID(d[key])
 }
 
 // start gives sub its context and its mailbox, whose worker goroutine

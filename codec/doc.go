@@ -123,12 +123,12 @@
 // and this package does not either (they decode as their parts, an
 // extension's bytes or a tag's content, not as the objects).
 //
-// One refusal belongs to package protocol, not here: msgpackr and cbor-x
-// write an integral JavaScript Number of 2^32 or more as a float64, so a
-// JavaScript router using them would send its random IDs (publication,
-// subscription, registration IDs up to 2^53) as floats, which message
-// validation refuses, as an ID must be an integer. The codec decodes the
-// float as it is: a float64 in a payload is a float.
+// msgpackr and cbor-x write an integral JavaScript Number of 2^32 or more
+// as a float64, so a JavaScript router using them sends its random IDs
+// (publication, subscription, registration IDs up to 2^53) as floats. The
+// codec decodes the float as it is (a float64 in a payload is a float);
+// package protocol reads a whole-number float64 in an ID's place as that ID
+// (protocol.AsID).
 //
 // Encode accepts the same closed set and, for convenience, the common Go
 // types that Normalize converts (int and the other sized integers, float32,

@@ -179,9 +179,10 @@ func (d *decoder) fail(field, reason string) {
 	}
 }
 
-// id reads a non-negative integer; Validate checks its range.
+// id reads a non-negative integer, or a float64 with such a value (see
+// AsID); Validate checks its range.
 func (d *decoder) id(i int, field string) ID {
-	neg, mag, ok := intValue(d.l[i])
+	neg, mag, ok := idNumber(d.l[i])
 	if !ok || neg {
 		d.fail(field, idReason(d.l[i]))
 		return 0

@@ -2,6 +2,7 @@ package protocol_test
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -86,8 +87,8 @@ var templates = map[protocol.MessageType]template{
 // badValues lists values each kind must reject.
 var badValues = map[kind][]any{
 	kID: {int64(0), uint64(maxID + 1), int64(maxID + 1), int64(-1), int64(-1 << 63), uint64(1 << 63),
-		1.0, 1.5, "1", nil, true, []byte{1}, L{int64(1)}, D{}},
-	kRevReq: {uint64(maxID + 1), int64(-1), 0.0, 1.0, "0", nil, false, L{}},
+		0.0, 1.5, -1.0, float64(2 * maxID), math.NaN(), math.Inf(1), "1", nil, true, []byte{1}, L{int64(1)}, D{}},
+	kRevReq: {uint64(maxID + 1), int64(-1), 1.5, -1.0, float64(2 * maxID), "0", nil, false, L{}},
 	kDict:   {nil, L{}, "x", int64(1), true, []byte{}, 1.5},
 	kURI: {"", "a..b", ".a", "a.", "a b", "a\tb", "a#b", "com.my app", "\xff\xfe", "a.\u00a0", int64(1), nil,
 		[]byte("a"), L{"a"}, D{}, true},

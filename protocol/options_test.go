@@ -70,14 +70,14 @@ var (
 	boolBad    = []any{"hello", int64(1), int64(0), nil, L{}, D{}, 1.0}
 	strGood    = []any{"", "abc"}
 	strBad     = []any{int64(123), nil, true, L{"a"}, D{}, []byte("a")}
-	idGood     = []any{int64(1), uint64(maxID), int64(maxID), 7}
-	idBad      = []any{int64(0), int64(-1), uint64(maxID + 1), 1.0, "hello", nil, true, L{}}
+	idGood     = []any{int64(1), uint64(maxID), int64(maxID), 7, 1.0, float64(maxID)}
+	idBad      = []any{int64(0), int64(-1), uint64(maxID + 1), 0.0, 1.5, float64(2 * maxID), "hello", nil, true, L{}}
 	nonNegGood = []any{int64(0), int64(1), uint64(1 << 60)}
 	nonNegBad  = []any{int64(-1), 1.5, 0.0, "1", nil, true}
 	posGood    = []any{int64(1), uint64(10)}
 	posBad     = []any{int64(0), int64(-1), 1.0, "1", nil}
 	idListGood = []any{L{}, L{int64(123), uint64(456), int64(maxID)}, []protocol.ID{1, 2}, []int64{3}, []int{4}}
-	idListBad  = []any{"hello", L{"hello"}, L{int64(0)}, L{int64(-5)}, L{1.0}, L{nil}, []protocol.ID{0},
+	idListBad  = []any{"hello", L{"hello"}, L{int64(0)}, L{int64(-5)}, L{1.5}, L{nil}, []protocol.ID{0},
 		[]int64{-1}, []int{0}, int64(1), nil, D{}}
 	strListGood = []any{L{}, L{"alice", "bob"}, []string{"x"}}
 	strListBad  = []any{"hello", L{int64(123)}, L{"a", nil}, int64(1), nil, D{}}

@@ -47,13 +47,37 @@ func signed(n int64) (bool, uint64, bool) {
 // validID reports whether id lies in [1, MaxID].
 func validID(id ID) bool { return id >= 1 && id <= MaxID }
 
-// idValue reads v as a WAMP id, any integer in [1, MaxID].
+// idValue reads v as a WAMP id, any integer in [1, MaxID] (see idNumber).
 func idValue(v any) (ID, bool) {
-	neg, mag, ok := intValue(v)
+	neg, mag, ok := idNumber(v)
 	if !ok || neg || !validID(mag) {
 		return 0, false
 	}
 	return mag, true
+}
+
+// AsID reads v, a value of a decoded message (an id in a details or options
+// dict, say), as a WAMP id: an integer in [1, MaxID] of any Go integer type,
+// or a float64 whose value is such an integer. It reports false for
+// anything else.
+//
+// Floats are accepted because JavaScript has one number type: the
+// MessagePack and CBOR libraries of JavaScript peers (msgpackr, cbor-x) write
+// a whole number of 2^32 or more as a 64-bit float, so most ids a
+// JavaScript router or peer sends arrive so.
+func AsID(v any) (ID, bool) { return idValue(v) }
+
+// idNumber is intValue for an id field: it also takes a float64 whose
+// value is a whole number in [0, MaxID] (see AsID). Every such number is
+// exact in a float64.
+func idNumber(v any) (neg bool, mag uint64, ok bool) {
+	if f, isFloat := v.(float64); isFloat {
+		if f >= 0 && f <= float64(MaxID) && f == math.Trunc(f) {
+			return false, uint64(f), true
+		}
+		return false, 0, false
+	}
+	return intValue(v)
 }
 
 // describe names the WAMP type of v for error reasons.
