@@ -124,9 +124,6 @@ func (f cborFormat) decode(data []byte) (protocol.Message, error) {
 	if len(data) > 0 && data[0]>>5 != 4 && data[0]>>5 != 6 {
 		return nil, &DecodeError{Codec: "cbor", Offset: 0, Err: errCBORNotList}
 	}
-	if fixed := rewriteEpochFloats(data, cborMaxNested(f.maxDepth)); fixed != nil {
-		data = fixed // cbor_epoch.go
-	}
 	msg, err := f.decodeWith(data, false)
 	if errors.Is(err, ErrInvalidUTF8) && hasEncodedSurrogate(data) {
 		return f.decodeWith(data, true)

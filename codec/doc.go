@@ -67,9 +67,13 @@
 //     writes it: "+275760-09-13T00:00:00Z". An invalid JavaScript Date
 //     (msgpackr's one-byte timestamp, cbor-x's and node-cbor's tag 1 on
 //     NaN) is the zero time, "0001-01-01T00:00:00Z". cbor-x and node-cbor
-//     write a Date with milliseconds as tag 1 on a float64: it is read as
-//     the float's shortest decimal (the digits JavaScript prints), so the
-//     text is the one msgpackr's timestamp of the same Date gives.
+//     write a Date with milliseconds as tag 1 on a float64 of seconds,
+//     which holds the milliseconds only approximately: the CBOR library
+//     reads the float's value to the nanosecond, truncated, so
+//     new Date(1700000000123) reads "2023-11-14T22:13:20.122999906Z" over
+//     CBOR where msgpackr's timestamp of it reads ".123Z". (Recovering the
+//     digits JavaScript prints would take a second, hand-written CBOR walk
+//     before the library's, which this package does not do.)
 //   - A MessagePack extension of type 0 holding one zero byte is nil: it is
 //     how msgpackr (wampy.js) writes JavaScript's undefined in a list or as
 //     a dict value, as CBOR has undefined, which is nil too. Any other

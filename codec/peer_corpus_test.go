@@ -89,10 +89,18 @@ func peerWants() map[string]map[string]any {
 	ints32CBORX := append(L{}, ints32...)
 	ints32CBORX[7] = 4294967296.0
 	const dateNow = "2023-11-14T22:13:20.123Z"
+	const cborNow = "2023-11-14T22:13:20.122999906Z" // dateNow as a float over CBOR
 	all := func(v any) map[string]any { return map[string]any{"": v} }
 	// msgpack-lite writes a Date as its application extension 13 holding
 	// the milliseconds as a MessagePack number: the data as []byte.
 	liteDate := func(h string) map[string]any { return map[string]any{"msgpack-lite": mustHex(h)} }
+	// cbor-x and node-cbor write a Date with milliseconds as tag 1 on a
+	// float64 of seconds, which the library reads to the nanosecond,
+	// truncated (see doc.go).
+	cborFloat := func(m map[string]any, v any) map[string]any {
+		m["cbor-x"], m["cbor"] = v, v
+		return m
+	}
 	with := func(def any, by map[string]any) map[string]any { by[""] = def; return by }
 	return map[string]map[string]any{
 		"null":            all(nil),
@@ -128,17 +136,17 @@ func peerWants() map[string]map[string]any {
 		"date-epoch":             with("1970-01-01T00:00:00Z", liteDate("00")),
 		"date-seconds":           with("2023-11-14T22:13:20Z", liteDate("cb4278bcfe56800000")),
 		"date-millis":            with("1970-01-01T00:00:01.234Z", liteDate("cd04d2")),
-		"date-now":               with(dateNow, liteDate("cb4278bcfe5687b000")),
+		"date-now":               with(dateNow, cborFloat(liteDate("cb4278bcfe5687b000"), cborNow)),
 		"date-2106":              with("2106-02-07T06:28:16Z", liteDate("cb428f400000000000")),
 		"date-before-epoch":      with("1969-12-31T23:59:59.999Z", liteDate("ff")),
 		"date-1900":              with("1900-01-01T00:00:00Z", liteDate("cbc280128ff1200000")),
-		"date-2600":              with("2600-01-01T00:00:00.005Z", liteDate("cb42b214e1ef440500")),
+		"date-2600":              with("2600-01-01T00:00:00.005Z", cborFloat(liteDate("cb42b214e1ef440500"), "2600-01-01T00:00:00.005001068Z")),
 		"date-max":               with("+275760-09-13T00:00:00Z", liteDate("cb433eb208c2dc0000")),
 		"date-min":               with("-271821-04-20T00:00:00Z", liteDate("cbc33eb208c2dc0000")),
 		// An invalid Date: msgpack5 writes the epoch.
 		"date-invalid": with("0001-01-01T00:00:00Z", map[string]any{"msgpack5": "1970-01-01T00:00:00Z",
 			"msgpack-lite": mustHex("cb7ff8000000000000")}),
-		"date-kwarg":       with(D{"at": dateNow}, map[string]any{"msgpack-lite": D{"at": mustHex("cb4278bcfe5687b000")}}),
+		"date-kwarg":       with(D{"at": dateNow}, cborFloat(map[string]any{"msgpack-lite": D{"at": mustHex("cb4278bcfe5687b000")}}, D{"at": cborNow})),
 		"uint8array":       all([]byte{1, 2, 3}),
 		"uint8array-empty": all([]byte{}),
 		"buffer":           all([]byte{0, 0xff}),
@@ -202,8 +210,14 @@ var errNotTextKey = errors.New("refused: dict key is not text")
 // peerWantMessages are the whole messages of the corpus, as lists.
 func peerWantMessages() map[string]map[string]any {
 	return map[string]map[string]any{
-		"call-kwargs": {"": L{int64(48), int64(7), D{}, "com.example.log", L{},
-			D{"at": "2023-11-14T22:13:20.123Z", "id": int64(1<<53 + 1), "data": []byte{1, 2}, "note": nil}}},
+		"call-kwargs": {
+			"": L{int64(48), int64(7), D{}, "com.example.log", L{},
+				D{"at": "2023-11-14T22:13:20.123Z", "id": int64(1<<53 + 1), "data": []byte{1, 2}, "note": nil}},
+			"cbor-x": L{int64(48), int64(7), D{}, "com.example.log", L{},
+				D{"at": "2023-11-14T22:13:20.122999906Z", "id": int64(1<<53 + 1), "data": []byte{1, 2}, "note": nil}},
+			"cbor": L{int64(48), int64(7), D{}, "com.example.log", L{},
+				D{"at": "2023-11-14T22:13:20.122999906Z", "id": int64(1<<53 + 1), "data": []byte{1, 2}, "note": nil}},
+		},
 		"yield-records": {"": L{int64(70), int64(9), D{}, L{L(peerRecords(40))}}},
 		"event-date": {
 			"": L{int64(36), int64(5512), int64(4429), D{}, L{"1970-01-01T00:00:00Z", "1970-01-01T00:00:01.234Z"},
