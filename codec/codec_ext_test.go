@@ -18,15 +18,7 @@ import (
 // hex.
 func msgpackArg(t *testing.T, arg string) (any, error) {
 	t.Helper()
-	data, err := hex.DecodeString("953001" + "80" + "a3612e62" + "91" + arg)
-	if err != nil {
-		t.Fatalf("bad test hex %s", arg)
-	}
-	msg, err := codec.MsgPack().Decode(data)
-	if err != nil {
-		return nil, err
-	}
-	return msg.(*protocol.Call).Args[0], nil
+	return callArg(t, codec.MsgPack(), "953001"+"80"+"a3612e62"+"91", arg)
 }
 
 // A MessagePack extension never ends the session: the timestamp is its

@@ -15,11 +15,19 @@ import (
 // cborArg decodes [48, 1, {}, "a.b", [arg]] (a CALL) with arg given in hex.
 func cborArg(t *testing.T, arg string) (any, error) {
 	t.Helper()
-	data, err := hex.DecodeString("85183001a063612e62" + "81" + arg)
+	return callArg(t, codec.CBOR(), "85183001a063612e62"+"81", arg)
+}
+
+// callArg decodes with c the CALL whose encoding is head (up to its
+// one-element argument list) followed by arg, both in hex, and returns
+// the argument.
+func callArg(t *testing.T, c codec.Codec, head, arg string) (any, error) {
+	t.Helper()
+	data, err := hex.DecodeString(head + arg)
 	if err != nil {
 		t.Fatalf("bad test hex %s", arg)
 	}
-	msg, err := codec.CBOR().Decode(data)
+	msg, err := c.Decode(data)
 	if err != nil {
 		return nil, err
 	}
