@@ -156,3 +156,46 @@ func TestLenientJSONText(t *testing.T) {
 		t.Errorf("json encode of %q: %s, %v", text, out, err)
 	}
 }
+
+// Autobahn|Python (Python's json module, allow_nan) writes NaN, Infinity
+// and -Infinity as bare words; Crossbar.io passes them on. They read as
+// float64 NaN and ±Inf, in a value's place only: inside a string, or glued
+// to another token, they stay what they are.
+func TestLenientJSONNonFinite(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, tc := range []struct {
+		in   string
+		args []any // nil: refused
+	}{
+		// What Autobahn|Python's JsonSerializer writes for a PUBLISH of
+		// [nan, inf, -inf, 1.5].
+		{`[16,1,{},"com.t",[NaN,Infinity,-Infinity,1.5]]`, []any{nan, inf, -inf, 1.5}},
+		{`[16,1,{},"com.t",[ NaN , {"a" : Infinity}, [-Infinity]]]`, []any{nan, map[string]any{"a": inf}, []any{-inf}}},
+		{`[16,1,{},"com.t",["NaN","a\"NaN",NaN]]`, []any{"NaN", `a"NaN`, nan}},
+		{`[16,1,{},"com.t",["\ud800",NaN]]`, []any{"\uFFFD", nan}},
+		{`[16,1,{},"com.t",[1NaN]]`, nil},
+		{`[16,1,{},"com.t",[NaN1]]`, nil},
+		{`[16,1,{},"com.t",[-NaN]]`, nil},
+		{`[16,1,{},"com.t",[nan]]`, nil},
+		{`[16,1,{},"com.t",[Infinityx]]`, nil},
+		{`[16,1,{},"com.t",[NaN,]]`, nil},
+		{`[16,1,{NaN:1},"com.t",[]]`, nil},
+	} {
+		msg, err := codec.JSON().Decode([]byte(tc.in))
+		if tc.args == nil {
+			mustDecodeError(t, codec.JSON(), err)
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.in, err)
+			continue
+		}
+		if got := msg.(*protocol.Publish).Args; !peerEqual(got, tc.args) {
+			t.Errorf("%s: %#v, want %#v", tc.in, got, tc.args)
+		}
+	}
+	// The encoder still refuses them: they are not JSON.
+	if _, err := codec.JSON().Encode(call(nan)); !errors.Is(err, codec.ErrUnsupportedValue) {
+		t.Errorf("encode NaN: %v", err)
+	}
+}

@@ -41,9 +41,9 @@
 //	string          text, always valid UTF-8; dates (the MessagePack
 //	                timestamp extension, CBOR tags 0 and 1) as text
 //	[]byte          binary values: MessagePack bin, CBOR byte strings, and
-//	                JSON strings of "\u0000" followed by standard base64
-//	                (WAMP's binary convention), padded or not; the data of
-//	                other MessagePack extensions
+//	                JSON strings of "\u0000" followed by standard, padded
+//	                base64 (WAMP's binary convention, RFC 4648 section 4);
+//	                the data of other MessagePack extensions
 //	[]any           lists, never nil
 //	map[string]any  dicts, never nil; a non-string key is an error
 //
@@ -92,8 +92,14 @@
 //     msgpack5 and node-cbor write in its place: JSON.stringify and
 //     json.dumps escape it ("\ud800"), cbor-x writes its code point in
 //     three bytes (WTF-8), and those read as U+FFFD in every codec.
-//   - A JSON string of "\u0000" followed by what is not base64 is the text it
-//     is (a MessagePack or CBOR peer may publish such text).
+//   - A JSON string of "\u0000" followed by what is not padded base64 is
+//     the text it is (a MessagePack or CBOR peer may publish such text;
+//     Autobahn|Python, too, reads "\u0000abc" as no binary).
+//   - JSON's missing NaN and infinities: Python's json module, and with it
+//     Autobahn|Python and Crossbar.io, writes them as the bare words NaN,
+//     Infinity and -Infinity, which decode as float64 NaN and ±Inf where a
+//     value stands (never inside a string, never glued to another token).
+//     The JSON encoder still refuses to write them.
 //
 // # Refusals
 //

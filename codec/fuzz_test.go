@@ -28,16 +28,19 @@ func fuzzDecode(t *testing.T, c codec.Codec, data []byte, wellFormed func([]byte
 	if !wellFormed(data) {
 		t.Fatalf("%s accepted %q, which the reference library rejects", c.Name(), data)
 	}
-	out, err := c.Encode(msg)
-	if err != nil {
+	// JSON reads what it cannot write (NaN and the infinities, which
+	// Python's json module writes; NUL-led text that is not base64): such
+	// a message skips its own round trip.
+	if out, err := c.Encode(msg); err == nil {
+		back, err := c.Decode(out)
+		if err != nil {
+			t.Fatalf("decode of re-encoding %q (from %q): %v", out, data, err)
+		}
+		if !equalMsg(c, back, msg) {
+			t.Fatalf("round trip of %q: %#v, want %#v", data, back, msg)
+		}
+	} else if c.Name() != "json" || !errors.Is(err, codec.ErrUnsupportedValue) {
 		t.Fatalf("re-encode of %#v (from %q): %v", msg, data, err)
-	}
-	back, err := c.Decode(out)
-	if err != nil {
-		t.Fatalf("decode of re-encoding %q (from %q): %v", out, data, err)
-	}
-	if !equalMsg(c, back, msg) {
-		t.Fatalf("round trip of %q: %#v, want %#v", data, back, msg)
 	}
 	// Every other codec carries the same message, except what JSON cannot
 	// represent (NaN, infinities, strings starting with NUL).
@@ -66,8 +69,21 @@ var cborRef, _ = cbor.DecOptions{MaxNestedLevels: 256, MaxArrayElements: 1 << 24
 func FuzzDecodeJSON(f *testing.F) {
 	addSeeds(f, codec.JSON())
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzzDecode(t, codec.JSON(), data, json.Valid)
+		fuzzDecode(t, codec.JSON(), data, jsonValid)
 	})
+}
+
+// jsonValid is encoding/json's Valid, but for the words NaN, Infinity and
+// -Infinity, which the codec reads in a value's place: they are replaced
+// by 0 everywhere (in a string too, which keeps the string valid) before a
+// second check.
+func jsonValid(b []byte) bool {
+	if json.Valid(b) {
+		return true
+	}
+	b = bytes.ReplaceAll(b, []byte("-Infinity"), []byte("-0"))
+	b = bytes.ReplaceAll(b, []byte("Infinity"), []byte("0"))
+	return json.Valid(bytes.ReplaceAll(b, []byte("NaN"), []byte("0")))
 }
 
 func FuzzDecodeMsgpack(f *testing.F) {

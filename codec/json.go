@@ -57,6 +57,10 @@ type jsonDecoder struct {
 	// surrogates as U+FFFD and refuses other invalid UTF-8 (see
 	// surrogates.go).
 	surrogates bool
+	// nonFinite, in a second reading, holds the values of the NaN and
+	// Infinity words replaced by number tokens, by offset (see
+	// json_nonfinite.go).
+	nonFinite map[int]float64
 }
 
 var jsonDecoderPool = sync.Pool{New: func() any {
@@ -78,12 +82,8 @@ func (f jsonFormat) decode(data []byte) (protocol.Message, error) {
 	d.dec.Reset(&d.in, jsonOptions)
 	var msg protocol.Message
 	l, err := d.message()
-	if err != nil && (hasSurrogateEscape(data) || hasEncodedSurrogate(data)) {
-		d.in = *bytes.NewBuffer(data)
-		d.dec.Reset(&d.in, jsonOptions, jsonSurrogateOptions)
-		d.surrogates = true
-		l, err = d.message()
-		d.surrogates = false
+	if err != nil {
+		l, err = d.secondReading(data, err)
 	}
 	if err == nil {
 		msg, err = fromList("json", l)
@@ -96,6 +96,34 @@ func (f jsonFormat) decode(data []byte) (protocol.Message, error) {
 	}
 	jsonDecoderPool.Put(d)
 	return msg, err
+}
+
+// secondReading reads data, which failed to decode with err, a second
+// time if it holds what a peer may legitimately send but jsontext refuses:
+// a lone surrogate (surrogates.go) or a non-finite number
+// (json_nonfinite.go). It returns err when there is neither.
+func (d *jsonDecoder) secondReading(data []byte, err error) ([]any, error) {
+	surrogates := hasSurrogateEscape(data) || hasEncodedSurrogate(data)
+	var replaced []byte
+	if hasNonFiniteWord(data) {
+		replaced, d.nonFinite = replaceNonFinite(data)
+	}
+	if !surrogates && replaced == nil {
+		return nil, err
+	}
+	if replaced != nil {
+		d.data = replaced
+	}
+	d.in = *bytes.NewBuffer(d.data)
+	if surrogates {
+		d.dec.Reset(&d.in, jsonOptions, jsonSurrogateOptions)
+	} else {
+		d.dec.Reset(&d.in, jsonOptions)
+	}
+	d.surrogates = surrogates
+	l, err := d.message()
+	d.surrogates, d.nonFinite = false, nil
+	return l, err
 }
 
 // message reads the whole input, which must be one array.
@@ -282,17 +310,17 @@ func (d *jsonDecoder) str(raw jsontext.Value) (any, error) {
 	return d.strs.value(b), nil
 }
 
-// decodeBase64 decodes standard base64, padded or not, into a new slice.
+// decodeBase64 decodes standard base64 with its padding (RFC 4648,
+// section 4, which WAMP's binary convention names), into a new slice.
+// Anything else is not base64: a NUL-led string whose rest is unpadded
+// ("\u0000abc", text a Python or JavaScript peer may send) stays text, as
+// Autobahn|Python, which refuses unpadded base64, reads it.
 func decodeBase64(s []byte) ([]byte, bool) {
-	enc := base64.StdEncoding
-	if len(s)%4 != 0 {
-		enc = base64.RawStdEncoding
-	}
-	if bytes.ContainsAny(s, "\r\n") { // the decoder would skip them
+	if len(s)%4 != 0 || bytes.ContainsAny(s, "\r\n") { // the decoder would skip \r and \n
 		return nil, false
 	}
-	out := make([]byte, enc.DecodedLen(len(s)))
-	n, err := enc.Decode(out, s)
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
+	n, err := base64.StdEncoding.Decode(out, s)
 	if err != nil {
 		return nil, false
 	}
@@ -303,6 +331,11 @@ func decodeBase64(s []byte) ([]byte, bool) {
 // no exponent) that fit become int64, or uint64 above math.MaxInt64; other
 // numbers float64, rounded to the nearest.
 func (d *jsonDecoder) number(raw jsontext.Value) (any, error) {
+	if d.nonFinite != nil {
+		if v, ok := d.nonFinite[int(d.dec.InputOffset())-len(raw)]; ok {
+			return v, nil
+		}
+	}
 	if !bytes.ContainsAny(raw, ".eE") {
 		if raw[0] == '-' {
 			if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {

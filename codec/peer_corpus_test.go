@@ -109,7 +109,7 @@ func peerWants() map[string]map[string]any {
 		"undefined":       all(L{nil}),
 		"undefined-kwarg": with(D{"a": nil, "b": int64(1)}, map[string]any{"msgpack5": D{"b": int64(1)}}),
 		"zero":            all(int64(0)),
-		"negative-zero":   with(int64(0), map[string]any{"cbor": negZero, "msgpack": negZero, "umsgpack": negZero}),
+		"negative-zero":   with(int64(0), map[string]any{"cbor": negZero, "msgpack": negZero, "umsgpack": negZero, "json": negZero}),
 		"int-small": all(L{int64(1), int64(-1), int64(127), int64(128), int64(-32), int64(-33), int64(255),
 			int64(256), int64(-129)}),
 		"int-32":            with(ints32, map[string]any{"msgpackr": ints32Float, "msgpack-lite": ints32Float, "cbor-x": ints32CBORX}),
@@ -189,12 +189,16 @@ func peerWants() map[string]map[string]any {
 		// Autobahn|Python.
 		"py-int-64": all(L{int64(1 << 32), int64(-1<<31 - 1), int64(1<<53 + 1), int64(math.MaxInt64),
 			int64(math.MinInt64), uint64(math.MaxUint64)}),
-		"py-bytes":        all([]byte{0, 1, 0xff}),
-		"py-bytes-empty":  all([]byte{}),
-		"py-bytearray":    all([]byte("ab")),
-		"py-tuple":        all(L{int64(1), "a"}),
-		"py-int-keys":     all(errNotTextKey),
-		"py-ext":          all([]byte("xy")),
+		"py-bytes":       all([]byte{0, 1, 0xff}),
+		"py-bytes-empty": all([]byte{}),
+		"py-bytearray":   all([]byte("ab")),
+		"py-tuple":       all(L{int64(1), "a"}),
+		// Python's json module writes an int key as its decimal text, and
+		// a named tuple (msgpack.ExtType) as a list.
+		"py-int-keys": with(errNotTextKey, map[string]any{"json": D{"1": "one"}}),
+		"py-ext":      with([]byte("xy"), map[string]any{"json": L{int64(42), []byte("xy")}}),
+		// 2**64: JSON's number text; MessagePack cannot carry it.
+		"py-int-2-pow-64": all(float64(1 << 64)),
 		"py-timestamp-32": all("2023-11-14T22:13:20Z"),
 		// from_datetime goes through a float: these are the nanoseconds
 		// on the wire.

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""encodings.py: the bytes Autobahn|Python's MessagePack serializer puts on
-the wire for everyday Python values, for wampgo's codec corpus
+"""encodings.py: the bytes Autobahn|Python's MessagePack and JSON serializers
+put on the wire for everyday Python values, for wampgo's codec corpus
 (codec/testdata/peer_encodings_py.json, checked by
 codec/peer_corpus_test.go). The Python twin of encodings.js.
 
@@ -15,6 +15,9 @@ refuse datetime, the msgpack package refuses integers beyond 64 bits) is
 listed with its error and no bytes: it never reaches the wire. Python's
 CBOR serializer needs cbor2, which Debian's python3-autobahn does not pull
 in, so it is not covered.
+
+JsonSerializer runs on Python's json module, which writes NaN and the
+infinities as the bare words NaN, Infinity and -Infinity.
 
 The output is deterministic: a change means a library or this file changed.
 """
@@ -91,17 +94,21 @@ def samples():
         library = "msgpack " + ".".join(map(str, msgpack.version))
     import autobahn
     peer = "Autobahn|Python " + autobahn.__version__
-    ser = serializer.MsgPackSerializer()
+    sers = [("msgpack", library, serializer.MsgPackSerializer())]
+    if not UMSGPACK:
+        # Python's json module (allow_nan: NaN and Infinity as bare words).
+        sers.append(("json", "json (Python standard library)", serializer.JsonSerializer()))
     out = []
-    for name, description, value in values():
-        sample = {"peer": peer, "codec": "msgpack", "library": library, "name": name,
-                  "description": "Publish(1, 'com.peer.values', args=[" + description + "])"}
-        try:
-            data, _ = ser.serialize(message.Publish(1, "com.peer.values", args=[value]))
-            sample["hex"] = data.hex()
-        except Exception as e:  # noqa: BLE001: the error is the sample
-            sample["peer_error"] = type(e).__name__ + ": " + str(e).split("\n")[0]
-        out.append(sample)
+    for codec, lib, ser in sers:
+        for name, description, value in values():
+            sample = {"peer": peer, "codec": codec, "library": lib, "name": name,
+                      "description": "Publish(1, 'com.peer.values', args=[" + description + "])"}
+            try:
+                data, _ = ser.serialize(message.Publish(1, "com.peer.values", args=[value]))
+                sample["hex"] = data.hex()
+            except Exception as e:  # noqa: BLE001: the error is the sample
+                sample["peer_error"] = type(e).__name__ + ": " + str(e).split("\n")[0]
+            out.append(sample)
     return out
 
 
