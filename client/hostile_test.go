@@ -124,7 +124,10 @@ func TestHostileFramesAbort(t *testing.T) {
 		{"lone surrogate and invalid UTF-8", nil, "[36,1,2,{},[\"\\ud800\xff\"]]"},
 		{"invalid escape", nil, `[36,1,2,{},["\u00zz"]]`},
 		{"duplicate key", nil, `[36,1,2,{"a":1,"a":2}]`},
-		{"NaN", nil, `[36,1,2,{},[NaN]]`},
+		// Python's bare NaN reads as NaN (codec's package comment); these
+		// are not that word in a value's place.
+		{"NaN glued to a number", nil, `[36,1,2,{},[1NaN]]`},
+		{"nan in lower case", nil, `[36,1,2,{},[nan]]`},
 		{"number out of range", nil, `[36,1,2,{},[1e400]]`},
 		{"invalid error URI", nil, `[8,48,1,{},"not a uri!!"]`},
 		{"WELCOME without roles", nil, `[2,1,{}]`},
