@@ -60,6 +60,11 @@ func forEachInteropTarget(t *testing.T, f func(t *testing.T, r interopTarget)) {
 	if len(urls) == 0 {
 		urls = []string{routertest.Start(t).URL()}
 	}
+	forEachTargetAt(t, urls, realm, f)
+}
+
+// forEachTargetAt is forEachInteropTarget for the routers at urls, in realm.
+func forEachTargetAt(t *testing.T, urls []string, realm string, f func(t *testing.T, r interopTarget)) {
 	for _, u := range urls {
 		scheme, _, _ := strings.Cut(u, "://")
 		for _, cd := range codec.Default() {
