@@ -37,82 +37,86 @@ func dialReconnecting(t *testing.T, d *clienttest.Dialer, r client.Reconnect, op
 }
 
 func TestStateFollowsReconnects(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		d := clienttest.NewDialer(t)
-		c, r1 := dialReconnecting(t, d, client.Reconnect{MinDelay: time.Second, MaxDelay: time.Second})
-		if s := c.State(); s != client.StateJoined {
-			t.Fatalf("State after Dial = %v, want joined", s)
-		}
-		if err := c.WaitJoined(ctxT(t)); err != nil {
-			t.Fatalf("WaitJoined while joined: %v", err)
-		}
-		sub, _ := clienttest.Subscribe(t, c, r1, "com.t", 7, func(context.Context, *client.Event) {})
+	forEachReconnectTransport(t, func(t *testing.T, tr clienttest.Transport) {
+		synctest.Test(t, func(t *testing.T) {
+			d := newReconnectDialer(t, tr)
+			c, r1 := dialReconnecting(t, d.Dialer, client.Reconnect{MinDelay: time.Second, MaxDelay: time.Second})
+			if s := c.State(); s != client.StateJoined {
+				t.Fatalf("State after Dial = %v, want joined", s)
+			}
+			if err := c.WaitJoined(ctxT(t)); err != nil {
+				t.Fatalf("WaitJoined while joined: %v", err)
+			}
+			sub, _ := clienttest.Subscribe(t, c, r1, "com.t", 7, func(context.Context, *client.Event) {})
 
-		d.SetFail(errors.New("router down"))
-		r1.Transport().Close()
-		synctest.Wait()
-		if s := c.State(); s != client.StateRetrying && s != client.StateLeft {
-			t.Fatalf("State after the connection died = %v, want left or retrying", s)
-		}
-		short, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		defer cancel()
-		if err := c.WaitJoined(short); !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("WaitJoined while the router is down = %v, want the deadline", err)
-		}
+			d.SetFail(errors.New("router down"))
+			r1.Transport().Close()
+			synctest.Wait()
+			if s := c.State(); s != client.StateRetrying && s != client.StateLeft {
+				t.Fatalf("State after the connection died = %v, want left or retrying", s)
+			}
+			short, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			if err := c.WaitJoined(short); !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("WaitJoined while the router is down = %v, want the deadline", err)
+			}
 
-		waited := make(chan error, 1)
-		go func() { waited <- c.WaitJoined(context.Background()) }()
-		d.SetFail(nil)
-		r2 := d.Next(t)
-		r2.Welcome(2, scripted.Roles())
-		// Joined means restored: WaitJoined must still wait for SUBSCRIBED.
-		m := scripted.Expect[*protocol.Subscribe](r2)
-		synctest.Wait()
-		select {
-		case err := <-waited:
-			t.Fatalf("WaitJoined returned %v before the subscription was restored", err)
-		default:
-		}
-		r2.Send(&protocol.Subscribed{Request: m.Request, Subscription: 8})
-		if err := <-waited; err != nil {
-			t.Fatalf("WaitJoined after the rejoin: %v", err)
-		}
-		if sub.ID() != 8 || c.State() != client.StateJoined || c.Session().ID != 2 {
-			t.Fatalf("after rejoin: sub %d, state %v, session %d", sub.ID(), c.State(), c.Session().ID)
-		}
-		if n := c.Stats().Reconnects; n != 1 {
-			t.Fatalf("Stats().Reconnects = %d, want 1", n)
-		}
+			waited := make(chan error, 1)
+			go func() { waited <- c.WaitJoined(context.Background()) }()
+			d.SetFail(nil)
+			r2 := d.Next(t)
+			r2.Welcome(2, scripted.Roles())
+			// Joined means restored: WaitJoined must still wait for SUBSCRIBED.
+			m := scripted.Expect[*protocol.Subscribe](r2)
+			synctest.Wait()
+			select {
+			case err := <-waited:
+				t.Fatalf("WaitJoined returned %v before the subscription was restored", err)
+			default:
+			}
+			r2.Send(&protocol.Subscribed{Request: m.Request, Subscription: 8})
+			if err := <-waited; err != nil {
+				t.Fatalf("WaitJoined after the rejoin: %v", err)
+			}
+			if sub.ID() != 8 || c.State() != client.StateJoined || c.Session().ID != 2 {
+				t.Fatalf("after rejoin: sub %d, state %v, session %d", sub.ID(), c.State(), c.Session().ID)
+			}
+			if n := c.Stats().Reconnects; n != 1 {
+				t.Fatalf("Stats().Reconnects = %d, want 1", n)
+			}
 
-		go func() {
-			scripted.Expect[*protocol.Goodbye](r2)
-			r2.Send(&protocol.Goodbye{Reason: "wamp.close.goodbye_and_out", Details: protocol.Dict{}})
-		}()
-		if err := c.Close(ctxT(t)); err != nil {
-			t.Fatal(err)
-		}
-		if s := c.State(); s != client.StateClosed {
-			t.Fatalf("State after Close = %v, want closed", s)
-		}
-		if err := c.WaitJoined(ctxT(t)); !errors.Is(err, client.ErrClosed) {
-			t.Fatalf("WaitJoined after Close = %v, want ErrClosed", err)
-		}
+			go func() {
+				scripted.Expect[*protocol.Goodbye](r2)
+				r2.Send(&protocol.Goodbye{Reason: "wamp.close.goodbye_and_out", Details: protocol.Dict{}})
+			}()
+			if err := c.Close(ctxT(t)); err != nil {
+				t.Fatal(err)
+			}
+			if s := c.State(); s != client.StateClosed {
+				t.Fatalf("State after Close = %v, want closed", s)
+			}
+			if err := c.WaitJoined(ctxT(t)); !errors.Is(err, client.ErrClosed) {
+				t.Fatalf("WaitJoined after Close = %v, want ErrClosed", err)
+			}
+		})
 	})
 }
 
 func TestStateGaveUp(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		d := clienttest.NewDialer(t)
-		c, r1 := dialReconnecting(t, d, client.Reconnect{MinDelay: time.Second, MaxAttempts: 2})
-		d.SetFail(errors.New("router down"))
-		r1.Transport().Close()
-		synctest.Wait()
-		if err := c.WaitJoined(context.Background()); !errors.Is(err, client.ErrClosed) || !errors.Is(err, client.ErrGaveUp) {
-			t.Fatalf("WaitJoined = %v, want ErrClosed wrapping ErrGaveUp", err)
-		}
-		if s := c.State(); s != client.StateGaveUp {
-			t.Fatalf("State = %v, want gave-up", s)
-		}
+	forEachReconnectTransport(t, func(t *testing.T, tr clienttest.Transport) {
+		synctest.Test(t, func(t *testing.T) {
+			d := newReconnectDialer(t, tr)
+			c, r1 := dialReconnecting(t, d.Dialer, client.Reconnect{MinDelay: time.Second, MaxAttempts: 2})
+			d.SetFail(errors.New("router down"))
+			r1.Transport().Close()
+			synctest.Wait()
+			if err := c.WaitJoined(context.Background()); !errors.Is(err, client.ErrClosed) || !errors.Is(err, client.ErrGaveUp) {
+				t.Fatalf("WaitJoined = %v, want ErrClosed wrapping ErrGaveUp", err)
+			}
+			if s := c.State(); s != client.StateGaveUp {
+				t.Fatalf("State = %v, want gave-up", s)
+			}
+		})
 	})
 }
 
