@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/wampgo/wampgo/client"
@@ -67,7 +68,7 @@ func runCall(ctx context.Context, g *globals, args []string, io stdio) error {
 			}
 		}()
 	}
-	err = printResults(ctx, call, io.out)
+	err = printResults(ctx, call, io.out, g.log)
 	if *stdin {
 		select {
 		case ferr := <-feedErr:
@@ -83,7 +84,7 @@ func runCall(ctx context.Context, g *globals, args []string, io stdio) error {
 // printResults prints the call's results until the final one, whose error
 // it returns. Once ctx ends it waits at most cancelGrace for the final
 // result.
-func printResults(ctx context.Context, call *client.Call, out io.Writer) error {
+func printResults(ctx context.Context, call *client.Call, out io.Writer, log *slog.Logger) error {
 	results, done := call.Results(), ctx.Done()
 	var grace <-chan time.Time
 	for {
@@ -93,19 +94,29 @@ func printResults(ctx context.Context, call *client.Call, out io.Writer) error {
 				return nil
 			}
 			if res.Err != nil {
+				if log != nil {
+					log.Debug("call failed", "err", res.Err)
+				}
 				return res.Err
 			}
 			details := res.Details
 			if res.Progress {
 				details = withProgress(details)
 			}
-			if err := printLine(out, payloadLine(res.Args, res.Kwargs, details)); err != nil {
+			l := payloadLine(res.Args, res.Kwargs, details)
+			if log != nil {
+				log.Debug("RESULT", "payload", jsonLine(l))
+			}
+			if err := printLine(out, l); err != nil {
 				return err
 			}
 			if !res.Progress {
 				return nil
 			}
 		case <-done:
+			if log != nil {
+				log.Info("interrupted: canceling the call (kill mode)")
+			}
 			done, grace = nil, time.After(cancelGrace)
 		case <-grace:
 			return fmt.Errorf("call canceled; no answer from the router within %v", cancelGrace)

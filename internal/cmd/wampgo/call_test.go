@@ -185,3 +185,15 @@ func containsID(ids []protocol.ID, id protocol.ID) bool {
 	}
 	return false
 }
+
+func TestVerboseLogsTheSessionAndItsTraffic(t *testing.T) {
+	k := newKit(t)
+	echo(t, k.r.Client(t, "realm1"), "com.test.echo")
+	res := runCLI(t, nil, "", "--url", k.ws, "--verbose", "call", "com.test.echo", "42")
+	res.want(t, 0, lines(`{"args":[42]}`))
+	for _, s := range []string{"msg=dialing", "msg=joined", "authmethod=anonymous", "msg=CALL procedure=com.test.echo", `payload="{\"args\":[42]}"`, "msg=RESULT"} {
+		if !strings.Contains(res.stderr, s) {
+			t.Errorf("verbose output lacks %q:\n%s", s, res.stderr)
+		}
+	}
+}

@@ -31,9 +31,11 @@ func connect(ctx context.Context, g *globals, stderr io.Writer) (*client.Client,
 	if err != nil {
 		return nil, err
 	}
-	var log *slog.Logger
-	if g.verbose {
-		log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if g.verbose && g.log == nil {
+		g.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	log := g.log
+	if log != nil {
 		opts = append(opts, client.WithLogger(log), client.WithInterceptors(trafficLog(log)))
 	}
 	var errs []error

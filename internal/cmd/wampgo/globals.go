@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -27,6 +28,10 @@ type globals struct {
 	timeout                time.Duration
 	tlsCA                  string
 	insecure, verbose      bool
+
+	// log is the --verbose logger that connect makes (nil without
+	// --verbose).
+	log *slog.Logger
 }
 
 // defaultTimeout bounds joining and one-shot commands when --timeout is not
