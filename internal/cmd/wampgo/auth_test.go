@@ -113,6 +113,18 @@ func TestAuthenticationFromFlagsEnvAndFilesNeverEchoesSecrets(t *testing.T) {
 	}
 }
 
+func TestHelpDoesNotEchoSecrets(t *testing.T) {
+	for _, args := range [][]string{
+		{"--ticket", ticketSecret, "call", "-h"},
+		{"--secret", craSecret, "-h"},
+		{"call", "--password", scramSecret, "--help"},
+	} {
+		res := runCLI(t, nil, "", args...)
+		res.want(t, 0, "")
+		noSecrets(t, res, []string{ticketSecret, craSecret, scramSecret})
+	}
+}
+
 func noSecrets(t *testing.T, res result, secrets []string) {
 	t.Helper()
 	for _, s := range secrets {

@@ -12,8 +12,12 @@ import (
 func main() {
 	// The first SIGINT or SIGTERM cancels ctx: a call is canceled, a
 	// subscription or registration ends, and the session says GOODBYE.
+	// A second one ends the process at once, as if wampgo did not catch
+	// signals.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
-	stop()
-	os.Exit(code)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	os.Exit(run(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
 }
