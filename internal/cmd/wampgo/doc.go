@@ -14,7 +14,7 @@
 //	wampgo call PROC [ARG...] [-k KEY=VALUE ...] [--stdin]
 //	wampgo publish TOPIC [ARG...] [-k KEY=VALUE ...] [--acknowledge]
 //	wampgo subscribe TOPIC [--count N] [--match prefix|wildcard]
-//	wampgo register PROC (--echo | -- COMMAND [ARG...]) [--concurrency N]
+//	wampgo register PROC (--echo | -- COMMAND [ARG...]) [--concurrency N] [--match prefix|wildcard]
 //	wampgo meta sessions|registrations|subscriptions|session ID
 //	wampgo probe
 //
@@ -67,7 +67,8 @@
 // result when it is empty); an exit status other than 0 answers with ERROR
 // wamp.error.runtime_error whose argument is COMMAND's stderr. At most
 // --concurrency invocations (default 1) run at once; a canceled call kills
-// its COMMAND.
+// its COMMAND. COMMAND inherits wampgo's environment except WAMPGO_TICKET,
+// WAMPGO_SECRET and WAMPGO_PASSWORD.
 //
 // call --stdin streams stdin as progressive call inputs: each line is one
 // more input chunk (read as an ARG is), and the end of stdin sends the final

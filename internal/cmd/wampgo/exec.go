@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +36,7 @@ func commandHandler(argv []string, logw io.Writer) client.Handler {
 		l.Procedure = inv.Procedure
 		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 		cmd.Stdin = strings.NewReader(jsonLine(l) + "\n")
+		cmd.Env = commandEnv()
 		stdout := &cappedBuffer{limit: maxCommandOutput}
 		stderr := &cappedBuffer{limit: maxCommandStderr}
 		cmd.Stdout, cmd.Stderr = stdout, stderr
@@ -82,4 +85,20 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	return b.Buffer.Write(p)
+}
+
+// secretEnv are the environment variables that carry wampgo's secrets; a
+// command of register -- COMMAND does not inherit them.
+var secretEnv = []string{"WAMPGO_TICKET", "WAMPGO_SECRET", "WAMPGO_PASSWORD"}
+
+// commandEnv is wampgo's environment without secretEnv.
+func commandEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(secretEnv, name) {
+			env = append(env, kv)
+		}
+	}
+	return env
 }

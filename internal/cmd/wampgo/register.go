@@ -15,7 +15,7 @@ import (
 // with what a command prints (-- COMMAND [ARG...]). It prints each
 // invocation on stdout.
 func runRegister(ctx context.Context, g *globals, args []string, io stdio) error {
-	fs := newFlagSet("register", "PROC (--echo | -- COMMAND [ARG...]) [--concurrency N]", g, io)
+	fs := newFlagSet("register", "PROC (--echo | -- COMMAND [ARG...]) [--concurrency N] [--match prefix|wildcard]", g, io)
 	echo := fs.Bool("echo", false, "answer with the call's args and kwargs")
 	concurrency := fs.Int("concurrency", 1, "run at most `N` invocations at once")
 	match := fs.String("match", "", "pattern-based registration: prefix or wildcard")

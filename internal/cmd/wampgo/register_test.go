@@ -60,7 +60,7 @@ func TestRegisterEchoStreamsProgressiveInputsBack(t *testing.T) {
 }
 
 func TestRegisterCommand(t *testing.T) {
-	k := newKit(t)
+	k := newKit(t, wamptestNoAnonymousUser())
 	caller := k.r.Client(t, "realm1")
 	for _, tc := range []struct {
 		name    string
@@ -72,12 +72,16 @@ func TestRegisterCommand(t *testing.T) {
 		{"json answer", []string{"echo", `{"n":[1,2]}`}, `{"args":[{"n":[1,2]}]}`, ""},
 		{"string answer", []string{"echo", "hello world"}, `{"args":["hello world"]}`, ""},
 		{"no answer", []string{"true"}, `{}`, ""},
+		{"no secrets inherited", []string{"sh", "-c", `echo "${WAMPGO_TICKET-unset}"`}, `{"args":["unset"]}`, ""},
 		{"exit status", []string{"sh", "-c", "echo partial; echo boom >&2; exit 3"}, "", `wamp.error.runtime_error {"args":["boom"]}`},
 		{"exit status without stderr", []string{"sh", "-c", "exit 4"}, "", `wamp.error.runtime_error {"args":["exit status 4"]}`},
 		{"no such command", []string{"/nonexistent/wampgo-helper"}, "", `wamp.error.runtime_error {"args":["fork/exec /nonexistent/wampgo-helper: no such file or directory"]}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := start(t, nil, "", append([]string{"--url", k.ws, "register", "com.test.cmd", "--"}, tc.command...)...)
+			// wampgo joins with a ticket from its environment, which
+			// the command does not inherit.
+			env := []string{"WAMPGO_AUTHID=alice", "WAMPGO_TICKET=" + ticketSecret}
+			p := start(t, env, "", append([]string{"--url", k.ws, "register", "com.test.cmd", "--"}, tc.command...)...)
 			p.waitStderr(t, "wampgo: registered com.test.cmd")
 			got, err := callJSON(t, caller, "com.test.cmd", protocol.List{1, "two"}, protocol.Dict{"k": "v"})
 			var we *client.Error

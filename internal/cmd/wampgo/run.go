@@ -36,7 +36,7 @@ var commands = []command{
 	{"call", "PROC [ARG...] [-k KEY=VALUE ...] [--stdin]", runCall},
 	{"publish", "TOPIC [ARG...] [-k KEY=VALUE ...] [--acknowledge]", runPublish},
 	{"subscribe", "TOPIC [--count N] [--match prefix|wildcard]", runSubscribe},
-	{"register", "PROC (--echo | -- COMMAND [ARG...]) [--concurrency N]", runRegister},
+	{"register", "PROC (--echo | -- COMMAND [ARG...]) [--concurrency N] [--match prefix|wildcard]", runRegister},
 	{"meta", "sessions|registrations|subscriptions|session ID", runMeta},
 	{"probe", "", runProbe},
 }

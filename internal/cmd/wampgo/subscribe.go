@@ -41,21 +41,19 @@ func runSubscribe(ctx context.Context, g *globals, args []string, io stdio) erro
 	defer closeClient(c, g)
 
 	// The handler runs on the subscription's goroutine, one event at a
-	// time; seen is its own. It reports the end (count reached or output
-	// failed) on end, once.
+	// time; seen and stopped are its own. It reports the end (count
+	// reached or output failed) on end, once, and ignores later events.
 	end := make(chan error, 1)
-	seen := 0
+	seen, stopped := 0, false
 	handler := func(_ context.Context, ev *client.Event) {
-		if *count > 0 && seen >= *count {
+		if stopped {
 			return
 		}
 		seen++
-		if err := printLine(io.out, payloadLine(ev.Args, ev.Kwargs, ev.Details)); err != nil {
+		err := printLine(io.out, payloadLine(ev.Args, ev.Kwargs, ev.Details))
+		if err != nil || seen == *count {
+			stopped = true
 			end <- err
-			return
-		}
-		if seen == *count {
-			end <- nil
 		}
 	}
 	sctx, cancel := context.WithTimeout(ctx, g.timeout)
