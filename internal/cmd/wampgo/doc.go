@@ -74,6 +74,16 @@
 // more input chunk (read as an ARG is), and the end of stdin sends the final
 // one.
 //
+// probe prints one JSON object per router URL: "serializers" (each of
+// json, msgpack and cbor with "ok" or why joining with it alone failed),
+// "session" (the session joined with the flags: id, realm, authid,
+// authrole, authmethod, serializer), "anonymous" (with credentials given:
+// whether the router also admits a session without them), "roles" (the
+// features each router role announced), "welcome" (the rest of WELCOME's
+// details, where routers announce limits and extras) and "error" when no
+// session could be joined there. Routers do not announce which
+// authentication methods they accept; probe reports the one that worked.
+//
 // # Exit status
 //
 //	0  success
@@ -81,6 +91,8 @@
 //	2  usage: a bad flag, argument, URI or option
 //	3  connection or authentication failure, or the session was lost
 //
-// SIGINT (Ctrl-C) or SIGTERM cancels a call in kill mode, ends subscribe and
-// register, and closes the session with GOODBYE.
+// SIGINT (Ctrl-C) or SIGTERM cancels a call in kill mode (the call then
+// ends with the router's answer, usually ERROR wamp.error.canceled: exit
+// status 1), ends subscribe and register (exit status 0), and closes the
+// session with GOODBYE. A second signal ends wampgo at once.
 package main

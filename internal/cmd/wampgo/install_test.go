@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,16 +112,10 @@ func moduleRoot(t *testing.T) string {
 // not ignored), as in a module zip.
 func writeModuleProxy(t *testing.T, root, dir string) {
 	t.Helper()
-	ls := exec.Command("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-	ls.Dir = root
-	out, err := ls.Output()
-	if err != nil {
-		t.Fatalf("git ls-files: %v", err)
-	}
 	const mod = "github.com/wampgo/wampgo"
 	var zbuf bytes.Buffer
 	zw := zip.NewWriter(&zbuf)
-	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+	for _, name := range moduleFiles(t, root) {
 		p := filepath.Join(root, filepath.FromSlash(name))
 		fi, err := os.Lstat(p)
 		if err != nil || !fi.Mode().IsRegular() {
@@ -157,4 +152,34 @@ func writeModuleProxy(t *testing.T, root, dir string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// moduleFiles lists the files of the module at root, slash-separated: those
+// git tracks or would track, or, outside a git checkout, every file but
+// those of .git, bin and node_modules.
+func moduleFiles(t *testing.T, root string) []string {
+	t.Helper()
+	ls := exec.Command("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+	ls.Dir = root
+	if out, err := ls.Output(); err == nil {
+		return strings.Split(strings.TrimRight(string(out), "\x00"), "\x00")
+	}
+	var names []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules" || rel == "bin") {
+			return filepath.SkipDir
+		}
+		if d.Type().IsRegular() {
+			names = append(names, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
 }

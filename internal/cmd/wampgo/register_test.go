@@ -180,3 +180,19 @@ func TestRegisterInterruptKillsTheCommand(t *testing.T) {
 		t.Fatalf("the command (pid %d) outlived wampgo", pid)
 	}
 }
+
+func TestRegisterPatternMatch(t *testing.T) {
+	k := newKit(t)
+	caller := k.r.Client(t, "realm1")
+	p := start(t, nil, "", "--url", k.rs, "register", "com.test", "--match", "prefix", "--echo")
+	p.waitStderr(t, "wampgo: registered com.test")
+	if got, err := callJSON(t, caller, "com.test.any.thing", protocol.List{"x"}, nil); err != nil || got != `{"args":["x"]}` {
+		t.Fatalf("call = %s, %v", got, err)
+	}
+	p.signal(t, syscall.SIGINT)
+	res := p.wait(t)
+	ls := parseLines(t, res.stdout)
+	if res.code != 0 || len(ls) != 1 || ls[0]["procedure"] != "com.test.any.thing" {
+		t.Fatalf("exit %d, stdout %s", res.code, res.stdout)
+	}
+}
