@@ -44,7 +44,7 @@ const defaultTimeout = 30 * time.Second
 func (g *globals) register(fs *flag.FlagSet) {
 	fs.Var(strFlag{&g.url, false}, "url", "router `URL`s, comma-separated: ws, wss, rs, rss, tcp, tcps, unix (env WAMPGO_URL)")
 	fs.Var(strFlag{&g.realm, false}, "realm", "`REALM` to join (env WAMPGO_REALM; default realm1)")
-	fs.Var(strFlag{&g.serializer, false}, "serializer", "json, msgpack or cbor (env WAMPGO_SERIALIZER; default: offer all)")
+	fs.Var(strFlag{&g.serializer, false}, "serializer", "serializer `NAME`: json, msgpack or cbor (env WAMPGO_SERIALIZER; default: offer all)")
 	fs.Var(strFlag{&g.authid, false}, "authid", "authentication `ID` (env WAMPGO_AUTHID)")
 	fs.Var(strFlag{&g.ticket, true}, "ticket", "ticket authentication `T` (env WAMPGO_TICKET)")
 	fs.Var(strFlag{&g.ticketFile, false}, "ticket-file", "read the ticket from `FILE`")
@@ -53,7 +53,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.Var(strFlag{&g.password, true}, "password", "WAMP-SCRAM password `P` (env WAMPGO_PASSWORD)")
 	fs.Var(strFlag{&g.passwordFile, false}, "password-file", "read the WAMP-SCRAM password from `FILE`")
 	fs.Var(strFlag{&g.privateKey, false}, "private-key", "WAMP-Cryptosign private key `FILE` (env WAMPGO_PRIVATE_KEY)")
-	fs.Var(durFlag{&g.timeout}, "timeout", "bound on joining and on each one-shot command (default 30s)")
+	fs.Var(durFlag{&g.timeout}, "timeout", "bound `D` on joining and on each one-shot command (default 30s)")
 	fs.Var(strFlag{&g.tlsCA, false}, "tls-ca", "PEM `FILE` of certificates to trust for TLS")
 	fs.Var(boolFlag{&g.insecure}, "insecure", "do not verify the router's TLS certificate")
 	fs.Var(boolFlag{&g.verbose}, "verbose", "log the session and its traffic to stderr")

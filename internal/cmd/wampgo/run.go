@@ -74,7 +74,7 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 	var b strings.Builder
 	b.WriteString("usage: wampgo [global flags] COMMAND [args]\n\ncommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(&b, "  wampgo %s %s\n", c.name, c.synopsis)
+		fmt.Fprintf(&b, "  %s\n", strings.TrimSpace("wampgo "+c.name+" "+c.synopsis))
 	}
 	b.WriteString("\nglobal flags (also accepted after COMMAND):\n")
 	fmt.Fprint(w, b.String())
