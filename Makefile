@@ -19,7 +19,7 @@ STATICCHECK_STAMP   := $(BIN)/.staticcheck-$(STATICCHECK_VERSION)
 ROUTER_DIR   := testdata/router
 ROUTER_STAMP := $(ROUTER_DIR)/node_modules/.wampgo-installed
 
-.PHONY: tools router test fmt-check bench fuzz demo soak interop clean
+.PHONY: tools router test fmt-check bench fuzz demo soak interop cli clean
 
 ## tools: install pinned Go tools into ./bin
 tools: $(STATICCHECK_STAMP)
@@ -89,6 +89,10 @@ soak: router
 ## demo: run the demo program against a local fox-wamp router
 demo: router
 	$(GO) run ./internal/demo
+
+## cli: build the wampgo command line into bin/wampgo
+cli:
+	$(GO) build -o $(BIN)/wampgo ./internal/cmd/wampgo
 
 ## clean: remove installed tools, node_modules and test artefacts
 clean:
