@@ -40,6 +40,10 @@ type Call struct {
 	inputDone  bool // the final input chunk was sent
 	stopCancel func() bool
 	timer      *time.Timer
+	// ctxCause is why the call's context ended, kept while a CANCEL in
+	// kill mode waits for the router's ERROR so that the final error
+	// names it too.
+	ctxCause error
 }
 
 // Call calls procedure with args and kwargs (either may be nil) and returns

@@ -78,7 +78,9 @@ func RegisterTyped[Req, Resp any](ctx context.Context, c *Client, procedure prot
 // struct or map as kwargs, anything else as args[0]); the result is read
 // with payload.Unpack, so a peer may return a dict in args[0] or as
 // kwargs, and a list as args[0] or as the positional arguments. ctx governs the call as for Call: when
-// it ends first, the call is canceled and CallTyped returns ctx's error.
+// it ends first, the call is canceled and CallTyped returns at once with
+// an error matching both ErrCanceled and ctx's error (context.Canceled or
+// context.DeadlineExceeded), as Call's final result does.
 //
 // A request that cannot be encoded is an *ArgumentError wrapping a
 // *payload.EncodeError, a result
@@ -91,9 +93,17 @@ func CallTyped[Resp, Req any](ctx context.Context, c *Client, procedure protocol
 	if err != nil {
 		return resp, valueError("CallTyped", err)
 	}
-	res, err := c.Call(ctx, procedure, args, kwargs, opts...).Await(ctx)
-	if err != nil {
-		return resp, err
+	call := c.Call(ctx, procedure, args, kwargs, opts...)
+	select {
+	case <-call.Done():
+	case <-ctx.Done():
+		// The call is canceled by the same ctx; its future may still wait
+		// for the router's answer (kill mode), but the caller does not.
+		return resp, canceledError(context.Cause(ctx))
+	}
+	res := call.final
+	if res.Err != nil {
+		return resp, res.Err
 	}
 	err = payload.Unpack(res.Args, res.Kwargs, &resp)
 	return resp, err
