@@ -84,16 +84,17 @@ var (
 		{"invoke", "dealer", protocol.FeatureSharedRegistration, isNot(string(InvokeSingle))},
 		{"forward_timeout", "dealer", protocol.FeatureCallTimeout, isSet},
 	}
-	callFeaturesBase = []featureNeed{}
-	callFeaturesRouterTimeout = append(callFeaturesBase[:len(callFeaturesBase):len(callFeaturesBase)],
-		featureNeed{"timeout", "dealer", protocol.FeatureCallTimeout, isPositive})
+	// A call's only gated option is a timeout only the router enforces.
+	callFeaturesRouterTimeout = []featureNeed{
+		{"timeout", "dealer", protocol.FeatureCallTimeout, isPositive},
+	}
 )
 
 // callFeatures returns the needs of a call: a timeout only the router
 // enforces (RouterTimeout without Timeout) needs call_timeout.
 func callFeatures(cfg *callConfig) []featureNeed {
 	if cfg.timeout > 0 {
-		return callFeaturesBase
+		return nil
 	}
 	return callFeaturesRouterTimeout
 }
