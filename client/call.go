@@ -32,6 +32,7 @@ type Call struct {
 	done    chan struct{} // closed after the final result is stored
 	final   Result        // written by the loop before done is closed
 	dropped atomic.Uint64 // progressive results dropped for lack of buffer
+	after   afterDone     // functions to run once done is closed (AfterDone)
 
 	// Owned by the session loop.
 	pq         *progressQueue // results waiting for room in results (policy Block); nil until needed
@@ -117,6 +118,7 @@ func (call *Call) fail(err error) {
 	call.results <- call.final
 	close(call.done)
 	close(call.results)
+	call.fireAfterDone()
 }
 
 // Results returns the channel on which progressive results and then the

@@ -139,11 +139,13 @@ func (s *loopState) completeCall(call *Call, res Result) {
 	if call.pq != nil {
 		close(call.done)
 		call.pq.finish(res) // its feeder closes results after done
+		call.fireAfterDone()
 		return
 	}
 	call.results <- res // the reserved slot
 	close(call.done)
 	close(call.results) // after done: a closed Results implies Done
+	call.fireAfterDone()
 }
 
 // parkedResult is a progressive result that found its call's Results and
