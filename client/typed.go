@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 
 	"github.com/wampgo/wampgo/client/payload"
@@ -121,18 +120,15 @@ func PublishTyped[T any](ctx context.Context, c *Client, topic protocol.URI, v T
 }
 
 // SubscribeTyped subscribes fn to topic; each event's arguments are decoded
-// into a T as a typed handler decodes its request (payload.Unpack). An
-// event that does not fit T is not passed to fn: its *payload.DecodeError,
-// wrapped with the topic, goes to the client's error handler
-// (WithErrorHandler) and the log. fn runs like any EventHandler.
+// into a T as a typed handler decodes its request (payload.Unpack). It is
+// SubscribeDecoded with that decoder: an event that does not fit T is not
+// passed to fn, and its *payload.DecodeError, wrapped with the topic, goes
+// to the client's error handler (WithErrorHandler) and the log. fn runs
+// like any EventHandler.
 func SubscribeTyped[T any](ctx context.Context, c *Client, topic protocol.URI, fn func(ctx context.Context, v T), opts ...SubscribeOption) (*Subscription, error) {
-	return c.Subscribe(ctx, topic, func(ctx context.Context, ev *Event) {
+	return SubscribeDecoded(ctx, c, topic, func(ev *Event) (T, error) {
 		var v T
-		if err := payload.Unpack(ev.Args, ev.Kwargs, &v); err != nil {
-			c.cfg.logger.Warn("wampgo: event does not fit its typed handler", "topic", ev.Topic, "err", err)
-			c.reportError(fmt.Errorf("wampgo: event on %q: %w", ev.Topic, err))
-			return
-		}
-		fn(ctx, v)
-	}, opts...)
+		err := payload.Unpack(ev.Args, ev.Kwargs, &v)
+		return v, err
+	}, fn, opts...)
 }
