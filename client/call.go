@@ -32,6 +32,7 @@ type Call struct {
 	done    chan struct{} // closed after the final result is stored
 	final   Result        // written by the loop before done is closed
 	dropped atomic.Uint64 // progressive results dropped for lack of buffer
+	after   afterDone     // functions to run once done is closed (AfterDone)
 
 	// Owned by the session loop.
 	pq         *progressQueue // results waiting for room in results (policy Block); nil until needed
@@ -40,6 +41,10 @@ type Call struct {
 	inputDone  bool // the final input chunk was sent
 	stopCancel func() bool
 	timer      *time.Timer
+	// ctxCause is why the call's context ended, kept while a CANCEL in
+	// kill mode waits for the router's ERROR so that the final error
+	// names it too.
+	ctxCause error
 }
 
 // Call calls procedure with args and kwargs (either may be nil) and returns
@@ -113,6 +118,7 @@ func (call *Call) fail(err error) {
 	call.results <- call.final
 	close(call.done)
 	close(call.results)
+	call.fireAfterDone()
 }
 
 // Results returns the channel on which progressive results and then the

@@ -84,7 +84,12 @@ func (s *loopState) handleCallError(m *protocol.Error) error {
 		return violation(protocol.TypeError, "Request", fmt.Sprintf("%d answers no pending CALL", m.Request))
 	}
 	delete(s.calls, m.Request)
-	s.completeCall(call, Result{Details: m.Details, Err: errorFromMessage(m)})
+	var err error = errorFromMessage(m)
+	if call.ctxCause != nil && m.Error == uriCanceled {
+		// The answer to our CANCEL: it matches the context's error too.
+		err = fmt.Errorf("%w: %w", err, call.ctxCause)
+	}
+	s.completeCall(call, Result{Details: m.Details, Err: err})
 	return nil
 }
 
@@ -134,11 +139,13 @@ func (s *loopState) completeCall(call *Call, res Result) {
 	if call.pq != nil {
 		close(call.done)
 		call.pq.finish(res) // its feeder closes results after done
+		call.fireAfterDone()
 		return
 	}
 	call.results <- res // the reserved slot
 	close(call.done)
 	close(call.results) // after done: a closed Results implies Done
+	call.fireAfterDone()
 }
 
 // parkedResult is a progressive result that found its call's Results and
@@ -189,6 +196,7 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 		}
 	}
 	if canCancel && mode == CancelKill {
+		call.ctxCause = c.cause
 		return // the router's ERROR completes the call
 	}
 	// Complete now; the entry stays in calls so that the router's late

@@ -207,7 +207,9 @@ type CallPublishOption interface {
 }
 
 // DiscloseMe asks the router to disclose our identity to the callee or to
-// subscribers (CALL/PUBLISH.Options.disclose_me).
+// subscribers (CALL/PUBLISH.Options.disclose_me). It is a hint: it is sent
+// whether or not the router announced caller or publisher identification,
+// and a router may ignore it (the operation is served the same way).
 func DiscloseMe() CallPublishOption {
 	return sharedOption{
 		call:    func(c *callConfig) { c.discloseMe = true },

@@ -83,7 +83,9 @@ type registerOptionFunc func(*registerConfig)
 func (f registerOptionFunc) applyRegister(c *registerConfig) { f(c) }
 
 // DiscloseCaller asks the dealer to disclose callers' identities to this
-// procedure (REGISTER.Options.disclose_caller).
+// procedure (REGISTER.Options.disclose_caller). It is a hint, sent whether
+// or not the dealer announced caller_identification; Invocation.Caller is
+// zero when the dealer did not disclose.
 func DiscloseCaller() RegisterOption {
 	return registerOptionFunc(func(c *registerConfig) { c.discloseCaller = true })
 }

@@ -3,9 +3,9 @@ package protocol
 import "context"
 
 // Transport is a message-level connection to a WAMP peer, as the session
-// sees it. Package wsconn provides one over WebSocket; internal/memconn an
-// in-memory pair for tests; a RawSocket transport would implement the same
-// interface.
+// sees it. Package wsconn provides one over WebSocket, internal/rawsocket
+// one over RawSocket (TCP, TLS or a Unix socket), and internal/memconn an
+// in-memory pair for tests.
 //
 // Implementations must allow Send, SendEncoded, Close and Done to be called
 // from any goroutine concurrently; Receive is read by one goroutine (the session).

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/coder/websocket"
 	"github.com/wampgo/wampgo/codec"
@@ -44,6 +46,9 @@ func Dial(ctx context.Context, url string, opts *Options) (*Conn, error) {
 			if got := resp.Header.Get("Sec-WebSocket-Protocol"); got != "" && pick(cfg.codecs, got) == nil {
 				return nil, &NegotiationError{Offered: offered, Got: got}
 			}
+		}
+		if resp == nil && closedWithoutAnswer(err) {
+			return nil, fmt.Errorf("wsconn: dial %s: the server closed the connection without an HTTP answer (is this a RawSocket port? use rs://, rss://, tcp:// or tcps:// for it): %w", url, err)
 		}
 		return nil, fmt.Errorf("wsconn: dial %s: %w", url, err)
 	}
@@ -92,4 +97,11 @@ func pick(codecs []codec.Codec, sp string) codec.Codec {
 		}
 	}
 	return nil
+}
+
+// closedWithoutAnswer reports whether a failed handshake's error is the
+// server ending the connection before any HTTP response: what a RawSocket
+// router does with a request that does not start with its magic octet.
+func closedWithoutAnswer(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }
