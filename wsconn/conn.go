@@ -109,7 +109,9 @@ func newConn(ws *websocket.Conn, raw *rawConn, cd codec.Codec, cfg config) *Conn
 	if cd.Binary() {
 		c.frame = websocket.MessageBinary
 	}
-	ws.SetReadLimit(cfg.readLimit)
+	// The reader applies the read limit itself (oversize.ReadMessage):
+	// coder/websocket's own limit would close the connection.
+	ws.SetReadLimit(-1)
 	c.wg.Add(2)
 	go c.readLoop()
 	go c.writeLoop()

@@ -1,8 +1,11 @@
 package wsconn
 
 import (
+	"fmt"
+
 	"github.com/coder/websocket"
 	"github.com/wampgo/wampgo/internal/connstate"
+	"github.com/wampgo/wampgo/internal/oversize"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -19,14 +22,19 @@ func (c *Conn) readLoop() {
 	for {
 		c.raw.progress.Add(1)
 		c.reading.Store(true)
-		typ, data, err := c.ws.Read(c.ioCtx)
+		typ, data, size, over, err := c.read()
 		c.reading.Store(false)
 		if err != nil {
 			c.fail(readError(err, c.cfg.readLimit))
 			return
 		}
-		connstate.CountRead(c.cfg.traffic, len(data))
-		msg, err := c.decode(typ, data)
+		connstate.CountRead(c.cfg.traffic, int(size))
+		var msg protocol.Message
+		if over {
+			msg, err = c.tooLarge(typ, data, size)
+		} else {
+			msg, err = c.decode(typ, data)
+		}
 		if err != nil {
 			c.violate(err)
 			return
@@ -37,6 +45,33 @@ func (c *Conn) readLoop() {
 			return
 		}
 	}
+}
+
+// read reads one data message with ioCtx. A message over the read limit
+// is read through in bounded memory (oversize.ReadMessage): data is then
+// its head only, size its whole length, and over is set.
+func (c *Conn) read() (typ websocket.MessageType, data []byte, size int64, over bool, err error) {
+	typ, r, err := c.ws.Reader(c.ioCtx)
+	if err != nil {
+		return 0, nil, 0, false, err
+	}
+	data, size, over, err = oversize.ReadMessage(r, c.cfg.readLimit)
+	return typ, data, size, over, err
+}
+
+// tooLarge checks the frame type of a message over the read limit and
+// reads its head: what the session gets in its place, or an error that
+// matches protocol.ErrProtocolViolation when the head cannot be read.
+func (c *Conn) tooLarge(typ websocket.MessageType, head []byte, size int64) (protocol.Message, error) {
+	if typ != c.frame {
+		return nil, frameTypeError(typ, c.codec.Name())
+	}
+	m, err := oversize.Item(c.codec, head, size, c.cfg.readLimit)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMessageTooLarge, err)
+	}
+	c.cfg.log.Debug("wsconn: message over the read limit discarded", "type", m.Of, "size", size, "limit", c.cfg.readLimit)
+	return m, nil
 }
 
 // decode checks the frame type and decodes data. Every error it returns
