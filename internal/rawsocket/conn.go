@@ -53,8 +53,9 @@ import (
 //
 // # After a protocol violation
 //
-// A frame that breaks the protocol (ErrBadFrame, a length over our limit:
-// ErrMessageTooLarge) or a message that cannot be decoded ends the read
+// A frame that breaks the protocol (ErrBadFrame, a PING or PONG over our
+// limit or a message over it whose head cannot be read: ErrMessageTooLarge)
+// or a message that cannot be decoded ends the read
 // side only, with an error matching protocol.ErrProtocolViolation. The
 // write side stays open until Close, so that the session can still Send an
 // ABORT and then Close, which flushes it before closing the stream.

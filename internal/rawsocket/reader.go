@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/wampgo/wampgo/internal/connstate"
+	"github.com/wampgo/wampgo/internal/oversize"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -44,7 +45,11 @@ func (c *Conn) readLoop() {
 			c.gotPong(p)
 			ok = true
 		default:
-			ok = c.deliver(p)
+			if c.fr.over > 0 {
+				ok = c.deliverTooLarge(p, c.fr.over)
+			} else {
+				ok = c.deliver(p)
+			}
 		}
 		if !ok {
 			return
@@ -63,6 +68,26 @@ func (c *Conn) deliver(p []byte) bool {
 	}
 	select {
 	case c.recvc <- msg:
+		return true
+	case <-c.stop:
+		return false
+	}
+}
+
+// deliverTooLarge counts a message read over the read limit (n bytes, of
+// which head is the start) and hands the session a *protocol.TooLarge in
+// its place, reporting whether the reader should go on. A head that cannot
+// be read ends the read side, as an undecodable message does.
+func (c *Conn) deliverTooLarge(head []byte, n int) bool {
+	connstate.CountRead(c.cfg.traffic, n)
+	m, err := oversize.Item(c.codec, head, int64(n), c.cfg.readLimit)
+	if err != nil {
+		c.violate(fmt.Errorf("%w: %w", ErrMessageTooLarge, err))
+		return false
+	}
+	c.cfg.log.Debug("rawsocket: message over the read limit discarded", "type", m.Of, "size", n, "limit", c.cfg.readLimit)
+	select {
+	case c.recvc <- m:
 		return true
 	case <-c.stop:
 		return false
