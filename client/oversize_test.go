@@ -324,3 +324,61 @@ func checkJoinTooLarge(t *testing.T, ct protocol.Transport) {
 	}
 	t.Logf("join: %v", err)
 }
+
+// A RESULT over the limit to a call that takes progressive results fails
+// the call, sends CANCEL (killnowait) and discards the rest of the call's
+// results; an input chunk over the limit to a running progressive
+// invocation ends it with ERROR payload_size_exceeded. The session stays.
+func TestOversizeProgressive(t *testing.T) {
+	cd := codec.JSON()
+	c, r, raw := joinRawSocket(t, cd, oversizeLimit)
+	sendRaw := func(m protocol.Message) {
+		t.Helper()
+		b, err := cd.Encode(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := raw.SendRaw(ctxT(t), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	big := protocol.Payload{Args: protocol.List{oversizePayload}}
+
+	call := c.Call(ctxT(t), "com.q", nil, nil, client.ReceiveProgress())
+	m := scripted.Expect[*protocol.Call](r)
+	sendRaw(&protocol.Result{Request: m.Request, Details: protocol.Dict{"progress": true}, Payload: big})
+	if _, err := await(t, call); !errors.Is(err, client.ErrMessageTooLarge) {
+		t.Fatalf("progressive call: %v", err)
+	}
+	if cancel := scripted.Expect[*protocol.Cancel](r); cancel.Request != m.Request || cancel.Options["mode"] != "killnowait" {
+		t.Fatalf("CANCEL %s", scripted.Describe(cancel))
+	}
+	r.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{"progress": true}})
+	r.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}})
+
+	ended := make(chan error, 1)
+	clienttest.Register(t, c, r, "com.in", 7, func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+		for range inv.Inputs() {
+		}
+		<-ctx.Done()
+		ended <- context.Cause(ctx)
+		return client.Result{}, ctx.Err()
+	})
+	r.Send(&protocol.Invocation{Request: 21, Registration: 7, Details: protocol.Dict{"progress": true}})
+	sendRaw(&protocol.Invocation{Request: 21, Registration: 7, Details: protocol.Dict{"progress": true}, Payload: big})
+	if e := scripted.Expect[*protocol.Error](r); e.Request != 21 || e.Error != client.URIPayloadSizeExceeded {
+		t.Fatalf("answer to the big input chunk: %s", scripted.Describe(e))
+	}
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the invocation's context did not end")
+	}
+
+	next := c.Call(ctxT(t), "com.q", nil, nil)
+	m = scripted.Expect[*protocol.Call](r)
+	r.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}})
+	if _, err := await(t, next); err != nil {
+		t.Fatalf("the next call: %v", err)
+	}
+}
