@@ -12,7 +12,7 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// endless is a reader of n bytes of 'x' that allocates nothing.
+// endless is a reader of n bytes (whatever p held) that allocates nothing.
 type endless struct{ n int64 }
 
 func (e *endless) Read(p []byte) (int, error) {
@@ -20,9 +20,6 @@ func (e *endless) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	k := min(int64(len(p)), e.n)
-	for i := range p[:k] {
-		p[i] = 'x'
-	}
 	e.n -= k
 	return int(k), nil
 }
@@ -55,7 +52,7 @@ func TestReadMessage(t *testing.T) {
 // Reading a 64 MiB message over a 4 KiB limit allocates a few buffers,
 // whatever its length: the discarded bytes are never held.
 func TestReadMessageBoundedMemory(t *testing.T) {
-	allocs := testing.AllocsPerRun(5, func() {
+	allocs := testing.AllocsPerRun(2, func() {
 		if _, _, over, err := oversize.ReadMessage(&endless{n: 64 << 20}, 4<<10); !over || err != nil {
 			t.Fatal(over, err)
 		}
