@@ -156,10 +156,12 @@ func (s *loopState) failTooLargeReply(kind protocol.MessageType, m *protocol.Too
 		e.Procedure = call.procedure
 		s.c.cfg.logger.Warn("wampgo: call answer over the read limit", "procedure", call.procedure,
 			"request", m.Request, "type", m.Of, "size", m.Size, "limit", m.Limit)
-		if m.Of == protocol.TypeResult && call.cfg.receiveProgress && !call.completed {
+		if m.Of == protocol.TypeResult && call.cfg.receiveProgress {
 			// Maybe a progressive result, with more to come: cancel the
-			// call, and keep its entry so that the rest is discarded.
-			if s.sess.HasFeature("dealer", "call_canceling") {
+			// call, and keep its entry so that the rest is discarded (a
+			// final RESULT or the ERROR of the cancel removes it; if this
+			// one was final, it stays until the session ends).
+			if !call.completed && s.sess.HasFeature("dealer", "call_canceling") {
 				s.write(&protocol.Cancel{Request: call.req, Options: protocol.Dict{"mode": string(CancelKillNoWait)}})
 			}
 		} else {
