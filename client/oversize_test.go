@@ -382,3 +382,29 @@ func TestOversizeProgressive(t *testing.T) {
 		t.Fatalf("the next call: %v", err)
 	}
 }
+
+// A codec whose own size limit is below the transport's (WithSerializers
+// with codec.Limits.MaxMessageSize, no WithReadLimit) follows the same
+// rule: an EVENT over it is dropped and counted, and the session goes on.
+// Before, the codec's refusal ended the session as a protocol violation.
+func TestOversizeOverCodecLimit(t *testing.T) {
+	small := codec.NewJSON(codec.Limits{MaxMessageSize: 4 << 10})
+	c, r, raw := joinRawSocket(t, small, 0)
+	events := make(chan *client.Event, 2)
+	clienttest.Subscribe(t, c, r, "com.t", 5, func(_ context.Context, ev *client.Event) { events <- ev })
+	if err := raw.SendRaw(ctxT(t), []byte(`[36,5,100,{},["`+strings.Repeat("x", 5<<10)+`"]]`)); err != nil {
+		t.Fatal(err)
+	}
+	r.Send(&protocol.Event{Subscription: 5, Publication: 101, Details: protocol.Dict{}})
+	select {
+	case ev := <-events:
+		if ev.Publication != 101 {
+			t.Fatalf("event %d, want 101", ev.Publication)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the event after the big one did not arrive")
+	}
+	if s := c.Stats(); s.EventsDropped != 1 {
+		t.Fatalf("EventsDropped %d, want 1", s.EventsDropped)
+	}
+}

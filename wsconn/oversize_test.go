@@ -56,3 +56,20 @@ func TestMessageTooLargeBoundedMemory(t *testing.T) {
 		t.Logf("allocated %d bytes for a %d-byte message", d, total)
 	}
 }
+
+// A message within the read limit but over the codec's own size limit is
+// delivered as a *protocol.TooLarge with the codec's limit.
+func TestMessageOverCodecLimit(t *testing.T) {
+	cd := codec.NewMsgPack(codec.Limits{MaxMessageSize: 600})
+	srv := newAcceptServer(t, &wsconn.AcceptOptions{Codecs: []codec.Codec{codec.MsgPack()}})
+	client := dial(t, srv.url, &wsconn.Options{Codecs: []codec.Codec{cd}})
+	server := srv.next(t)
+	send(t, server, &protocol.Event{Subscription: 3, Publication: 4, Details: protocol.Dict{"x": strings.Repeat("x", 1000)}})
+	send(t, server, &protocol.Event{Subscription: 3, Publication: 5, Details: protocol.Dict{}})
+	if tl, ok := recv(t, client).(*protocol.TooLarge); !ok || tl.Of != protocol.TypeEvent || tl.Publication != 4 || tl.Limit != 600 {
+		t.Fatalf("got %+v", tl)
+	}
+	if ev, ok := recv(t, client).(*protocol.Event); !ok || ev.Publication != 5 {
+		t.Fatalf("got %+v", ev)
+	}
+}

@@ -66,11 +66,16 @@ func (c *Conn) tooLarge(typ websocket.MessageType, head []byte, size int64) (pro
 	if typ != c.frame {
 		return nil, frameTypeError(typ, c.codec.Name())
 	}
-	m, err := oversize.Item(c.codec, head, size, c.cfg.readLimit)
+	return c.tooLargeItem(oversize.Item(c.codec, head, size, c.cfg.readLimit))
+}
+
+// tooLargeItem is what the session gets for a message over the read limit
+// (or the codec's own): m, or err when its head could not be read.
+func (c *Conn) tooLargeItem(m *protocol.TooLarge, err error) (protocol.Message, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMessageTooLarge, err)
 	}
-	c.cfg.log.Debug("wsconn: message over the read limit discarded", "type", m.Of, "size", size, "limit", c.cfg.readLimit)
+	c.cfg.log.Debug("wsconn: message over the read limit discarded", "type", m.Of, "size", m.Size, "limit", m.Limit)
 	return m, nil
 }
 
@@ -82,6 +87,9 @@ func (c *Conn) decode(typ websocket.MessageType, data []byte) (protocol.Message,
 	}
 	msg, err := c.codec.Decode(data)
 	if err != nil {
+		if m, err, ok := oversize.Refused(c.codec, data, err); ok {
+			return c.tooLargeItem(m, err)
+		}
 		return nil, violation(err)
 	}
 	return msg, nil

@@ -10,6 +10,7 @@
 package oversize
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -67,4 +68,22 @@ func Item(cd codec.Codec, head []byte, size, limit int64) (*protocol.TooLarge, e
 			codec.ErrMessageTooLarge, size, limit, err, protocol.ErrProtocolViolation)
 	}
 	return protocol.NewTooLarge(h.Type, h.IDs[0], h.IDs[1], size, limit), nil
+}
+
+// Refused handles a message that the transport read whole but that cd's
+// Decode refused with err: when the codec refused it for its length alone
+// (its own size limit, codec.Limits.MaxMessageSize, lower than the
+// transport's read limit), it is a message over the limit like any other,
+// and Refused returns Item's result for it with handled set. Otherwise
+// handled is false and err stands.
+func Refused(cd codec.Codec, data []byte, err error) (m *protocol.TooLarge, itemErr error, handled bool) {
+	if !errors.Is(err, codec.ErrMessageTooLarge) {
+		return nil, nil, false
+	}
+	limit := int64(-1)
+	if l, ok := cd.(interface{ Limits() codec.Limits }); ok {
+		limit = int64(l.Limits().MaxMessageSize)
+	}
+	m, itemErr = Item(cd, data[:min(len(data), HeadSize)], int64(len(data)), limit)
+	return m, itemErr, true
 }

@@ -92,3 +92,24 @@ func TestMessageOverLimitBoundedMemory(t *testing.T) {
 		t.Logf("allocated %d bytes for a %d-byte message", d, total)
 	}
 }
+
+// A message within the read limit but over the codec's own size limit
+// (codec.Limits.MaxMessageSize) is a message over the limit too: delivered
+// as a *protocol.TooLarge with the codec's limit, and the next follows.
+func TestMessageOverCodecLimitIsDelivered(t *testing.T) {
+	cd := codec.NewCBOR(codec.Limits{MaxMessageSize: 600})
+	c, peer := rawPeer(t, &rawsocket.Options{Codecs: []codec.Codec{cd}, ReadLimit: 64 << 10}, 15)
+	b, _ := cd.Encode(&protocol.Result{Request: 4, Details: protocol.Dict{}, Payload: protocol.Payload{Args: protocol.List{strings.Repeat("x", 1000)}}})
+	next, _ := cd.Encode(&protocol.Event{Subscription: 1, Publication: 2, Details: protocol.Dict{}})
+	go func() {
+		peer.Write(frame(0, b))
+		peer.Write(frame(0, next))
+	}()
+	want := protocol.TooLarge{Of: protocol.TypeResult, Request: 4, Size: int64(len(b)), Limit: 600}
+	if tl, ok := recv(t, c).(*protocol.TooLarge); !ok || *tl != want {
+		t.Fatalf("got %+v, want %+v", tl, want)
+	}
+	if m, ok := recv(t, c).(*protocol.Event); !ok || m.Publication != 2 {
+		t.Fatalf("next message %+v", m)
+	}
+}

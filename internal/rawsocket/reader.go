@@ -62,6 +62,9 @@ func (c *Conn) readLoop() {
 func (c *Conn) deliver(p []byte) bool {
 	connstate.CountRead(c.cfg.traffic, len(p))
 	msg, err := c.codec.Decode(p)
+	if m, merr, ok := oversize.Refused(c.codec, p, err); ok {
+		return c.handOver(m, merr)
+	}
 	if err != nil {
 		c.violate(violation(err))
 		return false
@@ -80,12 +83,18 @@ func (c *Conn) deliver(p []byte) bool {
 // be read ends the read side, as an undecodable message does.
 func (c *Conn) deliverTooLarge(head []byte, n int) bool {
 	connstate.CountRead(c.cfg.traffic, n)
-	m, err := oversize.Item(c.codec, head, int64(n), c.cfg.readLimit)
+	return c.handOver(oversize.Item(c.codec, head, int64(n), c.cfg.readLimit))
+}
+
+// handOver delivers m, the stand-in of a message over the read limit (or
+// the codec's own), or ends the read side with err when its head could not
+// be read; it reports whether the reader should go on.
+func (c *Conn) handOver(m *protocol.TooLarge, err error) bool {
 	if err != nil {
 		c.violate(fmt.Errorf("%w: %w", ErrMessageTooLarge, err))
 		return false
 	}
-	c.cfg.log.Debug("rawsocket: message over the read limit discarded", "type", m.Of, "size", n, "limit", c.cfg.readLimit)
+	c.cfg.log.Debug("rawsocket: message over the read limit discarded", "type", m.Of, "size", m.Size, "limit", m.Limit)
 	select {
 	case c.recvc <- m:
 		return true
