@@ -64,13 +64,16 @@ func (e *Error) Error() string {
 }
 
 // Is lets errors.Is match the well-known URIs to the package's sentinels:
-// wamp.error.canceled to ErrCanceled, wamp.error.timeout to ErrTimeout.
+// wamp.error.canceled to ErrCanceled, wamp.error.timeout to ErrTimeout,
+// wamp.error.payload_size_exceeded to ErrMessageTooLarge.
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrCanceled:
 		return e.URI == uriCanceled
 	case ErrTimeout:
 		return e.URI == uriTimeout
+	case ErrMessageTooLarge:
+		return e.URI == URIPayloadSizeExceeded
 	}
 	return false
 }

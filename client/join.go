@@ -63,6 +63,10 @@ func join(ctx context.Context, t protocol.Transport, realm string, cfg *config) 
 					return Session{}, err
 				}
 				return sessionFromWelcome(realm, m), nil
+			case *protocol.TooLarge:
+				err := tooLargeSessionError(m)
+				abort(t, err)
+				return Session{}, err
 			case *protocol.Abort:
 				return Session{}, auth.abortError(&AbortError{Reason: m.Reason, Details: m.Details, Args: m.Args, Kwargs: m.Kwargs})
 			case *protocol.Challenge:

@@ -383,6 +383,8 @@ func (s *loopState) handleMessage(msg protocol.Message) (done bool, reason error
 		err = s.handleInvocation(m)
 	case *protocol.Interrupt:
 		s.handleInterrupt(m)
+	case *protocol.TooLarge:
+		err = s.handleTooLarge(m)
 	case *protocol.Published, *protocol.Subscribed, *protocol.Unsubscribed,
 		*protocol.Registered, *protocol.Unregistered:
 		err = s.handleReply(msg)

@@ -187,6 +187,10 @@ func TestRawSocketMessageOverRouterLimit(t *testing.T) {
 	if !errors.Is(err, rawsocket.ErrMessageTooLarge) || !errors.Is(err, codec.ErrMessageTooLarge) || !errors.Is(err, client.ErrInvalidArgument) {
 		t.Fatalf("call over the limit: %v", err)
 	}
+	if msg := err.Error(); !strings.Contains(msg, "over the router's limit of 16777216 bytes") || strings.Contains(msg, "cannot encode") {
+		t.Fatalf("call over the limit: %q, want it to say it is over the router's limit", msg)
+	}
+	t.Log(err)
 	if _, err := await(t, c.Call(ctxT(t), "wamp.session.count", nil, nil)); err != nil {
 		t.Fatalf("next call: %v", err)
 	}

@@ -33,7 +33,8 @@ type Transport interface {
 
 	// Receive returns the channel on which decoded messages arrive. It is
 	// closed once the transport has ended and every decoded message has
-	// been delivered or the transport was closed.
+	// been delivered or the transport was closed. A transport with a read
+	// limit may deliver a *TooLarge in place of a message over it.
 	Receive() <-chan Message
 
 	// Close ends the transport, closing the underlying connection. It is

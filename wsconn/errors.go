@@ -16,8 +16,9 @@ import (
 var ErrPingTimeout = errors.New("wsconn: ping timeout: peer did not answer")
 
 // ErrMessageTooLarge matches (with errors.Is) the end reason of a connection
-// whose peer sent a message longer than the read limit. The error also
-// matches websocket.ErrMessageTooBig. The peer is sent close code 1009.
+// whose peer sent a message longer than the read limit with a head that
+// cannot be read (see Options.ReadLimit); the error then also matches
+// protocol.ErrProtocolViolation and codec.ErrMessageTooLarge.
 var ErrMessageTooLarge = errors.New("wsconn: message too large")
 
 // NegotiationError reports a failed WAMP subprotocol negotiation. It is

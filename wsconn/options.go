@@ -47,8 +47,13 @@ type Options struct {
 	HTTPClient *http.Client
 
 	// ReadLimit is the largest message, in bytes, that the peer may send.
-	// A longer one ends the connection with an error matching
-	// ErrMessageTooLarge, and the peer gets close code 1009. Zero means
+	// A longer one is read through and discarded, holding no more than
+	// the limit in memory, and Receive delivers a *protocol.TooLarge in
+	// its place (its type and ids, read from its head) so that the session
+	// can fail the operation it belongs to; the connection goes on. When
+	// its head cannot be read, the read side ends as for an undecodable
+	// message, with an error matching ErrMessageTooLarge and
+	// protocol.ErrProtocolViolation. Zero means
 	// DefaultReadLimit; a negative value removes the limit (the codec's own
 	// size limit still applies).
 	ReadLimit int64
