@@ -66,6 +66,18 @@ type Starter interface {
 	Start(c Conn) (Authenticator, error)
 }
 
+// RouterAuthenticator is implemented by authenticators whose exchange, when
+// it runs, proves the router's identity too: WAMP-SCRAM (the WELCOME's
+// verifier) and WAMP-Cryptosign with channel binding (the signature is
+// bound to the TLS connection, whose certificate the client verified).
+// When every method offered reports true, package client refuses a WELCOME
+// that skips that proof (one naming another method, such as "anonymous",
+// or one without a CHALLENGE for the method) with an error matching
+// ErrRouterNotAuthenticated, unless client.WithUnverifiedRouter is given.
+type RouterAuthenticator interface {
+	AuthenticatesRouter() bool
+}
+
 // Errors of the authenticators, for use with errors.Is. Package client
 // wraps them in a *client.AuthError, which also matches
 // client.ErrAuthentication.

@@ -99,7 +99,7 @@ func checkCRAVectors(t *testing.T, file string, vs []craVector) {
 			extra["salt"] = *v.Salt
 			extra["iterations"] = int64(*v.Iterations)
 			extra["keylen"] = int64(*v.KeyLen)
-			dk, err := craDeriveKey([]byte(v.Secret), *v.Salt, *v.Iterations, *v.KeyLen)
+			dk, err := craDeriveKey(context.Background(), []byte(v.Secret), *v.Salt, *v.Iterations, *v.KeyLen)
 			if err != nil || string(dk) != *v.DerivedKey {
 				t.Errorf("%s wampcra[%d]: derived key %q, %v; want %q", file, i, dk, err, *v.DerivedKey)
 			}
@@ -170,7 +170,7 @@ func checkSCRAMVector(t *testing.T, name string, v scramVector) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	salted, err := scramSaltedPassword([]byte(pw), p)
+	salted, err := scramSaltedPassword(context.Background(), []byte(pw), p)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
