@@ -200,7 +200,7 @@ func (c *Client) reconnector(ctx context.Context, firstAttempt int, out chan<- r
 			return
 		}
 		last = err
-		c.cfg.logger.Warn("wampgo: reconnect attempt failed", "url", url, "attempt", attempt, "err", err)
+		c.cfg.logger.Warn("wampgo: reconnect attempt failed", "url", redactURL(url), "attempt", attempt, "err", err)
 		if permanent(err) || ctx.Err() != nil { // ctx: the loop is stopping
 			out <- rejoin{err: err}
 			return
@@ -220,7 +220,7 @@ func (c *Client) attempt(ctx context.Context, url string) (protocol.Transport, S
 		t.Close()
 		return nil, Session{}, fmt.Errorf("wampgo: no codec for the transport's serializer %q", t.Serializer())
 	}
-	sess, err := join(ctx, t, c.realm, c.cfg)
+	sess, err := join(ctx, t, url, c.realm, c.cfg)
 	if err != nil {
 		t.Close()
 		return nil, Session{}, err

@@ -45,7 +45,7 @@ func Dial(ctx context.Context, url string, opts *Options) (*Conn, error) {
 				return nil, &NegotiationError{Offered: offered, Got: got}
 			}
 		}
-		return nil, fmt.Errorf("wsconn: dial %s: %w", url, err)
+		return nil, fmt.Errorf("wsconn: dial %s: %w", redactURL(url), err)
 	}
 	cd := pick(cfg.codecs, ws.Subprotocol())
 	if cd == nil || capture.raw == nil {
@@ -70,6 +70,7 @@ func handshakeClient(opts *Options, offered []codec.Codec) (*http.Client, *captu
 		}
 		capture := &captureTransport{base: base, offered: offered}
 		c.Transport = capture
+		c.CheckRedirect = checkRedirect(opts.FollowRedirects, c.CheckRedirect)
 		return &c, capture, func() {}
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -77,7 +78,8 @@ func handshakeClient(opts *Options, offered []codec.Codec) (*http.Client, *captu
 		tr.TLSClientConfig = opts.TLSConfig.Clone()
 	}
 	capture := &captureTransport{base: tr, offered: offered}
-	return &http.Client{Transport: capture}, capture, tr.CloseIdleConnections
+	return &http.Client{Transport: capture, CheckRedirect: checkRedirect(opts.FollowRedirects, nil)},
+		capture, tr.CloseIdleConnections
 }
 
 // pick returns the codec whose subprotocol is sp (compared as WebSocket
