@@ -45,7 +45,7 @@ func Dial(ctx context.Context, url string, opts *Options) (*Conn, error) {
 				return nil, &NegotiationError{Offered: offered, Got: got}
 			}
 		}
-		return nil, fmt.Errorf("wsconn: dial %s: %w", redactURL(url), err)
+		return nil, redactDialError(fmt.Errorf("wsconn: dial %s: %w", url, err), url)
 	}
 	cd := pick(cfg.codecs, ws.Subprotocol())
 	if cd == nil || capture.raw == nil {

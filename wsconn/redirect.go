@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 )
 
@@ -39,15 +38,4 @@ func checkRedirect(follow bool, next func(*http.Request, []*http.Request) error)
 		}
 		return nil
 	}
-}
-
-// redactURL returns rawURL without its query, fragment and password, for
-// errors: these may carry tokens.
-func redactURL(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return "<unparsable URL>"
-	}
-	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
-	return u.Redacted()
 }
