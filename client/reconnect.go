@@ -231,7 +231,7 @@ func (c *Client) attempt(ctx context.Context, url string) (protocol.Transport, S
 // notifyState logs a state change and hands it to OnStateChange.
 func (c *Client) notifyState(sc StateChange) {
 	c.cfg.logger.Info("wampgo: state", "state", sc.State.String(), "session", sc.Session,
-		"url", sc.URL, "attempt", sc.Attempt, "delay", sc.Delay, "err", sc.Err)
+		"url", redactURL(sc.URL), "attempt", sc.Attempt, "delay", sc.Delay, "err", sc.Err)
 	c.stateChanged(sc)
 	if c.states != nil {
 		c.states.TryPut(sc, 1)
