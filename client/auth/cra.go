@@ -31,7 +31,7 @@ import (
 // loopback host (see client.WithPlaintextSecrets).
 func WAMPCRA(secret string, opts ...Option) Authenticator {
 	o := newOptions(opts)
-	return &craAuth{secret: newSecret(secret), limits: o.limits.withDefaults(1)}
+	return &craAuth{secret: newSecret(secret), limits: o.limits.withDefaults(1000)}
 }
 
 type craAuth struct {

@@ -104,7 +104,10 @@ func checkCRAVectors(t *testing.T, file string, vs []craVector) {
 				t.Errorf("%s wampcra[%d]: derived key %q, %v; want %q", file, i, dk, err, *v.DerivedKey)
 			}
 		}
-		sig, ext, err := WAMPCRA(v.Secret).Authenticate(context.Background(), &protocol.Challenge{AuthMethod: "wampcra", Extra: extra})
+		// The vectors check the computation, some with fewer iterations
+		// than the default floor: lower it.
+		cra := WAMPCRA(v.Secret, LimitKDF(KDFLimits{MinPBKDF2Iterations: 1}))
+		sig, ext, err := cra.Authenticate(context.Background(), &protocol.Challenge{AuthMethod: "wampcra", Extra: extra})
 		if err != nil || sig != v.Signature || ext != nil {
 			t.Errorf("%s wampcra[%d]: signature %q, %v, %v; want %q", file, i, sig, ext, err, v.Signature)
 		}
