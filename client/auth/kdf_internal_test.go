@@ -58,12 +58,12 @@ func TestArgon2KeyAbandonedWithContext(t *testing.T) {
 	if d := time.Since(start); d > 2*time.Second {
 		t.Fatalf("returned after %v", d)
 	}
-	WaitForAbandonedArgon2(t)
+	waitForAbandonedArgon2(t)
 }
 
-// WaitForAbandonedArgon2 waits up to two minutes for every Argon2id
+// waitForAbandonedArgon2 waits up to two minutes for every Argon2id
 // derivation to end, so that goleak finds no goroutine left.
-func WaitForAbandonedArgon2(t testing.TB) {
+func waitForAbandonedArgon2(t testing.TB) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	buf := make([]byte, 1<<20)
