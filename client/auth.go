@@ -29,9 +29,18 @@ import (
 // auth), possibly for several rounds, until the router sends WELCOME or
 // ABORT. On WELCOME the methods that authenticate the router check its
 // proof (SCRAM's verifier), and Client.Session reports the authid,
-// authrole, authmethod and authprovider the router granted. A WELCOME for a
-// method that was not offered (such as "anonymous") is accepted as the
+// authrole, authmethod and authprovider the router granted. When every
+// method offered authenticates the router (auth.SCRAM, auth.Cryptosign with
+// channel binding), a WELCOME that skips its proof (one for "anonymous" or
+// for a method the router did not challenge for) fails the join with
+// auth.ErrRouterNotAuthenticated unless WithUnverifiedRouter is given;
+// otherwise a WELCOME for a method that was not offered is accepted as the
 // router's decision: check Session().AuthMethod if that matters.
+//
+// A ticket or WAMP-CRA CHALLENGE is answered only over TLS, to a loopback
+// host or over a Unix socket (else ErrPlaintextSecret; see
+// WithPlaintextSecrets), and at most four CHALLENGE messages are answered
+// in one join (then ErrTooManyChallenges).
 //
 // Every authentication failure is an *AuthError matching
 // ErrAuthentication:
@@ -58,8 +67,11 @@ import (
 //
 // The whole exchange is bounded by the join timeout (WithJoinTimeout) and
 // the context of Dial or Connect, which is passed to Authenticate (and so to
-// an auth.TicketFunc). Key derivation (salted WAMP-CRA, SCRAM) does not
-// watch the context; its cost is bounded by auth.KDFLimits instead.
+// an auth.TicketFunc). Authenticate runs on a goroutine of its own: when
+// the context ends first, the join returns at once with the context's
+// error and abandons it. Key derivation (salted WAMP-CRA, SCRAM) stops with
+// the context (PBKDF2) or is abandoned (Argon2id), and its cost is bounded
+// by auth.KDFLimits.
 func WithAuth(authid string, methods ...auth.Authenticator) Option {
 	return func(c *config) {
 		c.auth.set = true

@@ -76,7 +76,7 @@ func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Op
 		t.Close()
 		return nil, fmt.Errorf("wampgo: no codec for the transport's serializer %q", t.Serializer())
 	}
-	sess, err := join(ctx, t, realm, cfg)
+	sess, err := join(ctx, t, "", realm, cfg)
 	if err != nil {
 		t.Close()
 		return nil, err

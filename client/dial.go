@@ -17,6 +17,11 @@ import (
 // tries the next only when the router answers that it does not support
 // it. The connection is closed if the join fails.
 //
+// WithTLSConfig with a URL whose scheme does not use TLS (ws://, rs://,
+// tcp://, unix://) fails with an *ArgumentError before any connection. The
+// text of the errors shows the URLs without their query, fragment and
+// password, which may carry tokens.
+//
 // With WithReconnect, url comes first in the list of routers (which may
 // mix WebSocket and RawSocket URLs); the first join tries each of them
 // once, in turn, and later ones back off as Reconnect describes.
@@ -27,6 +32,15 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 		return dialTransport(ctx, url, cfg)
 	}
 	urls := []string{url}
+	if r := cfg.reconnect; r == nil || r.Dial == nil {
+		// Every URL is dialled by dialTransport: refuse the options that
+		// do not fit one of them before connecting anywhere.
+		for _, u := range append(urls, reconnectURLs(r)...) {
+			if err := checkTLSConfig(u, cfg); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if r := cfg.reconnect; r != nil {
 		rc := *r
 		rc.URLs = append([]string{url}, r.URLs...)
@@ -43,7 +57,7 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 			errs = append(errs, err)
 			continue
 		}
-		sess, err := join(ctx, t, realm, cfg)
+		sess, err := join(ctx, t, u, realm, cfg)
 		if err != nil {
 			t.Close()
 			if permanent(err) || ctx.Err() != nil {
@@ -61,4 +75,12 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 		return nil, errs[0]
 	}
 	return nil, errors.Join(errs...)
+}
+
+// reconnectURLs returns r's URLs; none when r is nil.
+func reconnectURLs(r *Reconnect) []string {
+	if r == nil {
+		return nil
+	}
+	return r.URLs
 }

@@ -141,6 +141,43 @@
 // ErrAuthentication; secrets never appear in errors, logs or ABORT
 // messages.
 //
+// # Security
+//
+// The client does not trust the router: a multi-tenant router, a
+// partner's, one across the internet may be hostile or taken over. What
+// such a router can make the client spend or reveal is bounded by default;
+// each option that relaxes a bound says so.
+//
+//   - Key derivation: the router picks the salted WAMP-CRA and WAMP-SCRAM
+//     costs within auth.KDFLimits, whose defaults bound the total cost
+//     (PBKDF2 600,000 block-iterations; Argon2id 128 MiB·passes, at most
+//     64 MiB) well under a second, and refuse weak parameters (PBKDF2 below
+//     1000 iterations, 4096 for SCRAM; Argon2id below 19 MiB or 2 passes)
+//     with an *auth.KDFCostError. The join's deadline ends a derivation
+//     (PBKDF2 stops; Argon2id is abandoned), and at most four CHALLENGE
+//     messages are answered (ErrTooManyChallenges). Relax: auth.LimitKDF.
+//   - Secrets in plaintext: a ticket or WAMP-CRA CHALLENGE is answered only
+//     over TLS, to a loopback host or over a Unix socket
+//     (ErrPlaintextSecret). Relax: WithPlaintextSecrets.
+//   - The router's identity: with only methods that authenticate the
+//     router (auth.SCRAM; auth.Cryptosign with auth.BindChannel), a WELCOME
+//     without that proof fails the join (auth.ErrRouterNotAuthenticated).
+//     Relax: WithUnverifiedRouter. Cryptosign without channel binding signs
+//     a challenge of the router's choosing, which a rogue router can relay
+//     from another router; binding is off by default because routers that
+//     lack it would refuse every join: turn it on where the router has it.
+//   - Redirects: the WebSocket handshake follows none (wsconn.ErrRedirect),
+//     so wss:// is never downgraded to ws://. Relax: WithSameHostRedirects
+//     (same scheme and host only).
+//   - TLS: certificates are verified, with the URL's host as ServerName;
+//     WithTLSConfig with a URL without TLS fails Dial with an
+//     *ArgumentError rather than connect in plaintext.
+//   - Text: strings from the router (ABORT messages, ERROR arguments) are
+//     quoted in errors' text, and URLs in errors and logs lose their
+//     password, query and fragment.
+//   - Memory a router can make the client hold: see the README's Security
+//     section.
+//
 // # Errors
 //
 // Every ERROR from the router reaches the caller as an *Error carrying the
@@ -172,5 +209,6 @@
 // run on the loop only. X_options.go holds a feature's options when they
 // are many. loop.go is the loop itself and commands.go the command types;
 // join.go and join_auth.go run the opening handshake on the goroutine of
-// Dial or Connect, before the loop starts.
+// Dial or Connect, before the loop starts; join_policy.go holds its
+// defences against a hostile router.
 package client

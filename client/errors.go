@@ -3,7 +3,9 @@ package client
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -45,22 +47,44 @@ func NewError(uri protocol.URI, args protocol.List, kwargs protocol.Dict) *Error
 	return &Error{URI: uri, Args: args, Kwargs: kwargs}
 }
 
+// Error formats the URI and payload; strings the peer sent are quoted (Go
+// syntax), so that no control character or line break from the network
+// reaches a log through an error's text.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("wamp error ")
-	b.WriteString(e.URI)
+	b.WriteString(quoteIfUnprintable(e.URI))
 	for i, a := range e.Args {
 		if i == 0 {
 			b.WriteString(": ")
 		} else {
 			b.WriteString(", ")
 		}
-		fmt.Fprint(&b, a)
+		b.WriteString(quoteValue(a))
 	}
 	if len(e.Kwargs) > 0 {
-		fmt.Fprintf(&b, " %v", e.Kwargs)
+		b.WriteString(" " + quoteIfUnprintable(fmt.Sprint(e.Kwargs)))
 	}
 	return b.String()
+}
+
+// quoteValue prints a value from the network for an error's text: a string
+// quoted, anything else as fmt.Sprint does, quoted if that holds a
+// character that is not printable.
+func quoteValue(v any) string {
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	return quoteIfUnprintable(fmt.Sprint(v))
+}
+
+// quoteIfUnprintable returns s, or s quoted if it holds a character that
+// is not printable (a control character, a line break).
+func quoteIfUnprintable(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 // Is lets errors.Is match the well-known URIs to the package's sentinels:
@@ -87,10 +111,11 @@ type AbortError struct {
 	Kwargs  protocol.Dict
 }
 
+// Error gives the reason and the router's message, quoted (Go syntax).
 func (e *AbortError) Error() string {
-	s := "wampgo: router aborted the session: " + e.Reason
+	s := "wampgo: router aborted the session: " + quoteIfUnprintable(e.Reason)
 	if m, ok := e.Details["message"].(string); ok && m != "" {
-		s += ": " + m
+		s += ": " + strconv.Quote(m)
 	}
 	return s
 }
@@ -108,7 +133,9 @@ type GoodbyeError struct {
 	Details protocol.Dict
 }
 
-func (e *GoodbyeError) Error() string { return "wampgo: router closed the session: " + e.Reason }
+func (e *GoodbyeError) Error() string {
+	return "wampgo: router closed the session: " + quoteIfUnprintable(e.Reason)
+}
 
 // SlowConsumerError reports an event dropped because its subscription's
 // mailbox was full. It is passed to the error handler, not returned.

@@ -22,6 +22,7 @@ type config struct {
 	closeTimeout  time.Duration
 	joinTimeout   time.Duration
 	auth          authConfig // WithAuth, WithAuthExtra
+	policy        policy     // join_policy.go: WithUnverifiedRouter, WithPlaintextSecrets, WithSameHostRedirects
 	reconnect     *Reconnect // nil: one session only
 	stats         counters   // the client's statistics (stats.go)
 	connectErr    error      // why the first connection failed (retry_connect.go)

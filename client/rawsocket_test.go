@@ -143,7 +143,11 @@ func TestRawSocketEveryURLAndSerializer(t *testing.T) {
 		for _, cd := range codec.Default() {
 			t.Run(scheme+"/"+cd.Name(), func(t *testing.T) {
 				url := urls[scheme](t)
-				callee := dialURL(t, url, client.WithSerializers(cd), client.WithTLSConfig(clientTLS))
+				opts := []client.Option{client.WithSerializers(cd)}
+				if scheme == "rss" || scheme == "tcps" {
+					opts = append(opts, client.WithTLSConfig(clientTLS)) // refused with a URL without TLS
+				}
+				callee := dialURL(t, url, opts...)
 				peer := dialURL(t, r.wsURL())
 				proc, topic := "com.rs.echo."+scheme+cd.Name(), "com.rs.news."+scheme+cd.Name()
 				if _, err := callee.Register(ctxT(t), proc, func(_ context.Context, inv *client.Invocation) (client.Result, error) {

@@ -200,7 +200,7 @@ func (c *Client) reconnector(ctx context.Context, firstAttempt int, out chan<- r
 			return
 		}
 		last = err
-		c.cfg.logger.Warn("wampgo: reconnect attempt failed", "url", url, "attempt", attempt, "err", err)
+		c.cfg.logger.Warn("wampgo: reconnect attempt failed", "url", redactURL(url), "attempt", attempt, "err", err)
 		if permanent(err) || ctx.Err() != nil { // ctx: the loop is stopping
 			out <- rejoin{err: err}
 			return
@@ -220,7 +220,7 @@ func (c *Client) attempt(ctx context.Context, url string) (protocol.Transport, S
 		t.Close()
 		return nil, Session{}, fmt.Errorf("wampgo: no codec for the transport's serializer %q", t.Serializer())
 	}
-	sess, err := join(ctx, t, c.realm, c.cfg)
+	sess, err := join(ctx, t, url, c.realm, c.cfg)
 	if err != nil {
 		t.Close()
 		return nil, Session{}, err
@@ -231,7 +231,7 @@ func (c *Client) attempt(ctx context.Context, url string) (protocol.Transport, S
 // notifyState logs a state change and hands it to OnStateChange.
 func (c *Client) notifyState(sc StateChange) {
 	c.cfg.logger.Info("wampgo: state", "state", sc.State.String(), "session", sc.Session,
-		"url", sc.URL, "attempt", sc.Attempt, "delay", sc.Delay, "err", sc.Err)
+		"url", redactURL(sc.URL), "attempt", sc.Attempt, "delay", sc.Delay, "err", sc.Err)
 	c.stateChanged(sc)
 	if c.states != nil {
 		c.states.TryPut(sc, 1)

@@ -121,7 +121,7 @@ func (s *loopState) handleRejoin(r rejoin) {
 	ci.limit, _ = r.t.(sendChecker)
 	s.c.conn.Store(ci)
 	s.attach(r.t)
-	s.c.cfg.logger.Info("wampgo: rejoined", "url", r.url, "session", r.session.ID)
+	s.c.cfg.logger.Info("wampgo: rejoined", "url", redactURL(r.url), "session", r.session.ID)
 	joined := StateChange{State: StateJoined, Session: r.session.ID, URL: r.url}
 	s.restore(func() { s.c.notifyState(joined) })
 	held := s.deferred

@@ -48,9 +48,9 @@ func Dial(ctx context.Context, url string, opts *Options) (*Conn, error) {
 			}
 		}
 		if resp == nil && closedWithoutAnswer(err) {
-			return nil, fmt.Errorf("wsconn: dial %s: the server closed the connection without an HTTP answer (is this a RawSocket port? use rs://, rss://, tcp:// or tcps:// for it): %w", url, err)
+			return nil, redactDialError(fmt.Errorf("wsconn: dial %s: the server closed the connection without an HTTP answer (is this a RawSocket port? use rs://, rss://, tcp:// or tcps:// for it): %w", url, err), url)
 		}
-		return nil, fmt.Errorf("wsconn: dial %s: %w", url, err)
+		return nil, redactDialError(fmt.Errorf("wsconn: dial %s: %w", url, err), url)
 	}
 	cd := pick(cfg.codecs, ws.Subprotocol())
 	if cd == nil || capture.raw == nil {
@@ -75,6 +75,7 @@ func handshakeClient(opts *Options, offered []codec.Codec) (*http.Client, *captu
 		}
 		capture := &captureTransport{base: base, offered: offered}
 		c.Transport = capture
+		c.CheckRedirect = checkRedirect(opts.FollowRedirects, c.CheckRedirect)
 		return &c, capture, func() {}
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -82,7 +83,8 @@ func handshakeClient(opts *Options, offered []codec.Codec) (*http.Client, *captu
 		tr.TLSClientConfig = opts.TLSConfig.Clone()
 	}
 	capture := &captureTransport{base: tr, offered: offered}
-	return &http.Client{Transport: capture}, capture, tr.CloseIdleConnections
+	return &http.Client{Transport: capture, CheckRedirect: checkRedirect(opts.FollowRedirects, nil)},
+		capture, tr.CloseIdleConnections
 }
 
 // pick returns the codec whose subprotocol is sp (compared as WebSocket

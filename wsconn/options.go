@@ -39,6 +39,15 @@ type Options struct {
 	// Authorization or Origin. Dial does not modify it.
 	HTTPHeader http.Header
 
+	// FollowRedirects lets the handshake follow HTTP redirects to the same
+	// scheme and host (port included). By default Dial fails on a
+	// redirect with an error matching ErrRedirect; a redirect to another
+	// scheme or host (a wss:// router sending the client to ws://, where
+	// HTTPHeader and the URL's credentials would travel in plaintext)
+	// fails it always, also with an HTTPClient of the caller's, whose
+	// CheckRedirect then runs only for the redirects allowed here.
+	FollowRedirects bool
+
 	// HTTPClient performs the handshake request. Its Transport must return
 	// a writable body for a 101 response, as *http.Transport does; its
 	// Timeout, if any, bounds the handshake only. Nil means a new

@@ -13,12 +13,13 @@ import (
 // client.WithAuth offers a list of them to the router, in order of
 // preference.
 //
-// During a join, the methods are called from the goroutine running
-// client.Dial or client.Connect, in this order: HelloExtra once, before
-// HELLO is sent; Authenticate once for each CHALLENGE naming Method
-// (usually one; a router may send more for multi-factor schemes);
-// VerifyWelcome once if the WELCOME names Method or the router challenged
-// for it. The authenticators of this package keep their per-join state
+// During a join, the methods are called one at a time, in this order:
+// HelloExtra once, before HELLO is sent; Authenticate once for each
+// CHALLENGE naming Method (usually one; a router may send more for
+// multi-factor schemes, up to four); VerifyWelcome once if the WELCOME
+// names Method or the router challenged for it. Authenticate runs on a
+// goroutine of its own and should return when ctx ends: the join does not
+// wait for it then, and drops its result. The authenticators of this package keep their per-join state
 // apart (see Starter), so one value may serve any number of joins,
 // concurrently too; an Authenticator of your own that keeps state between
 // these calls must do the same or must not be shared.
@@ -64,6 +65,18 @@ type Conn interface {
 // *client.AuthError wrapping it); its text must hold no secret.
 type Starter interface {
 	Start(c Conn) (Authenticator, error)
+}
+
+// RouterAuthenticator is implemented by authenticators whose exchange, when
+// it runs, proves the router's identity too: WAMP-SCRAM (the WELCOME's
+// verifier) and WAMP-Cryptosign with channel binding (the signature is
+// bound to the TLS connection, whose certificate the client verified).
+// When every method offered reports true, package client refuses a WELCOME
+// that skips that proof (one naming another method, such as "anonymous",
+// or one without a CHALLENGE for the method) with an error matching
+// ErrRouterNotAuthenticated, unless client.WithUnverifiedRouter is given.
+type RouterAuthenticator interface {
+	AuthenticatesRouter() bool
 }
 
 // Errors of the authenticators, for use with errors.Is. Package client
