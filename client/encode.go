@@ -39,6 +39,10 @@ type encoded struct {
 // goroutine, for the current connection. Nothing is retained but the
 // encoded payload. The error is an *ArgumentError naming op.
 func (c *Client) encode(op string, msg protocol.Message, args protocol.List, kwargs protocol.Dict) (encoded, error) {
+	args, kwargs, err := c.packPassthru(op, msg, args, kwargs)
+	if err != nil {
+		return encoded{}, err
+	}
 	ci := c.conn.Load()
 	optsSize, err := ci.checkOptions(op, msg)
 	if err != nil {
@@ -59,6 +63,10 @@ func (c *Client) encode(op string, msg protocol.Message, args protocol.List, kwa
 // caller's goroutine, checking that the whole message fits the connection's
 // size limit. The error is an *ArgumentError naming op.
 func (c *Client) encodeAnswer(op string, msg protocol.Message, args protocol.List, kwargs protocol.Dict) (encoded, error) {
+	args, kwargs, err := c.packPassthru(op, msg, args, kwargs)
+	if err != nil {
+		return encoded{}, err
+	}
 	ci := c.conn.Load()
 	p, err := codec.EncodePayload(ci.codec, args, kwargs)
 	if err != nil {

@@ -59,7 +59,7 @@ func (s *loopState) feedInput(inv *Invocation, m *protocol.Invocation) error {
 	}
 	progress, _ := m.Details["progress"].(bool)
 	select {
-	case inv.inputs <- Input{Args: m.Args, Kwargs: m.Kwargs, Final: !progress}:
+	case inv.inputs <- Input{Args: passthruArgs(m.Payload), Kwargs: m.Kwargs, Final: !progress}:
 	default:
 		// The handler is not reading its inputs: end the invocation.
 		s.finishInvocation(inv, NewError(uriInvalidArgument, protocol.List{"too many unread input chunks"}, nil))
@@ -168,7 +168,7 @@ func newInvocation(c *Client, reg *Registration, m *protocol.Invocation) *Invoca
 	inv := &Invocation{
 		Procedure:    reg.procedure,
 		Registration: m.Registration,
-		Args:         m.Args,
+		Args:         passthruArgs(m.Payload),
 		Kwargs:       m.Kwargs,
 		Details:      m.Details,
 		c:            c,
