@@ -185,10 +185,11 @@
 // ErrUnknownKey, ErrUnknownCipher or ErrPassthruPayload): a result's Err;
 // an invocation answered with wamp.error.invalid_argument; an event
 // dropped. The last two are also reported to the error handler. Keys
-// never appear in errors, logs or printed values. Not covered: the chunks
-// of progressive call inputs (Invocation.Inputs) carry the raw passthru
-// payload as their one argument, and the flatbuffers serializer and
-// Autobahn's older enc_algo form are not unpacked.
+// never appear in errors, logs or printed values. Progressive results and
+// progressive call inputs travel as the call does, each chunk packed and
+// unpacked alone. Not implemented: the flatbuffers serializer, and
+// Autobahn's older enc_algo form (its payload reaches handlers as the one
+// []byte argument).
 //
 // # Source files
 //

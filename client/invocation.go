@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/wampgo/wampgo/actor"
@@ -41,8 +42,8 @@ type Invocation struct {
 	interrupted  CancelMode // set by INTERRUPT
 	inputsClosed bool
 
-	// Owned by the handler's goroutine.
-	answer *Passthru // AnswerWith's choice; nil: as the call (ppt.go)
+	// Set by AnswerWith, on any goroutine.
+	answer atomic.Pointer[Passthru] // AnswerWith's choice; nil: as the call (ppt.go)
 }
 
 // Input is one further input chunk of a call with progressive invocations.

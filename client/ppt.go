@@ -129,21 +129,22 @@ func WithKeyRing(r *e2ee.KeyRing) Option { return func(c *config) { c.keyRing = 
 // call's own, so that an encrypted call is answered encrypted with the
 // same key; an error answering a native call goes plain (a native
 // payload is the application's own bytes, an error's is not). A nil p answers
-// plain. Call it from the handler before it answers, not concurrently
-// with SendProgress.
+// plain. Call it from the handler before it answers; it is safe for
+// concurrent use, but a progressive result already sent keeps the
+// attributes it had.
 func (inv *Invocation) AnswerWith(p *Passthru) {
 	if p == nil {
 		p = &Passthru{}
 	}
-	inv.answer = p
+	inv.answer.Store(p)
 }
 
 // answerPassthru adds the passthru attributes of an answer to opts, the
 // YIELD's Options or the ERROR's Details.
 func (inv *Invocation) answerPassthru(opts protocol.Dict, isError bool) {
 	var p Passthru
-	if inv.answer != nil {
-		p = *inv.answer
+	if a := inv.answer.Load(); a != nil {
+		p = *a
 	} else {
 		var ok bool
 		p, ok = PassthruOf(inv.Details)

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"strings"
+
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -95,3 +97,32 @@ type passthruCallError struct {
 func (e *passthruCallError) Error() string { return e.we.Error() + " (" + e.err.Error() + ")" }
 
 func (e *passthruCallError) Unwrap() []error { return []error{e.we, e.err} }
+
+// passthruInput is a further input chunk of a progressive invocation, its
+// passthru payload unpacked, on the session loop. The error, a
+// *PassthruError, is also reported to the error handler; the invocation
+// then ends with wamp.error.invalid_argument.
+func (c *Client) passthruInput(m *protocol.Invocation, final bool) (Input, error) {
+	in := Input{Args: m.Args, Kwargs: m.Kwargs, Final: final}
+	if m.Payload.Payload == nil {
+		return in, nil
+	}
+	args, kwargs, err := c.unpackPassthru("Input", m.Details, passthruArgs(m.Payload), nil)
+	if err != nil {
+		c.reportError(err)
+		return Input{}, err
+	}
+	in.Args, in.Kwargs = args, kwargs
+	return in, nil
+}
+
+// copyPassthruOptions copies the ppt_* keys of a call's options into the
+// options of its further input chunks, so that every chunk travels as the
+// first did.
+func copyPassthruOptions(dst, src protocol.Dict) {
+	for k, v := range src {
+		if strings.HasPrefix(k, "ppt_") {
+			dst[k] = v
+		}
+	}
+}
