@@ -42,8 +42,8 @@ type Invocation struct {
 	interrupted  CancelMode // set by INTERRUPT
 	inputsClosed bool
 
-	// Set by AnswerWith, on any goroutine.
-	answer atomic.Pointer[Passthru] // AnswerWith's choice; nil: as the call (ppt.go)
+	// AnswerWith's choice, set on any goroutine; nil: as the call (ppt.go).
+	answer atomic.Pointer[Passthru]
 }
 
 // Input is one further input chunk of a call with progressive invocations.
