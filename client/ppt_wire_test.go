@@ -261,3 +261,16 @@ func TestPassthruSpecEventFlatbuffersReported(t *testing.T) {
 		t.Fatalf("reported %v, want a *PassthruError for the event", err)
 	}
 }
+
+// Autobahn's older form (enc_algo, the payload bare in the Arguments
+// position) is not unpacked: the payload reaches the handler as its one
+// []byte argument instead of being lost.
+func TestPassthruEncAlgoReachesHandlerRaw(t *testing.T) {
+	c, r := pptJoined(t)
+	events := make(chan *client.Event, 1)
+	clienttest.Subscribe(t, c, r, "com.example.t", 7, func(_ context.Context, ev *client.Event) { events <- ev })
+	r.Send(&protocol.Event{Subscription: 7, Publication: 1, Details: protocol.Dict{"enc_algo": "cryptobox"},
+		Payload: protocol.Payload{Payload: []byte("sealed by autobahn")}})
+	ev := <-events
+	scripted.Equal(t, "args", ev.Args, protocol.List{[]byte("sealed by autobahn")})
+}
