@@ -186,5 +186,6 @@ func (call *Call) inputChunk(req protocol.ID, final bool) *protocol.Call {
 	if !final {
 		opts["progress"] = true
 	}
+	copyPassthruOptions(opts, call.cfg.raw)
 	return &protocol.Call{Request: req, Options: opts, Procedure: call.procedure}
 }

@@ -63,6 +63,9 @@ func (s *loopState) handleResult(m *protocol.Result) error {
 	}
 	progress, _ := m.Details["progress"].(bool)
 	res := Result{Args: m.Args, Kwargs: m.Kwargs, Details: m.Details, Progress: progress}
+	if !s.c.unpackResult(&res, m.Payload) {
+		return nil // a progressive result whose passthru payload is unreadable: reported
+	}
 	if progress {
 		switch {
 		case !call.cfg.receiveProgress:
@@ -84,7 +87,7 @@ func (s *loopState) handleCallError(m *protocol.Error) error {
 		return violation(protocol.TypeError, "Request", fmt.Sprintf("%d answers no pending CALL", m.Request))
 	}
 	delete(s.calls, m.Request)
-	var err error = errorFromMessage(m)
+	err := s.c.callError(m)
 	if call.ctxCause != nil && m.Error == uriCanceled {
 		// The answer to our CANCEL: it matches the context's error too.
 		err = fmt.Errorf("%w: %w", err, call.ctxCause)

@@ -199,6 +199,39 @@
 // PublishTyped, SubscribeTyped for events) take and return Go values
 // directly, in the shapes other WAMP peers use (see payload.Pack).
 //
+// # Payload passthru mode and end-to-end encryption
+//
+// The client announces payload_passthru_mode (advanced/payload_passthru_mode.md)
+// in all four roles. WithPassthru sends a call's or publication's payload
+// in passthru mode: the args and kwargs packed as {"args": …, "kwargs": …}
+// with the named ppt_serializer (json, msgpack or cbor, whatever the
+// session's serializer) into one binary argument that the router forwards
+// without looking into it; with PassthruNative, one []byte argument goes
+// as it is (MQTT and other gateways). Encrypted does the spec's "wamp"
+// scheme, end-to-end encryption: CBOR, sealed with xsalsa20poly1305 or
+// aes256gcm under a key of the client's key ring (WithKeyRing, package
+// e2ee; keys by id, the spec's derived id or the application's own). Both
+// are CallOptions and PublishOptions, so CallTyped and PublishTyped take
+// them too. The router must announce the feature: otherwise the operation
+// fails with ErrNotSupported and nothing is sent.
+//
+// Incoming INVOCATION, EVENT, RESULT and ERROR in passthru mode are
+// unpacked (and opened) before anyone sees them, so Args, Kwargs and
+// Decode work as for any message; the ppt_* keys stay in Details
+// (PassthruOf reads them). A callee answers with the call's attributes,
+// so an encrypted call gets an encrypted result, unless its handler calls
+// Invocation.AnswerWith. A payload that cannot be unpacked, for a key the
+// ring lacks, tampered with, or of an unknown cipher or serializer, fails
+// only its own operation with a *PassthruError (matching ErrDecrypt,
+// ErrUnknownKey, ErrUnknownCipher or ErrPassthruPayload): a result's Err;
+// an invocation answered with wamp.error.invalid_argument; an event
+// dropped. The last two are also reported to the error handler. Keys
+// never appear in errors, logs or printed values. Progressive results and
+// progressive call inputs travel as the call does, each chunk packed and
+// unpacked alone. Not implemented: the flatbuffers serializer, and
+// Autobahn's older enc_algo form (its payload reaches handlers as the one
+// []byte argument).
+//
 // # Source files
 //
 // For contributors, the files follow one convention: for a feature X

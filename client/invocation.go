@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/wampgo/wampgo/actor"
@@ -40,6 +41,9 @@ type Invocation struct {
 	cancel       context.CancelCauseFunc
 	interrupted  CancelMode // set by INTERRUPT
 	inputsClosed bool
+
+	// AnswerWith's choice, set on any goroutine; nil: as the call (ppt.go).
+	answer atomic.Pointer[Passthru]
 }
 
 // Input is one further input chunk of a call with progressive invocations.
@@ -78,7 +82,11 @@ func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwa
 // run executes one invocation on a mailbox goroutine and hands the outcome,
 // encoded here, to the session loop. The handler's result is not retained.
 func (r *Registration) run(inv *Invocation) {
-	res, err := r.callHandler(inv.ctx, inv)
+	var res Result
+	err := inv.c.unpackInvocation(inv)
+	if err == nil {
+		res, err = r.callHandler(inv.ctx, inv)
+	}
 	r.c.stats().invocationHandled(err)
 	cmd := &cmdYield{inv: inv}
 	if err == nil {
@@ -111,13 +119,16 @@ func (inv *Invocation) yield(progress bool) *protocol.Yield {
 	if progress {
 		opts["progress"] = true
 	}
+	inv.answerPassthru(opts, false)
 	return &protocol.Yield{Request: inv.req, Options: opts}
 }
 
 // errorMessage is the ERROR, without its payload, that answers inv with
 // uri.
 func (inv *Invocation) errorMessage(uri protocol.URI) *protocol.Error {
-	return &protocol.Error{RequestType: protocol.TypeInvocation, Request: inv.req, Details: protocol.Dict{}, Error: uri}
+	d := protocol.Dict{}
+	inv.answerPassthru(d, true)
+	return &protocol.Error{RequestType: protocol.TypeInvocation, Request: inv.req, Details: d, Error: uri}
 }
 
 func (r *Registration) callHandler(ctx context.Context, inv *Invocation) (res Result, err error) {

@@ -58,8 +58,13 @@ func (s *loopState) feedInput(inv *Invocation, m *protocol.Invocation) error {
 		return violation(protocol.TypeInvocation, "Request", fmt.Sprintf("%d is already running and takes no further input", m.Request))
 	}
 	progress, _ := m.Details["progress"].(bool)
+	in, err := s.c.passthruInput(m, !progress)
+	if err != nil {
+		s.finishInvocation(inv, NewError(uriInvalidArgument, protocol.List{err.Error()}, nil))
+		return nil
+	}
 	select {
-	case inv.inputs <- Input{Args: m.Args, Kwargs: m.Kwargs, Final: !progress}:
+	case inv.inputs <- in:
 	default:
 		// The handler is not reading its inputs: end the invocation.
 		s.finishInvocation(inv, NewError(uriInvalidArgument, protocol.List{"too many unread input chunks"}, nil))
@@ -168,7 +173,7 @@ func newInvocation(c *Client, reg *Registration, m *protocol.Invocation) *Invoca
 	inv := &Invocation{
 		Procedure:    reg.procedure,
 		Registration: m.Registration,
-		Args:         m.Args,
+		Args:         passthruArgs(m.Payload),
 		Kwargs:       m.Kwargs,
 		Details:      m.Details,
 		c:            c,

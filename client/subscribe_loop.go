@@ -265,7 +265,7 @@ func newEvent(topic protocol.URI, m *protocol.Event) *Event {
 		Topic:        topic,
 		Subscription: m.Subscription,
 		Publication:  m.Publication,
-		Args:         m.Args,
+		Args:         passthruArgs(m.Payload),
 		Kwargs:       m.Kwargs,
 		Details:      m.Details,
 	}

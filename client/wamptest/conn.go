@@ -162,6 +162,9 @@ func (c *conn) dispatch(msg protocol.Message) error {
 		if err := s.nextRequest(m.Request); err != nil {
 			return err
 		}
+		if err := checkPassthru(s, protocol.RolePublisher, "PUBLISH", m.Options); err != nil {
+			return err
+		}
 		r.publish(s, m)
 	case *protocol.Register:
 		if err := s.nextRequest(m.Request); err != nil {

@@ -72,6 +72,12 @@
 //     identification, black- and whitelisting by session id, authid and
 //     authrole, event retention (retain, get_retained), and PUBLISHED when
 //     acknowledge is set;
+//   - payload passthru mode (announced as dealer and broker): the ppt_*
+//     keys and the binary payload are forwarded untouched, never decoded;
+//     a client that uses it without announcing it breaks the protocol, and
+//     a call routed to a callee that did not announce it fails with
+//     wamp.error.feature_not_supported; Log.PassthruPayloads shows what
+//     crossed the router;
 //   - implementation-specific keys (starting with "_", basic/messages.md)
 //     of CALL, PUBLISH, YIELD and ERROR are forwarded into the INVOCATION,
 //     EVENT, RESULT and ERROR they cause, so that trace context and custom

@@ -211,6 +211,7 @@ var (
 		protocol.FeatureSessionMetaAPI,
 		protocol.FeatureRegistrationMetaAPI,
 		protocol.FeatureTestamentMetaAPI,
+		protocol.FeaturePayloadPassthruMode,
 	}
 	brokerFeatures = []string{
 		protocol.FeaturePublisherExclusion,
@@ -220,6 +221,7 @@ var (
 		protocol.FeatureEventRetention,
 		protocol.FeatureSessionMetaAPI,
 		protocol.FeatureSubscriptionMetaAPI,
+		protocol.FeaturePayloadPassthruMode,
 	}
 )
 
