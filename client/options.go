@@ -26,6 +26,7 @@ type config struct {
 	stats         counters   // the client's statistics (stats.go)
 	connectErr    error      // why the first connection failed (retry_connect.go)
 	interceptors  []Interceptor
+	panicDetails  bool // WithPanicDetails
 
 	// Used by Dial only.
 	codecs       []codec.Codec
