@@ -40,6 +40,7 @@ type Call struct {
 	inputDone  bool // the final input chunk was sent
 	stopCancel func() bool
 	timer      *time.Timer
+	wait       *calleeWait // WaitForCallee's state; nil without it
 }
 
 // Call calls procedure with args and kwargs (either may be nil) and returns
@@ -71,6 +72,9 @@ func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol
 		done:      make(chan struct{}),
 	}
 	call.cfg.init(opts)
+	if call.cfg.waitForCallee {
+		call.wait = &calleeWait{}
+	}
 	c.stats().callsStarted.Add(1)
 	cfg := &call.cfg
 	args, kwargs, err := goValues("Call", args, kwargs)

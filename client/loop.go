@@ -50,6 +50,8 @@ type loopState struct {
 	regs     map[protocol.ID]*Registration // by router registration id
 	regProc  map[protocol.URI][]protocol.ID
 
+	waitingCalls map[*Call]bool // WaitForCallee calls between attempts (wait_for_callee.go)
+
 	parked       *parkedEvent  // an event waiting for mailbox room (Block policy)
 	parkedResult *parkedResult // a progressive result waiting for room (Block policy)
 
@@ -363,6 +365,8 @@ func (s *loopState) dispatch(cmd command) {
 		s.handleGoodbye(c)
 	case *cmdDrain:
 		s.handleDrain(c)
+	case *cmdCallRetry:
+		s.handleCallRetry(c)
 	default:
 		s.failCommand(cmd, fmt.Errorf("wampgo: unknown command %T", cmd))
 	}
@@ -508,6 +512,7 @@ func (s *loopState) shutdown(reason error) {
 		s.failCommand(cmd, err)
 	}
 	s.deferred = nil
+	s.failWaitingCalls(err)
 	s.failInFlight(err)
 	for id, e := range s.subs {
 		delete(s.subs, id)

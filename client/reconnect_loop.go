@@ -51,8 +51,9 @@ func (s *loopState) failCommand(cmd command, err error) {
 		if c.reply != nil {
 			c.reply <- err
 		}
-	case *cmdGoodbye:
-		// Nobody waits for an answer: Close waits for the loop's end.
+	case *cmdGoodbye, *cmdCallRetry:
+		// Nobody waits for an answer: Close waits for the loop's end, and
+		// shutdown completes a waiting call.
 	default:
 		s.c.cfg.logger.Error("wampgo: unknown command", "type", fmt.Sprintf("%T", cmd), "err", err)
 	}

@@ -50,6 +50,9 @@ type Stats struct {
 	// Reconnects counts the sessions a reconnecting client joined after its
 	// first one.
 	Reconnects uint64
+	// CallRetries counts the CALLs sent again because the dealer had no
+	// callee yet (WaitForCallee).
+	CallRetries uint64
 	// Pending is how many events and invocations wait in handler mailboxes
 	// or are being handled now; PeakPending is the highest Pending seen.
 	Pending, PeakPending int64
@@ -69,6 +72,7 @@ type counters struct {
 	messagesIn, messagesOut                        atomic.Uint64
 	traffic                                        connstate.Traffic // bytes, counted by Dial's connections
 	reconnects                                     atomic.Uint64
+	callRetries                                    atomic.Uint64
 	pending, peakPending                           atomic.Int64
 }
 
@@ -92,6 +96,7 @@ func (c *Client) Stats() Stats {
 		BytesIn:           k.traffic.BytesIn.Load(),
 		BytesOut:          k.traffic.BytesOut.Load(),
 		Reconnects:        k.reconnects.Load(),
+		CallRetries:       k.callRetries.Load(),
 		Pending:           k.pending.Load(),
 		PeakPending:       k.peakPending.Load(),
 	}
