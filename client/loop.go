@@ -40,6 +40,7 @@ type loopState struct {
 	deferred  []command       // commands held until the session is back
 	localSubs []*Subscription // every live subscription, for restore
 	localRegs []*Registration // every live registration, for restore
+	restoring restoreSet      // restores not done yet in this session (restore.go)
 
 	calls       map[protocol.ID]*Call           // by CALL request id
 	pending     map[protocol.ID]*pendingRequest // other requests awaiting a reply
@@ -367,6 +368,10 @@ func (s *loopState) dispatch(cmd command) {
 		s.handleDrain(c)
 	case *cmdCallRetry:
 		s.handleCallRetry(c)
+	case *cmdRestoreRetry:
+		s.handleRestoreRetry(c)
+	case *cmdStaleKilled:
+		s.handleStaleKilled(c)
 	default:
 		s.failCommand(cmd, fmt.Errorf("wampgo: unknown command %T", cmd))
 	}
@@ -508,6 +513,7 @@ func (s *loopState) sendBestEffort(msg protocol.Message) {
 func (s *loopState) shutdown(reason error) {
 	err := closedError(reason)
 	s.stopReconnector()
+	s.stopRestores()
 	for _, cmd := range s.deferred {
 		s.failCommand(cmd, err)
 	}

@@ -36,7 +36,8 @@ type Registration struct {
 	cancel    context.CancelCauseFunc
 	id        atomic.Uint64
 
-	removed bool // owned by the session loop
+	removed bool        // owned by the session loop
+	session protocol.ID // owned by the session loop: the session it was last registered on
 }
 
 // RegisterOption configures Register.

@@ -50,6 +50,11 @@ type Stats struct {
 	// Reconnects counts the sessions a reconnecting client joined after its
 	// first one.
 	Reconnects uint64
+	// RestoresPending is a gauge: how many registrations and subscriptions
+	// a reconnecting client has still to restore (StateRestoring), or,
+	// while it has no session, will restore once it rejoins. Each failed
+	// attempt also reaches the error handler as a *RestoreError.
+	RestoresPending int64
 	// CallRetries counts the CALLs sent again because the dealer had no
 	// callee yet (WaitForCallee).
 	CallRetries uint64
@@ -73,6 +78,7 @@ type counters struct {
 	traffic                                        connstate.Traffic // bytes, counted by Dial's connections
 	reconnects                                     atomic.Uint64
 	callRetries                                    atomic.Uint64
+	restoresPending                                atomic.Int64
 	pending, peakPending                           atomic.Int64
 }
 
@@ -97,6 +103,7 @@ func (c *Client) Stats() Stats {
 		BytesOut:          k.traffic.BytesOut.Load(),
 		Reconnects:        k.reconnects.Load(),
 		CallRetries:       k.callRetries.Load(),
+		RestoresPending:   k.restoresPending.Load(),
 		Pending:           k.pending.Load(),
 		PeakPending:       k.peakPending.Load(),
 	}
