@@ -161,7 +161,8 @@ func (s *loopState) restoreSub(sub *Subscription) {
 			return
 		}
 		if err := s.attachSub(sub, id); err != nil {
-			s.fail(err)
+			s.fail(err) // a protocol violation: the session ends, the next one restores it
+			return
 		}
 		s.restored(sub)
 	})
@@ -185,11 +186,12 @@ func (s *loopState) restoreReg(reg *Registration) {
 				s.request(req, &protocol.Unregister{Request: req, Registration: id}, func(protocol.Message, error) {})
 				return
 			}
-			if err = s.attachReg(reg, id); err == nil {
-				s.restored(reg)
+			if err := s.attachReg(reg, id); err != nil {
+				s.fail(err) // a protocol violation: the session ends, the next one restores it
 				return
 			}
-			s.fail(err)
+			s.restored(reg)
+			return
 		}
 		s.restoreFailed(reg, &RestoreError{Kind: "registration", URI: reg.procedure, Err: err}, func() {
 			s.forgetReg(reg)
@@ -197,7 +199,7 @@ func (s *loopState) restoreReg(reg *Registration) {
 			reg.end(err)
 		})
 		var e *Error
-		if errors.As(err, &e) && e.URI == protocol.URIErrProcedureAlreadyExists {
+		if errors.As(err, &e) && e.URI == protocol.URIErrProcedureAlreadyExists && s.restoring.pending[reg] != nil {
 			s.killStale(reg)
 		}
 	})

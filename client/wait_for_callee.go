@@ -125,6 +125,12 @@ func (s *loopState) calleeCallSent(c *cmdCall) {
 	w.cmd = c
 	for _, in := range w.inputs {
 		msg := c.call.inputChunk(c.call.req, in.final)
+		if err := s.admit("SendInput", msg, in.payload); err != nil {
+			// A new connection that cannot carry a chunk: the call fails
+			// (its entry stays in calls, so that a late answer is dropped).
+			s.completeCall(c.call, Result{Err: err})
+			return
+		}
 		if err := s.send(msg, in.payload.payload); err != nil {
 			return // the session is gone; the call fails with it
 		}
