@@ -207,3 +207,27 @@ func TestWaitForCalleeWithCallTyped(t *testing.T) {
 		}
 	})
 }
+
+// A call waiting between attempts is not at the router: when the caller's
+// own session is lost meanwhile, it waits for the next session and is sent
+// there.
+func TestWaitForCalleeRidesThroughTheCallersReconnect(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := newReconnectDialer(t, clienttest.Transports()[0])
+		c, r1 := reconnecting(t, d, client.Reconnect{MinDelay: time.Second, MaxDelay: time.Second})
+		call := c.Call(ctxT(t), "svc", protocol.List{"x"}, nil, client.WaitForCallee())
+		refuseCall(r1, scripted.Expect[*protocol.Call](r1), "wamp.error.no_such_procedure")
+		synctest.Wait()
+		r1.Transport().Close()
+		r2 := d.Next(t) // after the reconnect backoff, long after the retry came due
+		r2.Welcome(2, scripted.Roles())
+		m := scripted.Expect[*protocol.Call](r2)
+		if m.Procedure != "svc" || m.Args[0] != "x" || m.Request != 1 {
+			t.Fatalf("CALL on the new session: %s", scripted.Describe(m))
+		}
+		r2.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}})
+		if _, err := await(t, call); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
