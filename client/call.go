@@ -41,6 +41,7 @@ type Call struct {
 	inputDone  bool // the final input chunk was sent
 	stopCancel func() bool
 	timer      *time.Timer
+	wait       *calleeWait // WaitForCallee's state; nil without it
 	// ctxCause is why the call's context ended, kept while a CANCEL in
 	// kill mode waits for the router's ERROR so that the final error
 	// names it too.
@@ -76,6 +77,9 @@ func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol
 		done:      make(chan struct{}),
 	}
 	call.cfg.init(opts)
+	if call.cfg.waitForCallee {
+		call.wait = &calleeWait{}
+	}
 	c.stats().callsStarted.Add(1)
 	cfg := &call.cfg
 	args, kwargs, err := goValues("Call", args, kwargs)

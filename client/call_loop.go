@@ -36,6 +36,7 @@ func (s *loopState) handleCall(c *cmdCall) {
 		return
 	}
 	s.calls[call.req] = call
+	s.calleeCallSent(c)
 	s.watchCall(c)
 	if d := call.cfg.timeout; d > 0 && call.timer == nil {
 		cl := s.c
@@ -61,6 +62,7 @@ func (s *loopState) handleResult(m *protocol.Result) error {
 	if !ok {
 		return violation(protocol.TypeResult, "Request", fmt.Sprintf("%d answers no pending CALL", m.Request))
 	}
+	call.calleeAnswered()
 	progress, _ := m.Details["progress"].(bool)
 	res := Result{Args: m.Args, Kwargs: m.Kwargs, Details: m.Details, Progress: progress}
 	if !s.c.unpackResult(&res, m.Payload) {
@@ -87,6 +89,9 @@ func (s *loopState) handleCallError(m *protocol.Error) error {
 		return violation(protocol.TypeError, "Request", fmt.Sprintf("%d answers no pending CALL", m.Request))
 	}
 	delete(s.calls, m.Request)
+	if s.retryForCallee(call, m) {
+		return nil
+	}
 	err := s.c.callError(m)
 	if call.ctxCause != nil && m.Error == uriCanceled {
 		// The answer to our CANCEL: it matches the context's error too.
@@ -177,8 +182,14 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 		return
 	}
 	if call.req == 0 {
-		// Held while reconnecting: never sent, so nothing to cancel remotely.
-		s.completeCall(call, Result{Err: canceledError(c.cause)})
+		// Held while reconnecting, or waiting for a callee
+		// (WaitForCallee): not at the router, so nothing to cancel remotely.
+		s.stopWaiting(call)
+		err := canceledError(c.cause)
+		if c.timeout {
+			err = fmt.Errorf("%w: call to %q exceeded %v", ErrTimeout, call.procedure, call.cfg.timeout)
+		}
+		s.completeCall(call, Result{Err: err})
 		return
 	}
 	if s.calls[call.req] != call {
@@ -214,11 +225,17 @@ func (s *loopState) handleCallInput(c *cmdCallInput) {
 	case !call.cfg.progressiveInputs:
 		c.reply <- errors.New("wampgo: call was not started with ProgressiveInputs")
 		return
-	case call.completed || s.calls[call.req] != call:
-		c.reply <- errors.New("wampgo: call has completed")
-		return
 	case call.inputDone:
 		c.reply <- errors.New("wampgo: final input already sent")
+		return
+	case call.wait != nil && !call.completed && call.req == 0:
+		// Waiting for a callee: sent after the next CALL.
+		s.keepInput(c)
+		call.inputDone = c.final
+		c.reply <- nil
+		return
+	case call.completed || s.calls[call.req] != call:
+		c.reply <- errors.New("wampgo: call has completed")
 		return
 	}
 	msg, op := call.inputChunk(call.req, c.final), "SendInput"
@@ -230,8 +247,9 @@ func (s *loopState) handleCallInput(c *cmdCallInput) {
 		return
 	}
 	err := s.send(msg, c.payload.payload)
-	if err == nil && c.final {
-		call.inputDone = true
+	if err == nil {
+		s.keepInput(c)
+		call.inputDone = c.final
 	}
 	c.reply <- err
 }

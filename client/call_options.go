@@ -38,6 +38,7 @@ type callConfig struct {
 	progressBuffer    int
 	progressOverflow  OverflowPolicy
 	progressLimits    mailbox.Limits
+	waitForCallee     bool // WaitForCallee (wait_for_callee.go)
 }
 
 // init sets the defaults, then applies opts. (It fills the call's own

@@ -5,7 +5,6 @@ package client_test
 // redirects of the WebSocket handshake, router strings in errors.
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -14,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -79,25 +77,6 @@ func TestDialRedactsURLs(t *testing.T) {
 	if out := logs.String(); !strings.Contains(out, "reconnect attempt failed") || strings.Contains(out, "SECRET") || strings.Contains(out, "hunter2") {
 		t.Errorf("logs:\n%s", out)
 	}
-}
-
-// lockedBuffer is a bytes.Buffer for a logger's output, safe for
-// concurrent use.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // A wss:// router that redirects to ws:// gets no ticket over plaintext:

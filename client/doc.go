@@ -64,15 +64,31 @@
 // matching ErrSessionLost; operations started while reconnecting wait,
 // bounded by their context, or fail at once (Reconnect.WhileDisconnected).
 // Authentication failures and ABORTs that retrying cannot fix end the
-// client (ErrGaveUp). State changes (joined, left, retrying, gave up) go
-// to Reconnect.OnStateChange and the logger.
+// client (ErrGaveUp). State changes (joined, left, retrying, restoring,
+// gave up) go to Reconnect.OnStateChange and the logger.
+//
+// A registration or subscription the user did not remove is never given up
+// because a restore failed for a reason that can pass: a router that still
+// holds the dead session answers wamp.error.procedure_already_exists until
+// it notices, and the client retries with the reconnect backoff meanwhile
+// (StateRestoring; a *RestoreError per failed attempt to the error
+// handler). Reconnect.KillStaleSession shortens that wait by killing the
+// client's own previous session; ForceReregister asks routers that support
+// it to take the procedure over. Only refusals about the request itself
+// (wamp.error.invalid_uri, wamp.error.not_authorized, …) end it.
+//
+// A caller rides through a callee's restart with the call option
+// WaitForCallee: a call refused with wamp.error.no_such_procedure or
+// wamp.error.no_available_callee (no callee saw it, so sending it again is
+// always safe) is sent again with backoff until a callee answers or the
+// call's context ends.
 //
 // # State, readiness and starting before the router
 //
-// Client.State reports the connection state (joined, left, retrying,
-// connecting, gave up, closed) without blocking; Client.WaitJoined waits
-// until the client is joined with every registration and subscription
-// restored. With Reconnect.RetryOnFailedConnect, Dial returns a client
+// Client.State reports the connection state (joined, restoring, left,
+// retrying, connecting, gave up, closed) without blocking;
+// Client.WaitJoined waits until the client is joined with every
+// registration and subscription restored, however many retries that takes. With Reconnect.RetryOnFailedConnect, Dial returns a client
 // even when the router is not up yet (StateConnecting) and keeps trying
 // with the reconnect policy; work asked for meanwhile waits for the
 // session. Client.Serializer names the negotiated serializer.
@@ -81,8 +97,9 @@
 //
 // Client.Stats returns counters (calls started, succeeded and failed,
 // results, invocations, events received, delivered and dropped,
-// publications, messages and bytes in and out, reconnects) and the gauge
-// of pending handler work with its peak. They are atomics updated where
+// publications, messages and bytes in and out, reconnects, WaitForCallee
+// retries) and the gauges of pending handler work with its peak and of
+// pending restores. They are atomics updated where
 // things happen, without locks, cheap enough to leave on.
 //
 // # Draining
@@ -181,7 +198,16 @@
 // # Errors
 //
 // Every ERROR from the router reaches the caller as an *Error carrying the
-// URI, arguments, keyword arguments and details. A session that ends makes
+// URI, arguments, keyword arguments and details.
+//
+// A handler's errors reach its caller as documented on Handler: an *Error
+// as it is, any other error as wamp.error.runtime_error with the error's
+// text (so a handler decides what it discloses by what it returns). A
+// panic is different: it is the service's private state, so the caller
+// gets wamp.error.runtime_error with the args ["internal error"] only,
+// while the panic value and its stack go to the error handler (a
+// *HandlerPanicError) and the logger. WithPanicDetails(true) sends the
+// panic's text to the caller instead, for development. A session that ends makes
 // every pending operation fail with an error matching ErrClosed that also
 // wraps the reason the session ended.
 //

@@ -135,9 +135,10 @@ func (r *Registration) callHandler(ctx context.Context, inv *Invocation) (res Re
 	defer func() {
 		if v := recover(); v != nil {
 			p := &HandlerPanicError{Value: v, Stack: debug.Stack()}
-			r.c.cfg.logger.Error("wampgo: invocation handler panicked", "procedure", inv.Procedure, "panic", v)
+			r.c.cfg.logger.Error("wampgo: invocation handler panicked", "procedure", inv.Procedure,
+				"panic", fmt.Sprint(v), "stack", string(p.Stack))
 			r.c.reportError(p)
-			err = NewError(URIRuntimeError, protocol.List{fmt.Sprint("panic: ", v)}, nil)
+			err = r.c.panicError(v)
 		}
 	}()
 	return goValuesOutcome(r.handler(ctx, inv))

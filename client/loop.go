@@ -40,6 +40,7 @@ type loopState struct {
 	deferred  []command       // commands held until the session is back
 	localSubs []*Subscription // every live subscription, for restore
 	localRegs []*Registration // every live registration, for restore
+	restoring restoreSet      // restores not done yet in this session (restore.go)
 
 	calls       map[protocol.ID]*Call           // by CALL request id
 	pending     map[protocol.ID]*pendingRequest // other requests awaiting a reply
@@ -49,6 +50,8 @@ type loopState struct {
 	subTopic map[protocol.URI][]protocol.ID
 	regs     map[protocol.ID]*Registration // by router registration id
 	regProc  map[protocol.URI][]protocol.ID
+
+	waitingCalls map[*Call]bool // WaitForCallee calls between attempts (wait_for_callee.go)
 
 	parked       *parkedEvent  // an event waiting for mailbox room (Block policy)
 	parkedResult *parkedResult // a progressive result waiting for room (Block policy)
@@ -363,6 +366,12 @@ func (s *loopState) dispatch(cmd command) {
 		s.handleGoodbye(c)
 	case *cmdDrain:
 		s.handleDrain(c)
+	case *cmdCallRetry:
+		s.handleCallRetry(c)
+	case *cmdRestoreRetry:
+		s.handleRestoreRetry(c)
+	case *cmdStaleKilled:
+		s.handleStaleKilled(c)
 	default:
 		s.failCommand(cmd, fmt.Errorf("wampgo: unknown command %T", cmd))
 	}
@@ -506,10 +515,12 @@ func (s *loopState) sendBestEffort(msg protocol.Message) {
 func (s *loopState) shutdown(reason error) {
 	err := closedError(reason)
 	s.stopReconnector()
+	s.stopRestores()
 	for _, cmd := range s.deferred {
 		s.failCommand(cmd, err)
 	}
 	s.deferred = nil
+	s.failWaitingCalls(err)
 	s.failInFlight(err)
 	for id, e := range s.subs {
 		delete(s.subs, id)

@@ -29,6 +29,7 @@ type config struct {
 	connectErr    error      // why the first connection failed (retry_connect.go)
 	interceptors  []Interceptor
 	keyRing       *e2ee.KeyRing // WithKeyRing (ppt.go)
+	panicDetails  bool          // WithPanicDetails
 
 	// Used by Dial only.
 	codecs       []codec.Codec

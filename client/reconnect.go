@@ -72,11 +72,30 @@ type Reconnect struct {
 	// authentication failure, an ABORT that retrying cannot fix, an invalid
 	// realm, or when its context ends.
 	RetryOnFailedConnect bool
+	// KillStaleSession is for routers that do not notice a dead session on
+	// their own (no ping): when restoring a registration is answered
+	// wamp.error.procedure_already_exists, the client calls
+	// wamp.session.kill on its own previous session, the one the
+	// registration was last registered on (never any other session), and
+	// retries at once when the kill succeeds or finds that session gone. The
+	// router must let this client call wamp.session.kill; a kill that fails
+	// is reported to the error handler and the restore goes on retrying
+	// with the backoff. Each stale session is killed at most once.
+	KillStaleSession bool
 }
 
 // WithReconnect makes the client reconnect and rejoin on its own when the
 // connection dies or the router ends the session, restoring every
 // registration and subscription (same handlers, same options; new ids).
+// A rejoined client is in StateRestoring until every restore has
+// succeeded; a restore the router refuses for a reason that can pass
+// (wamp.error.procedure_already_exists because it still holds the dead
+// session, wamp.error.unavailable, …; see RestoreError) is retried with
+// this backoff until it succeeds, the user removes it, or the client
+// ends, and is never given up. Only refusals about the request itself
+// (wamp.error.invalid_uri, wamp.error.not_authorized, …) end a
+// registration or subscription, closing its Done. Every failed attempt
+// reaches the error handler as a *RestoreError.
 // It does not retry after an authentication failure or an ABORT that
 // retrying cannot fix, nor after Close. Without it a client is one session,
 // like a net.Conn.
@@ -110,6 +129,7 @@ const (
 	StateLeft                      // the session was lost; retrying follows unless gave up
 	StateRetrying                  // waiting before the next attempt
 	StateGaveUp                    // no more attempts; the client has ended
+	// StateRestoring (state.go) comes between a rejoin and StateJoined.
 )
 
 func (s State) String() string {

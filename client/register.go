@@ -13,7 +13,10 @@ import (
 // error: an *Error keeps its URI, args and kwargs; any other error is sent
 // as URIRuntimeError with the error's text; a context error caused by an
 // INTERRUPT or the call's timeout is sent as wamp.error.canceled or
-// wamp.error.timeout. A panic is recovered and sent as URIRuntimeError.
+// wamp.error.timeout. A panic is recovered and sent as URIRuntimeError
+// with the args ["internal error"], never the panic's text (see
+// WithPanicDetails); the value and its stack go to the error handler as a
+// *HandlerPanicError and to the logger.
 //
 // ctx ends when the router interrupts the call (call canceling), when the
 // call's timeout passes, when the procedure is unregistered, and when the
@@ -33,7 +36,8 @@ type Registration struct {
 	cancel    context.CancelCauseFunc
 	id        atomic.Uint64
 
-	removed bool // owned by the session loop
+	removed bool        // owned by the session loop
+	session protocol.ID // owned by the session loop: the session it was last registered on
 }
 
 // RegisterOption configures Register.

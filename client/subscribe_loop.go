@@ -83,6 +83,7 @@ func (s *loopState) attachSub(sub *Subscription, id protocol.ID) error {
 // forgetSub drops sub from the list restored after a reconnect.
 func (s *loopState) forgetSub(sub *Subscription) {
 	s.localSubs = slices.DeleteFunc(s.localSubs, func(x *Subscription) bool { return x == sub })
+	s.restored(sub)
 }
 
 func (s *loopState) handleUnsubscribe(c *cmdUnsubscribe) {

@@ -226,6 +226,9 @@ func (c *conn) shutdown() {
 // with r.mu held.
 func (c *conn) goodbye(reason protocol.URI, message string) {
 	if c.state != stateEstablished {
+		if c.sess != nil && c.sess.held {
+			c.r.leave(c.sess) // nobody to say GOODBYE to (HalfOpen)
+		}
 		return
 	}
 	details := protocol.Dict{}
@@ -242,7 +245,7 @@ func (c *conn) goodbye(reason protocol.URI, message string) {
 // waking the reader. It is idempotent. Called with r.mu held.
 func (c *conn) close() {
 	c.stopGrace()
-	if c.sess != nil {
+	if c.sess != nil && !c.sess.held {
 		c.r.leave(c.sess)
 	}
 	if c.state != stateClosed {
