@@ -68,7 +68,7 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 			errs = append(errs, err)
 			continue
 		}
-		return start(t, realm, sess, cfg), nil
+		return start(t, u, realm, sess, cfg), nil
 	}
 	if c := retryFailedConnect(ctx, realm, cfg, errs); c != nil {
 		return c, nil
