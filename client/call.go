@@ -137,13 +137,15 @@ func (call *Call) Done() <-chan struct{} { return call.done }
 
 // Await waits for the final result and returns it with its Err, or ctx's
 // error if ctx ends first (which does not cancel the call: the call's own
-// context does).
+// context does). While the client has no session (reconnecting, or
+// retrying its first connection), that error also wraps the reason: the
+// last connection failure.
 func (call *Call) Await(ctx context.Context) (Result, error) {
 	select {
 	case <-call.done:
 		return call.final, call.final.Err
 	case <-ctx.Done():
-		return Result{}, ctx.Err()
+		return Result{}, call.c.whileNotConnected(ctx.Err())
 	}
 }
 

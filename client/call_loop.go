@@ -189,7 +189,8 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 		if c.timeout {
 			err = fmt.Errorf("%w: call to %q exceeded %v", ErrTimeout, call.procedure, call.cfg.timeout)
 		}
-		s.completeCall(call, Result{Err: err})
+		// Held for want of a session: say why there is none.
+		s.completeCall(call, Result{Err: s.c.whileNotConnected(err)})
 		return
 	}
 	if s.calls[call.req] != call {

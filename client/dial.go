@@ -8,7 +8,8 @@ import (
 )
 
 // Dial connects to the router at url and joins realm (see Connect). The
-// URL's scheme picks the transport: WebSocket for ws:// and wss://,
+// URL's scheme picks the transport: WebSocket for ws:// and wss:// (and
+// for http:// and https://, taken as ws:// and wss://),
 // RawSocket for rs:// and tcp:// (TCP), rss:// and tcps:// (TLS), and
 // unix:///path/to.sock (a Unix domain socket). The serializer is
 // negotiated from the configured codecs in their order (WithSerializers):
@@ -17,8 +18,9 @@ import (
 // tries the next only when the router answers that it does not support
 // it. The connection is closed if the join fails.
 //
-// WithTLSConfig with a URL whose scheme does not use TLS (ws://, rs://,
-// tcp://, unix://) fails with an *ArgumentError before any connection. The
+// A URL of another scheme, and WithTLSConfig with a URL whose scheme does
+// not use TLS (ws://, rs://, tcp://, unix://), fail with an *ArgumentError
+// (matching ErrInvalidArgument) before any connection. The
 // text of the errors shows the URLs without their query, fragment and
 // password, which may carry tokens.
 //
@@ -36,7 +38,7 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 		// Every URL is dialled by dialTransport: refuse the options that
 		// do not fit one of them before connecting anywhere.
 		for _, u := range append(urls, reconnectURLs(r)...) {
-			if err := checkTLSConfig(u, cfg); err != nil {
+			if err := checkURL(u, cfg); err != nil {
 				return nil, err
 			}
 		}
@@ -66,7 +68,7 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 			errs = append(errs, err)
 			continue
 		}
-		return start(t, realm, sess, cfg), nil
+		return start(t, u, realm, sess, cfg), nil
 	}
 	if c := retryFailedConnect(ctx, realm, cfg, errs); c != nil {
 		return c, nil

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -47,44 +46,17 @@ func NewError(uri protocol.URI, args protocol.List, kwargs protocol.Dict) *Error
 	return &Error{URI: uri, Args: args, Kwargs: kwargs}
 }
 
-// Error formats the URI and payload; strings the peer sent are quoted (Go
-// syntax), so that no control character or line break from the network
-// reaches a log through an error's text.
+// Error formats the URI and the payload in a JSON-like form, for logs:
+// `wamp error com.example.invalid_order: "qty must be positive" {"qty": -1}`.
+// Strings the peer sent are quoted, so that no control character or line
+// break from the network reaches a log through an error's text; a long
+// payload is cut after about 1 KiB, marked with "…".
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("wamp error ")
 	b.WriteString(quoteIfUnprintable(e.URI))
-	for i, a := range e.Args {
-		if i == 0 {
-			b.WriteString(": ")
-		} else {
-			b.WriteString(", ")
-		}
-		b.WriteString(quoteValue(a))
-	}
-	if len(e.Kwargs) > 0 {
-		b.WriteString(" " + quoteIfUnprintable(fmt.Sprint(e.Kwargs)))
-	}
+	writePayloadText(&b, e.Args, e.Kwargs)
 	return b.String()
-}
-
-// quoteValue prints a value from the network for an error's text: a string
-// quoted, anything else as fmt.Sprint does, quoted if that holds a
-// character that is not printable.
-func quoteValue(v any) string {
-	if s, ok := v.(string); ok {
-		return strconv.Quote(s)
-	}
-	return quoteIfUnprintable(fmt.Sprint(v))
-}
-
-// quoteIfUnprintable returns s, or s quoted if it holds a character that
-// is not printable (a control character, a line break).
-func quoteIfUnprintable(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
-		return strconv.Quote(s)
-	}
-	return s
 }
 
 // Is lets errors.Is match the well-known URIs to the package's sentinels:

@@ -200,12 +200,37 @@ func TestRawSocketMessageOverRouterLimit(t *testing.T) {
 	}
 }
 
-// Unknown schemes and bad RawSocket URLs fail Dial with a clear error.
+// Unknown schemes and bad RawSocket URLs are caller mistakes: Dial fails
+// at once with an *ArgumentError, whose text lists the schemes it takes,
+// even when it would retry a failed connect.
 func TestDialRejectsUnknownURL(t *testing.T) {
-	for _, url := range []string{"ftp://h:1", "rs://nohost", "unix://", "rs://127.0.0.1:1/path"} {
-		if _, err := client.Dial(ctxT(t), url, "realm1"); err == nil {
-			t.Errorf("%s: no error", url)
+	for _, url := range []string{"ftp://h:1", "localhost:8080", "rs://nohost", "unix://", "rs://127.0.0.1:1/path"} {
+		for _, opts := range [][]client.Option{nil, {client.WithReconnect(client.Reconnect{RetryOnFailedConnect: true})}} {
+			_, err := client.Dial(ctxT(t), url, "realm1", opts...)
+			var ae *client.ArgumentError
+			if !errors.Is(err, client.ErrInvalidArgument) || !errors.As(err, &ae) || ae.Arg != "url" {
+				t.Errorf("%s: %v, want an *ArgumentError for the url", url, err)
+			}
 		}
+	}
+	_, err := client.Dial(ctxT(t), "ftp://h:1", "realm1")
+	if msg := err.Error(); !strings.Contains(msg, "http or https (WebSocket)") || !strings.Contains(msg, "unix (RawSocket)") {
+		t.Errorf("message does not list the schemes: %q", msg)
+	}
+}
+
+// http:// and https:// URLs are WebSocket URLs, as ws:// and wss://.
+func TestDialHTTPURLIsWebSocket(t *testing.T) {
+	r := wamptest.NewTestRouter(t)
+	ws := r.ListenWebSocket()
+	url := strings.Replace(ws.URL(), "ws://", "http://", 1)
+	c, err := client.Dial(ctxT(t), url, "realm1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctxT(t))
+	if _, err := await(t, c.Call(ctxT(t), "wamp.session.count", nil, nil)); err != nil {
+		t.Fatal(err)
 	}
 }
 

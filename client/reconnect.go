@@ -120,42 +120,6 @@ func WithReconnect(r Reconnect) Option {
 	}
 }
 
-// State is a client's connection state (Client.State); a reconnecting
-// client also reports its changes to Reconnect.OnStateChange.
-type State int
-
-const (
-	StateJoined   State = iota + 1 // a session is established, registrations and subscriptions restored
-	StateLeft                      // the session was lost; retrying follows unless gave up
-	StateRetrying                  // waiting before the next attempt
-	StateGaveUp                    // no more attempts; the client has ended
-	// StateRestoring (state.go) comes between a rejoin and StateJoined.
-)
-
-func (s State) String() string {
-	switch s {
-	case StateJoined:
-		return "joined"
-	case StateLeft:
-		return "left"
-	case StateRetrying:
-		return "retrying"
-	case StateGaveUp:
-		return "gave-up"
-	}
-	return stateName(s)
-}
-
-// StateChange reports one change of a reconnecting client's state.
-type StateChange struct {
-	State   State
-	Session protocol.ID   // StateJoined: the new session's id
-	URL     string        // StateJoined, StateRetrying: the router (to be) tried
-	Attempt int           // StateRetrying: 1 for the first retry
-	Delay   time.Duration // StateRetrying: the wait before the attempt
-	Err     error         // StateLeft, StateGaveUp, StateRetrying: the last failure
-}
-
 // backoff returns the delay before attempt n (1-based).
 func (r *Reconnect) backoff(n int) time.Duration {
 	d := r.MinDelay
@@ -195,9 +159,13 @@ type rejoin struct {
 // reconnector dials and joins until it succeeds, gives up or ctx ends. It
 // runs on its own goroutine, started by the loop, and reports on out (a
 // channel with room for its one result).
-func (c *Client) reconnector(ctx context.Context, firstAttempt int, out chan<- rejoin) {
+//
+// lost is why there is no session (the lost session's end, or the first
+// connection's failure); the first StateRetrying reports it. Each failed
+// attempt is kept for connFailure until the loop takes a rejoin.
+func (c *Client) reconnector(ctx context.Context, firstAttempt int, lost error, out chan<- rejoin) {
 	r := c.cfg.reconnect
-	var last error
+	last := lost
 	for attempt := firstAttempt; ; attempt++ {
 		if r.MaxAttempts > 0 && attempt > r.MaxAttempts {
 			out <- rejoin{err: last}
@@ -220,6 +188,7 @@ func (c *Client) reconnector(ctx context.Context, firstAttempt int, out chan<- r
 			return
 		}
 		last = err
+		c.setConnFailure(err)
 		c.cfg.logger.Warn("wampgo: reconnect attempt failed", "url", redactURL(url), "attempt", attempt, "err", err)
 		if permanent(err) || ctx.Err() != nil { // ctx: the loop is stopping
 			out <- rejoin{err: err}

@@ -61,8 +61,11 @@ func (s *loopState) failCommand(cmd command, err error) {
 // ErrSessionLost, registrations and subscriptions wait to be restored, and
 // the reconnector starts.
 func (s *loopState) disconnect(reason error) {
-	s.c.cfg.logger.Warn("wampgo: session lost", "session", s.sess.ID, "reason", reason)
-	s.c.notifyState(StateChange{State: StateLeft, Session: s.sess.ID, Err: reason})
+	if s.sess.ID != 0 {
+		s.c.cfg.logger.Warn("wampgo: session lost", "session", s.sess.ID, "reason", reason)
+		s.c.notifyState(StateChange{State: StateLeft, Session: s.sess.ID, Err: reason})
+	} // else no session ever (RetryOnFailedConnect): nothing was lost
+	s.c.setConnFailure(reason)
 	s.detach(true)
 	s.stopRestores()
 	s.failInFlight(sessionLost(reason))
@@ -99,7 +102,7 @@ func (s *loopState) disconnect(reason error) {
 	first := s.attempts + 1
 	go func() {
 		defer close(end)
-		s.c.reconnector(ctx, first, out)
+		s.c.reconnector(ctx, first, reason, out)
 	}()
 }
 
@@ -116,13 +119,19 @@ func (s *loopState) handleRejoin(r rejoin) {
 		return
 	}
 	s.attempts = 0
+	firstJoin := s.sess.ID == 0
 	s.sess, s.joinedAt = r.session, time.Now()
+	s.c.setConnFailure(nil)
 	cd, _ := s.c.cfg.codecFor(r.t.Serializer()) // the reconnector checked it
 	ci := &connInfo{session: r.session, serializer: r.t.Serializer(), codec: cd}
 	ci.limit, _ = r.t.(sendChecker)
 	s.c.conn.Store(ci)
 	s.attach(r.t)
-	s.c.cfg.logger.Info("wampgo: rejoined", "url", redactURL(r.url), "session", r.session.ID)
+	if firstJoin {
+		s.c.cfg.logger.Info("wampgo: joined", "url", redactURL(r.url), "realm", s.c.realm, "session", r.session.ID)
+	} else {
+		s.c.cfg.logger.Info("wampgo: rejoined", "url", redactURL(r.url), "session", r.session.ID)
+	}
 	s.restore(StateChange{State: StateJoined, Session: r.session.ID, URL: r.url})
 	held := s.deferred
 	s.deferred = nil

@@ -4,16 +4,35 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
+
+	"github.com/wampgo/wampgo/protocol"
 )
 
-// More states, besides those a reconnecting client reports to
-// Reconnect.OnStateChange. Client.State reports them; OnStateChange
-// receives StateConnecting never and StateClosed never (it ends instead),
-// and StateRestoring after every rejoin with something to restore.
+// State is a client's connection state (Client.State); a reconnecting
+// client also reports its changes to Reconnect.OnStateChange, except
+// StateConnecting and StateClosed (OnStateChange ends instead).
+type State int
+
+// The states. A client that joined at once starts in StateJoined; one
+// started with Reconnect.RetryOnFailedConnect in StateConnecting until its
+// first join. A reconnecting client goes StateLeft → StateRetrying (per
+// attempt) → StateRestoring (when it has something to restore) →
+// StateJoined, or ends in StateGaveUp; every client ends in StateClosed.
 const (
+	// StateJoined: a session is established, and every registration and
+	// subscription is served (restored, after a rejoin).
+	StateJoined State = iota + 1
+	// StateLeft: the session was lost; StateRetrying follows unless the
+	// client gives up.
+	StateLeft
+	// StateRetrying: waiting before the next attempt to connect and join.
+	StateRetrying
+	// StateGaveUp: no more attempts; the client has ended.
+	StateGaveUp
 	// StateConnecting: the first connection failed and is being retried
 	// (Reconnect.RetryOnFailedConnect); no session has been joined yet.
-	StateConnecting State = StateGaveUp + 1 + iota
+	StateConnecting
 	// StateClosed: the session has ended (Close, Drain, or an end that
 	// reconnecting does not fix) and the client will not join again.
 	StateClosed
@@ -28,9 +47,16 @@ const (
 	StateRestoring
 )
 
-// stateName names the states of this file, for State.String.
-func stateName(s State) string {
+func (s State) String() string {
 	switch s {
+	case StateJoined:
+		return "joined"
+	case StateLeft:
+		return "left"
+	case StateRetrying:
+		return "retrying"
+	case StateGaveUp:
+		return "gave-up"
 	case StateConnecting:
 		return "connecting"
 	case StateClosed:
@@ -39,6 +65,16 @@ func stateName(s State) string {
 		return "restoring"
 	}
 	return "unknown"
+}
+
+// StateChange reports one change of a reconnecting client's state.
+type StateChange struct {
+	State   State
+	Session protocol.ID   // StateJoined, StateRestoring: the new session's id
+	URL     string        // StateJoined, StateRestoring, StateRetrying: the router (to be) tried; empty after Connect, which is given a transport
+	Attempt int           // StateRetrying: 1 for the first retry
+	Delay   time.Duration // StateRetrying: the wait before the attempt
+	Err     error         // StateLeft, StateGaveUp, StateRetrying: the last failure
 }
 
 // stateWatch holds the client's connection state for State and

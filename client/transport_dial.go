@@ -14,7 +14,8 @@ import (
 // dialTransport opens a transport to url with the client's options,
 // choosing it by the URL's scheme:
 //
-//   - ws://, wss:// (and http://, https://): WebSocket (package wsconn);
+//   - ws://, wss://, and http://, https:// taken as them: WebSocket
+//     (package wsconn);
 //   - rs://, tcp://, rss://, tcps:// (TLS) and unix:///path: RawSocket.
 //
 // Both get the same serializers (offered in WithSerializers order), TLS
@@ -33,7 +34,7 @@ func dialTransport(ctx context.Context, url string, cfg *config) (protocol.Trans
 }
 
 func dialURL(ctx context.Context, url string, cfg *config) (protocol.Transport, error) {
-	if err := checkTLSConfig(url, cfg); err != nil {
+	if err := checkURL(url, cfg); err != nil {
 		return nil, err
 	}
 	scheme, _, _ := strings.Cut(url, "://")
@@ -51,9 +52,6 @@ func dialURL(ctx context.Context, url string, cfg *config) (protocol.Transport, 
 			FollowRedirects: cfg.policy.sameHostRedirect,
 		})
 	}
-	if !rawsocket.IsURL(url) {
-		return nil, fmt.Errorf("wampgo: dial %q: unsupported URL scheme (want ws, wss, rs, rss, tcp, tcps or unix)", url)
-	}
 	return rawsocket.Dial(ctx, url, &rawsocket.Options{
 		Codecs:       cfg.codecs,
 		TLSConfig:    cfg.tlsConfig,
@@ -63,6 +61,27 @@ func dialURL(ctx context.Context, url string, cfg *config) (protocol.Transport, 
 		Logger:       cfg.logger,
 		Traffic:      &cfg.stats.traffic,
 	})
+}
+
+// schemes lists the URL schemes Dial accepts, for its error.
+const schemes = "ws, wss, http or https (WebSocket), rs, tcp, rss, tcps or unix (RawSocket)"
+
+// checkURL refuses, with an *ArgumentError, a URL whose scheme no transport
+// takes, and the options that do not fit the URL (checkTLSConfig).
+func checkURL(url string, cfg *config) error {
+	scheme, _, _ := strings.Cut(url, "://")
+	switch strings.ToLower(scheme) {
+	case "ws", "wss", "http", "https":
+	default:
+		if !rawsocket.IsURL(url) {
+			return &ArgumentError{Op: "Dial", Arg: "url",
+				Reason: fmt.Sprintf("%s: unsupported scheme (want %s)", redactURL(url), schemes)}
+		}
+		if _, err := rawsocket.ParseURL(url); err != nil {
+			return &ArgumentError{Op: "Dial", Arg: "url", Reason: redactError(err, url).Error()}
+		}
+	}
+	return checkTLSConfig(url, cfg)
 }
 
 // checkTLSConfig refuses WithTLSConfig with a URL whose scheme does not

@@ -98,7 +98,7 @@ func CallTyped[Resp, Req any](ctx context.Context, c *Client, procedure protocol
 	case <-ctx.Done():
 		// The call is canceled by the same ctx; its future may still wait
 		// for the router's answer (kill mode), but the caller does not.
-		return resp, canceledError(context.Cause(ctx))
+		return resp, c.whileNotConnected(canceledError(context.Cause(ctx)))
 	}
 	res := call.final
 	if res.Err != nil {
