@@ -2,8 +2,6 @@ package client
 
 import (
 	"crypto/tls"
-	"errors"
-	"strings"
 
 	"github.com/wampgo/wampgo/client/auth"
 	"github.com/wampgo/wampgo/protocol"
@@ -101,55 +99,6 @@ type authConfig struct {
 	methods []auth.Authenticator
 	extra   protocol.Dict // WithAuthExtra
 }
-
-// Authentication errors, for use with errors.Is. Every error of a join that
-// failed for authentication is an *AuthError and matches ErrAuthentication;
-// ErrAuthMethodNotOffered and the sentinels of package auth
-// (auth.ErrBadChallenge, auth.ErrChannelBinding,
-// auth.ErrRouterNotAuthenticated) say why.
-var (
-	// ErrAuthentication matches every *AuthError: a router that refused
-	// the credentials (the *AuthError then wraps its *AbortError), and a
-	// handshake the client itself ended.
-	ErrAuthentication = errors.New("wampgo: authentication failed")
-	// ErrAuthMethodNotOffered matches a CHALLENGE for a method the client
-	// did not offer in HELLO.
-	ErrAuthMethodNotOffered = errors.New("wampgo: router challenged for a method that was not offered")
-)
-
-// AuthError reports a join that failed for authentication. It matches
-// ErrAuthentication with errors.Is; when the router refused the session, Err
-// is its *AbortError (reachable with errors.As).
-type AuthError struct {
-	// Method is the authmethod concerned; empty when the router refused
-	// before any method was chosen (for example, none it accepts was
-	// offered).
-	Method string
-	// Err says what went wrong: the router's *AbortError, or the local
-	// failure (matching ErrAuthMethodNotOffered, one of the sentinels of
-	// package auth, or an error of an auth.Authenticator).
-	Err error
-}
-
-func (e *AuthError) Error() string {
-	var b strings.Builder
-	b.WriteString("wampgo: authentication")
-	if e.Method != "" {
-		b.WriteString(" (" + e.Method + ")")
-	}
-	b.WriteString(" failed")
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
-}
-
-// Unwrap returns Err.
-func (e *AuthError) Unwrap() error { return e.Err }
-
-// Is reports whether target is ErrAuthentication.
-func (e *AuthError) Is(target error) bool { return target == ErrAuthentication }
 
 // TLSConnectionStater is implemented by transports that run over TLS and
 // can report its state (as *wsconn.Conn does for wss:// connections, and

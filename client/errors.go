@@ -1,11 +1,15 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/wampgo/wampgo/client/e2ee"
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/rawsocket"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -149,3 +153,309 @@ func closedError(reason error) error {
 func errorFromMessage(m *protocol.Error) *Error {
 	return &Error{URI: m.Error, Args: m.Args, Kwargs: m.Kwargs, Details: m.Details}
 }
+
+// Authentication errors, for use with errors.Is. Every error of a join that
+// failed for authentication is an *AuthError and matches ErrAuthentication;
+// ErrAuthMethodNotOffered and the sentinels of package auth
+// (auth.ErrBadChallenge, auth.ErrChannelBinding,
+// auth.ErrRouterNotAuthenticated) say why.
+var (
+	// ErrAuthentication matches every *AuthError: a router that refused
+	// the credentials (the *AuthError then wraps its *AbortError), and a
+	// handshake the client itself ended.
+	ErrAuthentication = errors.New("wampgo: authentication failed")
+	// ErrAuthMethodNotOffered matches a CHALLENGE for a method the client
+	// did not offer in HELLO.
+	ErrAuthMethodNotOffered = errors.New("wampgo: router challenged for a method that was not offered")
+)
+
+// ErrDraining matches the error of Subscribe and Register once Drain has
+// begun.
+var ErrDraining = errors.New("wampgo: client is draining")
+
+// ErrInterrupted matches the cause of an invocation handler's context that
+// ended because the dealer sent INTERRUPT: the caller canceled the call, or
+// the dealer's own call timeout expired. Read it with context.Cause:
+//
+//	if errors.Is(context.Cause(ctx), client.ErrInterrupted) { … }
+//
+// The cause is an *InterruptError telling which.
+var ErrInterrupted = errors.New("wampgo: call interrupted by the router")
+
+// Errors of the join's defences, for use with errors.Is. Both come wrapped
+// in an *AuthError.
+var (
+	// ErrTooManyChallenges matches a join the router kept challenging
+	// after maxChallengeRounds (4) answered CHALLENGE messages.
+	ErrTooManyChallenges = errors.New("wampgo: too many authentication challenges")
+	// ErrPlaintextSecret matches a CHALLENGE for a method that reveals a
+	// secret (ticket, WAMP-CRA) on a connection without TLS to a host that
+	// is not loopback (see WithPlaintextSecrets).
+	ErrPlaintextSecret = errors.New("wampgo: refusing to reveal a secret over a connection without TLS to a remote host")
+)
+
+// ErrMessageTooLarge matches every error about a message over a size
+// limit: one from the router over our read limit (WithReadLimit; see
+// *MessageTooLargeError), one of ours over the router's (RawSocket), and
+// ERROR wamp.error.payload_size_exceeded, a callee's refusal of a call too
+// large for it. It is codec.ErrMessageTooLarge.
+var ErrMessageTooLarge = codec.ErrMessageTooLarge
+
+// Errors of payload passthru, wrapped in a *PassthruError.
+var (
+	// ErrDecrypt: an encrypted payload failed authentication (wrong key,
+	// tampered ciphertext) or names a key the KeyRing does not hold (the
+	// error then also matches ErrUnknownKey).
+	ErrDecrypt = e2ee.ErrDecrypt
+	// ErrUnknownKey: the KeyRing (WithKeyRing) holds no key of that id.
+	ErrUnknownKey = e2ee.ErrUnknownKey
+	// ErrUnknownCipher: a ppt_cipher this package does not implement.
+	ErrUnknownCipher = e2ee.ErrUnknownCipher
+	// ErrPassthruPayload: a passthru payload of the wrong shape (not one
+	// binary argument, not a {"args", "kwargs"} map in its serializer, an
+	// unknown ppt_serializer), or arguments a native payload cannot carry.
+	ErrPassthruPayload = errors.New("wampgo: invalid passthru payload")
+)
+
+// ErrSessionLost matches the error of every operation that was in flight
+// when the connection of a reconnecting client died, and of operations
+// refused while it reconnects (WhileDisconnected FailFast). The error also
+// wraps the cause.
+var ErrSessionLost = errors.New("wampgo: session lost")
+
+// ErrGaveUp matches the end reason of a reconnecting client that stopped
+// retrying; it wraps the last failure.
+var ErrGaveUp = errors.New("wampgo: gave up reconnecting")
+
+// ErrNotConnected matches the first StateRetrying's error and the end
+// reasons of a client whose first connection failed (Reconnect.RetryOnFailedConnect); it wraps
+// the failures.
+var ErrNotConnected = errors.New("wampgo: not connected yet")
+
+// ErrInvalidArgument matches the error of an operation refused because of
+// an argument the caller gave (a malformed URI, an option out of range).
+// Such an operation is refused in the caller's goroutine, before anything
+// reaches the session or the router; the session is unaffected.
+var ErrInvalidArgument = errors.New("wampgo: invalid argument")
+
+// Errors of the RawSocket transport (rs://, rss://, tcp://, tcps:// and
+// unix:// URLs), for errors.Is on what Dial, the session's end reason
+// (Err) and the state changes report. A message longer than the router
+// accepts fails only its operation, with an error matching
+// codec.ErrMessageTooLarge.
+var (
+	// ErrRawSocketSerializerUnsupported: the router refused the handshake
+	// because it does not speak the serializer asked for (Dial then tries
+	// the next one of WithSerializers).
+	ErrRawSocketSerializerUnsupported = rawsocket.ErrSerializerUnsupported
+	// ErrRawSocketMaxLengthUnacceptable: the router refused the maximum
+	// message length we announced (WithReadLimit).
+	ErrRawSocketMaxLengthUnacceptable = rawsocket.ErrMaxLengthUnacceptable
+	// ErrRawSocketReservedBits: the router refused the use of reserved bits.
+	ErrRawSocketReservedBits = rawsocket.ErrReservedBits
+	// ErrRawSocketConnectionLimit: the router has reached its maximum
+	// number of connections.
+	ErrRawSocketConnectionLimit = rawsocket.ErrConnectionLimit
+	// ErrRawSocketBadHandshake: the peer's handshake breaks the protocol,
+	// or the peer is not a RawSocket peer at all.
+	ErrRawSocketBadHandshake = rawsocket.ErrBadHandshake
+	// ErrRawSocketBadFrame: the peer sent a malformed frame; it also
+	// matches ErrProtocolViolation.
+	ErrRawSocketBadFrame = rawsocket.ErrBadFrame
+	// ErrRawSocketPingTimeout: the peer did not answer a keepalive PING in
+	// time (WithKeepalive).
+	ErrRawSocketPingTimeout = rawsocket.ErrPingTimeout
+)
+
+// RawSocketHandshakeError is the router's error reply to the RawSocket
+// opening handshake, as Dial returns it. It matches one of the
+// ErrRawSocket… sentinels above by its code.
+type RawSocketHandshakeError = rawsocket.HandshakeError
+
+// AuthError reports a join that failed for authentication. It matches
+// ErrAuthentication with errors.Is; when the router refused the session, Err
+// is its *AbortError (reachable with errors.As).
+type AuthError struct {
+	// Method is the authmethod concerned; empty when the router refused
+	// before any method was chosen (for example, none it accepts was
+	// offered).
+	Method string
+	// Err says what went wrong: the router's *AbortError, or the local
+	// failure (matching ErrAuthMethodNotOffered, one of the sentinels of
+	// package auth, or an error of an auth.Authenticator).
+	Err error
+}
+
+func (e *AuthError) Error() string {
+	var b strings.Builder
+	b.WriteString("wampgo: authentication")
+	if e.Method != "" {
+		b.WriteString(" (" + e.Method + ")")
+	}
+	b.WriteString(" failed")
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns Err.
+func (e *AuthError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrAuthentication.
+func (e *AuthError) Is(target error) bool { return target == ErrAuthentication }
+
+// InterruptError is the cause (context.Cause) of an invocation handler's
+// context ended by INTERRUPT. It matches ErrInterrupted and
+// context.Canceled; it also matches ErrTimeout when the dealer gave the
+// call timeout as the reason, and ErrCanceled otherwise.
+type InterruptError struct {
+	// Mode is the cancel mode: CancelKill (the dealer waits for the
+	// handler's answer and passes it on) or CancelKillNoWait (the answer is
+	// discarded).
+	Mode CancelMode
+	// Reason is INTERRUPT.Options.reason when the dealer gave one, such as
+	// wamp.error.timeout for its call timeout or wamp.error.canceled for a
+	// caller's CANCEL; empty otherwise.
+	Reason protocol.URI
+	// Options is INTERRUPT.Options as received.
+	Options protocol.Dict
+}
+
+func (e *InterruptError) Error() string {
+	s := fmt.Sprintf("wampgo: call interrupted by the router (mode %s", e.Mode)
+	if e.Reason != "" {
+		s += ", reason " + e.Reason
+	}
+	return s + ")"
+}
+
+// Timeout reports whether the dealer interrupted the call because its
+// timeout expired, rather than because the caller canceled it.
+func (e *InterruptError) Timeout() bool { return e.Reason == uriTimeout }
+
+// Is matches ErrInterrupted, and ErrTimeout or ErrCanceled by the reason.
+func (e *InterruptError) Is(target error) bool {
+	switch target {
+	case ErrInterrupted:
+		return true
+	case ErrTimeout:
+		return e.Timeout()
+	case ErrCanceled:
+		return !e.Timeout()
+	}
+	return false
+}
+
+// Unwrap returns context.Canceled: the handler's context was canceled, so
+// a handler that returns the cause is answered as one that returns
+// ctx.Err().
+func (e *InterruptError) Unwrap() error { return context.Canceled }
+
+// MessageTooLargeError reports a message from the router over the read
+// limit (WithReadLimit) that the client read through and discarded. It
+// matches ErrMessageTooLarge. A call whose RESULT or ERROR it was fails
+// with it; for an EVENT it goes to the error handler (WithErrorHandler);
+// for a session-level message (WELCOME, GOODBYE…) it is wrapped in the
+// session's end reason, with ErrProtocolViolation.
+type MessageTooLargeError struct {
+	// Type is the discarded message's type, such as protocol.TypeResult.
+	Type protocol.MessageType
+	// Request is the request id of a RESULT, ERROR or INVOCATION.
+	Request protocol.ID
+	// Procedure is the procedure of the call a RESULT or ERROR answered,
+	// or of the registration an INVOCATION was for, when known.
+	Procedure protocol.URI
+	// Topic, Subscription and Publication are an EVENT's.
+	Topic                     protocol.URI
+	Subscription, Publication protocol.ID
+	// Size is the message's length in bytes, Limit the read limit.
+	Size, Limit int64
+}
+
+func (e *MessageTooLargeError) Error() string {
+	what := e.Type.String()
+	switch {
+	case e.Procedure != "":
+		what += fmt.Sprintf(" for %q", e.Procedure)
+	case e.Topic != "":
+		what += fmt.Sprintf(" %d on %q", e.Publication, e.Topic)
+	}
+	return fmt.Sprintf("wampgo: %s of %d bytes is over the read limit of %d bytes (WithReadLimit); discarded",
+		what, e.Size, e.Limit)
+}
+
+// Unwrap returns ErrMessageTooLarge.
+func (e *MessageTooLargeError) Unwrap() error { return ErrMessageTooLarge }
+
+// PassthruError is the failure to pack (Call, Publish, Yield) or unpack
+// (Invocation, Event, Result, Error) a payload in passthru mode. It
+// matches its Err's sentinels (ErrDecrypt, ErrUnknownKey, ErrUnknownCipher,
+// ErrPassthruPayload, ErrNotSupported) with errors.Is. It never holds a key.
+type PassthruError struct {
+	Op       string
+	Passthru Passthru
+	Err      error
+}
+
+func (e *PassthruError) Error() string {
+	p := e.Passthru
+	return fmt.Sprintf("wampgo: %s: payload passthru (scheme %q, serializer %q, cipher %q, key id %q): %v",
+		e.Op, p.Scheme, p.Serializer, p.Cipher, p.KeyID, e.Err)
+}
+
+func (e *PassthruError) Unwrap() error { return e.Err }
+
+// ArgumentError reports a caller's bad argument. It matches
+// ErrInvalidArgument only: unlike a malformed message from the router, it
+// is not a protocol violation.
+type ArgumentError struct {
+	Op     string // the operation, such as "Call" or "Publish"; empty if unknown
+	Arg    string // the argument, such as "procedure", "topic" or "option timeout"
+	Reason string // what is wrong with it
+	// Err is the codec's *codec.EncodeError for a payload the serializer
+	// cannot carry, the *payload.EncodeError for a Go value that has no
+	// payload form (then Arg is its path, such as "args[1]"); nil otherwise.
+	Err error
+}
+
+func (e *ArgumentError) Error() string {
+	if e.Op == "" {
+		return fmt.Sprintf("wampgo: invalid %s: %s", e.Arg, e.Reason)
+	}
+	return fmt.Sprintf("wampgo: %s: invalid %s: %s", e.Op, e.Arg, e.Reason)
+}
+
+// Is matches ErrInvalidArgument.
+func (e *ArgumentError) Is(target error) bool { return target == ErrInvalidArgument }
+
+// Unwrap returns Err.
+func (e *ArgumentError) Unwrap() error { return e.Err }
+
+// RestoreError reports a registration or subscription that a rejoined
+// session could not restore: one report per failed attempt, to the error
+// handler. While Retrying, the client tries again after the reconnect
+// backoff and stays in StateRestoring; otherwise the registration or
+// subscription has ended (its Done is closed) and Err says why.
+type RestoreError struct {
+	Kind     string       // "registration" or "subscription"
+	URI      protocol.URI // the procedure or topic
+	Attempt  int          // 1 for the first failure in this session
+	Retrying bool         // it will be tried again
+	Err      error        // the router's *Error, or why the request could not be sent
+}
+
+func (e *RestoreError) Error() string {
+	what := "registration of "
+	if e.Kind == "subscription" {
+		what = "subscription to "
+	}
+	verdict := "given up"
+	if e.Retrying {
+		verdict = "retrying"
+	}
+	return fmt.Sprintf("wampgo: restoring %s%s after reconnect (attempt %d, %s): %v", what, e.URI, e.Attempt, verdict, e.Err)
+}
+
+func (e *RestoreError) Unwrap() error { return e.Err }
