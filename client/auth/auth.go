@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 
 	"github.com/wampgo/wampgo/protocol"
@@ -78,25 +77,6 @@ type Starter interface {
 type RouterAuthenticator interface {
 	AuthenticatesRouter() bool
 }
-
-// Errors of the authenticators, for use with errors.Is. Package client
-// wraps them in a *client.AuthError, which also matches
-// client.ErrAuthentication.
-var (
-	// ErrRouterNotAuthenticated matches a WELCOME whose proof of the
-	// router's identity is missing or wrong (the WAMP-SCRAM verifier).
-	ErrRouterNotAuthenticated = errors.New("wampgo: router failed to authenticate itself")
-	// ErrChannelBinding matches a TLS channel binding that was asked for
-	// but is not available on the connection, or that the router did not
-	// confirm.
-	ErrChannelBinding = errors.New("wampgo: TLS channel binding unavailable or refused")
-	// ErrBadChallenge matches a CHALLENGE whose fields the method cannot
-	// use (missing, malformed, or KDF costs outside KDFLimits).
-	ErrBadChallenge = errors.New("wampgo: unusable authentication challenge")
-	// ErrPassphrase matches a key file that is encrypted and was given no
-	// passphrase (see KeyPassphrase), or the wrong one.
-	ErrPassphrase = errors.New("wampgo: key file needs its passphrase, or the passphrase is wrong")
-)
 
 // secret holds key material. Authenticators keep it behind a pointer, so
 // that even reflection-based printing of a struct that contains one (fmt

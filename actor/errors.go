@@ -1,0 +1,18 @@
+package actor
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrStopped is returned by Send and Ask once the actor has ended. The
+// actor's own end reason is available from Err.
+var ErrStopped = errors.New("actor: stopped")
+
+// PanicError is the end reason of an actor whose function panicked.
+type PanicError struct {
+	Value any    // the value passed to panic
+	Stack []byte // the stack of the panicking goroutine
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("actor: panic: %v", e.Value) }
