@@ -9,7 +9,9 @@ import (
 // actor's own end reason is available from Err.
 var ErrStopped = errors.New("actor: stopped")
 
-// PanicError is the end reason of an actor whose function panicked.
+// PanicError is the end reason of an actor whose function panicked. It is
+// also what package mailbox reports of a handler that panicked
+// (mailbox.PanicError is this type).
 type PanicError struct {
 	Value any    // the value passed to panic
 	Stack []byte // the stack of the panicking goroutine

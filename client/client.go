@@ -147,7 +147,7 @@ func (c *Client) reap() {
 	if c.errs != nil {
 		<-c.errs.Done()
 	}
-	reason := c.loop.Err()
+	reason := userPanic(c.loop.Err()) // a loop panic: the one panic type users match
 	c.err = reason
 	close(c.done)
 	if reason != nil {

@@ -211,6 +211,16 @@
 // every pending operation fail with an error matching ErrClosed that also
 // wraps the reason the session ended.
 //
+// errors.go holds the package's whole list of sentinels and error types.
+// Every error type has a sentinel for errors.Is (*AbortError ErrAborted,
+// *GoodbyeError ErrGoodbye, *SlowConsumerError ErrSlowConsumer,
+// *HandlerPanicError ErrHandlerPanic, *RestoreError ErrRestoreFailed,
+// *ArgumentError ErrInvalidArgument, *AuthError ErrAuthentication,
+// *InterruptError ErrInterrupted, *MessageTooLargeError
+// ErrMessageTooLarge); errors.As gives the details. *HandlerPanicError is
+// the one panic type to match: a handler's panic and a panic of the
+// session loop itself both arrive as it.
+//
 // # Payloads and typed values
 //
 // Arguments and keyword arguments may hold any Go value that

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wampgo/wampgo/actor"
 	"github.com/wampgo/wampgo/client/e2ee"
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/rawsocket"
@@ -33,6 +34,26 @@ var (
 	// ErrNotSupported is returned when an option needs a feature that the
 	// router did not announce in WELCOME.
 	ErrNotSupported = errors.New("wampgo: feature not supported by the router")
+)
+
+// Sentinels of the error types, for errors.Is where the type's fields are
+// not needed (errors.As gives them).
+var (
+	// ErrAborted matches every *AbortError: the router refused the join or
+	// ended the session with ABORT.
+	ErrAborted = errors.New("wampgo: router aborted the session")
+	// ErrGoodbye matches every *GoodbyeError: the router closed the
+	// session with GOODBYE.
+	ErrGoodbye = errors.New("wampgo: router closed the session")
+	// ErrSlowConsumer matches every *SlowConsumerError: an event dropped
+	// because its subscription's mailbox was full.
+	ErrSlowConsumer = errors.New("wampgo: slow consumer")
+	// ErrHandlerPanic matches every *HandlerPanicError: a panic the client
+	// recovered.
+	ErrHandlerPanic = errors.New("wampgo: handler panic")
+	// ErrRestoreFailed matches every *RestoreError: a registration or
+	// subscription a rejoined session could not restore.
+	ErrRestoreFailed = errors.New("wampgo: restore failed")
 )
 
 // Error is an ERROR message from the router or a peer, or an error a
@@ -88,6 +109,9 @@ type AbortError struct {
 }
 
 // Error gives the reason and the router's message, quoted (Go syntax).
+// Is matches ErrAborted.
+func (e *AbortError) Is(target error) bool { return target == ErrAborted }
+
 func (e *AbortError) Error() string {
 	s := "wampgo: router aborted the session: " + quoteIfUnprintable(e.Reason)
 	if m, ok := e.Details["message"].(string); ok && m != "" {
@@ -109,6 +133,9 @@ type GoodbyeError struct {
 	Details protocol.Dict
 }
 
+// Is matches ErrGoodbye.
+func (e *GoodbyeError) Is(target error) bool { return target == ErrGoodbye }
+
 func (e *GoodbyeError) Error() string {
 	return "wampgo: router closed the session: " + quoteIfUnprintable(e.Reason)
 }
@@ -122,20 +149,39 @@ type SlowConsumerError struct {
 	Dropped      uint64 // total dropped for this subscription so far
 }
 
+// Is matches ErrSlowConsumer.
+func (e *SlowConsumerError) Is(target error) bool { return target == ErrSlowConsumer }
+
 func (e *SlowConsumerError) Error() string {
 	return fmt.Sprintf("wampgo: slow consumer: event %d on %q dropped (%d dropped so far)",
 		e.Publication, e.Topic, e.Dropped)
 }
 
-// HandlerPanicError reports a handler that panicked. Invocation handlers'
-// callers receive ERROR wamp.error.runtime_error; the panic itself goes to
-// the error handler.
+// HandlerPanicError reports a panic the client recovered; it is the one
+// panic type a user of this package matches (the actor and mailbox
+// packages' PanicError never reaches the user). A handler's panic goes to
+// the error handler and the session goes on (invocation handlers' callers
+// receive ERROR wamp.error.runtime_error). A panic of the session loop
+// itself, a bug in this package, is the session's end reason (Client.Err).
+// It matches ErrHandlerPanic.
 type HandlerPanicError struct {
-	Value any
-	Stack []byte
+	Value any    // the value passed to panic; it never leaves the process
+	Stack []byte // the stack of the panicking goroutine
 }
 
 func (e *HandlerPanicError) Error() string { return fmt.Sprintf("wampgo: handler panic: %v", e.Value) }
+
+// Is matches ErrHandlerPanic.
+func (e *HandlerPanicError) Is(target error) bool { return target == ErrHandlerPanic }
+
+// userPanic turns the panic types of the actor and mailbox packages into
+// the *HandlerPanicError a user matches; other errors pass unchanged.
+func userPanic(err error) error {
+	if p, ok := err.(*actor.PanicError); ok {
+		return &HandlerPanicError{Value: p.Value, Stack: p.Stack}
+	}
+	return err
+}
 
 // closedError wraps the session's end reason so that it matches both
 // ErrClosed and the reason.
@@ -459,3 +505,7 @@ func (e *RestoreError) Error() string {
 }
 
 func (e *RestoreError) Unwrap() error { return e.Err }
+
+// Is matches ErrRestoreFailed; the router's refusal or the local failure
+// is matched through Err.
+func (e *RestoreError) Is(target error) bool { return target == ErrRestoreFailed }
