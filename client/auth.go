@@ -72,6 +72,11 @@ import (
 // by auth.KDFLimits.
 func WithAuth(authid string, methods ...auth.Authenticator) Option {
 	return func(c *config) {
+		for i, m := range methods {
+			if m == nil {
+				c.invalid("WithAuth", "method %d is nil", i)
+			}
+		}
 		c.auth.set = true
 		c.auth.authid = authid
 		c.auth.methods = methods

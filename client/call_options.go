@@ -128,13 +128,10 @@ func WithCancelMode(m CancelMode) CallOption {
 
 // ProgressBuffer sets how many progressive results the Results channel
 // holds (default DefaultProgressBuffer); see OnProgressOverflow for what
-// happens to the ones that find it full.
+// happens to the ones that find it full. A negative n fails the call with
+// an *ArgumentError.
 func ProgressBuffer(n int) CallOption {
-	return callOptionFunc(func(c *callConfig) {
-		if n >= 0 {
-			c.progressBuffer = n
-		}
-	})
+	return callOptionFunc(func(c *callConfig) { c.progressBuffer = n })
 }
 
 // OnProgressOverflow sets what happens to a progressive result that finds

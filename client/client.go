@@ -71,13 +71,18 @@ type connInfo struct {
 // Reconnect.URLs (both required with Connect).
 func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Option) (*Client, error) {
 	cfg := newConfig(opts)
+	if err := cfg.optionsError("Connect"); err != nil {
+		t.Close()
+		return nil, err
+	}
 	if r := cfg.reconnect; r != nil && (len(r.URLs) == 0 || r.Dial == nil) {
 		t.Close()
-		return nil, errors.New("wampgo: WithReconnect with Connect needs Reconnect.URLs and Reconnect.Dial")
+		return nil, &ArgumentError{Op: "Connect", Arg: "WithReconnect", Reason: "Connect needs Reconnect.URLs and Reconnect.Dial"}
 	}
 	if _, ok := cfg.codecFor(t.Serializer()); !ok {
 		t.Close()
-		return nil, fmt.Errorf("wampgo: no codec for the transport's serializer %q", t.Serializer())
+		return nil, &ArgumentError{Op: "Connect", Arg: "transport",
+			Reason: fmt.Sprintf("no codec for its serializer %q (WithSerializers)", t.Serializer())}
 	}
 	sess, err := join(ctx, t, "", realm, cfg)
 	if err != nil {

@@ -29,6 +29,9 @@ import (
 // once, in turn, and later ones back off as Reconnect describes.
 func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, error) {
 	cfg := newConfig(opts)
+	if err := cfg.optionsError("Dial"); err != nil {
+		return nil, err
+	}
 	cfg.codecs = cfg.dialCodecs()
 	dial := func(ctx context.Context, url string) (protocol.Transport, error) {
 		return dialTransport(ctx, url, cfg)

@@ -131,6 +131,28 @@
 // RouterTimeout, …) fails with ErrNotSupported instead of being silently
 // ignored.
 //
+// # Options
+//
+// Every option is a functional option: a value made by a constructor
+// (WithReconnect, Timeout, Match, …) and passed variadically, applied in
+// order, a later one overriding an earlier one. Option configures Dial and
+// Connect; CallOption, PublishOption, RegisterOption and SubscribeOption
+// configure one operation, and an option valid for several operations
+// (DiscloseMe, Match, RawOptions, …) has a type that is all of those
+// (CallPublishOption, RegisterSubscribeOption, AnyOption), so one
+// constructor serves them all. CloseOption configures Close and Drain.
+//
+// An option given a value that cannot be right (a negative or zero
+// duration or bound where a positive one is needed, a nil function, logger,
+// codec, key ring or TLS config, an unknown policy, WithTLSConfig with a
+// URL that does not use TLS, an option that configures the connection Dial
+// opens given to Connect) is never ignored or replaced silently: Dial and
+// Connect report it before connecting, and an operation before sending
+// anything, as an *ArgumentError (its Arg names the option) matching
+// ErrInvalidArgument; several wrong options are reported together
+// (errors.Join). A zero value in a Reconnect field takes the documented
+// default.
+//
 // # Interceptors
 //
 // WithInterceptors installs hooks around outgoing calls and publications

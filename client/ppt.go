@@ -85,7 +85,14 @@ func Encrypted(cipher, keyID string) PassthruOption {
 // that Encrypted names and that encrypted invocations, events, results and
 // errors name in ppt_keyid. The ring may change while the client runs.
 // Without it, every encrypted payload fails with ErrUnknownKey.
-func WithKeyRing(r *e2ee.KeyRing) Option { return func(c *config) { c.keyRing = r } }
+func WithKeyRing(r *e2ee.KeyRing) Option {
+	return func(c *config) {
+		if r == nil {
+			c.invalid("WithKeyRing", "nil key ring")
+		}
+		c.keyRing = r
+	}
+}
 
 // AnswerWith sets the passthru attributes of the invocation's answers
 // (progressive results, the result, an error). By default they are the

@@ -89,8 +89,13 @@ type Reconnect struct {
 // It does not retry after an authentication failure or an ABORT that
 // retrying cannot fix, nor after Close. Without it a client is one session,
 // like a net.Conn.
+//
+// A negative duration or MaxAttempts, a MaxDelay below a MinDelay that is
+// given, and an unknown WhileDisconnected are wrong (see Options in the
+// package doc).
 func WithReconnect(r Reconnect) Option {
 	return func(c *config) {
+		checkReconnect(c, &r)
 		if r.MinDelay <= 0 {
 			r.MinDelay = 500 * time.Millisecond
 		}

@@ -52,6 +52,12 @@ func (c *Client) checkCall(msg *protocol.Call, cfg *callConfig) error {
 	if cfg.timeout < 0 {
 		return &ArgumentError{Op: "Call", Arg: "option timeout", Reason: fmt.Sprintf("negative duration %v", cfg.timeout)}
 	}
+	if cfg.progressBuffer < 0 {
+		return &ArgumentError{Op: "Call", Arg: "option ProgressBuffer", Reason: fmt.Sprintf("%d is negative", cfg.progressBuffer)}
+	}
+	if err := checkOverflow("Call", "option OnProgressOverflow", cfg.progressOverflow); err != nil {
+		return err
+	}
 	if err := checkMessage("Call", msg); err != nil {
 		return err
 	}
