@@ -40,10 +40,14 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 	if r := cfg.reconnect; r == nil || r.Dial == nil {
 		// Every URL is dialled by dialTransport: refuse the options that
 		// do not fit one of them before connecting anywhere.
-		for _, u := range append(urls, reconnectURLs(r)...) {
+		all := append(urls, reconnectURLs(r)...)
+		for _, u := range all {
 			if err := checkURL(u, cfg); err != nil {
 				return nil, err
 			}
+		}
+		if err := checkHTTPHeader(all, cfg); err != nil {
+			return nil, err
 		}
 	}
 	if r := cfg.reconnect; r != nil {

@@ -145,8 +145,9 @@
 // An option given a value that cannot be right (a negative or zero
 // duration or bound where a positive one is needed, a nil function, logger,
 // codec, key ring or TLS config, an unknown policy, WithTLSConfig with a
-// URL that does not use TLS, an option that configures the connection Dial
-// opens given to Connect) is never ignored or replaced silently: Dial and
+// URL that does not use TLS, WithHTTPHeader with no WebSocket URL, an
+// option that configures the connection Dial opens given to Connect) is
+// never ignored or replaced silently: Dial and
 // Connect report it before connecting, and an operation before sending
 // anything, as an *ArgumentError (its Arg names the option) matching
 // ErrInvalidArgument; several wrong options are reported together

@@ -171,7 +171,7 @@ func WithTLSConfig(t *tls.Config) Option {
 }
 
 // WithHTTPHeader adds headers to the WebSocket opening handshake (RawSocket
-// has none; Dial only).
+// has none: Dial refuses it when no URL is a WebSocket one; Dial only).
 func WithHTTPHeader(h http.Header) Option {
 	return func(c *config) { c.usedByDialOnly("WithHTTPHeader"); c.header = h }
 }

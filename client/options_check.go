@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -80,4 +81,22 @@ func checkOverflow(op, arg string, p OverflowPolicy) error {
 		return &ArgumentError{Op: op, Arg: arg, Reason: fmt.Sprintf("unknown policy %d", p)}
 	}
 	return nil
+}
+
+// checkHTTPHeader refuses WithHTTPHeader when no URL is a WebSocket one:
+// RawSocket has no opening HTTP request, and the headers (often a token)
+// would be dropped silently.
+func checkHTTPHeader(urls []string, cfg *config) error {
+	if cfg.header == nil {
+		return nil
+	}
+	for _, u := range urls {
+		scheme, _, _ := strings.Cut(u, "://")
+		switch strings.ToLower(scheme) {
+		case "ws", "wss", "http", "https":
+			return nil
+		}
+	}
+	return &ArgumentError{Op: "Dial", Arg: "WithHTTPHeader",
+		Reason: "no WebSocket URL (ws://, wss://): RawSocket has no HTTP handshake to carry headers"}
 }

@@ -111,6 +111,22 @@ func TestDialOnlyOptions(t *testing.T) {
 	}
 }
 
+// WithHTTPHeader with only RawSocket URLs would drop the headers: Dial
+// refuses it; with a WebSocket URL among them it is right.
+func TestHTTPHeaderNeedsAWebSocketURL(t *testing.T) {
+	h := client.WithHTTPHeader(http.Header{"Authorization": {"Bearer x"}})
+	_, err := client.Dial(context.Background(), "rs://127.0.0.1:1", "realm1", h,
+		client.WithReconnect(client.Reconnect{URLs: []string{"unix:///nonexistent.sock"}}))
+	wantOptionError(t, err, "Dial", "WithHTTPHeader")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = client.Dial(ctx, "rs://127.0.0.1:1", "realm1", h,
+		client.WithReconnect(client.Reconnect{URLs: []string{"ws://127.0.0.1:1/"}}))
+	if err == nil || errors.Is(err, client.ErrInvalidArgument) {
+		t.Fatalf("err = %v, want a connection failure", err)
+	}
+}
+
 // Several wrong options are all reported; each is found with errors.As.
 func TestSeveralWrongOptionsAreReportedTogether(t *testing.T) {
 	_, err := client.Dial(context.Background(), "ws://127.0.0.1:1/", "realm1",
