@@ -57,11 +57,14 @@ func (s *loopState) watchCall(c *cmdCall) {
 }
 
 func (s *loopState) handleResult(m *protocol.Result) error {
+	progress, _ := m.Details["progress"].(bool)
 	call, ok := s.calls[m.Request]
 	if !ok {
+		if s.tombs.late(m.Request, !progress, time.Now()) {
+			return nil // the answer to a call completed locally: discarded
+		}
 		return violation(protocol.TypeResult, "Request", fmt.Sprintf("%d answers no pending CALL", m.Request))
 	}
-	progress, _ := m.Details["progress"].(bool)
 	res := Result{Args: m.Args, Kwargs: m.Kwargs, Details: m.Details, Progress: progress}
 	if progress {
 		switch {
@@ -81,6 +84,9 @@ func (s *loopState) handleResult(m *protocol.Result) error {
 func (s *loopState) handleCallError(m *protocol.Error) error {
 	call, ok := s.calls[m.Request]
 	if !ok {
+		if s.tombs.late(m.Request, true, time.Now()) {
+			return nil // the answer to a call completed locally: discarded
+		}
 		return violation(protocol.TypeError, "Request", fmt.Sprintf("%d answers no pending CALL", m.Request))
 	}
 	delete(s.calls, m.Request)
@@ -133,7 +139,11 @@ func (s *loopState) completeCall(call *Call, res Result) {
 	call.final = res
 	if call.pq != nil {
 		close(call.done)
-		call.pq.finish(res) // its feeder closes results after done
+		if errors.Is(res.Err, ErrCanceled) || errors.Is(res.Err, ErrTimeout) {
+			call.pq.abandon(res) // the caller gave up: release the queue now
+		} else {
+			call.pq.finish(res) // its feeder closes results after done
+		}
 		return
 	}
 	call.results <- res // the reserved slot
@@ -191,8 +201,10 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 	if canCancel && mode == CancelKill {
 		return // the router's ERROR completes the call
 	}
-	// Complete now; the entry stays in calls so that the router's late
-	// answer is recognised and discarded.
+	// Complete now and release the call; a tombstone (call_tombstone.go)
+	// recognises the router's late answer, which is discarded.
+	delete(s.calls, call.req)
+	s.tombs.add(call.req, time.Now())
 	s.completeCall(call, Result{Err: err})
 }
 

@@ -153,7 +153,10 @@ func ProgressBuffer(n int) CallOption {
 //
 // The final result is never dropped. If the session ends while results
 // wait unread, those still queued are discarded and Results is closed (the
-// final result is always available from Await).
+// final result is always available from Await). A call canceled or timed
+// out while results wait in its queue releases them at once: those queued
+// and those unread in Results are discarded, the final result is the next
+// value on Results, and the queue's goroutine ends.
 func OnProgressOverflow(p OverflowPolicy) CallOption {
 	return callOptionFunc(func(c *callConfig) { c.progressOverflow = p })
 }
