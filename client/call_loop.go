@@ -72,7 +72,7 @@ func (s *loopState) handleResult(m *protocol.Result) error {
 			// Unasked for (some routers forward them anyway): not ours to keep.
 			s.c.cfg.logger.Debug("wampgo: unrequested progressive result ignored", "procedure", call.procedure)
 		case !call.completed:
-			s.deliverProgress(call, res, payloadSize(m.Payload))
+			s.deliverProgress(call, res, messageSize(m.Details, m.Payload))
 		}
 		return nil
 	}
