@@ -17,7 +17,7 @@ func FuzzDecodeAmplification(f *testing.F) {
 	const (
 		maxMessage       = 64 << 10
 		maxDecoded       = 256 << 10
-		maxAmplification = 400     // bytes allocated per input byte: CBOR's one-entry dicts, ~250, are the worst
+		maxAmplification = 400      // bytes allocated per input byte: CBOR's one-entry dicts, ~250, are the worst
 		slack            = 64 << 10 // pools, decoder state, runtime noise
 	)
 	lim := codec.Limits{MaxMessageSize: maxMessage, MaxDecodedSize: maxDecoded}
