@@ -164,8 +164,9 @@ func OnProgressOverflow(p OverflowPolicy) CallOption {
 // ProgressQueueLimits bounds the queue in which progressive results wait
 // for the reader once Results is full, under OnProgressOverflow(Block):
 // at most l.MaxMessages results and l.MaxBytes bytes (counted as a
-// subscription's mailbox counts them: the lengths of strings and binaries
-// plus a small cost per value). A result that would pass either bound
+// subscription's mailbox counts them: details, arguments and keyword
+// arguments at codec.MemSize's cost, plus 256 bytes per result; see
+// MailboxLimits). A result that would pass either bound
 // waits, with the session's reading, until the reader makes room; one
 // larger than MaxBytes is still taken by an empty queue. Zero or negative
 // fields keep the defaults, 512k results and 64 MiB. Under Drop there is

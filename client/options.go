@@ -128,7 +128,9 @@ func WithHTTPHeader(h http.Header) Option { return func(c *config) { c.header = 
 // codecs of WithSerializers anew with it), so that a message within it is
 // never refused by either. Over RawSocket it is announced to the router as
 // a power of two between 512 bytes and 16 MiB (rounded down), and the
-// router must not send more.
+// router must not send more. The memory a decoded message may hold
+// follows it (codec.Limits.MaxDecodedSize: 4 times the read limit, unless
+// the codec sets its own).
 func WithReadLimit(n int64) Option { return func(c *config) { c.readLimit = n } }
 
 // dialCodecs returns the codecs Dial offers, their message size limit set
@@ -150,6 +152,9 @@ func (c *config) dialCodecs() []codec.Codec {
 		var lim codec.Limits
 		if l, ok := cd.(interface{ Limits() codec.Limits }); ok {
 			lim = l.Limits()
+		}
+		if lim.MaxDecodedSize == codec.DefaultDecodedSizeRatio*lim.MaxMessageSize {
+			lim.MaxDecodedSize = 0 // the default follows the new size
 		}
 		lim.MaxMessageSize = size
 		if nc, ok := codec.New(cd.Name(), lim); ok {
