@@ -27,7 +27,7 @@ func TestMemoryAbandonedProgressiveCallsReleased(t *testing.T) {
 		defer j.Stop()
 		r := j.Router
 		const calls, results = 200, 8
-		chunk := strings.Repeat("x", 32<<10)
+		chunk := strings.Repeat("x", 16<<10)
 		ignore := goleak.IgnoreCurrent()
 		before := liveHeap()
 		cancels := make([]context.CancelFunc, calls)

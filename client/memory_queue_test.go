@@ -16,8 +16,8 @@ import (
 )
 
 // A subscription's mailbox is charged what its events hold: details count
-// (100 EVENTs with 512 KiB of details, for a 1 MiB mailbox, were all
-// queued: +50 MiB), and so do small values at what they cost (40 EVENTs of
+// (40 EVENTs with 512 KiB of details, for a 1 MiB mailbox, were all
+// queued: +20 MiB), and so do small values at what they cost (40 EVENTs of
 // 4,000 one-entry dicts, 28 KiB of JSON each, for an 8 MiB mailbox, were
 // all queued: +58 MiB).
 func TestMemoryMailboxChargesWhatEventsHold(t *testing.T) {
@@ -33,7 +33,7 @@ func TestMemoryMailboxChargesWhatEventsHold(t *testing.T) {
 		event    func(pub protocol.ID) *protocol.Event
 		bound    int64
 	}{
-		{"details", 100, 1 << 20, func(pub protocol.ID) *protocol.Event {
+		{"details", 40, 1 << 20, func(pub protocol.ID) *protocol.Event {
 			return &protocol.Event{Subscription: 1, Publication: pub, Details: protocol.Dict{"junk": junk}}
 		}, 8 << 20},
 		{"small dicts", 40, 8 << 20, func(pub protocol.ID) *protocol.Event {
