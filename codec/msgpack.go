@@ -98,17 +98,23 @@ func (d *msgpackDecoder) fail(err error) error {
 // value reads one value whose container sits at nesting level depth, and
 // charges it to the memory budget (a list or dict charges itself).
 func (d *msgpackDecoder) value(depth int) (any, error) {
-	start := d.offset()
 	v, err := d.item(depth)
 	if err != nil {
 		return nil, err
 	}
-	switch v.(type) {
-	case []any, map[string]any:
+	var mem int
+	switch x := v.(type) {
+	case nil, bool, []any, map[string]any:
+		return v, nil
+	case string:
+		mem = strMem + len(x)
+	case []byte:
+		mem = binMem + len(x)
 	default:
-		if !d.mem.charge(MemSize(v)) {
-			return nil, &DecodeError{Codec: "msgpack", Offset: start, Err: ErrDecodedTooLarge}
-		}
+		mem = boxMem
+	}
+	if !d.mem.charge(mem) {
+		return nil, d.fail(ErrDecodedTooLarge)
 	}
 	return v, nil
 }
