@@ -127,7 +127,10 @@ func WithCancelMode(m CancelMode) CallOption {
 
 // ProgressBuffer sets how many progressive results the Results channel
 // holds (default DefaultProgressBuffer); see OnProgressOverflow for what
-// happens to the ones that find it full.
+// happens to the ones that find it full. The channel counts results, not
+// bytes: each may hold up to a decoded message (the codec's
+// MaxDecodedSize), so a call to a router you do not trust is best given a
+// small buffer, its results then waiting in the byte-bounded queue.
 func ProgressBuffer(n int) CallOption {
 	return callOptionFunc(func(c *callConfig) {
 		if n >= 0 {
