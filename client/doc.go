@@ -50,7 +50,7 @@
 //
 //   - One message: at most the read limit on the wire (WithReadLimit,
 //     16 MiB) and, decoded, at most codec.Limits.MaxDecodedSize (4 times
-//     the read limit: 64 MiB). Decoding charges every list and dict before
+//     the read limit, unless the codec was built with its own: 64 MiB). Decoding charges every list and dict before
 //     allocating it and fails with codec.ErrDecodedTooLarge past the bound,
 //     so a short input of many small values costs no more than that either.
 //   - A subscription: its mailbox (MailboxLimits: 64 MiB, or a single

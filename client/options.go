@@ -128,9 +128,7 @@ func WithHTTPHeader(h http.Header) Option { return func(c *config) { c.header = 
 // codecs of WithSerializers anew with it), so that a message within it is
 // never refused by either. Over RawSocket it is announced to the router as
 // a power of two between 512 bytes and 16 MiB (rounded down), and the
-// router must not send more. The memory a decoded message may hold
-// follows it (codec.Limits.MaxDecodedSize: 4 times the read limit, unless
-// the codec sets its own).
+// router must not send more.
 func WithReadLimit(n int64) Option { return func(c *config) { c.readLimit = n } }
 
 // dialCodecs returns the codecs Dial offers, their message size limit set
