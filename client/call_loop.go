@@ -57,14 +57,14 @@ func (s *loopState) watchCall(c *cmdCall) {
 }
 
 func (s *loopState) handleResult(m *protocol.Result) error {
-	progress, _ := m.Details["progress"].(bool)
 	call, ok := s.calls[m.Request]
 	if !ok {
-		if s.tombs.late(m.Request, !progress, time.Now()) {
+		if p, _ := m.Details["progress"].(bool); s.tombs.late(m.Request, !p, time.Now()) {
 			return nil // the answer to a call completed locally: discarded
 		}
 		return violation(protocol.TypeResult, "Request", fmt.Sprintf("%d answers no pending CALL", m.Request))
 	}
+	progress, _ := m.Details["progress"].(bool)
 	res := Result{Args: m.Args, Kwargs: m.Kwargs, Details: m.Details, Progress: progress}
 	if progress {
 		switch {
@@ -137,13 +137,12 @@ func (s *loopState) completeCall(call *Call, res Result) {
 	}
 	res.Progress = false
 	call.final = res
+	if call.pq != nil && (errors.Is(res.Err, ErrCanceled) || errors.Is(res.Err, ErrTimeout)) {
+		call.pq.discard() // the caller gave up: release the queue now
+	}
 	if call.pq != nil {
 		close(call.done)
-		if errors.Is(res.Err, ErrCanceled) || errors.Is(res.Err, ErrTimeout) {
-			call.pq.abandon(res) // the caller gave up: release the queue now
-		} else {
-			call.pq.finish(res) // its feeder closes results after done
-		}
+		call.pq.finish(res) // its feeder closes results after done
 		return
 	}
 	call.results <- res // the reserved slot

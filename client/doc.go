@@ -77,8 +77,7 @@
 // does, the client sends CANCEL (if the router announced call_canceling)
 // with the call's cancel mode: with "kill" the call completes when the
 // router answers; with "skip" and "killnowait" it completes at once with an
-// error matching ErrCanceled, and the router's late answer is discarded
-// (the call is released at once; see "Memory" for what recognises it).
+// error matching ErrCanceled, and the router's late answer is discarded.
 //
 // # Reconnect and resume
 //

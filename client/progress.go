@@ -25,12 +25,12 @@ type progressQueue struct {
 	mu      sync.Mutex
 	items   []queuedResult // guarded by mu
 	bytes   int            // guarded by mu
-	final   *Result        // guarded by mu: set once by finish or abandon
-	dropAll bool           // guarded by mu: set by abandon
+	final   *Result        // guarded by mu: set once by finish
+	dropAll bool           // guarded by mu: set by discard
 	running bool           // guarded by mu: the feeder runs
 
 	space     chan struct{} // one slot: signalled when the feeder took a result
-	abandoned chan struct{} // closed by abandon: wakes the feeder
+	abandoned chan struct{} // closed by discard: wakes the feeder
 }
 
 type queuedResult struct {
@@ -79,22 +79,17 @@ func (q *progressQueue) finish(res Result) {
 	}
 }
 
-// abandon ends the queue of a call its caller gave up (canceled or timed
-// out): the progressive results still queued, and those waiting in
-// Results, are discarded; res, the final result, takes their place in
-// Results, which is then closed. The feeder ends at once, whether or not
-// anyone reads Results.
-func (q *progressQueue) abandon(res Result) {
+// discard gives up the queue of a call its caller gave up (canceled or
+// timed out): the progressive results still queued, and those waiting in
+// Results, are discarded, and the final result that finish then queues
+// takes their place in Results, which is then closed. The feeder ends at
+// once, whether or not anyone reads Results.
+func (q *progressQueue) discard() {
 	q.mu.Lock()
 	clear(q.items)
-	q.items, q.bytes = nil, 0
-	q.final, q.dropAll = &res, true
-	start := q.startLocked()
+	q.items, q.bytes, q.dropAll = nil, 0, true
 	q.mu.Unlock()
 	close(q.abandoned)
-	if start {
-		go q.feed()
-	}
 }
 
 // startLocked reports whether a feeder must be started, and counts it in
@@ -118,6 +113,11 @@ func (q *progressQueue) feed() {
 	for {
 		q.mu.Lock()
 		if q.dropAll {
+			if q.final == nil { // finish follows, and starts a feeder
+				q.running = false
+				q.mu.Unlock()
+				return
+			}
 			final := *q.final
 			q.mu.Unlock()
 			q.deliverAbandoned(final)
