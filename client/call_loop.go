@@ -60,6 +60,9 @@ func (s *loopState) watchCall(c *cmdCall) {
 func (s *loopState) handleResult(m *protocol.Result) error {
 	call, ok := s.calls[m.Request]
 	if !ok {
+		if p, _ := m.Details["progress"].(bool); s.tombs.late(m.Request, !p, time.Now()) {
+			return nil // the answer to a call completed locally: discarded
+		}
 		return violation(protocol.TypeResult, "Request", fmt.Sprintf("%d answers no pending CALL", m.Request))
 	}
 	call.calleeAnswered()
@@ -74,7 +77,7 @@ func (s *loopState) handleResult(m *protocol.Result) error {
 			// Unasked for (some routers forward them anyway): not ours to keep.
 			s.c.cfg.logger.Debug("wampgo: unrequested progressive result ignored", "procedure", call.procedure)
 		case !call.completed:
-			s.deliverProgress(call, res, payloadSize(m.Payload))
+			s.deliverProgress(call, res, messageSize(m.Details, m.Payload))
 		}
 		return nil
 	}
@@ -86,6 +89,9 @@ func (s *loopState) handleResult(m *protocol.Result) error {
 func (s *loopState) handleCallError(m *protocol.Error) error {
 	call, ok := s.calls[m.Request]
 	if !ok {
+		if s.tombs.late(m.Request, true, time.Now()) {
+			return nil // the answer to a call completed locally: discarded
+		}
 		return violation(protocol.TypeError, "Request", fmt.Sprintf("%d answers no pending CALL", m.Request))
 	}
 	delete(s.calls, m.Request)
@@ -144,6 +150,9 @@ func (s *loopState) completeCall(call *Call, res Result) {
 	}
 	res.Progress = false
 	call.final = res
+	if call.pq != nil && (errors.Is(res.Err, ErrCanceled) || errors.Is(res.Err, ErrTimeout)) {
+		call.pq.discard() // the caller gave up: release the queue now
+	}
 	if call.pq != nil {
 		close(call.done)
 		call.pq.finish(res) // its feeder closes results after done
@@ -214,8 +223,10 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 		call.ctxCause = c.cause
 		return // the router's ERROR completes the call
 	}
-	// Complete now; the entry stays in calls so that the router's late
-	// answer is recognised and discarded.
+	// Complete now and release the call; a tombstone (call_tombstone.go)
+	// recognises the router's late answer, which is discarded.
+	delete(s.calls, call.req)
+	s.tombs.add(call.req, time.Now())
 	s.completeCall(call, Result{Err: err})
 }
 

@@ -41,6 +41,36 @@
 // results that find Call.Results full wait in a queue of the call's and are
 // never dropped by default (OnProgressOverflow).
 //
+// # Memory
+//
+// A router may be hostile, so what it can make the client hold is bounded;
+// the figures are for the defaults, and they count memory as codec.MemSize
+// estimates it (what the Go runtime spends on each list, dict, string and
+// number; within about 10% above the live heap, never far below it).
+//
+//   - One message: at most the read limit on the wire (WithReadLimit,
+//     16 MiB) and, decoded, at most codec.Limits.MaxDecodedSize (4 times
+//     the read limit, unless the codec was built with its own: 64 MiB). Decoding charges every list and dict before
+//     allocating it and fails with codec.ErrDecodedTooLarge past the bound,
+//     so a short input of many small values costs no more than that either.
+//   - A subscription: its mailbox (MailboxLimits: 64 MiB, or a single
+//     message when empty) and the event its handler holds: 128 MiB.
+//   - A registration: its mailbox and the invocations its handlers hold
+//     (one per Concurrency): 64 MiB plus 64 MiB per handler running.
+//   - A progressive call: its queue (ProgressQueueLimits: 64 MiB) and the
+//     results waiting in Results, at most ProgressBuffer of them (256),
+//     which are counted in number, not bytes: give calls to a router you do
+//     not trust a small ProgressBuffer. A call canceled or timed out
+//     releases its queue at once.
+//   - A call completed before its answer (canceled without waiting, timed
+//     out): a tombstone of about 50 bytes, at most 4,096 of them, none
+//     kept more than ten minutes.
+//
+// In total the client holds at most the sum of these over the
+// subscriptions, registrations and progressive calls the application has
+// open, plus the message being decoded. Under the Block policies one more
+// message waits, parked, while the session stops reading.
+//
 // # Call canceling
 //
 // The context given to Call governs the call. When it ends before the call

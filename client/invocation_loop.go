@@ -38,7 +38,7 @@ func (s *loopState) handleInvocation(m *protocol.Invocation) error {
 	if progress, _ := m.Details["progress"].(bool); progress {
 		inv.inputs = make(chan Input, inputBuffer)
 	}
-	if !reg.mb.TryPut(inv, payloadSize(m.Payload)) {
+	if !reg.mb.TryPut(inv, messageSize(m.Details, m.Payload)) {
 		inv.cancel(errors.New("wampgo: mailbox full"))
 		s.c.cfg.logger.Warn("wampgo: invocation refused: mailbox full", "procedure", reg.procedure, "request", m.Request)
 		s.write(&protocol.Error{RequestType: protocol.TypeInvocation, Request: m.Request,

@@ -43,6 +43,7 @@ type loopState struct {
 	restoring restoreSet      // restores not done yet in this session (restore.go)
 
 	calls       map[protocol.ID]*Call           // by CALL request id
+	tombs       tombstones                      // calls completed before their answer (call_tombstone.go)
 	pending     map[protocol.ID]*pendingRequest // other requests awaiting a reply
 	invocations map[protocol.ID]*Invocation     // by INVOCATION request id
 
@@ -105,6 +106,7 @@ func (s *loopState) attach(t protocol.Transport) {
 	s.t = t
 	s.out = newOutbound(t, s.c.conn.Load().codec, s.c.cfg.outboundBytes)
 	s.lastID = 0 // session-scope request ids begin at 1 in every session
+	s.tombs = tombstones{}
 }
 
 // detach gives up the connection: its writer and the transport are shut

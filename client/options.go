@@ -172,6 +172,9 @@ func (c *config) dialCodecs() []codec.Codec {
 		if l, ok := cd.(interface{ Limits() codec.Limits }); ok {
 			lim = l.Limits()
 		}
+		if lim.MaxDecodedSize == codec.DefaultDecodedSizeRatio*lim.MaxMessageSize {
+			lim.MaxDecodedSize = 0 // the default follows the new size
+		}
 		lim.MaxMessageSize = size
 		if nc, ok := codec.New(cd.Name(), lim); ok {
 			cd = nc

@@ -105,12 +105,13 @@ func TestProgressQueueFillsToItsByteBound(t *testing.T) {
 		c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: codec.JSON()})
 		r := j.Router
 		ctx := context.Background()
-		// Each result counts its 1000-odd-byte string plus under 100
-		// bytes of overhead: ten fit under the bound, not eleven.
+		// Each result counts its 1000-odd-byte string plus about 750
+		// bytes (its details dict, its list, the item that carries it):
+		// ten fit under the bound, not eleven.
 		const buffer, queued = 2, 10
 		chunk := strings.Repeat("p", 1000)
 		stream := c.Call(ctx, "com.stream", nil, nil, client.ReceiveProgress(), client.ProgressBuffer(buffer),
-			client.ProgressQueueLimits(mailbox.Limits{MaxBytes: queued * 1100}))
+			client.ProgressQueueLimits(mailbox.Limits{MaxBytes: queued * 1800}))
 		m := scripted.Expect[*protocol.Call](r)
 
 		// Accepted without waiting: the Results channel (buffer, and the
