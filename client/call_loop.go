@@ -205,6 +205,10 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 	if s.calls[call.req] != call {
 		return
 	}
+	if c.unanswered {
+		s.abandonCall(call, canceledError(c.cause))
+		return
+	}
 	mode := call.cfg.cancelMode
 	var err error
 	if c.timeout {
@@ -220,11 +224,31 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 		}
 	}
 	if canCancel && mode == CancelKill {
+		// The router's ERROR completes the call; one that never comes
+		// must not hold it for ever (a hostile or broken router): after
+		// killAnswerWait it completes as in killnowait. The call's own
+		// Timeout, if any, has nothing left to do.
 		call.ctxCause = c.cause
-		return // the router's ERROR completes the call
+		if call.timer != nil {
+			call.timer.Stop()
+		}
+		cl, cause := s.c, c.cause
+		call.timer = time.AfterFunc(killAnswerWait, func() {
+			cl.control(&cmdCancelCall{call: call, cause: cause, unanswered: true})
+		})
+		return
 	}
-	// Complete now and release the call; a tombstone (call_tombstone.go)
-	// recognises the router's late answer, which is discarded.
+	s.abandonCall(call, err)
+}
+
+// killAnswerWait bounds how long a call canceled in kill mode waits for the
+// router's ERROR before it completes without it.
+const killAnswerWait = 10 * time.Second
+
+// abandonCall completes a call the router has not answered and releases
+// it; a tombstone (call_tombstone.go) recognises the router's late answer,
+// which is discarded.
+func (s *loopState) abandonCall(call *Call, err error) {
 	delete(s.calls, call.req)
 	s.tombs.add(call.req, time.Now())
 	s.completeCall(call, Result{Err: err})

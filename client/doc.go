@@ -76,7 +76,9 @@
 // The context given to Call governs the call. When it ends before the call
 // does, the client sends CANCEL (if the router announced call_canceling)
 // with the call's cancel mode: with "kill" the call completes when the
-// router answers; with "skip" and "killnowait" it completes at once, and the
+// router answers (or, if it has not answered within 10 seconds, without
+// it, as with "killnowait"); with "skip" and "killnowait" it completes at
+// once, and the
 // router's late answer is discarded. Either way the call's error matches
 // both ErrCanceled and the context's own error (context.Canceled, or
 // context.DeadlineExceeded when its deadline passed), through Call and

@@ -44,7 +44,11 @@ func TestMemoryCanceledCallsReleased(t *testing.T) {
 		for i := range n {
 			if i%2 == 0 {
 				ctx, cancel := context.WithCancel(context.Background())
-				calls = append(calls, c.Call(ctx, "com.never", protocol.List{i}, nil, client.ReceiveProgress(), client.WithCancelMode(client.CancelKillNoWait)))
+				mode := client.CancelKillNoWait
+				if i%4 == 2 {
+					mode = client.CancelKill // the default: waits for the router, then gives up
+				}
+				calls = append(calls, c.Call(ctx, "com.never", protocol.List{i}, nil, client.ReceiveProgress(), client.WithCancelMode(mode)))
 				cancels = append(cancels, cancel)
 			} else {
 				calls = append(calls, c.Call(context.Background(), "com.never", protocol.List{i}, nil, client.ReceiveProgress(),
