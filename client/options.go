@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/wampgo/wampgo/client/e2ee"
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -28,7 +27,7 @@ type config struct {
 	stats         counters   // the client's statistics (stats.go)
 	connectErr    error      // why the first connection failed (retry_connect.go)
 	interceptors  []Interceptor
-	keyRing       *e2ee.KeyRing // WithKeyRing (ppt.go)
+	keyRing       KeyRing // WithKeyRing (ppt.go)
 
 	// Used by Dial only.
 	codecs       []codec.Codec
