@@ -121,7 +121,9 @@ func Encrypted(cipher, keyID string) PassthruOption {
 // WithKeyRing gives the client the keys of end-to-end encryption: those
 // that Encrypted names and that encrypted invocations, events, results and
 // errors name in ppt_keyid. The ring may change while the client runs.
-// Without it, every encrypted payload fails with ErrUnknownKey.
+// Without it (or with a nil r), every encrypted payload fails with
+// ErrUnknownKey. Package e2ee provides the ring of the spec's ciphers
+// (e2ee.NewKeyRing); see KeyRing for one of your own.
 func WithKeyRing(r KeyRing) Option { return func(c *config) { c.keyRing = r } }
 
 // AnswerWith sets the passthru attributes of the invocation's answers
