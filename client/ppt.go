@@ -39,11 +39,11 @@ var (
 	// ErrDecrypt: an encrypted payload failed authentication (wrong key,
 	// tampered ciphertext) or names a key the KeyRing does not hold (the
 	// error then also matches ErrUnknownKey).
-	ErrDecrypt = ppterr.Decrypt
+	ErrDecrypt = ppterr.ErrDecrypt
 	// ErrUnknownKey: the KeyRing (WithKeyRing) holds no key of that id.
-	ErrUnknownKey = ppterr.UnknownKey
+	ErrUnknownKey = ppterr.ErrUnknownKey
 	// ErrUnknownCipher: a ppt_cipher this package does not implement.
-	ErrUnknownCipher = ppterr.UnknownCipher
+	ErrUnknownCipher = ppterr.ErrUnknownCipher
 	// ErrPassthruPayload: a passthru payload of the wrong shape (not one
 	// binary argument, not a {"args", "kwargs"} map in its serializer, an
 	// unknown ppt_serializer), or arguments a native payload cannot carry.

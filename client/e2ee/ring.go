@@ -24,12 +24,12 @@ var (
 	// ErrDecrypt: a sealed payload failed authentication (wrong key,
 	// tampered or truncated ciphertext) or names a key the ring does not
 	// hold (then the error also matches ErrUnknownKey).
-	ErrDecrypt = ppterr.Decrypt
+	ErrDecrypt = ppterr.ErrDecrypt
 	// ErrUnknownKey: the ring holds no key under the key id.
-	ErrUnknownKey = ppterr.UnknownKey
+	ErrUnknownKey = ppterr.ErrUnknownKey
 	// ErrUnknownCipher: the cipher is neither XSalsa20Poly1305 nor
 	// AES256GCM.
-	ErrUnknownCipher = ppterr.UnknownCipher
+	ErrUnknownCipher = ppterr.ErrUnknownCipher
 )
 
 // Overheads of a sealed payload over its plaintext.

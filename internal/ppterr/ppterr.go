@@ -8,11 +8,11 @@ package ppterr
 import "errors"
 
 var (
-	// Decrypt: a sealed payload failed authentication or names a key the
+	// ErrDecrypt: a sealed payload failed authentication or names a key the
 	// key ring does not hold.
-	Decrypt = errors.New("e2ee: cannot decrypt payload")
-	// UnknownKey: the key ring holds no key under the key id.
-	UnknownKey = errors.New("e2ee: unknown key id")
-	// UnknownCipher: a ppt_cipher that is not implemented.
-	UnknownCipher = errors.New("e2ee: unknown cipher")
+	ErrDecrypt = errors.New("e2ee: cannot decrypt payload")
+	// ErrUnknownKey: the key ring holds no key under the key id.
+	ErrUnknownKey = errors.New("e2ee: unknown key id")
+	// ErrUnknownCipher: a ppt_cipher that is not implemented.
+	ErrUnknownCipher = errors.New("e2ee: unknown cipher")
 )
