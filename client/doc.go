@@ -190,6 +190,12 @@
 // ErrAuthentication; secrets never appear in errors, logs or ABORT
 // messages.
 //
+// Package client defines the contract of a method (Authenticator,
+// AuthStarter, AuthConn, RouterAuthenticator) and does not import package
+// auth, nor package e2ee (WithKeyRing takes the KeyRing interface): a
+// program that uses neither links none of their cryptography
+// (golang.org/x/crypto, SASLprep).
+//
 // # Security
 //
 // The client does not trust the router: a multi-tenant router, a
@@ -210,7 +216,7 @@
 //     (ErrPlaintextSecret). Relax: WithPlaintextSecrets.
 //   - The router's identity: with only methods that authenticate the
 //     router (auth.SCRAM; auth.Cryptosign with auth.BindChannel), a WELCOME
-//     without that proof fails the join (auth.ErrRouterNotAuthenticated).
+//     without that proof fails the join (ErrRouterNotAuthenticated).
 //     Relax: WithUnverifiedRouter. Cryptosign without channel binding signs
 //     a challenge of the router's choosing, which a rogue router can relay
 //     from another router; binding is off by default because routers that

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/wampgo/wampgo/client/e2ee"
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -28,8 +27,8 @@ type config struct {
 	stats         counters   // the client's statistics (stats.go)
 	connectErr    error      // why the first connection failed (retry_connect.go)
 	interceptors  []Interceptor
-	keyRing       *e2ee.KeyRing // WithKeyRing (ppt.go)
-	panicDetails  bool          // WithPanicDetails
+	keyRing       KeyRing // WithKeyRing (ppt.go)
+	panicDetails  bool    // WithPanicDetails
 
 	// Used by Dial only.
 	codecs       []codec.Codec

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/wampgo/wampgo/client/e2ee"
+	"github.com/wampgo/wampgo/internal/ppterr"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -39,11 +39,11 @@ var (
 	// ErrDecrypt: an encrypted payload failed authentication (wrong key,
 	// tampered ciphertext) or names a key the KeyRing does not hold (the
 	// error then also matches ErrUnknownKey).
-	ErrDecrypt = e2ee.ErrDecrypt
+	ErrDecrypt = ppterr.ErrDecrypt
 	// ErrUnknownKey: the KeyRing (WithKeyRing) holds no key of that id.
-	ErrUnknownKey = e2ee.ErrUnknownKey
+	ErrUnknownKey = ppterr.ErrUnknownKey
 	// ErrUnknownCipher: a ppt_cipher this package does not implement.
-	ErrUnknownCipher = e2ee.ErrUnknownCipher
+	ErrUnknownCipher = ppterr.ErrUnknownCipher
 	// ErrPassthruPayload: a passthru payload of the wrong shape (not one
 	// binary argument, not a {"args", "kwargs"} map in its serializer, an
 	// unknown ppt_serializer), or arguments a native payload cannot carry.
@@ -121,8 +121,10 @@ func Encrypted(cipher, keyID string) PassthruOption {
 // WithKeyRing gives the client the keys of end-to-end encryption: those
 // that Encrypted names and that encrypted invocations, events, results and
 // errors name in ppt_keyid. The ring may change while the client runs.
-// Without it, every encrypted payload fails with ErrUnknownKey.
-func WithKeyRing(r *e2ee.KeyRing) Option { return func(c *config) { c.keyRing = r } }
+// Without it (or with a nil r), every encrypted payload fails with
+// ErrUnknownKey. Package e2ee provides the ring of the spec's ciphers
+// (e2ee.NewKeyRing); see KeyRing for one of your own.
+func WithKeyRing(r KeyRing) Option { return func(c *config) { c.keyRing = r } }
 
 // AnswerWith sets the passthru attributes of the invocation's answers
 // (progressive results, the result, an error). By default they are the
