@@ -53,6 +53,12 @@
 //     the read limit, unless the codec was built with its own: 64 MiB). Decoding charges every list and dict before
 //     allocating it and fails with codec.ErrDecodedTooLarge past the bound,
 //     so a short input of many small values costs no more than that either.
+//     Such a message costs only its operation, as one over the read limit
+//     does (see WithReadLimit; MessageTooLargeError.Decoded is set). A
+//     message of many small dicts (some 450 bytes each decoded) reaches
+//     the bound near 2.3 MiB of JSON at the defaults: raise it with
+//     codec.Limits.MaxDecodedSize through WithSerializers when a trusted
+//     peer sends such messages.
 //   - A subscription: its mailbox (MailboxLimits: 64 MiB, or a single
 //     message when empty) and the event its handler holds: 128 MiB.
 //   - A registration: its mailbox and the invocations its handlers hold

@@ -40,6 +40,10 @@ type MessageTooLargeError struct {
 	Subscription, Publication protocol.ID
 	// Size is the message's length in bytes, Limit the read limit.
 	Size, Limit int64
+	// Decoded reports a message within the read limit that would have
+	// decoded to more memory than its codec allows; Limit is then that
+	// bound (codec.Limits.MaxDecodedSize).
+	Decoded bool
 }
 
 func (e *MessageTooLargeError) Error() string {
@@ -50,6 +54,10 @@ func (e *MessageTooLargeError) Error() string {
 	case e.Topic != "":
 		what += fmt.Sprintf(" %d on %q", e.Publication, e.Topic)
 	}
+	if e.Decoded {
+		return fmt.Sprintf("wampgo: %s of %d bytes would decode to more than %d bytes (codec.Limits.MaxDecodedSize); discarded",
+			what, e.Size, e.Limit)
+	}
 	return fmt.Sprintf("wampgo: %s of %d bytes is over the read limit of %d bytes (WithReadLimit); discarded",
 		what, e.Size, e.Limit)
 }
@@ -59,7 +67,7 @@ func (e *MessageTooLargeError) Unwrap() error { return ErrMessageTooLarge }
 
 func tooLargeError(m *protocol.TooLarge) *MessageTooLargeError {
 	return &MessageTooLargeError{Type: m.Of, Request: m.Request, Subscription: m.Subscription,
-		Publication: m.Publication, Size: m.Size, Limit: m.Limit}
+		Publication: m.Publication, Size: m.Size, Limit: m.Limit, Decoded: m.Decoded}
 }
 
 // tooLargeSessionError is the session's end reason for a session-level
