@@ -33,6 +33,8 @@ type Call struct {
 	final   Result        // written by the loop before done is closed
 	dropped atomic.Uint64 // progressive results dropped for lack of buffer
 
+	reader atomic.Pointer[callReader] // made by the first Reader call
+
 	// Owned by the session loop.
 	pq         *progressQueue // results waiting for room in results (policy Block); nil until needed
 	req        protocol.ID

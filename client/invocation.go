@@ -35,6 +35,7 @@ type Invocation struct {
 	req    protocol.ID
 	ctx    context.Context // the handler's; made by the session loop
 	inputs chan Input      // progressive call invocations; nil for plain calls
+	taken  chan struct{}   // RegisterStream only: one slot, signalled when the handler took an input
 
 	// Owned by the session loop.
 	cancel       context.CancelCauseFunc

@@ -1,0 +1,73 @@
+package client
+
+import "io"
+
+// Reader returns an io.Reader of the call's bytes: the chunks of its
+// progressive results, then the final result's, if it carries one (see
+// "Byte streams"). Read returns io.EOF after the final result, or the
+// call's error if it failed (an *Error from the callee or router, or an
+// error matching ErrCanceled, ErrTimeout or ErrClosed: a session lost
+// mid-stream is an error, never a short stream), or an error matching
+// ErrStreamChunk at a progressive result that is not a chunk.
+//
+// It works on any call made with ReceiveProgress (CallStream implies it):
+// a download is c.Call(ctx, procedure, args, kwargs, ReceiveProgress())
+// then Reader. The reader takes the call's Results: use one or the other,
+// not both. Every call of Reader returns the same reader; it is not safe
+// for concurrent Reads. Await still returns the final result.
+//
+// A reader that stops reading holds up the call (and, once its window is
+// full, the session's reading): end the call's context to give up.
+func (call *Call) Reader() io.Reader {
+	if r := call.reader.Load(); r != nil {
+		return r
+	}
+	call.reader.CompareAndSwap(nil, &callReader{call: call})
+	return call.reader.Load()
+}
+
+// callReader reads the chunks of a call's results.
+type callReader struct {
+	call *Call
+	buf  []byte // the unread rest of the current chunk
+	err  error  // sticky: io.EOF or the failure
+}
+
+func (r *callReader) Read(p []byte) (int, error) {
+	for len(r.buf) == 0 {
+		if r.err != nil {
+			return 0, r.err
+		}
+		r.next()
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// next takes the call's next result into buf, or sets err.
+func (r *callReader) next() {
+	res, ok := <-r.call.results
+	if !ok {
+		// Closed: the final result was taken, here or by another reader of
+		// Results.
+		r.err = r.call.final.Err
+		if r.err == nil {
+			r.err = io.EOF
+		}
+		return
+	}
+	if res.Err != nil {
+		r.err = res.Err
+		return
+	}
+	b, err := chunkOf(res.Args)
+	switch {
+	case res.Progress && err != nil:
+		r.err = err
+	case res.Progress:
+		r.buf = b
+	default:
+		r.buf, r.err = b, io.EOF // a final result that is not a chunk has none
+	}
+}
