@@ -74,9 +74,10 @@ const (
 //
 // CallStream returns at once. A goroutine of the call's reads r until EOF,
 // then sends the final input; it stops when the call completes. A read
-// error other than io.EOF cancels the call, and so does ctx ending (the
-// call's cancel mode applies): the final result then matches ErrCanceled
-// and wraps the read error or ctx's cause. A Read that never returns keeps
+// error other than io.EOF cancels the call, and Reader then fails with an
+// error matching ErrCanceled that wraps a *StreamReadError (Await returns
+// the call's final result, which under CancelKill is the router's
+// answer). ctx ending cancels the call with its cancel mode, as for Call. A Read that never returns keeps
 // that goroutine: r should end when the caller gives up (a file, a pipe
 // whose writer closes it, a connection with a deadline).
 //
@@ -89,6 +90,7 @@ func (c *Client) CallStream(ctx context.Context, procedure protocol.URI, r io.Re
 	all = append(all, ReceiveProgress(), ProgressiveInputs())
 	sctx, cancel := context.WithCancelCause(ctx)
 	call := c.Call(sctx, procedure, nil, nil, all...)
+	call.reader.Store(&callReader{call: call, ctx: sctx})
 	go func() {
 		if err := call.pump(sctx, r); err != nil {
 			cancel(err)

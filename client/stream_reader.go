@@ -1,6 +1,10 @@
 package client
 
-import "io"
+import (
+	"context"
+	"errors"
+	"io"
+)
 
 // Reader returns an io.Reader of the call's bytes: the chunks of its
 // progressive results, then the final result's, if it carries one (see
@@ -29,6 +33,7 @@ func (call *Call) Reader() io.Reader {
 // callReader reads the chunks of a call's results.
 type callReader struct {
 	call *Call
+	ctx  context.Context // CallStream's: its cause may be a *StreamReadError; else nil
 	buf  []byte // the unread rest of the current chunk
 	err  error  // sticky: io.EOF or the failure
 }
@@ -51,14 +56,14 @@ func (r *callReader) next() {
 	if !ok {
 		// Closed: the final result was taken, here or by another reader of
 		// Results.
-		r.err = r.call.final.Err
+		r.err = r.failure(r.call.final.Err)
 		if r.err == nil {
 			r.err = io.EOF
 		}
 		return
 	}
 	if res.Err != nil {
-		r.err = res.Err
+		r.err = r.failure(res.Err)
 		return
 	}
 	b, err := chunkOf(res.Args)
@@ -70,4 +75,19 @@ func (r *callReader) next() {
 	default:
 		r.buf, r.err = b, io.EOF // a final result that is not a chunk has none
 	}
+}
+
+// failure is the error a failed call's reader returns: the call's, or,
+// when CallStream canceled the call because its input failed, that
+// failure (matching ErrCanceled), whatever the router answered the CANCEL
+// with.
+func (r *callReader) failure(err error) error {
+	if err == nil || r.ctx == nil {
+		return err
+	}
+	var re *StreamReadError
+	if cause := context.Cause(r.ctx); errors.As(cause, &re) {
+		return canceledError(cause)
+	}
+	return err
 }
