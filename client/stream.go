@@ -73,7 +73,9 @@ const (
 // it).
 //
 // CallStream returns at once. A goroutine of the call's reads r until EOF,
-// then sends the final input; it stops when the call completes. A read
+// sending what each Read returns as one chunk (at most the chunk size: a
+// reader that returns what it has, a pipe or a log, is streamed as it
+// comes), then sends the final input; it stops when the call completes. A read
 // error other than io.EOF cancels the call, and Reader then fails with an
 // error matching ErrCanceled that wraps a *StreamReadError (Await returns
 // the call's final result, which under CancelKill is the router's
@@ -121,13 +123,17 @@ func (call *Call) pump(ctx context.Context, r io.Reader) error {
 			return nil
 		default:
 		}
-		n, err := io.ReadFull(r, buf)
-		switch {
-		case err == nil:
+		n, err := r.Read(buf)
+		if n > 0 && err == nil {
 			if call.SendInput(ctx, protocol.List{buf[:n]}, nil) != nil {
 				return nil
 			}
-		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			continue
+		}
+		switch {
+		case err == nil:
+			// An empty read: try again.
+		case errors.Is(err, io.EOF):
 			var last protocol.List
 			if n > 0 {
 				last = protocol.List{buf[:n]}

@@ -93,7 +93,7 @@ func TestStreamOverEveryTransport(t *testing.T) {
 				registerEcho(t, callee, "com.stream.echo")
 				registerSource(t, callee, "com.stream.source")
 
-				data := streamData(3<<20+12345, 1)
+				data := streamData(1<<20+12345, 1)
 				call := caller.CallStream(ctxT(t), "com.stream.echo", bytes.NewReader(data))
 				got, err := io.ReadAll(call.Reader())
 				if err != nil {
@@ -107,7 +107,7 @@ func TestStreamOverEveryTransport(t *testing.T) {
 					t.Fatalf("Await = %v, %v", res.Args, err)
 				}
 
-				const n = 2<<20 + 777
+				const n = 1<<20 + 777
 				dl := caller.Call(ctxT(t), "com.stream.source", protocol.List{n}, nil, client.ReceiveProgress())
 				got, err = io.ReadAll(dl.Reader())
 				if err != nil || !bytes.Equal(got, streamData(n, 7)) {

@@ -1,0 +1,189 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"testing"
+	"testing/synctest"
+
+	"github.com/wampgo/wampgo/client"
+	"github.com/wampgo/wampgo/client/wamptest"
+	"github.com/wampgo/wampgo/internal/clienttest"
+	"github.com/wampgo/wampgo/internal/scripted"
+	"github.com/wampgo/wampgo/protocol"
+)
+
+// kitPair joins two clients to a fresh kit router over its pipes (usable
+// inside a synctest bubble).
+func kitPair(t *testing.T) (r *wamptest.Router, callee, caller *client.Client) {
+	t.Helper()
+	r = wamptest.NewRouter(wamptest.WithoutMessageLog())
+	join := func() *client.Client {
+		c, err := client.Connect(context.Background(), r.Pipe(), "realm1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	return r, join(), join()
+}
+
+// The caller's context ending cancels the stream: the callee's in and out
+// fail with the interrupt, the caller's reader with the router's answer.
+func TestStreamCancelByCaller(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r, callee, caller := kitPair(t)
+		defer r.Close()
+		defer callee.Close(context.Background())
+		defer caller.Close(context.Background())
+		got := make(chan struct{})
+		errs := make(chan [2]error, 1)
+		_, err := callee.RegisterStream(context.Background(), "com.stream.slow", func(ctx context.Context, inv *client.Invocation, in io.Reader, out io.Writer) (client.Result, error) {
+			buf := make([]byte, 10)
+			if _, err := io.ReadFull(in, buf); err != nil {
+				return client.Result{}, err
+			}
+			close(got)
+			_, rerr := io.ReadAll(in)
+			_, werr := out.Write(buf)
+			errs <- [2]error{rerr, werr}
+			return client.Result{}, rerr
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr, pw := io.Pipe()
+		defer pw.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		call := caller.CallStream(ctx, "com.stream.slow", pr)
+		pw.Write(make([]byte, 100))
+		<-got
+		cancel()
+		e := <-errs
+		var ie *client.InterruptError
+		if !errors.As(e[0], &ie) || !errors.Is(e[1], client.ErrInterrupted) {
+			t.Fatalf("callee: in %v, out %v", e[0], e[1])
+		}
+		_, err = io.ReadAll(call.Reader())
+		var we *client.Error
+		if !errors.As(err, &we) || we.URI != "wamp.error.canceled" {
+			t.Fatalf("caller's reader: %v", err)
+		}
+	})
+}
+
+// A session lost mid-stream is an error at both ends, never a hang: the
+// side whose connection died sees ErrClosed, the other the router's
+// answer (an ERROR for the caller, an INTERRUPT for the callee).
+func TestStreamSessionLoss(t *testing.T) {
+	for _, lose := range []string{"caller", "callee"} {
+		t.Run(lose, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r, callee, caller := kitPair(t)
+				defer r.Close()
+				defer callee.Close(context.Background())
+				defer caller.Close(context.Background())
+				got := make(chan struct{})
+				inErr := make(chan error, 1)
+				_, err := callee.RegisterStream(context.Background(), "com.stream.cut", func(ctx context.Context, inv *client.Invocation, in io.Reader, out io.Writer) (client.Result, error) {
+					if _, err := out.Write([]byte("head")); err != nil {
+						return client.Result{}, err
+					}
+					buf := make([]byte, 10)
+					if _, err := io.ReadFull(in, buf); err != nil {
+						return client.Result{}, err
+					}
+					close(got)
+					_, err := io.ReadAll(in)
+					inErr <- err
+					return client.Result{}, err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				pr, pw := io.Pipe()
+				defer pw.Close()
+				call := caller.CallStream(context.Background(), "com.stream.cut", pr)
+				pw.Write(make([]byte, 100))
+				<-got
+				rd := call.Reader()
+				head := make([]byte, 4)
+				if _, err := io.ReadFull(rd, head); err != nil || string(head) != "head" {
+					t.Fatalf("head: %q, %v", head, err)
+				}
+				lost := caller
+				if lose == "callee" {
+					lost = callee
+				}
+				if err := r.Drop(lost.Session().ID); err != nil {
+					t.Fatal(err)
+				}
+				errIn := <-inErr
+				_, errOut := io.ReadAll(rd)
+				var we *client.Error
+				if lose == "caller" {
+					if !errors.Is(errOut, client.ErrClosed) || !errors.Is(errIn, client.ErrInterrupted) {
+						t.Fatalf("caller's reader: %v; callee's in: %v", errOut, errIn)
+					}
+				} else if !errors.As(errOut, &we) || !errors.Is(errIn, client.ErrClosed) {
+					t.Fatalf("caller's reader: %v; callee's in: %v", errOut, errIn)
+				}
+			})
+		})
+	}
+}
+
+// A stream handler that does not read holds its inputs in a bounded
+// window, then the session stops reading from the router (so a result for
+// another call waits), and reads again as the handler takes its input.
+func TestStreamInputBackpressure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, r := clienttest.Joined(t)
+		release := make(chan struct{})
+		total := make(chan int, 1)
+		regDone := make(chan error, 1)
+		go func() {
+			_, err := c.RegisterStream(context.Background(), "com.stream.lazy", func(ctx context.Context, inv *client.Invocation, in io.Reader, out io.Writer) (client.Result, error) {
+				<-release
+				b, err := io.ReadAll(in)
+				total <- len(b)
+				return client.Result{}, err
+			})
+			regDone <- err
+		}()
+		reg := scripted.Expect[*protocol.Register](r)
+		r.Send(&protocol.Registered{Request: reg.Request, Registration: 5})
+		if err := <-regDone; err != nil {
+			t.Fatal(err)
+		}
+		chunk := make([]byte, 1000)
+		progress := protocol.Dict{"progress": true}
+		r.Send(&protocol.Invocation{Request: 1, Registration: 5, Details: progress})
+		const sent = 40 // more than the window
+		for range sent {
+			r.Send(&protocol.Invocation{Request: 1, Registration: 5, Details: progress, Payload: protocol.Payload{Args: protocol.List{chunk}}})
+		}
+		r.Send(&protocol.Invocation{Request: 1, Registration: 5, Details: protocol.Dict{}, Payload: protocol.Payload{Args: protocol.List{chunk}}})
+
+		other := c.Call(context.Background(), "com.other", nil, nil)
+		m := scripted.Expect[*protocol.Call](r)
+		r.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}})
+		synctest.Wait()
+		select {
+		case <-other.Done():
+			t.Fatal("the session read past a full stream window")
+		default:
+		}
+
+		close(release)
+		if n := <-total; n != (sent+1)*len(chunk) {
+			t.Fatalf("handler read %d bytes", n)
+		}
+		if _, err := other.Await(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		scripted.Expect[*protocol.Yield](r)
+		clienttest.Close(t, c)
+	})
+}
