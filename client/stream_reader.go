@@ -34,8 +34,8 @@ func (call *Call) Reader() io.Reader {
 type callReader struct {
 	call *Call
 	ctx  context.Context // CallStream's: its cause may be a *StreamReadError; else nil
-	buf  []byte // the unread rest of the current chunk
-	err  error  // sticky: io.EOF or the failure
+	buf  []byte          // the unread rest of the current chunk
+	err  error           // sticky: io.EOF or the failure
 }
 
 func (r *callReader) Read(p []byte) (int, error) {
