@@ -153,3 +153,30 @@ func (w *invocationWriter) send(b []byte) error {
 	}
 	return err
 }
+
+// WriteTo writes the rest of the input to w, a chunk at a time (io.Copy
+// uses it). It returns nil at the input's end, else the input's error or
+// w's.
+func (r *invocationReader) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for {
+		for len(r.buf) > 0 {
+			n, err := w.Write(r.buf)
+			if err == nil && n < len(r.buf) {
+				err = io.ErrShortWrite
+			}
+			r.buf = r.buf[n:]
+			total += int64(n)
+			if err != nil {
+				return total, err
+			}
+		}
+		switch {
+		case r.err != nil:
+			return total, r.err
+		case r.done:
+			return total, nil
+		}
+		r.next()
+	}
+}

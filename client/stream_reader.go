@@ -91,3 +91,30 @@ func (r *callReader) failure(err error) error {
 	}
 	return err
 }
+
+// WriteTo writes the rest of the stream to w, a chunk at a time, without
+// copying it through a buffer (io.Copy uses it). It returns nil at the
+// stream's end, else the stream's error or w's.
+func (r *callReader) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for {
+		for len(r.buf) > 0 {
+			n, err := w.Write(r.buf)
+			if err == nil && n < len(r.buf) {
+				err = io.ErrShortWrite
+			}
+			r.buf = r.buf[n:]
+			total += int64(n)
+			if err != nil {
+				return total, err
+			}
+		}
+		if r.err != nil {
+			if r.err == io.EOF {
+				return total, nil
+			}
+			return total, r.err
+		}
+		r.next()
+	}
+}
