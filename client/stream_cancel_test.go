@@ -3,12 +3,16 @@ package client_test
 import (
 	"context"
 	"errors"
+	"bytes"
 	"io"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/client/wamptest"
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/clienttest"
 	"github.com/wampgo/wampgo/internal/scripted"
 	"github.com/wampgo/wampgo/protocol"
@@ -185,5 +189,87 @@ func TestStreamInputBackpressure(t *testing.T) {
 		}
 		scripted.Expect[*protocol.Yield](r)
 		clienttest.Close(t, c)
+	})
+}
+
+// A stream writer whose connection does not drain waits once the session's
+// write queue is full: what it has written stays bounded, and it goes on
+// as the router reads.
+func TestStreamWriterBlocksOnFullWriteQueue(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const queue, total, piece = 64 << 10, 1 << 20, 8 << 10
+		c, j := clienttest.JoinedWith(t, clienttest.Setup{Transport: clienttest.Transport{RawSocket: codec.MsgPack()}},
+			client.WithWriteQueue(queue))
+		r := j.Router
+		var written atomic.Int64
+		regDone := make(chan error, 1)
+		go func() {
+			_, err := c.RegisterStream(context.Background(), "com.flood", func(ctx context.Context, inv *client.Invocation, in io.Reader, out io.Writer) (client.Result, error) {
+				b := make([]byte, piece)
+				for written.Load() < total {
+					if _, err := out.Write(b); err != nil {
+						return client.Result{}, err
+					}
+					written.Add(piece)
+				}
+				return client.Result{}, nil
+			})
+			regDone <- err
+		}()
+		reg := scripted.Expect[*protocol.Register](r)
+		r.Send(&protocol.Registered{Request: reg.Request, Registration: 5})
+		if err := <-regDone; err != nil {
+			t.Fatal(err)
+		}
+		r.Send(&protocol.Invocation{Request: 1, Registration: 5, Details: protocol.Dict{"receive_progress": true}})
+		synctest.Wait() // the router reads nothing: the writer is stuck
+		if n := written.Load(); n >= total || n > 4*queue {
+			t.Fatalf("%d bytes written into a connection that does not drain", n)
+		}
+		got := 0
+		for {
+			y := scripted.Expect[*protocol.Yield](r)
+			if y.Options["progress"] != true {
+				break
+			}
+			got += len(y.Args[0].([]byte))
+		}
+		if got != total {
+			t.Fatalf("router read %d bytes of %d", got, total)
+		}
+	})
+}
+
+// A CallStream reader that does not read keeps a bounded window (16
+// results and 1 MiB queued), then the session stops reading: the router's
+// sends wait. Reading on delivers every byte, in order.
+func TestStreamReaderWindow(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, j := clienttest.JoinedWith(t, clienttest.Setup{Transport: clienttest.Transport{RawSocket: codec.MsgPack()}})
+		r := j.Router
+		call := c.CallStream(context.Background(), "com.big", strings.NewReader(""))
+		first := scripted.Expect[*protocol.Call](r)
+		scripted.Expect[*protocol.Call](r) // the final input, empty
+		const chunks, size = 200, 64 << 10
+		data := streamData(chunks*size, 5)
+		var sent atomic.Int64
+		go func() {
+			for i := range chunks {
+				r.Send(&protocol.Result{Request: first.Request, Details: protocol.Dict{"progress": true},
+					Payload: protocol.Payload{Args: protocol.List{data[i*size : (i+1)*size]}}})
+				sent.Add(1)
+			}
+			r.Send(&protocol.Result{Request: first.Request, Details: protocol.Dict{}})
+		}()
+		synctest.Wait()
+		// The client holds about 34 (Results, the queue, the parked one,
+		// the one in hand); the router's RawSocket send queue the rest.
+		if n := sent.Load(); n > 64 {
+			t.Fatalf("the router sent %d chunks to a reader that reads nothing", n)
+		}
+		got, err := io.ReadAll(call.Reader())
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("read %d bytes of %d: %v", len(got), len(data), err)
+		}
 	})
 }
