@@ -1,9 +1,9 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
-	"bytes"
 	"io"
 	"strings"
 	"sync/atomic"
