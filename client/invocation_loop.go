@@ -65,7 +65,7 @@ func (s *loopState) feedInput(inv *Invocation, m *protocol.Invocation) error {
 	select {
 	case inv.inputs <- in:
 	default:
-		if inv.taken != nil {
+		if s.mayParkInput(inv) {
 			s.parkInput(inv, in) // a stream: wait, and stop reading
 			return nil
 		}

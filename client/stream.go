@@ -10,44 +10,6 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// Byte streams over progressive calls.
-//
-// A stream of bytes travels as a progressive call: CallStream sends the
-// caller's bytes as progressive call inputs (advanced/rpc_progressive_call_invocations.md),
-// and the callee's bytes come back as progressive results
-// (advanced/rpc_progressive_call_results.md). The chunk convention, which
-// Autobahn|Python and autobahn-js peers follow when they send one binary
-// argument per progressive message:
-//
-//   - each progressive message (CALL or INVOCATION with progress=true,
-//     YIELD or RESULT with progress=true) carries one chunk: a []byte in
-//     args[0] (no argument, or a nil args[0], is an empty chunk);
-//   - the final message may carry the last chunk in args[0] (a []byte), or
-//     none (no argument, or a first argument that is not binary: then its
-//     arguments are the call's result, as Await returns it, and are not
-//     read as bytes);
-//   - a progressive message whose args[0] is neither a []byte nor nil ends
-//     the read with an error matching ErrStreamChunk.
-//
-// Chunks are at most DefaultStreamChunk bytes, less when the connection's
-// peer limits the size of a message (a RawSocket router's announced
-// maximum): writers split what they are given, so chunking is invisible.
-//
-// JSON carries binaries as base64 strings (prefixed with a NUL character,
-// as the WAMP spec says), so a chunk costs 4/3 of its length on the wire
-// and is encoded and decoded once more than with MessagePack or CBOR; the
-// chunk size is reduced to fit a limited message after that growth. Use a
-// binary serializer for large streams.
-//
-// Memory stays bounded at both ends. A writer waits while the session's
-// write queue is full (WithWriteQueue). A reader holds a bounded window
-// (CallStream: 16 chunks in Results plus 1 MiB queued; RegisterStream: 16
-// chunks), and past it the session stops reading from the router (the
-// Block policy of OnProgressOverflow): a slow reader slows the router,
-// which slows the writer, as far as the router passes backpressure on.
-// While a session waits for a slow stream reader, the rest of its incoming
-// traffic waits too.
-
 // DefaultStreamChunk is the largest chunk a stream writer sends in one
 // message.
 const DefaultStreamChunk = 64 << 10
@@ -63,7 +25,7 @@ const (
 )
 
 // CallStream calls procedure as a byte stream: r's bytes go out as
-// progressive call inputs, chunked (see "Byte streams" above), and the
+// progressive call inputs, chunked (see below), and the
 // callee's progressive results come back, to be read with Reader; Await
 // returns the final result. The call asks for progressive results and
 // progressive inputs (ReceiveProgress and ProgressiveInputs are implied);

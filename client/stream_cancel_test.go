@@ -273,3 +273,43 @@ func TestStreamReaderWindow(t *testing.T) {
 		}
 	})
 }
+
+// A stream invocation queued behind a running one (Concurrency 1) whose
+// caller streams past the window fails, instead of stopping the session's
+// reading, which the running one needs for its own input.
+func TestStreamQueuedInvocationDoesNotStallTheSession(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, r := clienttest.Joined(t)
+		regDone := make(chan error, 1)
+		go func() {
+			_, err := c.RegisterStream(context.Background(), "com.stream.one", func(ctx context.Context, inv *client.Invocation, in io.Reader, out io.Writer) (client.Result, error) {
+				b, err := io.ReadAll(in)
+				return client.Result{Args: protocol.List{len(b)}}, err
+			}, client.Concurrency(1))
+			regDone <- err
+		}()
+		reg := scripted.Expect[*protocol.Register](r)
+		r.Send(&protocol.Registered{Request: reg.Request, Registration: 5})
+		if err := <-regDone; err != nil {
+			t.Fatal(err)
+		}
+		progress := protocol.Dict{"progress": true}
+		chunk := protocol.Payload{Args: protocol.List{make([]byte, 100)}}
+		r.Send(&protocol.Invocation{Request: 1, Registration: 5, Details: progress, Payload: chunk})
+		synctest.Wait() // the first runs, waiting for input
+		r.Send(&protocol.Invocation{Request: 2, Registration: 5, Details: progress})
+		for range 30 {
+			r.Send(&protocol.Invocation{Request: 2, Registration: 5, Details: progress, Payload: chunk})
+		}
+		e := scripted.Expect[*protocol.Error](r)
+		if e.Request != 2 || e.Error != "wamp.error.invalid_argument" {
+			t.Fatalf("ERROR %+v", e)
+		}
+		r.Send(&protocol.Invocation{Request: 1, Registration: 5, Details: protocol.Dict{}, Payload: chunk})
+		y := scripted.Expect[*protocol.Yield](r)
+		if y.Request != 1 || y.Args[0] != int64(200) {
+			t.Fatalf("YIELD %+v", y)
+		}
+		clienttest.Close(t, c)
+	})
+}

@@ -28,22 +28,27 @@ type StreamHandler func(ctx context.Context, inv *Invocation, in io.Reader, out 
 // then the chunks the caller streams with progressive call inputs; a
 // plain call's input is its args[0] alone), and out writes progressive
 // results, split into chunks. Up to 16 input chunks wait for in's reader;
-// past that the session stops reading from the router until it reads on.
+// past that the session stops reading from the router until it reads on
+// (read them through in: a handler that takes inv.Inputs() itself does not
+// tell the session it made room).
 // out.Write returns once its chunks are queued for the connection, waiting
 // while the session's write queue is full; it fails with an error
 // matching ErrNoProgress when the caller did not ask for progressive
 // results. Otherwise RegisterStream is Register.
 //
-// A stream invocation that waits in the mailbox (Concurrency, default 1)
-// while its caller streams inputs can hold up the session's reading until
-// the running ones end: give stream procedures the concurrency their
-// callers use.
+// Stream invocations run 16 at once unless a Concurrency option says
+// otherwise. One that waits in the mailbox behind that many running ones
+// does not hold up the session: if its caller streams more than 16 chunks
+// before it runs, it fails as a plain handler's does when it leaves its
+// Inputs unread (ERROR wamp.error.invalid_argument).
 func (c *Client) RegisterStream(ctx context.Context, procedure protocol.URI, h StreamHandler, opts ...RegisterOption) (*Registration, error) {
 	if h == nil {
 		return nil, &ArgumentError{Op: "RegisterStream", Arg: "handler", Reason: "nil"}
 	}
-	all := append(append(make([]RegisterOption, 0, len(opts)+1), opts...), streamRegistration{})
+	all := make([]RegisterOption, 0, len(opts)+2)
+	all = append(append(append(all, Concurrency(streamConcurrency)), opts...), streamRegistration{})
 	return c.Register(ctx, procedure, func(ctx context.Context, inv *Invocation) (Result, error) {
+		inv.began.Store(true)
 		in := &invocationReader{ctx: ctx, inv: inv}
 		in.buf, in.err = chunkOf(inv.Args)
 		if in.err == nil && inv.inputs == nil {
@@ -57,6 +62,10 @@ func (c *Client) RegisterStream(ctx context.Context, procedure protocol.URI, h S
 type streamRegistration struct{}
 
 func (streamRegistration) applyRegister(c *registerConfig) { c.stream = true }
+
+// streamConcurrency is how many invocations of a RegisterStream procedure
+// run at once by default.
+const streamConcurrency = 16
 
 // ErrNoProgress matches the error of a stream write to a caller that did
 // not ask for progressive results.

@@ -14,6 +14,31 @@ type parkedInput struct {
 	in  Input
 }
 
+// mayParkInput reports whether inv's input may wait with the session's
+// reading: inv is a stream whose handler runs or will run as soon as its
+// worker is scheduled. One queued behind running invocations of its
+// registration must not: those may need the session to read their own
+// inputs before they end.
+func (s *loopState) mayParkInput(inv *Invocation) bool {
+	if inv.taken == nil {
+		return false
+	}
+	if inv.began.Load() {
+		return true
+	}
+	reg := s.regs[inv.Registration]
+	if reg == nil {
+		return false
+	}
+	running := 0
+	for _, other := range s.invocations {
+		if other.Registration == inv.Registration && other.began.Load() {
+			running++
+		}
+	}
+	return running < max(reg.cfg.concurrency, 1)
+}
+
 // parkInput holds in for inv and stops the loop's reading.
 func (s *loopState) parkInput(inv *Invocation, in Input) {
 	s.parkedInput = &parkedInput{inv: inv, in: in}
