@@ -38,10 +38,13 @@ const (
 // sending what each Read returns as one chunk (at most the chunk size: a
 // reader that returns what it has, a pipe or a log, is streamed as it
 // comes), then sends the final input; it stops when the call completes. A read
-// error other than io.EOF cancels the call, and Reader then fails with an
-// error matching ErrCanceled that wraps a *StreamReadError (Await returns
-// the call's final result, which under CancelKill is the router's
-// answer). ctx ending cancels the call with its cancel mode, as for Call. A Read that never returns keeps
+// error other than io.EOF cancels the call. ctx ending cancels the call
+// with its cancel mode, as for Call. Either way, unless the call has
+// already succeeded, the chunks not yet read are discarded (so that the
+// session never waits for a reader that gave up) and Read fails with an
+// error matching ErrCanceled, wrapping the *StreamReadError or ctx's
+// cause; Await returns the call's final result (under CancelKill, the
+// router's answer to the CANCEL). A Read that never returns keeps
 // that goroutine: r should end when the caller gives up (a file, a pipe
 // whose writer closes it, a connection with a deadline).
 //
@@ -54,7 +57,9 @@ func (c *Client) CallStream(ctx context.Context, procedure protocol.URI, r io.Re
 	all = append(all, ReceiveProgress(), ProgressiveInputs())
 	sctx, cancel := context.WithCancelCause(ctx)
 	call := c.Call(sctx, procedure, nil, nil, all...)
-	call.reader.Store(&callReader{call: call, ctx: sctx})
+	rd := &callReader{call: call, ctx: sctx, stop: cancel}
+	call.reader.Store(rd)
+	context.AfterFunc(sctx, rd.abandon)
 	go func() {
 		if err := call.pump(sctx, r); err != nil {
 			cancel(err)

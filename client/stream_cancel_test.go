@@ -34,7 +34,7 @@ func kitPair(t *testing.T) (r *wamptest.Router, callee, caller *client.Client) {
 }
 
 // The caller's context ending cancels the stream: the callee's in and out
-// fail with the interrupt, the caller's reader with the router's answer.
+// fail with the interrupt, the caller's reader with ErrCanceled.
 func TestStreamCancelByCaller(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r, callee, caller := kitPair(t)
@@ -69,10 +69,12 @@ func TestStreamCancelByCaller(t *testing.T) {
 		if !errors.As(e[0], &ie) || !errors.Is(e[1], client.ErrInterrupted) {
 			t.Fatalf("callee: in %v, out %v", e[0], e[1])
 		}
-		_, err = io.ReadAll(call.Reader())
-		var we *client.Error
-		if !errors.As(err, &we) || we.URI != "wamp.error.canceled" {
+		if _, err = io.ReadAll(call.Reader()); !errors.Is(err, client.ErrCanceled) {
 			t.Fatalf("caller's reader: %v", err)
+		}
+		var we *client.Error
+		if _, err := call.Await(context.Background()); !errors.As(err, &we) || we.URI != "wamp.error.canceled" {
+			t.Fatalf("Await: %v", err)
 		}
 	})
 }
@@ -311,5 +313,46 @@ func TestStreamQueuedInvocationDoesNotStallTheSession(t *testing.T) {
 			t.Fatalf("YIELD %+v", y)
 		}
 		clienttest.Close(t, c)
+	})
+}
+
+// A caller that stops reading and cancels never stalls its session, even
+// when the session had stopped reading for that stream's window: the
+// unread chunks are discarded, so the router's answer to the CANCEL
+// (CancelKill) gets through.
+func TestStreamCancelWhileWindowFull(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r, callee, caller := kitPair(t)
+		defer r.Close()
+		defer callee.Close(context.Background())
+		defer caller.Close(context.Background())
+		_, err := callee.RegisterStream(context.Background(), "com.stream.flood", func(ctx context.Context, inv *client.Invocation, in io.Reader, out io.Writer) (client.Result, error) {
+			b := make([]byte, 64<<10)
+			for range 48 { // 3 MiB: past the caller's window (2 MiB)
+				if _, err := out.Write(b); err != nil {
+					return client.Result{}, err
+				}
+			}
+			<-ctx.Done()
+			return client.Result{}, ctx.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		call := caller.CallStream(ctx, "com.stream.flood", strings.NewReader(""))
+		synctest.Wait() // the caller's session has stopped reading
+		cancel()
+		var we *client.Error
+		if _, err := call.Await(context.Background()); !errors.As(err, &we) || we.URI != "wamp.error.canceled" {
+			t.Fatalf("Await: %v", err)
+		}
+		if _, err := io.ReadAll(call.Reader()); !errors.Is(err, client.ErrCanceled) {
+			t.Fatalf("reader: %v", err)
+		}
+		// The session reads on.
+		if _, err := caller.Call(context.Background(), "wamp.session.count", nil, nil).Await(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"sync"
 )
 
 // Reader returns an io.Reader of the call's bytes: the chunks of its
@@ -21,7 +22,9 @@ import (
 // for concurrent Reads. Await still returns the final result.
 //
 // A reader that stops reading holds up the call (and, once its window is
-// full, the session's reading): end the call's context to give up.
+// full, the session's reading): end the call's context to give up. A
+// CallStream's reader that meets a message that is not a chunk cancels
+// the call itself.
 func (call *Call) Reader() io.Reader {
 	if r := call.reader.Load(); r != nil {
 		return r
@@ -33,9 +36,13 @@ func (call *Call) Reader() io.Reader {
 // callReader reads the chunks of a call's results.
 type callReader struct {
 	call *Call
-	ctx  context.Context // CallStream's: its cause may be a *StreamReadError; else nil
-	buf  []byte          // the unread rest of the current chunk
-	err  error           // sticky: io.EOF or the failure
+	ctx  context.Context         // CallStream's: its cause may be a *StreamReadError; else nil
+	stop context.CancelCauseFunc // CallStream's: cancels the call; else nil
+
+	mu        sync.Mutex // held by next while it takes a result, and by abandon
+	abandoned bool       // guarded by mu: the rest of the results are discarded
+	buf       []byte     // the unread rest of the current chunk
+	err       error      // sticky: io.EOF or the failure
 }
 
 func (r *callReader) Read(p []byte) (int, error) {
@@ -52,6 +59,12 @@ func (r *callReader) Read(p []byte) (int, error) {
 
 // next takes the call's next result into buf, or sets err.
 func (r *callReader) next() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.abandoned {
+		r.err = canceledError(context.Cause(r.ctx))
+		return
+	}
 	res, ok := <-r.call.results
 	if !ok {
 		// Closed: the final result was taken, here or by another reader of
@@ -70,6 +83,9 @@ func (r *callReader) next() {
 	switch {
 	case res.Progress && err != nil:
 		r.err = err
+		if r.stop != nil {
+			r.stop(err) // nobody reads the rest: end the call
+		}
 	case res.Progress:
 		r.buf = b
 	default:
@@ -116,5 +132,27 @@ func (r *callReader) WriteTo(w io.Writer) (int64, error) {
 			return total, r.err
 		}
 		r.next()
+	}
+}
+
+// abandon runs when a CallStream's context ends. Unless the call has
+// succeeded (its reader then gets every byte), it discards the results
+// not yet read, until Results closes, so that the session never waits for
+// a reader that gave up (under the Block policy it would wait even for the
+// router's answer to the CANCEL); Read fails from then on with an error
+// matching ErrCanceled. It runs on a goroutine of its own.
+func (r *callReader) abandon() {
+	r.mu.Lock()
+	select {
+	case <-r.call.done:
+		if r.call.final.Err == nil {
+			r.mu.Unlock()
+			return
+		}
+	default:
+	}
+	r.abandoned = true
+	r.mu.Unlock()
+	for range r.call.results {
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/client/wamptest"
@@ -81,8 +82,12 @@ func TestStreamOverEveryTransport(t *testing.T) {
 		for _, cd := range codec.Default() {
 			scheme, _, _ := strings.Cut(url, "://")
 			t.Run(scheme+"/"+cd.Name(), func(t *testing.T) {
+				// JSON under -race on a busy machine is slow: more than
+				// ctxT's bound.
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
 				dial := func() *client.Client {
-					c, err := client.Dial(ctxT(t), url, "realm1", client.WithSerializers(cd))
+					c, err := client.Dial(ctx, url, "realm1", client.WithSerializers(cd))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -94,7 +99,7 @@ func TestStreamOverEveryTransport(t *testing.T) {
 				registerSource(t, callee, "com.stream.source")
 
 				data := streamData(1<<20+12345, 1)
-				call := caller.CallStream(ctxT(t), "com.stream.echo", bytes.NewReader(data))
+				call := caller.CallStream(ctx, "com.stream.echo", bytes.NewReader(data))
 				got, err := io.ReadAll(call.Reader())
 				if err != nil {
 					t.Fatalf("reading the echo: %v", err)
@@ -102,24 +107,24 @@ func TestStreamOverEveryTransport(t *testing.T) {
 				if !bytes.Equal(got, data) {
 					t.Fatalf("echo: %d bytes back of %d, equal prefix? %v", len(got), len(data), bytes.HasPrefix(data, got))
 				}
-				res, err := call.Await(ctxT(t))
+				res, err := call.Await(ctx)
 				if err != nil || len(res.Args) != 2 || res.Args[0] != int64(len(data)) || res.Args[1] != digest(data) {
 					t.Fatalf("Await = %v, %v", res.Args, err)
 				}
 
 				const n = 1<<20 + 777
-				dl := caller.Call(ctxT(t), "com.stream.source", protocol.List{n}, nil, client.ReceiveProgress())
+				dl := caller.Call(ctx, "com.stream.source", protocol.List{n}, nil, client.ReceiveProgress())
 				got, err = io.ReadAll(dl.Reader())
 				if err != nil || !bytes.Equal(got, streamData(n, 7)) {
 					t.Fatalf("download: %d bytes of %d, %v", len(got), n, err)
 				}
-				res, err = dl.Await(ctxT(t))
+				res, err = dl.Await(ctx)
 				if err != nil || res.Args[1] != "trailer" {
 					t.Fatalf("download Await = %v, %v", res.Args[1:], err)
 				}
 
 				// An empty upload: only the final input, no bytes back.
-				call = caller.CallStream(ctxT(t), "com.stream.echo", strings.NewReader(""))
+				call = caller.CallStream(ctx, "com.stream.echo", strings.NewReader(""))
 				if got, err := io.ReadAll(call.Reader()); err != nil || len(got) != 0 {
 					t.Fatalf("empty echo: %q, %v", got, err)
 				}
@@ -239,5 +244,36 @@ func TestStreamInputReadError(t *testing.T) {
 	}
 	if err := <-inErr; !errors.Is(err, client.ErrInterrupted) {
 		t.Fatalf("callee's in: %v", err)
+	}
+}
+
+// A CallStream reader that meets a message that is not a chunk cancels
+// the call: the callee, still sending, is interrupted.
+func TestStreamReaderCancelsOnNonBinary(t *testing.T) {
+	callee, caller := miniPair(t)
+	sendErr := make(chan error, 1)
+	_, err := callee.Register(ctxT(t), "com.stream.mixed", func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
+		if err := inv.SendProgress(ctx, protocol.List{"text"}, nil); err != nil {
+			return client.Result{}, err
+		}
+		for {
+			if err := inv.SendProgress(ctx, protocol.List{[]byte("more")}, nil); err != nil {
+				sendErr <- err
+				return client.Result{}, err
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := caller.CallStream(ctxT(t), "com.stream.mixed", strings.NewReader(""))
+	if _, err := io.ReadAll(call.Reader()); !errors.Is(err, client.ErrStreamChunk) {
+		t.Fatalf("ReadAll: %v", err)
+	}
+	if err := <-sendErr; err == nil {
+		t.Fatal("the callee was not stopped")
+	}
+	if _, err := call.Await(ctxT(t)); err == nil {
+		t.Fatal("the call succeeded")
 	}
 }

@@ -85,7 +85,8 @@ var ErrStreamAbandoned = errors.New("wampgo: stream abandoned by its reader")
 //
 // Range over Items before calling Result: items that nobody takes wait in
 // the call's window (ProgressBuffer), then hold up the session's reading.
-// Leaving the range early cancels the call (cause ErrStreamAbandoned).
+// Leaving the range early cancels the call (cause ErrStreamAbandoned) and
+// discards its further items.
 func CallTypedStream[Item, Resp, Req any](ctx context.Context, c *Client, procedure protocol.URI, req Req, opts ...CallOption) *TypedStream[Item, Resp] {
 	args, kwargs, err := payload.Pack(req)
 	if err != nil {
@@ -128,6 +129,7 @@ func (s *TypedStream[Item, Resp]) Items() iter.Seq2[Item, error] {
 			err := payload.Unpack(res.Args, res.Kwargs, &it)
 			if !yield(it, err) {
 				s.cancel(ErrStreamAbandoned)
+				go discard(s.call.results) // until the call ends: the session must not wait on us
 				return
 			}
 		}
@@ -151,4 +153,10 @@ func (s *TypedStream[Item, Resp]) Result(ctx context.Context) (Resp, error) {
 	}
 	err = payload.Unpack(res.Args, res.Kwargs, &resp)
 	return resp, err
+}
+
+// discard takes and drops results until the channel closes.
+func discard(results <-chan Result) {
+	for range results {
+	}
 }
