@@ -111,6 +111,8 @@
 // it reports MB/s, peak-heap-MiB (the largest growth of the heap's object
 // bytes, garbage not yet collected included) and peak-live-MiB (the largest
 // growth of the live heap the GC marked). Its sessions use a 1 MiB write
-// queue (WithWriteQueue). make bench runs it once (-benchtime=1x); with
+// queue (WithWriteQueue) and a transport send queue of one batch (the
+// transports' default, 16 batches, would let a WebSocket session hold up
+// to 16 write queues more). make bench runs it once (-benchtime=1x); with
 // MB/s this noisy on a shared machine, use -count and compare medians.
 package bench

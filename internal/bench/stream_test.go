@@ -14,7 +14,9 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/rawsocket"
 	"github.com/wampgo/wampgo/protocol"
+	"github.com/wampgo/wampgo/wsconn"
 )
 
 // BenchmarkStream moves streamBytes through the test kit's router over
@@ -71,16 +73,31 @@ const (
 	// default, 8 MiB, alone would hold half the heap budget in encoded
 	// chunks waiting for the writer (and as much again in its batch).
 	streamWriteQueue = 1 << 20
+	// streamSendQueue is the transports' send queue, in batches of up to
+	// streamWriteQueue bytes (wsconn and rawsocket Options.SendQueue; by
+	// default 16, which over WebSocket holds up to 16 MiB more).
+	streamSendQueue = 1
 )
 
-// dialKit joins the kit router at url with the codec alone offered.
+// dialKit joins the kit router at url with the codec alone offered, its
+// transport's send queue at streamSendQueue batches.
 func dialKit(tb testing.TB, url string, cd codec.Codec) *client.Client {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, err := client.Dial(ctx, url, realm, client.WithSerializers(cd), client.WithWriteQueue(streamWriteQueue))
+	var t protocol.Transport
+	var err error
+	if strings.HasPrefix(url, "ws") {
+		t, err = wsconn.Dial(ctx, url, &wsconn.Options{Codecs: []codec.Codec{cd}, SendQueue: streamSendQueue})
+	} else {
+		t, err = rawsocket.Dial(ctx, url, &rawsocket.Options{Codecs: []codec.Codec{cd}, SendQueue: streamSendQueue})
+	}
 	if err != nil {
 		tb.Fatalf("Dial %s: %v", url, err)
+	}
+	c, err := client.Connect(ctx, t, realm, client.WithSerializers(cd), client.WithWriteQueue(streamWriteQueue))
+	if err != nil {
+		tb.Fatalf("Connect %s: %v", url, err)
 	}
 	return c
 }
