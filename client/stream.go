@@ -25,9 +25,9 @@ const (
 )
 
 // CallStream calls procedure as a byte stream: r's bytes go out as
-// progressive call inputs, chunked (see below), and the
-// callee's progressive results come back, to be read with Reader; Await
-// returns the final result. The call asks for progressive results and
+// progressive call inputs, chunked (package documentation, "Byte
+// streams"), and the callee's progressive results come back, to be read
+// with Reader; Await returns the final result. The call asks for progressive results and
 // progressive inputs (ReceiveProgress and ProgressiveInputs are implied);
 // the router must announce progressive_call_invocations, else the call
 // fails with an error matching ErrNotSupported. Its reading window is 16
@@ -37,8 +37,8 @@ const (
 // CallStream returns at once. A goroutine of the call's reads r until EOF,
 // sending what each Read returns as one chunk (at most the chunk size: a
 // reader that returns what it has, a pipe or a log, is streamed as it
-// comes), then sends the final input; it stops when the call completes. A read
-// error other than io.EOF cancels the call. ctx ending cancels the call
+// comes), then sends the final input; it stops when the call completes.
+// A read error other than io.EOF cancels the call. ctx ending cancels the call
 // with its cancel mode, as for Call. Either way, unless the call has
 // already succeeded, the chunks not yet read are discarded (so that the
 // session never waits for a reader that gave up) and Read fails with an

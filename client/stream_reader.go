@@ -62,7 +62,16 @@ func (r *callReader) next() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.abandoned {
+		// Chunks were discarded: never a clean end. The call's own error,
+		// if it failed, says more than the cancel.
 		r.err = canceledError(context.Cause(r.ctx))
+		select {
+		case <-r.call.done:
+			if err := r.failure(r.call.final.Err); err != nil {
+				r.err = err
+			}
+		default:
+		}
 		return
 	}
 	res, ok := <-r.call.results
