@@ -52,11 +52,18 @@ func BenchmarkStream(b *testing.B) {
 				defer closeClient(b, caller)
 				defer closeClient(b, callee)
 				registerStreamProcs(b, callee)
+				// Warm the connections up (buffers, TCP windows): the first
+				// run is otherwise slower, whichever variant it is.
+				for name, move := range streamMovers {
+					if err := move(caller, warmBytes); err != nil {
+						b.Fatalf("warm-up %s: %v", name, err)
+					}
+				}
 				for _, dir := range []string{"up", "down"} {
 					for _, variant := range []string{"stream", "byhand"} {
 						b.Run(dir+"/"+variant, func(b *testing.B) {
 							move := streamMovers[dir+"/"+variant]
-							measureStream(b, func() error { return move(caller) })
+							measureStream(b, func() error { return move(caller, streamBytes) })
 						})
 					}
 				}
@@ -68,6 +75,7 @@ func BenchmarkStream(b *testing.B) {
 // streamBytes is what one iteration moves; streamChunk the by-hand chunk.
 const (
 	streamBytes = 256 << 20
+	warmBytes   = 16 << 20
 	streamChunk = 64 << 10
 	// streamWriteQueue is the sessions' write queue (WithWriteQueue): the
 	// default, 8 MiB, alone would hold half the heap budget in encoded
@@ -102,17 +110,25 @@ func dialKit(tb testing.TB, url string, cd codec.Codec) *client.Client {
 	return c
 }
 
-// zeroReader yields n bytes of a fixed pattern without allocating.
+// patternBlock is the bytes every stream repeats.
+var patternBlock = func() []byte {
+	b := make([]byte, streamChunk)
+	for i := range b {
+		b[i] = byte(i*31 + 7)
+	}
+	return b
+}()
+
+// patternReader yields left bytes of patternBlock, repeated, copying no
+// more than a memmove per Read (the by-hand variants send patternBlock
+// itself).
 type patternReader struct{ left int }
 
 func (r *patternReader) Read(p []byte) (int, error) {
 	if r.left == 0 {
 		return 0, io.EOF
 	}
-	n := min(len(p), r.left)
-	for i := range p[:n] {
-		p[i] = byte(i)
-	}
+	n := copy(p[:min(len(p), r.left)], patternBlock)
 	r.left -= n
 	return n, nil
 }
@@ -120,7 +136,7 @@ func (r *patternReader) Read(p []byte) (int, error) {
 func registerStreamProcs(tb testing.TB, c *client.Client) {
 	tb.Helper()
 	ctx := context.Background()
-	chunk := make([]byte, streamChunk)
+	chunk := patternBlock
 	regs := []error{}
 	_, err := c.RegisterStream(ctx, "bench.stream.sink", func(ctx context.Context, inv *client.Invocation, in io.Reader, out io.Writer) (client.Result, error) {
 		n, err := io.Copy(io.Discard, in)
@@ -128,17 +144,25 @@ func registerStreamProcs(tb testing.TB, c *client.Client) {
 	})
 	regs = append(regs, err)
 	_, err = c.RegisterStream(ctx, "bench.stream.source", func(ctx context.Context, inv *client.Invocation, in io.Reader, out io.Writer) (client.Result, error) {
-		n, err := io.CopyBuffer(out, &patternReader{left: streamBytes}, make([]byte, streamChunk))
+		var total int
+		if err := inv.Decode(&total); err != nil {
+			return client.Result{}, err
+		}
+		n, err := io.CopyBuffer(out, &patternReader{left: total}, make([]byte, streamChunk))
 		return client.Result{Args: protocol.List{n}}, err
 	})
 	regs = append(regs, err)
 	_, err = c.Register(ctx, "bench.hand.source", func(ctx context.Context, inv *client.Invocation) (client.Result, error) {
-		for n := 0; n < streamBytes; n += len(chunk) {
+		var total int
+		if err := inv.Decode(&total); err != nil {
+			return client.Result{}, err
+		}
+		for n := 0; n < total; n += len(chunk) {
 			if err := inv.SendProgress(ctx, protocol.List{chunk}, nil); err != nil {
 				return client.Result{}, err
 			}
 		}
-		return client.Result{Args: protocol.List{streamBytes}}, nil
+		return client.Result{Args: protocol.List{total}}, nil
 	})
 	regs = append(regs, err)
 	for _, err := range regs {
@@ -148,17 +172,18 @@ func registerStreamProcs(tb testing.TB, c *client.Client) {
 	}
 }
 
-// streamMovers move streamBytes once with the caller c.
-var streamMovers = map[string]func(c *client.Client) error{
-	"up/stream": func(c *client.Client) error {
-		call := c.CallStream(context.Background(), "bench.stream.sink", &patternReader{left: streamBytes})
-		return checkMoved(call.Await(context.Background()))
+// streamMovers move n bytes (a multiple of streamChunk) once with the
+// caller c.
+var streamMovers = map[string]func(c *client.Client, n int) error{
+	"up/stream": func(c *client.Client, n int) error {
+		call := c.CallStream(context.Background(), "bench.stream.sink", &patternReader{left: n})
+		return checkMoved(call.Await(context.Background()))(n)
 	},
-	"up/byhand": func(c *client.Client) error {
+	"up/byhand": func(c *client.Client, total int) error {
 		ctx := context.Background()
 		call := c.Call(ctx, "bench.stream.sink", nil, nil, client.ProgressiveInputs(), client.ReceiveProgress())
-		chunk := make([]byte, streamChunk)
-		for n := 0; n < streamBytes; n += len(chunk) {
+		chunk := patternBlock
+		for n := 0; n < total; n += len(chunk) {
 			if err := call.SendInput(ctx, protocol.List{chunk}, nil); err != nil {
 				return err
 			}
@@ -166,22 +191,22 @@ var streamMovers = map[string]func(c *client.Client) error{
 		if err := call.FinishInput(ctx, nil, nil); err != nil {
 			return err
 		}
-		return checkMoved(call.Await(ctx))
+		return checkMoved(call.Await(ctx))(total)
 	},
-	"down/stream": func(c *client.Client) error {
-		call := c.Call(context.Background(), "bench.stream.source", nil, nil, client.ReceiveProgress(),
+	"down/stream": func(c *client.Client, total int) error {
+		call := c.Call(context.Background(), "bench.stream.source", protocol.List{total}, nil, client.ReceiveProgress(),
 			client.ProgressBuffer(16))
 		n, err := io.Copy(io.Discard, call.Reader())
 		if err != nil {
 			return err
 		}
-		if n != streamBytes {
+		if n != int64(total) {
 			return fmt.Errorf("read %d bytes", n)
 		}
-		return checkMoved(call.Await(context.Background()))
+		return checkMoved(call.Await(context.Background()))(total)
 	},
-	"down/byhand": func(c *client.Client) error {
-		call := c.Call(context.Background(), "bench.hand.source", nil, nil, client.ReceiveProgress(),
+	"down/byhand": func(c *client.Client, total int) error {
+		call := c.Call(context.Background(), "bench.hand.source", protocol.List{total}, nil, client.ReceiveProgress(),
 			client.ProgressBuffer(16))
 		n := 0
 		for res := range call.Results() {
@@ -193,21 +218,24 @@ var streamMovers = map[string]func(c *client.Client) error{
 				n += len(b)
 			}
 		}
-		if n != streamBytes {
+		if n != total {
 			return fmt.Errorf("read %d bytes", n)
 		}
 		return nil
 	},
 }
 
-func checkMoved(res client.Result, err error) error {
-	if err != nil {
-		return err
+// checkMoved checks that a final result reports n bytes moved.
+func checkMoved(res client.Result, err error) func(n int) error {
+	return func(n int) error {
+		if err != nil {
+			return err
+		}
+		if len(res.Args) != 1 || res.Args[0] != int64(n) {
+			return fmt.Errorf("moved %v, want %d bytes", res.Args, n)
+		}
+		return nil
 	}
-	if len(res.Args) != 1 || res.Args[0] != int64(streamBytes) {
-		return fmt.Errorf("moved %v, want %d bytes", res.Args, streamBytes)
-	}
-	return nil
 }
 
 // measureStream runs move b.N times and reports MB/s and the peak growth
