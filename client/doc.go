@@ -91,6 +91,42 @@
 // CallTyped alike; in kill mode the router's *Error is reachable with
 // errors.As.
 //
+// # Byte streams
+//
+// CallStream, Call.Reader and RegisterStream move bytes over progressive
+// calls as an io.Reader and an io.Writer at each end; CallTypedStream and
+// RegisterTypedStream move a stream of Go values the same way. CallStream
+// sends the caller's bytes as progressive call inputs
+// (advanced/rpc_progressive_call_invocations.md); the callee's come back as
+// progressive results (advanced/rpc_progressive_call_results.md). The
+// chunk convention, which Autobahn|Python and autobahn-js peers follow
+// when they send one binary argument per progressive message:
+//
+//   - each progressive message (CALL or INVOCATION, YIELD or RESULT, with
+//     progress=true) carries one chunk: a []byte in args[0] (no argument,
+//     or a nil args[0], is an empty chunk);
+//   - the final message may carry the last chunk in args[0] (a []byte), or
+//     none (no argument, or a first argument that is not binary: its
+//     arguments are then only the call's result, as Await returns it);
+//   - a progressive message whose args[0] is neither a []byte nor nil ends
+//     the read with an error matching ErrStreamChunk.
+//
+// Writers cut chunks of at most DefaultStreamChunk (64 KiB), less when the
+// connection's peer limits a message's size (a RawSocket router's
+// announced maximum), so chunking is invisible. JSON carries a binary as a
+// NUL character and base64 (the spec's convention): a chunk costs 4/3 of
+// its size on the wire, an encoding and a decoding more than with
+// MessagePack or CBOR, and chunks are cut smaller to fit a limit after that
+// growth; prefer a binary serializer for large streams.
+//
+// Memory is bounded end to end. A writer waits while the session's write
+// queue is full (WithWriteQueue). A reader keeps a bounded window
+// (CallStream: 16 results in Results and 1 MiB queued; RegisterStream: 16
+// input chunks), then the session stops reading from the router, as under
+// the Block policy: a slow reader slows the router, and so the writer, as
+// far as the router passes backpressure on. While it waits, the session's
+// other incoming traffic waits too.
+//
 // # Reconnect and resume
 //
 // A plain Dial is one session, like a net.Conn: when it ends, the client

@@ -56,6 +56,7 @@ type loopState struct {
 
 	parked       *parkedEvent  // an event waiting for mailbox room (Block policy)
 	parkedResult *parkedResult // a progressive result waiting for room (Block policy)
+	parkedInput  *parkedInput  // a stream's input chunk waiting for its handler (stream_loop.go)
 
 	// fatal is a protocol violation found inside a reply callback; the
 	// message being handled then ends the session.
@@ -154,7 +155,7 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 
 	for !s.end {
 		var recv <-chan protocol.Message
-		var space, resultSpace, outSpace <-chan struct{}
+		var space, resultSpace, inputSpace, outSpace <-chan struct{}
 		var failed <-chan writeFailure
 		cmds := in.Commands
 		switch {
@@ -163,6 +164,8 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 			space = s.parked.sub.mb.Space()
 		case s.parkedResult != nil:
 			resultSpace = s.parkedResult.call.pq.space
+		case s.parkedInput != nil:
+			inputSpace = s.parkedInput.inv.taken
 		case s.t != nil:
 			recv = s.t.Receive()
 		}
@@ -197,6 +200,8 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 			s.resumeParked()
 		case <-resultSpace:
 			s.resumeParkedResult()
+		case <-inputSpace:
+			s.resumeParkedInput()
 		case <-outSpace:
 		case r := <-s.rejoinc:
 			s.handleRejoin(r)
@@ -541,7 +546,7 @@ func (s *loopState) shutdown(reason error) {
 		r.end(err)
 	}
 	s.localSubs, s.localRegs = nil, nil
-	s.parked, s.parkedResult = nil, nil
+	s.parked, s.parkedResult, s.parkedInput = nil, nil, nil
 	s.detach(true)
 }
 
