@@ -76,7 +76,7 @@ func (s *loopState) handleResult(m *protocol.Result) error {
 		case !call.cfg.receiveProgress:
 			// Unasked for (some routers forward them anyway): not ours to keep.
 			s.c.cfg.logger.Debug("wampgo: unrequested progressive result ignored", "procedure", call.procedure)
-		case !call.completed:
+		case !call.completed && call.ctxCause == nil: // not given up (kill mode)
 			s.deliverProgress(call, res, messageSize(m.Details, m.Payload))
 		}
 		return nil
@@ -231,6 +231,15 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 		call.ctxCause = c.cause
 		if call.timer != nil {
 			call.timer.Stop()
+		}
+		// The caller gave up on the progressive results: drop those
+		// queued, and a parked one, so that the session reads on (the
+		// router's answer must get through).
+		if p := s.parkedResult; p != nil && p.call == call {
+			s.parkedResult = nil
+		}
+		if call.pq != nil {
+			call.pq.discard()
 		}
 		cl, cause := s.c, c.cause
 		call.timer = time.AfterFunc(killAnswerWait, func() {

@@ -85,6 +85,11 @@ func (q *progressQueue) finish(res Result) {
 // takes their place in Results, which is then closed. The feeder ends at
 // once, whether or not anyone reads Results.
 func (q *progressQueue) discard() {
+	select {
+	case <-q.abandoned:
+		return // discarded already (a kill-mode cancel, then the end)
+	default:
+	}
 	q.mu.Lock()
 	clear(q.items)
 	q.items, q.bytes, q.dropAll = nil, 0, true
