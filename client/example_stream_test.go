@@ -130,7 +130,7 @@ func ExampleCall_Reader() {
 	fmt.Println(err)
 	// Output:
 	// downloaded 500000 bytes
-	// wamp error com.example.no_such_file: missing
+	// wamp error com.example.no_such_file: "missing"
 }
 
 // Row is one row of a query's result.
