@@ -58,9 +58,10 @@ fmt-check:
 		exit 1; \
 	fi
 
-## bench: run all benchmarks once
+## bench: run all benchmarks once (BenchmarkStream, 256 MiB a run, one iteration each)
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(GO) test -run='^$$' -bench=. -skip='^BenchmarkStream$$' -benchmem ./...
+	$(GO) test -run='^$$' -bench='^BenchmarkStream$$' -benchtime=1x -benchmem ./internal/bench/
 
 ## fuzz: run every fuzz target in FUZZPKGS for FUZZTIME (default 10s) each
 fuzz:

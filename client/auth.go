@@ -3,7 +3,6 @@ package client
 import (
 	"crypto/tls"
 
-	"github.com/wampgo/wampgo/client/auth"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -31,7 +30,7 @@ import (
 // method offered authenticates the router (auth.SCRAM, auth.Cryptosign with
 // channel binding), a WELCOME that skips its proof (one for "anonymous" or
 // for a method the router did not challenge for) fails the join with
-// auth.ErrRouterNotAuthenticated unless WithUnverifiedRouter is given;
+// ErrRouterNotAuthenticated unless WithUnverifiedRouter is given;
 // otherwise a WELCOME for a method that was not offered is accepted as the
 // router's decision: check Session().AuthMethod if that matters.
 //
@@ -47,10 +46,10 @@ import (
 //     wamp.error.authentication_failed, or any ABORT after AUTHENTICATE):
 //     its *AbortError, with the router's reason and message, is wrapped;
 //   - a CHALLENGE for a method that was not offered (ErrAuthMethodNotOffered),
-//     a CHALLENGE the method cannot use (auth.ErrBadChallenge), a failed
-//     channel binding (auth.ErrChannelBinding), an error from a method
+//     a CHALLENGE the method cannot use (ErrBadChallenge), a failed
+//     channel binding (ErrChannelBinding), an error from a method
 //     (such as an auth.TicketFunc's), or a WELCOME whose proof of the
-//     router's identity is missing or wrong (auth.ErrRouterNotAuthenticated):
+//     router's identity is missing or wrong (ErrRouterNotAuthenticated):
 //     the client sends ABORT wamp.error.authentication_failed, with the
 //     error's text as the message, and closes the connection.
 //
@@ -70,7 +69,7 @@ import (
 // error and abandons it. Key derivation (salted WAMP-CRA, SCRAM) stops with
 // the context (PBKDF2) or is abandoned (Argon2id), and its cost is bounded
 // by auth.KDFLimits.
-func WithAuth(authid string, methods ...auth.Authenticator) Option {
+func WithAuth(authid string, methods ...Authenticator) Option {
 	return func(c *config) {
 		for i, m := range methods {
 			if m == nil {
@@ -101,14 +100,14 @@ func WithAuthExtra(extra protocol.Dict) Option {
 type authConfig struct {
 	set     bool // WithAuth was given: HELLO carries authid and authmethods
 	authid  string
-	methods []auth.Authenticator
+	methods []Authenticator
 	extra   protocol.Dict // WithAuthExtra
 }
 
 // TLSConnectionStater is implemented by transports that run over TLS and
 // can report its state (as *wsconn.Conn does for wss:// connections, and
 // the RawSocket transport for rss:// and tcps://). The
-// join passes it to authenticators through auth.Conn, for channel binding;
+// join passes it to authenticators through AuthConn, for channel binding;
 // on a transport without it, the connection counts as not using TLS.
 type TLSConnectionStater interface {
 	TLSConnectionState() (tls.ConnectionState, bool)

@@ -34,6 +34,8 @@ type Call struct {
 	dropped atomic.Uint64 // progressive results dropped for lack of buffer
 	after   afterDone     // functions to run once done is closed (AfterDone)
 
+	reader atomic.Pointer[callReader] // made by the first Reader call
+
 	// Owned by the session loop.
 	pq         *progressQueue // results waiting for room in results (policy Block); nil until needed
 	req        protocol.ID

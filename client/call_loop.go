@@ -60,6 +60,9 @@ func (s *loopState) watchCall(c *cmdCall) {
 func (s *loopState) handleResult(m *protocol.Result) error {
 	call, ok := s.calls[m.Request]
 	if !ok {
+		if p, _ := m.Details["progress"].(bool); s.tombs.late(m.Request, !p, time.Now()) {
+			return nil // the answer to a call completed locally: discarded
+		}
 		return violation(protocol.TypeResult, "Request", fmt.Sprintf("%d answers no pending CALL", m.Request))
 	}
 	call.calleeAnswered()
@@ -73,8 +76,8 @@ func (s *loopState) handleResult(m *protocol.Result) error {
 		case !call.cfg.receiveProgress:
 			// Unasked for (some routers forward them anyway): not ours to keep.
 			s.c.cfg.logger.Debug("wampgo: unrequested progressive result ignored", "procedure", call.procedure)
-		case !call.completed:
-			s.deliverProgress(call, res, payloadSize(m.Payload))
+		case !call.completed && call.ctxCause == nil: // not given up (kill mode)
+			s.deliverProgress(call, res, messageSize(m.Details, m.Payload))
 		}
 		return nil
 	}
@@ -86,6 +89,9 @@ func (s *loopState) handleResult(m *protocol.Result) error {
 func (s *loopState) handleCallError(m *protocol.Error) error {
 	call, ok := s.calls[m.Request]
 	if !ok {
+		if s.tombs.late(m.Request, true, time.Now()) {
+			return nil // the answer to a call completed locally: discarded
+		}
 		return violation(protocol.TypeError, "Request", fmt.Sprintf("%d answers no pending CALL", m.Request))
 	}
 	delete(s.calls, m.Request)
@@ -144,6 +150,9 @@ func (s *loopState) completeCall(call *Call, res Result) {
 	}
 	res.Progress = false
 	call.final = res
+	if call.pq != nil && (errors.Is(res.Err, ErrCanceled) || errors.Is(res.Err, ErrTimeout)) {
+		call.pq.discard() // the caller gave up: release the queue now
+	}
 	if call.pq != nil {
 		close(call.done)
 		call.pq.finish(res) // its feeder closes results after done
@@ -196,6 +205,10 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 	if s.calls[call.req] != call {
 		return
 	}
+	if c.unanswered {
+		s.abandonCall(call, canceledError(c.cause))
+		return
+	}
 	mode := call.cfg.cancelMode
 	var err error
 	if c.timeout {
@@ -211,11 +224,42 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 		}
 	}
 	if canCancel && mode == CancelKill {
+		// The router's ERROR completes the call; one that never comes
+		// must not hold it for ever (a hostile or broken router): after
+		// killAnswerWait it completes as in killnowait. The call's own
+		// Timeout, if any, has nothing left to do.
 		call.ctxCause = c.cause
-		return // the router's ERROR completes the call
+		if call.timer != nil {
+			call.timer.Stop()
+		}
+		// The caller gave up on the progressive results: drop those
+		// queued, and a parked one, so that the session reads on (the
+		// router's answer must get through).
+		if p := s.parkedResult; p != nil && p.call == call {
+			s.parkedResult = nil
+		}
+		if call.pq != nil {
+			call.pq.discard()
+		}
+		cl, cause := s.c, c.cause
+		call.timer = time.AfterFunc(killAnswerWait, func() {
+			cl.control(&cmdCancelCall{call: call, cause: cause, unanswered: true})
+		})
+		return
 	}
-	// Complete now; the entry stays in calls so that the router's late
-	// answer is recognised and discarded.
+	s.abandonCall(call, err)
+}
+
+// killAnswerWait bounds how long a call canceled in kill mode waits for the
+// router's ERROR before it completes without it.
+const killAnswerWait = 10 * time.Second
+
+// abandonCall completes a call the router has not answered and releases
+// it; a tombstone (call_tombstone.go) recognises the router's late answer,
+// which is discarded.
+func (s *loopState) abandonCall(call *Call, err error) {
+	delete(s.calls, call.req)
+	s.tombs.add(call.req, time.Now())
 	s.completeCall(call, Result{Err: err})
 }
 

@@ -41,17 +41,91 @@
 // results that find Call.Results full wait in a queue of the call's and are
 // never dropped by default (OnProgressOverflow).
 //
+// # Memory
+//
+// A router may be hostile, so what it can make the client hold is bounded;
+// the figures are for the defaults, and they count memory as codec.MemSize
+// estimates it (what the Go runtime spends on each list, dict, string and
+// number; within about 10% above the live heap, never far below it).
+//
+//   - One message: at most the read limit on the wire (WithReadLimit,
+//     16 MiB) and, decoded, at most codec.Limits.MaxDecodedSize (4 times
+//     the read limit, unless the codec was built with its own: 64 MiB). Decoding charges every list and dict before
+//     allocating it and fails with codec.ErrDecodedTooLarge past the bound,
+//     so a short input of many small values costs no more than that either.
+//     Such a message costs only its operation, as one over the read limit
+//     does (see WithReadLimit; MessageTooLargeError.Decoded is set). A
+//     message of many small dicts (some 450 bytes each decoded) reaches
+//     the bound near 2.3 MiB of JSON at the defaults: raise it with
+//     codec.Limits.MaxDecodedSize through WithSerializers when a trusted
+//     peer sends such messages.
+//   - A subscription: its mailbox (MailboxLimits: 64 MiB, or a single
+//     message when empty) and the event its handler holds: 128 MiB.
+//   - A registration: its mailbox and the invocations its handlers hold
+//     (one per Concurrency): 64 MiB plus 64 MiB per handler running.
+//   - A progressive call: its queue (ProgressQueueLimits: 64 MiB) and the
+//     results waiting in Results, at most ProgressBuffer of them (256),
+//     which are counted in number, not bytes: give calls to a router you do
+//     not trust a small ProgressBuffer. A call canceled or timed out
+//     releases its queue at once.
+//   - A call completed before its answer (canceled without waiting, timed
+//     out): a tombstone of about 50 bytes, at most 4,096 of them, none
+//     kept more than ten minutes.
+//
+// In total the client holds at most the sum of these over the
+// subscriptions, registrations and progressive calls the application has
+// open, plus the message being decoded. Under the Block policies one more
+// message waits, parked, while the session stops reading.
+//
 // # Call canceling
 //
 // The context given to Call governs the call. When it ends before the call
 // does, the client sends CANCEL (if the router announced call_canceling)
 // with the call's cancel mode: with "kill" the call completes when the
-// router answers; with "skip" and "killnowait" it completes at once, and the
+// router answers (or, if it has not answered within 10 seconds, without
+// it, as with "killnowait"); with "skip" and "killnowait" it completes at
+// once, and the
 // router's late answer is discarded. Either way the call's error matches
 // both ErrCanceled and the context's own error (context.Canceled, or
 // context.DeadlineExceeded when its deadline passed), through Call and
 // CallTyped alike; in kill mode the router's *Error is reachable with
 // errors.As.
+//
+// # Byte streams
+//
+// CallStream, Call.Reader and RegisterStream move bytes over progressive
+// calls as an io.Reader and an io.Writer at each end; CallTypedStream and
+// RegisterTypedStream move a stream of Go values the same way. CallStream
+// sends the caller's bytes as progressive call inputs
+// (advanced/rpc_progressive_call_invocations.md); the callee's come back as
+// progressive results (advanced/rpc_progressive_call_results.md). The
+// chunk convention, which Autobahn|Python and autobahn-js peers follow
+// when they send one binary argument per progressive message:
+//
+//   - each progressive message (CALL or INVOCATION, YIELD or RESULT, with
+//     progress=true) carries one chunk: a []byte in args[0] (no argument,
+//     or a nil args[0], is an empty chunk);
+//   - the final message may carry the last chunk in args[0] (a []byte), or
+//     none (no argument, or a first argument that is not binary: its
+//     arguments are then only the call's result, as Await returns it);
+//   - a progressive message whose args[0] is neither a []byte nor nil ends
+//     the read with an error matching ErrStreamChunk.
+//
+// Writers cut chunks of at most DefaultStreamChunk (64 KiB), less when the
+// connection's peer limits a message's size (a RawSocket router's
+// announced maximum), so chunking is invisible. JSON carries a binary as a
+// NUL character and base64 (the spec's convention): a chunk costs 4/3 of
+// its size on the wire, an encoding and a decoding more than with
+// MessagePack or CBOR, and chunks are cut smaller to fit a limit after that
+// growth; prefer a binary serializer for large streams.
+//
+// Memory is bounded end to end. A writer waits while the session's write
+// queue is full (WithWriteQueue). A reader keeps a bounded window
+// (CallStream: 16 results in Results and 1 MiB queued; RegisterStream: 16
+// input chunks), then the session stops reading from the router, as under
+// the Block policy: a slow reader slows the router, and so the writer, as
+// far as the router passes backpressure on. While it waits, the session's
+// other incoming traffic waits too.
 //
 // # Reconnect and resume
 //
@@ -143,16 +217,16 @@
 // constructor serves them all. CloseOption configures Close and Drain.
 //
 // An option given a value that cannot be right (a negative or zero
-// duration or bound where a positive one is needed, a nil function, logger,
-// codec, key ring or TLS config, an unknown policy, WithTLSConfig with a
-// URL that does not use TLS, WithHTTPHeader with no WebSocket URL, an
-// option that configures the connection Dial opens given to Connect) is
-// never ignored or replaced silently: Dial and
+// duration or bound where a positive one is needed; a nil function,
+// logger, codec, authenticator or TLS config; an unknown policy;
+// WithTLSConfig with a URL that does not use TLS; WithHTTPHeader with no
+// WebSocket URL; an option that configures the connection Dial opens,
+// given to Connect) is never ignored or replaced silently: Dial and
 // Connect report it before connecting, and an operation before sending
 // anything, as an *ArgumentError (its Arg names the option) matching
 // ErrInvalidArgument; several wrong options are reported together
-// (errors.Join). A zero value in a Reconnect field takes the documented
-// default.
+// (errors.Join). A zero Reconnect field takes its documented default, and
+// WithKeyRing(nil) means no key ring.
 //
 // # Interceptors
 //
@@ -181,6 +255,12 @@
 // ErrAuthentication; secrets never appear in errors, logs or ABORT
 // messages.
 //
+// Package client defines the contract of a method (Authenticator,
+// AuthStarter, AuthConn, RouterAuthenticator) and does not import package
+// auth, nor package e2ee (WithKeyRing takes the KeyRing interface): a
+// program that uses neither links none of their cryptography
+// (golang.org/x/crypto, SASLprep).
+//
 // # Security
 //
 // The client does not trust the router: a multi-tenant router, a
@@ -201,7 +281,7 @@
 //     (ErrPlaintextSecret). Relax: WithPlaintextSecrets.
 //   - The router's identity: with only methods that authenticate the
 //     router (auth.SCRAM; auth.Cryptosign with auth.BindChannel), a WELCOME
-//     without that proof fails the join (auth.ErrRouterNotAuthenticated).
+//     without that proof fails the join (ErrRouterNotAuthenticated).
 //     Relax: WithUnverifiedRouter. Cryptosign without channel binding signs
 //     a challenge of the router's choosing, which a rogue router can relay
 //     from another router; binding is off by default because routers that

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/wampgo/wampgo/actor"
-	"github.com/wampgo/wampgo/client/e2ee"
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/ppterr"
 	"github.com/wampgo/wampgo/internal/rawsocket"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -202,9 +202,9 @@ func errorFromMessage(m *protocol.Error) *Error {
 
 // Authentication errors, for use with errors.Is. Every error of a join that
 // failed for authentication is an *AuthError and matches ErrAuthentication;
-// ErrAuthMethodNotOffered and the sentinels of package auth
-// (auth.ErrBadChallenge, auth.ErrChannelBinding,
-// auth.ErrRouterNotAuthenticated) say why.
+// the others say why. Package auth returns ErrRouterNotAuthenticated,
+// ErrChannelBinding and ErrBadChallenge under the same names
+// (auth.ErrBadChallenge is ErrBadChallenge).
 var (
 	// ErrAuthentication matches every *AuthError: a router that refused
 	// the credentials (the *AuthError then wraps its *AbortError), and a
@@ -213,6 +213,17 @@ var (
 	// ErrAuthMethodNotOffered matches a CHALLENGE for a method the client
 	// did not offer in HELLO.
 	ErrAuthMethodNotOffered = errors.New("wampgo: router challenged for a method that was not offered")
+	// ErrRouterNotAuthenticated matches a WELCOME whose proof of the
+	// router's identity is missing or wrong (the WAMP-SCRAM verifier; see
+	// RouterAuthenticator).
+	ErrRouterNotAuthenticated = errors.New("wampgo: router failed to authenticate itself")
+	// ErrChannelBinding matches a TLS channel binding that was asked for
+	// but is not available on the connection, or that the router did not
+	// confirm.
+	ErrChannelBinding = errors.New("wampgo: TLS channel binding unavailable or refused")
+	// ErrBadChallenge matches a CHALLENGE whose fields the method cannot
+	// use (missing, malformed, or KDF costs outside auth.KDFLimits).
+	ErrBadChallenge = errors.New("wampgo: unusable authentication challenge")
 )
 
 // ErrDraining matches the error of Subscribe and Register once Drain has
@@ -252,11 +263,11 @@ var (
 	// ErrDecrypt: an encrypted payload failed authentication (wrong key,
 	// tampered ciphertext) or names a key the KeyRing does not hold (the
 	// error then also matches ErrUnknownKey).
-	ErrDecrypt = e2ee.ErrDecrypt
+	ErrDecrypt = ppterr.ErrDecrypt
 	// ErrUnknownKey: the KeyRing (WithKeyRing) holds no key of that id.
-	ErrUnknownKey = e2ee.ErrUnknownKey
+	ErrUnknownKey = ppterr.ErrUnknownKey
 	// ErrUnknownCipher: a ppt_cipher this package does not implement.
-	ErrUnknownCipher = e2ee.ErrUnknownCipher
+	ErrUnknownCipher = ppterr.ErrUnknownCipher
 	// ErrPassthruPayload: a passthru payload of the wrong shape (not one
 	// binary argument, not a {"args", "kwargs"} map in its serializer, an
 	// unknown ppt_serializer), or arguments a native payload cannot carry.
@@ -328,7 +339,7 @@ type AuthError struct {
 	Method string
 	// Err says what went wrong: the router's *AbortError, or the local
 	// failure (matching ErrAuthMethodNotOffered, one of the sentinels of
-	// package auth, or an error of an auth.Authenticator).
+	// package auth, or an error of an Authenticator).
 	Err error
 }
 
@@ -418,6 +429,10 @@ type MessageTooLargeError struct {
 	Subscription, Publication protocol.ID
 	// Size is the message's length in bytes, Limit the read limit.
 	Size, Limit int64
+	// Decoded reports a message within the read limit that would have
+	// decoded to more memory than its codec allows; Limit is then that
+	// bound (codec.Limits.MaxDecodedSize).
+	Decoded bool
 }
 
 func (e *MessageTooLargeError) Error() string {
@@ -427,6 +442,10 @@ func (e *MessageTooLargeError) Error() string {
 		what += fmt.Sprintf(" for %q", e.Procedure)
 	case e.Topic != "":
 		what += fmt.Sprintf(" %d on %q", e.Publication, e.Topic)
+	}
+	if e.Decoded {
+		return fmt.Sprintf("wampgo: %s of %d bytes would decode to more than %d bytes (codec.Limits.MaxDecodedSize); discarded",
+			what, e.Size, e.Limit)
 	}
 	return fmt.Sprintf("wampgo: %s of %d bytes is over the read limit of %d bytes (WithReadLimit); discarded",
 		what, e.Size, e.Limit)

@@ -36,6 +36,8 @@ type Invocation struct {
 	req    protocol.ID
 	ctx    context.Context // the handler's; made by the session loop
 	inputs chan Input      // progressive call invocations; nil for plain calls
+	taken  chan struct{}   // RegisterStream only: one slot, signalled when the handler took an input
+	began  atomic.Bool     // RegisterStream only: its handler runs (set by it, read by the loop)
 
 	// Owned by the session loop.
 	cancel       context.CancelCauseFunc

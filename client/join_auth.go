@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/wampgo/wampgo/client/auth"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -35,7 +34,7 @@ var authAbortReasons = []string{
 	"wamp.error.cannot_authenticate",
 }
 
-// joinConn is what the authenticators of one join see of it (auth.Conn).
+// joinConn is what the authenticators of one join see of it (AuthConn).
 type joinConn struct {
 	t      protocol.Transport
 	authid string
@@ -57,10 +56,10 @@ type authJoin struct {
 	policy     policy
 	log        *slog.Logger
 	conn       joinConn
-	addr       string               // the router's URL; "" when unknown (Connect)
-	methods    []auth.Authenticator // per-join instances, in order of preference
-	challenged []string             // methods the router challenged for, in order
-	rounds     int                  // CHALLENGE messages answered
+	addr       string          // the router's URL; "" when unknown (Connect)
+	methods    []Authenticator // per-join instances, in order of preference
+	challenged []string        // methods the router challenged for, in order
+	rounds     int             // CHALLENGE messages answered
 }
 
 // startAuth prepares the configured authenticators for one join over t to
@@ -78,7 +77,7 @@ func startAuth(t protocol.Transport, addr string, cfg *config) (*authJoin, error
 			return nil, fmt.Errorf("wampgo: WithAuth: method %q offered twice or empty", name)
 		}
 		seen[name] = true
-		if s, ok := m.(auth.Starter); ok {
+		if s, ok := m.(AuthStarter); ok {
 			inst, err := s.Start(a.conn)
 			if err != nil {
 				return nil, &AuthError{Method: name, Err: err}
@@ -140,7 +139,7 @@ func sameValue(a, b any) bool {
 }
 
 // find returns the authenticator for method, or nil.
-func (a *authJoin) find(method string) auth.Authenticator {
+func (a *authJoin) find(method string) Authenticator {
 	for _, m := range a.methods {
 		if m.Method() == method {
 			return m
@@ -235,7 +234,7 @@ func (a *authJoin) welcome(w *protocol.Welcome) error {
 	if a.needRouterProof() {
 		if m := a.find(am); m == nil || !slices.Contains(a.challenged, am) {
 			return &AuthError{Method: am, Err: fmt.Errorf("%w: WELCOME for authmethod %q without running any of %s (see WithUnverifiedRouter)",
-				auth.ErrRouterNotAuthenticated, am, a.offered())}
+				ErrRouterNotAuthenticated, am, a.offered())}
 		}
 	}
 	names := slices.Clone(a.challenged)

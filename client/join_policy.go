@@ -9,8 +9,6 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-
-	"github.com/wampgo/wampgo/client/auth"
 )
 
 // maxChallengeRounds is how many CHALLENGE messages one join answers: room
@@ -28,7 +26,7 @@ type policy struct {
 // WithUnverifiedRouter accepts a WELCOME without the router's proof of its
 // identity even when every method given to WithAuth would check one
 // (auth.SCRAM; auth.Cryptosign with channel binding). Without it, such a
-// join fails with an *AuthError matching auth.ErrRouterNotAuthenticated
+// join fails with an *AuthError matching ErrRouterNotAuthenticated
 // when the router sends WELCOME without having run the method, for
 // example with authmethod "anonymous": a router that skips its proof may
 // be anyone. When some method offered does not authenticate the router
@@ -67,9 +65,9 @@ func WithSameHostRedirects() Option {
 func revealsSecret(method string) bool { return method == "ticket" || method == "wampcra" }
 
 // authenticatesRouter reports whether m's exchange proves the router's
-// identity (auth.RouterAuthenticator).
-func authenticatesRouter(m auth.Authenticator) bool {
-	r, ok := m.(auth.RouterAuthenticator)
+// identity (RouterAuthenticator).
+func authenticatesRouter(m Authenticator) bool {
+	r, ok := m.(RouterAuthenticator)
 	return ok && r.AuthenticatesRouter()
 }
 

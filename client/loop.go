@@ -43,6 +43,7 @@ type loopState struct {
 	restoring restoreSet      // restores not done yet in this session (restore.go)
 
 	calls       map[protocol.ID]*Call           // by CALL request id
+	tombs       tombstones                      // calls completed before their answer (call_tombstone.go)
 	pending     map[protocol.ID]*pendingRequest // other requests awaiting a reply
 	invocations map[protocol.ID]*Invocation     // by INVOCATION request id
 
@@ -55,6 +56,7 @@ type loopState struct {
 
 	parked       *parkedEvent  // an event waiting for mailbox room (Block policy)
 	parkedResult *parkedResult // a progressive result waiting for room (Block policy)
+	parkedInput  *parkedInput  // a stream's input chunk waiting for its handler (stream_loop.go)
 
 	// fatal is a protocol violation found inside a reply callback; the
 	// message being handled then ends the session.
@@ -105,6 +107,7 @@ func (s *loopState) attach(t protocol.Transport) {
 	s.t = t
 	s.out = newOutbound(t, s.c.conn.Load().codec, s.c.cfg.outboundBytes)
 	s.lastID = 0 // session-scope request ids begin at 1 in every session
+	s.tombs = tombstones{}
 }
 
 // detach gives up the connection: its writer and the transport are shut
@@ -152,7 +155,7 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 
 	for !s.end {
 		var recv <-chan protocol.Message
-		var space, resultSpace, outSpace <-chan struct{}
+		var space, resultSpace, inputSpace, outSpace <-chan struct{}
 		var failed <-chan writeFailure
 		cmds := in.Commands
 		switch {
@@ -161,6 +164,8 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 			space = s.parked.sub.mb.Space()
 		case s.parkedResult != nil:
 			resultSpace = s.parkedResult.call.pq.space
+		case s.parkedInput != nil:
+			inputSpace = s.parkedInput.inv.taken
 		case s.t != nil:
 			recv = s.t.Receive()
 		}
@@ -195,6 +200,8 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 			s.resumeParked()
 		case <-resultSpace:
 			s.resumeParkedResult()
+		case <-inputSpace:
+			s.resumeParkedInput()
 		case <-outSpace:
 		case r := <-s.rejoinc:
 			s.handleRejoin(r)
@@ -539,7 +546,7 @@ func (s *loopState) shutdown(reason error) {
 		r.end(err)
 	}
 	s.localSubs, s.localRegs = nil, nil
-	s.parked, s.parkedResult = nil, nil
+	s.parked, s.parkedResult, s.parkedInput = nil, nil, nil
 	s.detach(true)
 }
 

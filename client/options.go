@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/wampgo/wampgo/client/e2ee"
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -28,10 +27,10 @@ type config struct {
 	stats         counters   // the client's statistics (stats.go)
 	connectErr    error      // why the first connection failed (retry_connect.go)
 	interceptors  []Interceptor
-	keyRing       *e2ee.KeyRing // WithKeyRing (ppt.go)
-	panicDetails  bool          // WithPanicDetails
-	wrong         []error       // *ArgumentErrors of options given wrong values (options_check.go)
-	dialOnly      []string      // Dial-only options given, which Connect refuses
+	keyRing       KeyRing  // WithKeyRing (ppt.go)
+	panicDetails  bool     // WithPanicDetails
+	wrong         []error  // *ArgumentErrors of options given wrong values (options_check.go)
+	dialOnly      []string // Dial-only options given, which Connect refuses
 
 	// Used by Dial only.
 	codecs       []codec.Codec
@@ -225,6 +224,9 @@ func (c *config) dialCodecs() []codec.Codec {
 		var lim codec.Limits
 		if l, ok := cd.(interface{ Limits() codec.Limits }); ok {
 			lim = l.Limits()
+		}
+		if lim.MaxDecodedSize == codec.DefaultDecodedSizeRatio*lim.MaxMessageSize {
+			lim.MaxDecodedSize = 0 // the default follows the new size
 		}
 		lim.MaxMessageSize = size
 		if nc, ok := codec.New(cd.Name(), lim); ok {

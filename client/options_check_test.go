@@ -40,7 +40,6 @@ func TestWrongOptionsAreRefusedByDialAndConnect(t *testing.T) {
 		{"WithJoinTimeout", client.WithJoinTimeout(-time.Second)},
 		{"WithSerializers", client.WithSerializers()},
 		{"WithSerializers", client.WithSerializers(codec.JSON(), nil)},
-		{"WithKeyRing", client.WithKeyRing(nil)},
 		{"WithAuth", client.WithAuth("alice", nil)},
 		{"WithReconnect", client.WithReconnect(client.Reconnect{MinDelay: -time.Second})},
 		{"WithReconnect", client.WithReconnect(client.Reconnect{MaxDelay: -time.Second})},

@@ -15,7 +15,7 @@ const URIPayloadSizeExceeded = "wamp.error.payload_size_exceeded"
 
 func tooLargeError(m *protocol.TooLarge) *MessageTooLargeError {
 	return &MessageTooLargeError{Type: m.Of, Request: m.Request, Subscription: m.Subscription,
-		Publication: m.Publication, Size: m.Size, Limit: m.Limit}
+		Publication: m.Publication, Size: m.Size, Limit: m.Limit, Decoded: m.Decoded}
 }
 
 // tooLargeSessionError is the session's end reason for a session-level

@@ -408,3 +408,64 @@ func TestOversizeOverCodecLimit(t *testing.T) {
 		t.Fatalf("EventsDropped %d, want 1", s.EventsDropped)
 	}
 }
+
+// A message within the read limit that would decode to more memory than
+// the codec allows (codec.Limits.MaxDecodedSize: a hostile router's list
+// of empty dicts) costs its operation only, as one over the read limit
+// does: the EVENT is dropped and counted, a RESULT fails its call, and the
+// session goes on. Over RawSocket and in every serializer.
+func TestOversizeDecodedSize(t *testing.T) {
+	for _, mk := range []func(codec.Limits) codec.Codec{codec.NewJSON, codec.NewMsgPack, codec.NewCBOR} {
+		cd := mk(codec.Limits{MaxDecodedSize: 64 << 10})
+		t.Run(cd.Name(), func(t *testing.T) {
+			c, r, raw := joinRawSocket(t, cd, 0)
+			events := make(chan *client.Event, 2)
+			clienttest.Subscribe(t, c, r, "com.t", 5, func(_ context.Context, ev *client.Event) { events <- ev })
+			dicts := make(protocol.List, 4000) // ~450 bytes each decoded, 2-3 encoded
+			for i := range dicts {
+				dicts[i] = protocol.Dict{}
+			}
+			big, err := cd.Encode(&protocol.Event{Subscription: 5, Publication: 100, Details: protocol.Dict{},
+				Payload: protocol.Payload{Args: dicts}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := raw.SendRaw(ctxT(t), big); err != nil {
+				t.Fatal(err)
+			}
+			r.Send(&protocol.Event{Subscription: 5, Publication: 101, Details: protocol.Dict{}})
+			select {
+			case ev := <-events:
+				if ev.Publication != 101 {
+					t.Fatalf("event %d, want 101", ev.Publication)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("the event after the big one did not arrive (session: %v)", c.Err())
+			}
+			if s := c.Stats(); s.EventsDropped != 1 {
+				t.Fatalf("EventsDropped %d, want 1", s.EventsDropped)
+			}
+			call := c.Call(ctxT(t), "com.p", nil, nil)
+			m := scripted.Expect[*protocol.Call](r)
+			big, err = cd.Encode(&protocol.Result{Request: m.Request, Details: protocol.Dict{}, Payload: protocol.Payload{Args: dicts}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := raw.SendRaw(ctxT(t), big); err != nil {
+				t.Fatal(err)
+			}
+			_, err = await(t, call)
+			var te *client.MessageTooLargeError
+			if !errors.Is(err, client.ErrMessageTooLarge) || !errors.As(err, &te) || !te.Decoded ||
+				!strings.Contains(err.Error(), "MaxDecodedSize") {
+				t.Fatalf("call = %v, want its RESULT refused for its decoded size", err)
+			}
+			next := c.Call(ctxT(t), "com.q", nil, nil)
+			m = scripted.Expect[*protocol.Call](r)
+			r.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}})
+			if _, err := await(t, next); err != nil {
+				t.Fatalf("the session did not go on: %v", err)
+			}
+		})
+	}
+}

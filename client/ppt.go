@@ -1,7 +1,6 @@
 package client
 
 import (
-	"github.com/wampgo/wampgo/client/e2ee"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -84,15 +83,10 @@ func Encrypted(cipher, keyID string) PassthruOption {
 // WithKeyRing gives the client the keys of end-to-end encryption: those
 // that Encrypted names and that encrypted invocations, events, results and
 // errors name in ppt_keyid. The ring may change while the client runs.
-// Without it, every encrypted payload fails with ErrUnknownKey.
-func WithKeyRing(r *e2ee.KeyRing) Option {
-	return func(c *config) {
-		if r == nil {
-			c.invalid("WithKeyRing", "nil key ring")
-		}
-		c.keyRing = r
-	}
-}
+// Without it (or with a nil r), every encrypted payload fails with
+// ErrUnknownKey. Package e2ee provides the ring of the spec's ciphers
+// (e2ee.NewKeyRing); see KeyRing for one of your own.
+func WithKeyRing(r KeyRing) Option { return func(c *config) { c.keyRing = r } }
 
 // AnswerWith sets the passthru attributes of the invocation's answers
 // (progressive results, the result, an error). By default they are the

@@ -3,7 +3,6 @@ package client
 import (
 	"fmt"
 
-	"github.com/wampgo/wampgo/client/e2ee"
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -33,7 +32,7 @@ func (c *Client) packPassthru(op string, msg protocol.Message, args protocol.Lis
 	if sess := c.Session(); sess.ID != 0 && !sess.HasFeature(role, protocol.FeaturePayloadPassthruMode) {
 		return nil, nil, fmt.Errorf("%w: %s (needed by %s option ppt_scheme)", ErrNotSupported, protocol.FeaturePayloadPassthruMode, op)
 	}
-	b, err := p.pack(c.cfg.keyRing, args, kwargs)
+	b, err := p.pack(keyRingOrNone(c.cfg.keyRing), args, kwargs)
 	if err != nil {
 		return nil, nil, &PassthruError{Op: op, Passthru: p, Err: err}
 	}
@@ -42,7 +41,7 @@ func (c *Client) packPassthru(op string, msg protocol.Message, args protocol.Lis
 
 // pack serializes (or, native, takes) the payload and seals it when p
 // names a cipher.
-func (p Passthru) pack(ring *e2ee.KeyRing, args protocol.List, kwargs protocol.Dict) ([]byte, error) {
+func (p Passthru) pack(ring KeyRing, args protocol.List, kwargs protocol.Dict) ([]byte, error) {
 	var b []byte
 	switch p.Serializer {
 	case "", PassthruNative:
@@ -105,14 +104,14 @@ func (c *Client) unpackPassthru(op string, details protocol.Dict, args protocol.
 	if !ok {
 		return args, kwargs, nil
 	}
-	a, k, err := p.unpack(c.cfg.keyRing, args, kwargs)
+	a, k, err := p.unpack(keyRingOrNone(c.cfg.keyRing), args, kwargs)
 	if err != nil {
 		return nil, nil, &PassthruError{Op: op, Passthru: p, Err: err}
 	}
 	return a, k, nil
 }
 
-func (p Passthru) unpack(ring *e2ee.KeyRing, args protocol.List, kwargs protocol.Dict) (protocol.List, protocol.Dict, error) {
+func (p Passthru) unpack(ring KeyRing, args protocol.List, kwargs protocol.Dict) (protocol.List, protocol.Dict, error) {
 	b, ok := nativeArg(args, kwargs)
 	if !ok {
 		return nil, nil, fmt.Errorf("%w: not one binary argument", ErrPassthruPayload)

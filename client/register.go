@@ -63,6 +63,7 @@ type registerConfig struct {
 	concurrency    int
 	limits         mailbox.Limits
 	raw            protocol.Dict
+	stream         bool // RegisterStream: inputs wait under backpressure (stream_loop.go)
 }
 
 func (cfg *registerConfig) options() protocol.Dict {

@@ -220,7 +220,7 @@ func (s *loopState) handleEvent(m *protocol.Event) {
 		return
 	}
 	ev := newEvent(e.topic, m)
-	s.deliverEvent(ev, payloadSize(m.Payload), e.subs)
+	s.deliverEvent(ev, messageSize(m.Details, m.Payload), e.subs)
 }
 
 func (s *loopState) deliverEvent(ev *Event, size int, subs []*Subscription) {

@@ -15,6 +15,9 @@ var (
 	// ErrMessageTooLarge: the input is longer than Limits.MaxMessageSize.
 	// A transport may answer it with WebSocket close code 1009.
 	ErrMessageTooLarge = errors.New("message too large")
+	// ErrDecodedTooLarge: the decoded message would hold more memory than
+	// Limits.MaxDecodedSize. It matches ErrMessageTooLarge too.
+	ErrDecodedTooLarge error = &wrapError{msg: "decoded message too large", err: ErrMessageTooLarge}
 	// ErrTooDeep: lists and dicts nest deeper than Limits.MaxDepth.
 	ErrTooDeep = errors.New("nesting too deep")
 	// ErrTruncated: the input ends inside a value.

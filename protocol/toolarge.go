@@ -31,12 +31,19 @@ type TooLarge struct {
 	// Size is the message's length in bytes, as the transport framed it,
 	// and Limit the read limit it broke.
 	Size, Limit int64
+	// Decoded reports that the message was within the read limit but
+	// would have decoded to more memory than its codec allows
+	// (codec.Limits.MaxDecodedSize, then Limit).
+	Decoded bool
 }
 
 // Type returns TypeTooLarge.
 func (*TooLarge) Type() MessageType { return TypeTooLarge }
 
 func (m *TooLarge) String() string {
+	if m.Decoded {
+		return fmt.Sprintf("%v of %d bytes over the decoded size limit of %d bytes", m.Of, m.Size, m.Limit)
+	}
 	return fmt.Sprintf("%v of %d bytes over the read limit of %d bytes", m.Of, m.Size, m.Limit)
 }
 

@@ -7,7 +7,10 @@
 // PUBLISH or YIELD payload with a key of the ring (client.WithKeyRing,
 // client.Encrypted) and opens incoming ones with the key their ppt_keyid
 // names; the router forwards the sealed bytes without being able to read
-// them.
+// them. *KeyRing implements client.KeyRing, the interface WithKeyRing
+// takes (client does not import this package, nor its ciphers), and
+// ErrDecrypt, ErrUnknownKey and ErrUnknownCipher are the values of package
+// client of the same names.
 //
 // # Why a symmetric key ring and not nacl/box
 //

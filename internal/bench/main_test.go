@@ -24,6 +24,13 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
+	if os.Getenv(KitRouterEnv) != "" {
+		if err := ServeKitRouter(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "bench kit router:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	goleak.VerifyTestMain(m)
 }
 

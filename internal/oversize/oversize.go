@@ -71,19 +71,27 @@ func Item(cd codec.Codec, head []byte, size, limit int64) (*protocol.TooLarge, e
 }
 
 // Refused handles a message that the transport read whole but that cd's
-// Decode refused with err: when the codec refused it for its length alone
+// Decode refused with err: when the codec refused it for its size alone
 // (its own size limit, codec.Limits.MaxMessageSize, lower than the
-// transport's read limit), it is a message over the limit like any other,
+// transport's read limit, or the memory it would decode to,
+// codec.Limits.MaxDecodedSize), it is a message over a limit like any other,
 // and Refused returns Item's result for it with handled set. Otherwise
 // handled is false and err stands.
 func Refused(cd codec.Codec, data []byte, err error) (m *protocol.TooLarge, itemErr error, handled bool) {
 	if !errors.Is(err, codec.ErrMessageTooLarge) {
 		return nil, nil, false
 	}
+	decoded := errors.Is(err, codec.ErrDecodedTooLarge)
 	limit := int64(-1)
 	if l, ok := cd.(interface{ Limits() codec.Limits }); ok {
 		limit = int64(l.Limits().MaxMessageSize)
+		if decoded {
+			limit = int64(l.Limits().MaxDecodedSize)
+		}
 	}
 	m, itemErr = Item(cd, data[:min(len(data), HeadSize)], int64(len(data)), limit)
+	if m != nil {
+		m.Decoded = decoded
+	}
 	return m, itemErr, true
 }
