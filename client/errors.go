@@ -528,3 +528,25 @@ func (e *RestoreError) Unwrap() error { return e.Err }
 // Is matches ErrRestoreFailed; the router's refusal or the local failure
 // is matched through Err.
 func (e *RestoreError) Is(target error) bool { return target == ErrRestoreFailed }
+
+// ErrStreamAbandoned is the cause with which a typed stream's call is
+// canceled when its reader stops ranging over Items early.
+var ErrStreamAbandoned = errors.New("wampgo: stream abandoned by its reader")
+
+// ErrNoProgress matches the error of a stream write to a caller that did
+// not ask for progressive results.
+var ErrNoProgress = errors.New("wampgo: the caller did not ask for progressive results")
+
+// ErrStreamChunk matches the error of a stream read that met a message
+// that is not a chunk (its args[0] is not binary).
+var ErrStreamChunk = errors.New("wampgo: stream message is not a binary chunk")
+
+// StreamReadError is why CallStream canceled its call: the caller's
+// io.Reader failed.
+type StreamReadError struct{ Err error }
+
+func (e *StreamReadError) Error() string {
+	return "wampgo: reading the stream's input: " + e.Err.Error()
+}
+
+func (e *StreamReadError) Unwrap() error { return e.Err }
