@@ -320,7 +320,8 @@
 // *HandlerPanicError ErrHandlerPanic, *RestoreError ErrRestoreFailed,
 // *ArgumentError ErrInvalidArgument, *AuthError ErrAuthentication,
 // *InterruptError ErrInterrupted, *MessageTooLargeError
-// ErrMessageTooLarge); errors.As gives the details. *HandlerPanicError is
+// ErrMessageTooLarge, *StreamReadError ErrStreamRead); errors.As gives the
+// details. *HandlerPanicError is
 // the one panic type to match: a handler's panic and a panic of the
 // session loop itself both arrive as it.
 //

@@ -3,6 +3,7 @@ package client_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/wampgo/wampgo/client"
@@ -28,6 +29,7 @@ func TestErrorTypesMatchTheirSentinels(t *testing.T) {
 		{"AuthError", &client.AuthError{Method: "ticket", Err: abort}, client.ErrAuthentication},
 		{"InterruptError", &client.InterruptError{Mode: client.CancelKill}, client.ErrInterrupted},
 		{"MessageTooLargeError", &client.MessageTooLargeError{Type: protocol.TypeResult, Size: 2, Limit: 1}, client.ErrMessageTooLarge},
+		{"StreamReadError", &client.StreamReadError{Err: io.ErrUnexpectedEOF}, client.ErrStreamRead},
 		{"PassthruError", &client.PassthruError{Op: "Call", Err: client.ErrPassthruPayload}, client.ErrPassthruPayload},
 	}
 	for _, tc := range cases {

@@ -54,6 +54,9 @@ var (
 	// ErrRestoreFailed matches every *RestoreError: a registration or
 	// subscription a rejoined session could not restore.
 	ErrRestoreFailed = errors.New("wampgo: restore failed")
+	// ErrStreamRead matches every *StreamReadError: CallStream's input
+	// reader failed.
+	ErrStreamRead = errors.New("wampgo: reading the stream's input failed")
 )
 
 // Error is an ERROR message from the router or a peer, or an error a
@@ -550,3 +553,6 @@ func (e *StreamReadError) Error() string {
 }
 
 func (e *StreamReadError) Unwrap() error { return e.Err }
+
+// Is matches ErrStreamRead; the reader's own error is matched through Err.
+func (e *StreamReadError) Is(target error) bool { return target == ErrStreamRead }
