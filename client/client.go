@@ -69,6 +69,11 @@ type connInfo struct {
 //
 // With WithReconnect, later connections are opened with Reconnect.Dial to
 // Reconnect.URLs (both required with Connect).
+//
+// A wrong option (see Options in the package doc), and an option that
+// configures the connection Dial opens (WithTLSConfig, WithHTTPHeader,
+// WithReadLimit, WithKeepalive), fail Connect with an *ArgumentError
+// matching ErrInvalidArgument before HELLO is sent.
 func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Option) (*Client, error) {
 	cfg := newConfig(opts)
 	if err := cfg.optionsError("Connect"); err != nil {

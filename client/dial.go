@@ -20,7 +20,8 @@ import (
 //
 // A URL of another scheme, and WithTLSConfig with a URL whose scheme does
 // not use TLS (ws://, rs://, tcp://, unix://), fail with an *ArgumentError
-// (matching ErrInvalidArgument) before any connection. The
+// (matching ErrInvalidArgument) before any connection, as does any wrong
+// option (see Options in the package doc). The
 // text of the errors shows the URLs without their query, fragment and
 // password, which may carry tokens.
 //
