@@ -17,23 +17,9 @@ package actor
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"runtime/debug"
 	"sync"
 )
-
-// ErrStopped is returned by Send and Ask once the actor has ended. The
-// actor's own end reason is available from Err.
-var ErrStopped = errors.New("actor: stopped")
-
-// PanicError is the end reason of an actor whose function panicked.
-type PanicError struct {
-	Value any    // the value passed to panic
-	Stack []byte // the stack of the panicking goroutine
-}
-
-func (e *PanicError) Error() string { return fmt.Sprintf("actor: panic: %v", e.Value) }
 
 // Inbox is the actor's side of its channels, handed to the function that
 // Spawn runs. Only that function may use it.

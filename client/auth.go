@@ -2,8 +2,6 @@ package client
 
 import (
 	"crypto/tls"
-	"errors"
-	"strings"
 
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -73,6 +71,11 @@ import (
 // by auth.KDFLimits.
 func WithAuth(authid string, methods ...Authenticator) Option {
 	return func(c *config) {
+		for i, m := range methods {
+			if m == nil {
+				c.invalid("WithAuth", "method %d is nil", i)
+			}
+		}
 		c.auth.set = true
 		c.auth.authid = authid
 		c.auth.methods = methods
@@ -100,66 +103,6 @@ type authConfig struct {
 	methods []Authenticator
 	extra   protocol.Dict // WithAuthExtra
 }
-
-// Authentication errors, for use with errors.Is. Every error of a join that
-// failed for authentication is an *AuthError and matches ErrAuthentication;
-// the others say why. Package auth returns ErrRouterNotAuthenticated,
-// ErrChannelBinding and ErrBadChallenge under the same names
-// (auth.ErrBadChallenge is ErrBadChallenge).
-var (
-	// ErrAuthentication matches every *AuthError: a router that refused
-	// the credentials (the *AuthError then wraps its *AbortError), and a
-	// handshake the client itself ended.
-	ErrAuthentication = errors.New("wampgo: authentication failed")
-	// ErrAuthMethodNotOffered matches a CHALLENGE for a method the client
-	// did not offer in HELLO.
-	ErrAuthMethodNotOffered = errors.New("wampgo: router challenged for a method that was not offered")
-	// ErrRouterNotAuthenticated matches a WELCOME whose proof of the
-	// router's identity is missing or wrong (the WAMP-SCRAM verifier; see
-	// RouterAuthenticator).
-	ErrRouterNotAuthenticated = errors.New("wampgo: router failed to authenticate itself")
-	// ErrChannelBinding matches a TLS channel binding that was asked for
-	// but is not available on the connection, or that the router did not
-	// confirm.
-	ErrChannelBinding = errors.New("wampgo: TLS channel binding unavailable or refused")
-	// ErrBadChallenge matches a CHALLENGE whose fields the method cannot
-	// use (missing, malformed, or KDF costs outside auth.KDFLimits).
-	ErrBadChallenge = errors.New("wampgo: unusable authentication challenge")
-)
-
-// AuthError reports a join that failed for authentication. It matches
-// ErrAuthentication with errors.Is; when the router refused the session, Err
-// is its *AbortError (reachable with errors.As).
-type AuthError struct {
-	// Method is the authmethod concerned; empty when the router refused
-	// before any method was chosen (for example, none it accepts was
-	// offered).
-	Method string
-	// Err says what went wrong: the router's *AbortError, or the local
-	// failure (matching ErrAuthMethodNotOffered, one of the sentinels of
-	// package auth, or an error of an Authenticator).
-	Err error
-}
-
-func (e *AuthError) Error() string {
-	var b strings.Builder
-	b.WriteString("wampgo: authentication")
-	if e.Method != "" {
-		b.WriteString(" (" + e.Method + ")")
-	}
-	b.WriteString(" failed")
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
-}
-
-// Unwrap returns Err.
-func (e *AuthError) Unwrap() error { return e.Err }
-
-// Is reports whether target is ErrAuthentication.
-func (e *AuthError) Is(target error) bool { return target == ErrAuthentication }
 
 // TLSConnectionStater is implemented by transports that run over TLS and
 // can report its state (as *wsconn.Conn does for wss:// connections, and

@@ -94,7 +94,7 @@ func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol
 	// every call has the one slot its final result takes.
 	size := 1
 	if cfg.receiveProgress {
-		size += cfg.progressBuffer
+		size += max(cfg.progressBuffer, 0) // a negative one fails in checkCall
 	}
 	call.results = make(chan Result, size)
 	msg := &protocol.Call{Procedure: procedure, Options: cfg.options()}

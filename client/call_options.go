@@ -131,13 +131,10 @@ func WithCancelMode(m CancelMode) CallOption {
 // happens to the ones that find it full. The channel counts results, not
 // bytes: each may hold up to a decoded message (the codec's
 // MaxDecodedSize), so a call to a router you do not trust is best given a
-// small buffer, its results then waiting in the byte-bounded queue.
+// small buffer, its results then waiting in the byte-bounded queue. A
+// negative n fails the call with an *ArgumentError.
 func ProgressBuffer(n int) CallOption {
-	return callOptionFunc(func(c *callConfig) {
-		if n >= 0 {
-			c.progressBuffer = n
-		}
-	})
+	return callOptionFunc(func(c *callConfig) { c.progressBuffer = n })
 }
 
 // OnProgressOverflow sets what happens to a progressive result that finds

@@ -69,15 +69,25 @@ type connInfo struct {
 //
 // With WithReconnect, later connections are opened with Reconnect.Dial to
 // Reconnect.URLs (both required with Connect).
+//
+// A wrong option (see Options in the package doc), and an option that
+// configures the connection Dial opens (WithTLSConfig, WithHTTPHeader,
+// WithReadLimit, WithKeepalive), fail Connect with an *ArgumentError
+// matching ErrInvalidArgument before HELLO is sent.
 func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Option) (*Client, error) {
 	cfg := newConfig(opts)
+	if err := cfg.optionsError("Connect"); err != nil {
+		t.Close()
+		return nil, err
+	}
 	if r := cfg.reconnect; r != nil && (len(r.URLs) == 0 || r.Dial == nil) {
 		t.Close()
-		return nil, errors.New("wampgo: WithReconnect with Connect needs Reconnect.URLs and Reconnect.Dial")
+		return nil, &ArgumentError{Op: "Connect", Arg: "WithReconnect", Reason: "Connect needs Reconnect.URLs and Reconnect.Dial"}
 	}
 	if _, ok := cfg.codecFor(t.Serializer()); !ok {
 		t.Close()
-		return nil, fmt.Errorf("wampgo: no codec for the transport's serializer %q", t.Serializer())
+		return nil, &ArgumentError{Op: "Connect", Arg: "transport",
+			Reason: fmt.Sprintf("no codec for its serializer %q (WithSerializers)", t.Serializer())}
 	}
 	sess, err := join(ctx, t, "", realm, cfg)
 	if err != nil {
@@ -147,7 +157,7 @@ func (c *Client) reap() {
 	if c.errs != nil {
 		<-c.errs.Done()
 	}
-	reason := c.loop.Err()
+	reason := userPanic(c.loop.Err()) // a loop panic: the one panic type users match
 	c.err = reason
 	close(c.done)
 	if reason != nil {

@@ -20,7 +20,8 @@ import (
 //
 // A URL of another scheme, and WithTLSConfig with a URL whose scheme does
 // not use TLS (ws://, rs://, tcp://, unix://), fail with an *ArgumentError
-// (matching ErrInvalidArgument) before any connection. The
+// (matching ErrInvalidArgument) before any connection, as does any wrong
+// option (see Options in the package doc). The
 // text of the errors shows the URLs without their query, fragment and
 // password, which may carry tokens.
 //
@@ -29,6 +30,9 @@ import (
 // once, in turn, and later ones back off as Reconnect describes.
 func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, error) {
 	cfg := newConfig(opts)
+	if err := cfg.optionsError("Dial"); err != nil {
+		return nil, err
+	}
 	cfg.codecs = cfg.dialCodecs()
 	dial := func(ctx context.Context, url string) (protocol.Transport, error) {
 		return dialTransport(ctx, url, cfg)
@@ -37,10 +41,14 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 	if r := cfg.reconnect; r == nil || r.Dial == nil {
 		// Every URL is dialled by dialTransport: refuse the options that
 		// do not fit one of them before connecting anywhere.
-		for _, u := range append(urls, reconnectURLs(r)...) {
+		all := append(urls, reconnectURLs(r)...)
+		for _, u := range all {
 			if err := checkURL(u, cfg); err != nil {
 				return nil, err
 			}
+		}
+		if err := checkHTTPHeader(all, cfg); err != nil {
+			return nil, err
 		}
 	}
 	if r := cfg.reconnect; r != nil {

@@ -205,6 +205,29 @@
 // RouterTimeout, …) fails with ErrNotSupported instead of being silently
 // ignored.
 //
+// # Options
+//
+// Every option is a functional option: a value made by a constructor
+// (WithReconnect, Timeout, Match, …) and passed variadically, applied in
+// order, a later one overriding an earlier one. Option configures Dial and
+// Connect; CallOption, PublishOption, RegisterOption and SubscribeOption
+// configure one operation, and an option valid for several operations
+// (DiscloseMe, Match, RawOptions, …) has a type that is all of those
+// (CallPublishOption, RegisterSubscribeOption, AnyOption), so one
+// constructor serves them all. CloseOption configures Close and Drain.
+//
+// An option given a value that cannot be right (a negative or zero
+// duration or bound where a positive one is needed; a nil function,
+// logger, codec, authenticator or TLS config; an unknown policy;
+// WithTLSConfig with a URL that does not use TLS; WithHTTPHeader with no
+// WebSocket URL; an option that configures the connection Dial opens,
+// given to Connect) is never ignored or replaced silently: Dial and
+// Connect report it before connecting, and an operation before sending
+// anything, as an *ArgumentError (its Arg names the option) matching
+// ErrInvalidArgument; several wrong options are reported together
+// (errors.Join). A zero Reconnect field takes its documented default, and
+// WithKeyRing(nil) means no key ring.
+//
 // # Interceptors
 //
 // WithInterceptors installs hooks around outgoing calls and publications
@@ -290,6 +313,17 @@
 // panic's text to the caller instead, for development. A session that ends makes
 // every pending operation fail with an error matching ErrClosed that also
 // wraps the reason the session ended.
+//
+// errors.go holds the package's whole list of sentinels and error types.
+// Every error type has a sentinel for errors.Is (*AbortError ErrAborted,
+// *GoodbyeError ErrGoodbye, *SlowConsumerError ErrSlowConsumer,
+// *HandlerPanicError ErrHandlerPanic, *RestoreError ErrRestoreFailed,
+// *ArgumentError ErrInvalidArgument, *AuthError ErrAuthentication,
+// *InterruptError ErrInterrupted, *MessageTooLargeError
+// ErrMessageTooLarge, *StreamReadError ErrStreamRead); errors.As gives the
+// details. *HandlerPanicError is
+// the one panic type to match: a handler's panic and a panic of the
+// session loop itself both arrive as it.
 //
 // # Payloads and typed values
 //

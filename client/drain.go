@@ -8,10 +8,6 @@ import (
 	"github.com/wampgo/wampgo/actor"
 )
 
-// ErrDraining matches the error of Subscribe and Register once Drain has
-// begun.
-var ErrDraining = errors.New("wampgo: client is draining")
-
 // Drain ends the client gracefully: it stops taking new work, lets the work
 // already taken finish, then closes the session.
 //

@@ -63,5 +63,5 @@ func (c *Client) closeMailbox(mb interface {
 // handler.
 func (c *Client) reportPanic(where string, p *mailbox.PanicError) {
 	c.cfg.logger.Error("wampgo: handler panicked", "where", where, "panic", p.Value)
-	c.reportError(&HandlerPanicError{Value: p.Value, Stack: p.Stack})
+	c.reportError(userPanic(p))
 }

@@ -6,7 +6,6 @@ package client
 // with the options that relax them.
 
 import (
-	"errors"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -16,18 +15,6 @@ import (
 // for multi-factor schemes, not for a router that would make the client
 // derive keys for ever.
 const maxChallengeRounds = 4
-
-// Errors of the join's defences, for use with errors.Is. Both come wrapped
-// in an *AuthError.
-var (
-	// ErrTooManyChallenges matches a join the router kept challenging
-	// after maxChallengeRounds (4) answered CHALLENGE messages.
-	ErrTooManyChallenges = errors.New("wampgo: too many authentication challenges")
-	// ErrPlaintextSecret matches a CHALLENGE for a method that reveals a
-	// secret (ticket, WAMP-CRA) on a connection without TLS to a host that
-	// is not loopback (see WithPlaintextSecrets).
-	ErrPlaintextSecret = errors.New("wampgo: refusing to reveal a secret over a connection without TLS to a remote host")
-)
 
 // policy is what the options of this file configure.
 type policy struct {

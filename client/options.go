@@ -27,8 +27,10 @@ type config struct {
 	stats         counters   // the client's statistics (stats.go)
 	connectErr    error      // why the first connection failed (retry_connect.go)
 	interceptors  []Interceptor
-	keyRing       KeyRing // WithKeyRing (ppt.go)
-	panicDetails  bool    // WithPanicDetails
+	keyRing       KeyRing  // WithKeyRing (ppt.go)
+	panicDetails  bool     // WithPanicDetails
+	wrong         []error  // *ArgumentErrors of options given wrong values (options_check.go)
+	dialOnly      []string // Dial-only options given, which Connect refuses
 
 	// Used by Dial only.
 	codecs       []codec.Codec
@@ -71,14 +73,28 @@ func (c *config) codecFor(name string) (codec.Codec, bool) {
 
 // WithLogger sets the logger for session events (joins, ends, dropped
 // events, handler panics). The default discards everything.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) {
+		if l == nil {
+			c.invalid("WithLogger", "nil logger (leave the option out to discard logs)")
+		}
+		c.logger = l
+	}
+}
 
 // WithErrorHandler sets a function that receives errors that no caller is
 // waiting for: *SlowConsumerError, *HandlerPanicError, failures to send a
 // handler's reply, restores that failed after a reconnect. It runs on a
 // goroutine of its own, one error at a time, in order; it may use the
 // client.
-func WithErrorHandler(f func(error)) Option { return func(c *config) { c.onError = f } }
+func WithErrorHandler(f func(error)) Option {
+	return func(c *config) {
+		if f == nil {
+			c.invalid("WithErrorHandler", "nil function")
+		}
+		c.onError = f
+	}
+}
 
 // WithWriteQueue bounds, in bytes of encoded payload, what the session
 // queues for the connection's writer (default 8 MiB). The session never
@@ -88,8 +104,15 @@ func WithErrorHandler(f func(error)) Option { return func(c *config) { c.onError
 // bounded by their context and by the session's end — while it goes on
 // handling what the router sends (results, events, interrupts) and the
 // cancels of calls. A request larger than the bound still goes through,
-// alone.
-func WithWriteQueue(bytes int) Option { return func(c *config) { c.outboundBytes = bytes } }
+// alone. The bound must be positive.
+func WithWriteQueue(bytes int) Option {
+	return func(c *config) {
+		if bytes <= 0 {
+			c.invalid("WithWriteQueue", "%d bytes is not positive", bytes)
+		}
+		c.outboundBytes = bytes
+	}
+}
 
 // WithHelloDetails adds entries to HELLO.Details (for example "agent" or
 // "authid"). The "roles" entry is always the client's own.
@@ -105,25 +128,52 @@ func WithHelloDetails(d protocol.Dict) Option {
 }
 
 // WithCloseTimeout bounds how long Close waits for the router's GOODBYE
-// when its context has no earlier deadline (default 5s).
-func WithCloseTimeout(d time.Duration) Option { return func(c *config) { c.closeTimeout = d } }
+// when its context has no earlier deadline (default 5s). It must be
+// positive.
+func WithCloseTimeout(d time.Duration) Option {
+	return func(c *config) { c.checkPositive("WithCloseTimeout", d); c.closeTimeout = d }
+}
 
 // WithJoinTimeout bounds how long Connect waits for WELCOME when its
-// context has no earlier deadline (default 30s).
-func WithJoinTimeout(d time.Duration) Option { return func(c *config) { c.joinTimeout = d } }
+// context has no earlier deadline (default 30s). It must be positive.
+func WithJoinTimeout(d time.Duration) Option {
+	return func(c *config) { c.checkPositive("WithJoinTimeout", d); c.joinTimeout = d }
+}
 
 // WithSerializers sets the codecs Dial offers, in order of preference
 // (default: codec.Default(), that is CBOR, MessagePack, JSON). The session
-// encodes with the negotiated one of them.
-func WithSerializers(cs ...codec.Codec) Option { return func(c *config) { c.codecs = cs } }
+// encodes with the negotiated one of them. At least one codec, none nil.
+func WithSerializers(cs ...codec.Codec) Option {
+	return func(c *config) {
+		if len(cs) == 0 {
+			c.invalid("WithSerializers", "no codec")
+		}
+		for i, cd := range cs {
+			if cd == nil {
+				c.invalid("WithSerializers", "codec %d is nil", i)
+			}
+		}
+		c.codecs = cs
+	}
+}
 
 // WithTLSConfig sets the TLS configuration for wss://, rss:// and tcps://
-// URLs.
-func WithTLSConfig(t *tls.Config) Option { return func(c *config) { c.tlsConfig = t } }
+// URLs (not nil; Dial only).
+func WithTLSConfig(t *tls.Config) Option {
+	return func(c *config) {
+		if t == nil {
+			c.invalid("WithTLSConfig", "nil config (leave the option out for the default)")
+		}
+		c.usedByDialOnly("WithTLSConfig")
+		c.tlsConfig = t
+	}
+}
 
 // WithHTTPHeader adds headers to the WebSocket opening handshake (RawSocket
-// has none).
-func WithHTTPHeader(h http.Header) Option { return func(c *config) { c.header = h } }
+// has none: Dial refuses it when no URL is a WebSocket one; Dial only).
+func WithHTTPHeader(h http.Header) Option {
+	return func(c *config) { c.usedByDialOnly("WithHTTPHeader"); c.header = h }
+}
 
 // WithReadLimit bounds the size of one incoming message in bytes (default
 // 16 MiB; a negative value removes the bound). It governs the transport's
@@ -149,7 +199,11 @@ func WithHTTPHeader(h http.Header) Option { return func(c *config) { c.header = 
 //     ErrMessageTooLarge, for a session-level message (WELCOME, CHALLENGE,
 //     ABORT, GOODBYE…), any other, and one whose first bytes do not tell
 //     its type and request id.
-func WithReadLimit(n int64) Option { return func(c *config) { c.readLimit = n } }
+//
+// Dial only: Connect's transport brings its own limit.
+func WithReadLimit(n int64) Option {
+	return func(c *config) { c.usedByDialOnly("WithReadLimit"); c.readLimit = n }
+}
 
 // dialCodecs returns the codecs Dial offers, their message size limit set
 // to the read limit, when one is given.
@@ -185,7 +239,16 @@ func (c *config) dialCodecs() []codec.Codec {
 
 // WithKeepalive sets the WebSocket or RawSocket ping interval and how long
 // to wait for the pong before the connection is declared dead (defaults 30s
-// and 10s). An interval of 0 turns pings off.
+// and 10s). An interval of 0 turns pings off; a negative interval, and a
+// pong timeout that is not positive with pings on, are wrong. Dial only.
 func WithKeepalive(interval, pongTimeout time.Duration) Option {
-	return func(c *config) { c.pingInterval, c.pongTimeout = interval, pongTimeout }
+	return func(c *config) {
+		if interval < 0 {
+			c.invalid("WithKeepalive", "interval %v is negative", interval)
+		} else if interval > 0 && pongTimeout <= 0 {
+			c.invalid("WithKeepalive", "pong timeout %v is not positive", pongTimeout)
+		}
+		c.usedByDialOnly("WithKeepalive")
+		c.pingInterval, c.pongTimeout = interval, pongTimeout
+	}
 }

@@ -4,66 +4,14 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/rawsocket"
 	"github.com/wampgo/wampgo/protocol"
 )
-
-// ErrMessageTooLarge matches every error about a message over a size
-// limit: one from the router over our read limit (WithReadLimit; see
-// *MessageTooLargeError), one of ours over the router's (RawSocket), and
-// ERROR wamp.error.payload_size_exceeded, a callee's refusal of a call too
-// large for it. It is codec.ErrMessageTooLarge.
-var ErrMessageTooLarge = codec.ErrMessageTooLarge
 
 // URIPayloadSizeExceeded is the ERROR URI (Crossbar's) with which the
 // client answers an INVOCATION over its read limit, so that the caller
 // learns at once that its call was too large for the callee.
 const URIPayloadSizeExceeded = "wamp.error.payload_size_exceeded"
-
-// MessageTooLargeError reports a message from the router over the read
-// limit (WithReadLimit) that the client read through and discarded. It
-// matches ErrMessageTooLarge. A call whose RESULT or ERROR it was fails
-// with it; for an EVENT it goes to the error handler (WithErrorHandler);
-// for a session-level message (WELCOME, GOODBYE…) it is wrapped in the
-// session's end reason, with ErrProtocolViolation.
-type MessageTooLargeError struct {
-	// Type is the discarded message's type, such as protocol.TypeResult.
-	Type protocol.MessageType
-	// Request is the request id of a RESULT, ERROR or INVOCATION.
-	Request protocol.ID
-	// Procedure is the procedure of the call a RESULT or ERROR answered,
-	// or of the registration an INVOCATION was for, when known.
-	Procedure protocol.URI
-	// Topic, Subscription and Publication are an EVENT's.
-	Topic                     protocol.URI
-	Subscription, Publication protocol.ID
-	// Size is the message's length in bytes, Limit the read limit.
-	Size, Limit int64
-	// Decoded reports a message within the read limit that would have
-	// decoded to more memory than its codec allows; Limit is then that
-	// bound (codec.Limits.MaxDecodedSize).
-	Decoded bool
-}
-
-func (e *MessageTooLargeError) Error() string {
-	what := e.Type.String()
-	switch {
-	case e.Procedure != "":
-		what += fmt.Sprintf(" for %q", e.Procedure)
-	case e.Topic != "":
-		what += fmt.Sprintf(" %d on %q", e.Publication, e.Topic)
-	}
-	if e.Decoded {
-		return fmt.Sprintf("wampgo: %s of %d bytes would decode to more than %d bytes (codec.Limits.MaxDecodedSize); discarded",
-			what, e.Size, e.Limit)
-	}
-	return fmt.Sprintf("wampgo: %s of %d bytes is over the read limit of %d bytes (WithReadLimit); discarded",
-		what, e.Size, e.Limit)
-}
-
-// Unwrap returns ErrMessageTooLarge.
-func (e *MessageTooLargeError) Unwrap() error { return ErrMessageTooLarge }
 
 func tooLargeError(m *protocol.TooLarge) *MessageTooLargeError {
 	return &MessageTooLargeError{Type: m.Of, Request: m.Request, Subscription: m.Subscription,

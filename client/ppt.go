@@ -1,10 +1,6 @@
 package client
 
 import (
-	"errors"
-	"fmt"
-
-	"github.com/wampgo/wampgo/internal/ppterr"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -33,40 +29,6 @@ const (
 	PassthruSchemeMQTT = "mqtt"
 	PassthruNative     = "native"
 )
-
-// Errors of payload passthru, wrapped in a *PassthruError.
-var (
-	// ErrDecrypt: an encrypted payload failed authentication (wrong key,
-	// tampered ciphertext) or names a key the KeyRing does not hold (the
-	// error then also matches ErrUnknownKey).
-	ErrDecrypt = ppterr.ErrDecrypt
-	// ErrUnknownKey: the KeyRing (WithKeyRing) holds no key of that id.
-	ErrUnknownKey = ppterr.ErrUnknownKey
-	// ErrUnknownCipher: a ppt_cipher this package does not implement.
-	ErrUnknownCipher = ppterr.ErrUnknownCipher
-	// ErrPassthruPayload: a passthru payload of the wrong shape (not one
-	// binary argument, not a {"args", "kwargs"} map in its serializer, an
-	// unknown ppt_serializer), or arguments a native payload cannot carry.
-	ErrPassthruPayload = errors.New("wampgo: invalid passthru payload")
-)
-
-// PassthruError is the failure to pack (Call, Publish, Yield) or unpack
-// (Invocation, Event, Result, Error) a payload in passthru mode. It
-// matches its Err's sentinels (ErrDecrypt, ErrUnknownKey, ErrUnknownCipher,
-// ErrPassthruPayload, ErrNotSupported) with errors.Is. It never holds a key.
-type PassthruError struct {
-	Op       string
-	Passthru Passthru
-	Err      error
-}
-
-func (e *PassthruError) Error() string {
-	p := e.Passthru
-	return fmt.Sprintf("wampgo: %s: payload passthru (scheme %q, serializer %q, cipher %q, key id %q): %v",
-		e.Op, p.Scheme, p.Serializer, p.Cipher, p.KeyID, e.Err)
-}
-
-func (e *PassthruError) Unwrap() error { return e.Err }
 
 // PassthruOf returns the passthru attributes of a message's Options or
 // Details (Invocation.Details, Event.Details, Result.Details), and whether

@@ -10,16 +10,6 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// ErrSessionLost matches the error of every operation that was in flight
-// when the connection of a reconnecting client died, and of operations
-// refused while it reconnects (WhileDisconnected FailFast). The error also
-// wraps the cause.
-var ErrSessionLost = errors.New("wampgo: session lost")
-
-// ErrGaveUp matches the end reason of a reconnecting client that stopped
-// retrying; it wraps the last failure.
-var ErrGaveUp = errors.New("wampgo: gave up reconnecting")
-
 // WhileDisconnected is what happens to an operation started while a
 // reconnecting client has no session.
 type WhileDisconnected int
@@ -99,8 +89,13 @@ type Reconnect struct {
 // It does not retry after an authentication failure or an ABORT that
 // retrying cannot fix, nor after Close. Without it a client is one session,
 // like a net.Conn.
+//
+// A negative duration or MaxAttempts, a MaxDelay below a MinDelay that is
+// given, and an unknown WhileDisconnected are wrong (see Options in the
+// package doc).
 func WithReconnect(r Reconnect) Option {
 	return func(c *config) {
+		checkReconnect(c, &r)
 		if r.MinDelay <= 0 {
 			r.MinDelay = 500 * time.Millisecond
 		}

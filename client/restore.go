@@ -15,33 +15,6 @@ import (
 // every attempt.
 const restoreLogEvery = time.Minute
 
-// RestoreError reports a registration or subscription that a rejoined
-// session could not restore: one report per failed attempt, to the error
-// handler. While Retrying, the client tries again after the reconnect
-// backoff and stays in StateRestoring; otherwise the registration or
-// subscription has ended (its Done is closed) and Err says why.
-type RestoreError struct {
-	Kind     string       // "registration" or "subscription"
-	URI      protocol.URI // the procedure or topic
-	Attempt  int          // 1 for the first failure in this session
-	Retrying bool         // it will be tried again
-	Err      error        // the router's *Error, or why the request could not be sent
-}
-
-func (e *RestoreError) Error() string {
-	what := "registration of "
-	if e.Kind == "subscription" {
-		what = "subscription to "
-	}
-	verdict := "given up"
-	if e.Retrying {
-		verdict = "retrying"
-	}
-	return fmt.Sprintf("wampgo: restoring %s%s after reconnect (attempt %d, %s): %v", what, e.URI, e.Attempt, verdict, e.Err)
-}
-
-func (e *RestoreError) Unwrap() error { return e.Err }
-
 // restoreRetryable reports whether a restore that failed with err may
 // succeed later. Only answers that describe the request itself are final:
 // wamp.error.invalid_uri, wamp.error.not_authorized,

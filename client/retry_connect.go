@@ -30,11 +30,6 @@ import (
 // authentication failure, an ABORT such as wamp.error.no_such_realm, an
 // invalid realm) or when its context has ended.
 
-// ErrNotConnected matches the first StateRetrying's error and the end
-// reasons of a client whose first connection failed (Reconnect.RetryOnFailedConnect); it wraps
-// the failures.
-var ErrNotConnected = errors.New("wampgo: not connected yet")
-
 // retryFailedConnect returns a client that keeps trying to connect, when
 // cfg asks for it and the failures errs allow it; nil otherwise.
 func retryFailedConnect(ctx context.Context, realm string, cfg *config, errs []error) *Client {

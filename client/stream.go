@@ -14,10 +14,6 @@ import (
 // message.
 const DefaultStreamChunk = 64 << 10
 
-// ErrStreamChunk matches the error of a stream read that met a message
-// that is not a chunk (its args[0] is not binary).
-var ErrStreamChunk = errors.New("wampgo: stream message is not a binary chunk")
-
 // The window a CallStream reader keeps before the session stops reading.
 const (
 	streamResultBuffer = 16
@@ -69,15 +65,6 @@ func (c *Client) CallStream(ctx context.Context, procedure protocol.URI, r io.Re
 	}()
 	return call
 }
-
-// StreamReadError is why CallStream canceled its call: the caller's
-// io.Reader failed.
-type StreamReadError struct{ Err error }
-
-func (e *StreamReadError) Error() string {
-	return "wampgo: reading the stream's input: " + e.Err.Error()
-}
-func (e *StreamReadError) Unwrap() error { return e.Err }
 
 // pump sends r's bytes as the call's inputs, then the final input. It
 // returns a read error of r's; a failed send means the call has completed

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"github.com/wampgo/wampgo/actor"
@@ -66,10 +65,6 @@ func (streamRegistration) applyRegister(c *registerConfig) { c.stream = true }
 // streamConcurrency is how many invocations of a RegisterStream procedure
 // run at once by default.
 const streamConcurrency = 16
-
-// ErrNoProgress matches the error of a stream write to a caller that did
-// not ask for progressive results.
-var ErrNoProgress = errors.New("wampgo: the caller did not ask for progressive results")
 
 // invocationReader reads a stream invocation's input chunks.
 type invocationReader struct {

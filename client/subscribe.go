@@ -66,6 +66,9 @@ func (c *Client) Subscribe(ctx context.Context, topic protocol.URI, handler Even
 	for _, o := range opts {
 		o.applySubscribe(&cfg)
 	}
+	if err := checkOverflow("Subscribe", "option OnOverflow", cfg.overflow); err != nil {
+		return nil, err
+	}
 	msg := &protocol.Subscribe{Topic: topic, Options: cfg.options()}
 	if err := c.checkSubscribe(msg); err != nil {
 		return nil, err

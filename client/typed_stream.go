@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"iter"
 	"reflect"
 
@@ -73,10 +72,6 @@ type TypedStream[Item, Resp any] struct {
 	cancel context.CancelCauseFunc
 	err    error // a request that could not be encoded; then call is nil
 }
-
-// ErrStreamAbandoned is the cause with which a typed stream's call is
-// canceled when its reader stops ranging over Items early.
-var ErrStreamAbandoned = errors.New("wampgo: stream abandoned by its reader")
 
 // CallTypedStream calls procedure with req, as CallTyped does, and asks
 // for progressive results: each one is decoded into an Item as Items

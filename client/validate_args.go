@@ -9,38 +9,6 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// ErrInvalidArgument matches the error of an operation refused because of
-// an argument the caller gave (a malformed URI, an option out of range).
-// Such an operation is refused in the caller's goroutine, before anything
-// reaches the session or the router; the session is unaffected.
-var ErrInvalidArgument = errors.New("wampgo: invalid argument")
-
-// ArgumentError reports a caller's bad argument. It matches
-// ErrInvalidArgument only: unlike a malformed message from the router, it
-// is not a protocol violation.
-type ArgumentError struct {
-	Op     string // the operation, such as "Call" or "Publish"; empty if unknown
-	Arg    string // the argument, such as "procedure", "topic" or "option timeout"
-	Reason string // what is wrong with it
-	// Err is the codec's *codec.EncodeError for a payload the serializer
-	// cannot carry, the *payload.EncodeError for a Go value that has no
-	// payload form (then Arg is its path, such as "args[1]"); nil otherwise.
-	Err error
-}
-
-func (e *ArgumentError) Error() string {
-	if e.Op == "" {
-		return fmt.Sprintf("wampgo: invalid %s: %s", e.Arg, e.Reason)
-	}
-	return fmt.Sprintf("wampgo: %s: invalid %s: %s", e.Op, e.Arg, e.Reason)
-}
-
-// Is matches ErrInvalidArgument.
-func (e *ArgumentError) Is(target error) bool { return target == ErrInvalidArgument }
-
-// Unwrap returns Err.
-func (e *ArgumentError) Unwrap() error { return e.Err }
-
 // checkMessage checks the URI and options of a request the caller built,
 // with the protocol's own rules; the payload is left to the codec. msg's
 // Request is not yet set: a placeholder stands in for it.
@@ -83,6 +51,12 @@ func (c *Client) checkCall(msg *protocol.Call, cfg *callConfig) error {
 	}
 	if cfg.timeout < 0 {
 		return &ArgumentError{Op: "Call", Arg: "option timeout", Reason: fmt.Sprintf("negative duration %v", cfg.timeout)}
+	}
+	if cfg.progressBuffer < 0 {
+		return &ArgumentError{Op: "Call", Arg: "option ProgressBuffer", Reason: fmt.Sprintf("%d is negative", cfg.progressBuffer)}
+	}
+	if err := checkOverflow("Call", "option OnProgressOverflow", cfg.progressOverflow); err != nil {
+		return err
 	}
 	if err := checkMessage("Call", msg); err != nil {
 		return err

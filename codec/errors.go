@@ -109,3 +109,6 @@ var errLengthExceedsEnd error = &wrapError{msg: "declared length exceeds the inp
 
 // errInvalidUTF8Value: Encode refuses a string that is not valid UTF-8.
 var errInvalidUTF8Value = unsupported("string that is not valid UTF-8")
+
+// ErrHeadUnreadable matches every failure of ReadHead.
+var ErrHeadUnreadable = errors.New("message head unreadable")

@@ -27,9 +27,6 @@ type Head struct {
 	IDs [2]protocol.ID
 }
 
-// ErrHeadUnreadable matches every failure of ReadHead.
-var ErrHeadUnreadable = errors.New("message head unreadable")
-
 // ReadHead reads the head of a message from prefix, the first bytes of its
 // encoding with c (a few KiB are plenty; the rest of the message need not
 // be there), with the serializer's own library, reading no further than

@@ -14,7 +14,6 @@
 package mailbox
 
 import (
-	"fmt"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -47,16 +46,6 @@ func (l Limits) withDefaults() Limits {
 	}
 	return l
 }
-
-// PanicError reports a handler that panicked. The mailbox recovers, reports
-// it through the OnPanic function given to New, and goes on with the next
-// item.
-type PanicError struct {
-	Value any
-	Stack []byte
-}
-
-func (e *PanicError) Error() string { return fmt.Sprintf("mailbox: handler panic: %v", e.Value) }
 
 type entry[T any] struct {
 	item T

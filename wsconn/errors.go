@@ -108,3 +108,8 @@ func otherFrame(t websocket.MessageType) websocket.MessageType {
 	}
 	return websocket.MessageBinary
 }
+
+// ErrRedirect matches the error of a Dial whose server answered the
+// opening handshake with an HTTP redirect that Options.FollowRedirects does
+// not allow.
+var ErrRedirect = errors.New("wsconn: redirect refused")

@@ -1,16 +1,10 @@
 package wsconn
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 )
-
-// ErrRedirect matches the error of a Dial whose server answered the
-// opening handshake with an HTTP redirect that Options.FollowRedirects does
-// not allow.
-var ErrRedirect = errors.New("wsconn: redirect refused")
 
 // maxRedirects bounds the redirects one handshake follows, as net/http's
 // default policy does.

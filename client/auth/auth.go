@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/wampgo/wampgo/client"
@@ -40,27 +39,6 @@ type Starter = client.AuthStarter
 // matching ErrRouterNotAuthenticated, unless client.WithUnverifiedRouter is
 // given.
 type RouterAuthenticator = client.RouterAuthenticator
-
-// Errors of the authenticators, for use with errors.Is. Package client
-// wraps them in a *client.AuthError, which also matches
-// client.ErrAuthentication. ErrRouterNotAuthenticated, ErrChannelBinding
-// and ErrBadChallenge are the values of package client of the same names
-// (the join reports them too).
-var (
-	// ErrRouterNotAuthenticated matches a WELCOME whose proof of the
-	// router's identity is missing or wrong (the WAMP-SCRAM verifier).
-	ErrRouterNotAuthenticated = client.ErrRouterNotAuthenticated
-	// ErrChannelBinding matches a TLS channel binding that was asked for
-	// but is not available on the connection, or that the router did not
-	// confirm.
-	ErrChannelBinding = client.ErrChannelBinding
-	// ErrBadChallenge matches a CHALLENGE whose fields the method cannot
-	// use (missing, malformed, or KDF costs outside KDFLimits).
-	ErrBadChallenge = client.ErrBadChallenge
-	// ErrPassphrase matches a key file that is encrypted and was given no
-	// passphrase (see KeyPassphrase), or the wrong one.
-	ErrPassphrase = errors.New("wampgo: key file needs its passphrase, or the passphrase is wrong")
-)
 
 // secret holds key material. Authenticators keep it behind a pointer, so
 // that even reflection-based printing of a struct that contains one (fmt

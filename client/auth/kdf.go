@@ -8,33 +8,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
-	"fmt"
 
 	"golang.org/x/crypto/argon2"
 )
-
-// KDFCostError reports a CHALLENGE whose key-derivation parameters lie
-// outside the KDFLimits: too cheap (a hash the router could crack) or too
-// costly (CPU or memory the router could exhaust). It matches
-// ErrBadChallenge with errors.Is.
-type KDFCostError struct {
-	Method string // "wampcra" or "wamp-scram"
-	KDF    string // "pbkdf2" or "argon2id13"
-	// Param is what is out of bounds: "iterations", "memory" (KiB), or
-	// "cost" (the total: iterations × ⌈keylen/32⌉ for PBKDF2, iterations ×
-	// memory for Argon2id).
-	Param    string
-	Value    int
-	Min, Max int
-}
-
-func (e *KDFCostError) Error() string {
-	return fmt.Sprintf("%v: %s: %s %s %d outside the limits [%d, %d]",
-		ErrBadChallenge, e.Method, e.KDF, e.Param, e.Value, e.Min, e.Max)
-}
-
-// Is reports whether target is ErrBadChallenge.
-func (e *KDFCostError) Is(target error) bool { return target == ErrBadChallenge }
 
 // checkPBKDF2 checks PBKDF2's parameters: iterations, then the total cost
 // in one-block iterations. keylen must already lie in [1, 1024].

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/wampgo/wampgo/internal/ppterr"
 	"golang.org/x/crypto/nacl/secretbox"
 )
 
@@ -17,19 +16,6 @@ import (
 const (
 	XSalsa20Poly1305 = "xsalsa20poly1305"
 	AES256GCM        = "aes256gcm"
-)
-
-// Errors of sealing and opening; wrapped with the key id or cipher name.
-var (
-	// ErrDecrypt: a sealed payload failed authentication (wrong key,
-	// tampered or truncated ciphertext) or names a key the ring does not
-	// hold (then the error also matches ErrUnknownKey).
-	ErrDecrypt = ppterr.ErrDecrypt
-	// ErrUnknownKey: the ring holds no key under the key id.
-	ErrUnknownKey = ppterr.ErrUnknownKey
-	// ErrUnknownCipher: the cipher is neither XSalsa20Poly1305 nor
-	// AES256GCM.
-	ErrUnknownCipher = ppterr.ErrUnknownCipher
 )
 
 // Overheads of a sealed payload over its plaintext.

@@ -9,24 +9,6 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// ErrBadPayload is matched (errors.Is) by the errors of results and events
-// whose payload is not what the spec describes.
-var ErrBadPayload = errors.New("meta: unexpected payload")
-
-// PayloadError says which part of a meta result or event did not decode.
-type PayloadError struct {
-	URI    protocol.URI // the procedure or topic
-	Path   string       // where in the payload, such as "args[0].authid"
-	Reason string
-}
-
-func (e *PayloadError) Error() string {
-	return fmt.Sprintf("meta: %s: %s: %s", e.URI, e.Path, e.Reason)
-}
-
-// Is makes a *PayloadError match ErrBadPayload.
-func (e *PayloadError) Is(target error) bool { return target == ErrBadPayload }
-
 // decoder reads one payload, remembering the first error.
 type decoder struct {
 	uri protocol.URI

@@ -64,15 +64,6 @@ func call(ctx context.Context, c *client.Client, proc protocol.URI, args protoco
 	return res.Args, nil
 }
 
-// Errors for the ids the router does not know, matched (errors.Is) by the
-// error of a procedure the router answered with the ERROR named; the
-// error is also the router's *client.Error (errors.As).
-var (
-	ErrNoSuchSession      = errors.New("meta: no such session")
-	ErrNoSuchRegistration = errors.New("meta: no such registration")
-	ErrNoSuchSubscription = errors.New("meta: no such subscription")
-)
-
 var notFound = map[protocol.URI]error{
 	protocol.URIErrNoSuchSession:      ErrNoSuchSession,
 	protocol.URIErrNoSuchRegistration: ErrNoSuchRegistration,

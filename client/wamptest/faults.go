@@ -1,20 +1,11 @@
 package wamptest
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/wampgo/wampgo/protocol"
 )
-
-// ErrNoSession is returned by the fault injections for a session id the
-// router does not serve (never joined, or already gone).
-var ErrNoSession = errors.New("wamptest: no such session")
-
-// ErrDropped is the error a connection ended by Drop reports on the
-// client's side of an in-memory pipe (Client.Err wraps it).
-var ErrDropped = errors.New("wamptest: connection dropped")
 
 // conn returns the connection of a joined session. Called with r.mu held.
 func (r *Router) connOf(session protocol.ID) (*conn, error) {

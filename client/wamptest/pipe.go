@@ -53,7 +53,10 @@ func (r *Router) Dial(ctx context.Context, url string) (protocol.Transport, erro
 }
 
 // Connect joins a client to realm over a new in-memory pipe (Pipe). The
-// options are the client's own (authentication, logging, reconnection…).
+// options are the client's own (authentication, logging, reconnection…);
+// as with client.Connect, the options of the connection Dial opens
+// (WithTLSConfig, WithHTTPHeader, WithReadLimit, WithKeepalive) are
+// refused with an error matching client.ErrInvalidArgument.
 func (r *Router) Connect(ctx context.Context, realm string, opts ...client.Option) (*client.Client, error) {
 	return client.Connect(ctx, r.Pipe(), realm, opts...)
 }

@@ -1,7 +1,6 @@
 package wamptest
 
 import (
-	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -11,10 +10,6 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 	"github.com/wampgo/wampgo/wsconn"
 )
-
-// ErrStopped is returned by Dial, and ends the connections Pipe returns,
-// while the router is stopped (Stop) or after Close.
-var ErrStopped = errors.New("wamptest: router stopped")
 
 // Router is an in-process WAMP router. Its methods are safe for concurrent
 // use; see the package documentation for the model.

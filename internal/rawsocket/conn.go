@@ -215,30 +215,6 @@ func (c *Conn) CheckSend(t protocol.MessageType, n int) error {
 	return &codec.EncodeError{Codec: c.codec.Name(), Err: &SendLimitError{Type: t, Size: n, Limit: c.sendLimit}}
 }
 
-// SendLimitError is CheckSend's refusal of a message over the peer's
-// announced maximum length. It matches ErrMessageTooLarge.
-type SendLimitError struct {
-	Type  protocol.MessageType // the message's type; 0 when unknown
-	Size  int                  // its encoded length, in bytes
-	Limit int64                // the peer's maximum length
-}
-
-func (e *SendLimitError) Error() string {
-	return fmt.Sprintf("%v: %s of %d bytes is over the peer's limit of %d bytes; not sent",
-		ErrMessageTooLarge, e.What(), e.Size, e.Limit)
-}
-
-// What names the message: its type, or "message".
-func (e *SendLimitError) What() string {
-	if e.Type == 0 {
-		return "message"
-	}
-	return e.Type.String()
-}
-
-// Unwrap returns ErrMessageTooLarge.
-func (e *SendLimitError) Unwrap() error { return ErrMessageTooLarge }
-
 // SendRaw queues payload as one message frame, as is: not encoded, not
 // checked against the peer's limit. It is for tests that play a hostile
 // peer; it blocks and fails as Send does.

@@ -2,11 +2,9 @@ package rawsocket
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 
-	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/oversize"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -35,19 +33,6 @@ func (t FrameType) String() string {
 
 // headerLen is the length of a frame prefix.
 const headerLen = 4
-
-// ErrMessageTooLarge matches a message longer than the limit that applies
-// to it: on Send, the peer's announced maximum (the message is refused and
-// nothing is written; the connection stays up); when reading, our own
-// announced maximum (the read side ends: the error then also matches
-// protocol.ErrProtocolViolation). It wraps codec.ErrMessageTooLarge, the
-// sentinel users outside this package match.
-var ErrMessageTooLarge = fmt.Errorf("rawsocket: %w", codec.ErrMessageTooLarge)
-
-// ErrBadFrame matches a frame prefix that breaks the protocol: reserved
-// bits set, a reserved frame type, or a length over 2^24. It also matches
-// protocol.ErrProtocolViolation.
-var ErrBadFrame = errors.New("rawsocket: malformed frame")
 
 // appendHeader appends the prefix of a frame of type t and payload length n
 // (0 <= n <= 2^24) to b.

@@ -91,57 +91,6 @@ const (
 	CodeConnectionLimit       ErrorCode = 4
 )
 
-// Sentinels matched (errors.Is) by the *HandshakeError of each error code.
-var (
-	ErrSerializerUnsupported = errors.New("rawsocket: router does not support the serializer")
-	ErrMaxLengthUnacceptable = errors.New("rawsocket: router does not accept the maximum message length")
-	ErrReservedBits          = errors.New("rawsocket: router refused the use of reserved bits")
-	ErrConnectionLimit       = errors.New("rawsocket: router reached its maximum connection count")
-)
-
-// ErrBadHandshake matches a handshake that breaks the protocol: a reply or
-// request without the magic octet, with reserved bits set, or a reply that
-// names another serializer than the one requested. It is also returned for
-// a peer that is not a RawSocket peer at all (an HTTP server, say).
-var ErrBadHandshake = errors.New("rawsocket: malformed handshake")
-
-// HandshakeError is a router's error reply to the opening handshake. Dial
-// returns it; match the cause with errors.Is and ErrSerializerUnsupported,
-// ErrMaxLengthUnacceptable, ErrReservedBits or ErrConnectionLimit, or read
-// Code with errors.As.
-type HandshakeError struct {
-	Code ErrorCode
-	// Serializer is the serializer that was requested.
-	Serializer Serializer
-}
-
-func (e *HandshakeError) Error() string {
-	if s := e.sentinel(); s != nil {
-		return fmt.Sprintf("%v (requested %v)", s, e.Serializer)
-	}
-	return fmt.Sprintf("rawsocket: router refused the connection with undefined error code %d (requested %v)", e.Code, e.Serializer)
-}
-
-// Is matches the sentinel of e's code.
-func (e *HandshakeError) Is(target error) bool {
-	s := e.sentinel()
-	return s != nil && s == target
-}
-
-func (e *HandshakeError) sentinel() error {
-	switch e.Code {
-	case CodeSerializerUnsupported:
-		return ErrSerializerUnsupported
-	case CodeMaxLengthUnacceptable:
-		return ErrMaxLengthUnacceptable
-	case CodeReservedBits:
-		return ErrReservedBits
-	case CodeConnectionLimit:
-		return ErrConnectionLimit
-	}
-	return nil
-}
-
 // request is a handshake request, or an accepting reply: the same four
 // octets.
 type request struct {
