@@ -157,8 +157,8 @@ func idleRound(b *testing.B, url string, n int, name string) {
 	b.ReportMetric(per(float64(joinWall.Microseconds())), "join-µs/sess")
 	b.ReportMetric(per(float64(closeWall.Microseconds())), "close-µs/sess")
 	if cpuOK {
-		b.ReportMetric(per(float64((cpu1-cpu0).Microseconds())), "join-cpu-µs/sess")
-		b.ReportMetric(per(float64((cpu2-cpu1).Microseconds())), "close-cpu-µs/sess")
+		b.ReportMetric(per(float64((cpu1 - cpu0).Microseconds())), "join-cpu-µs/sess")
+		b.ReportMetric(per(float64((cpu2 - cpu1).Microseconds())), "close-cpu-µs/sess")
 	}
 	b.StartTimer()
 }
