@@ -34,7 +34,7 @@ type Client struct {
 	// timers. Written by them, read by the loop.
 	ctl chan command
 
-	done     chan struct{}  // closed by reap when everything has stopped
+	done     chan struct{}  // closed by reap (on the loop's goroutine, last) when everything has stopped
 	err      error          // the end reason; written by reap before done is closed
 	handlers sync.WaitGroup // handler goroutines of subscriptions and registrations; Add on the loop only
 	closers  sync.WaitGroup // goroutines closing a connection the loop gave up; Add on the loop only
@@ -106,12 +106,11 @@ func start(t protocol.Transport, realm string, sess Session, cfg *config) *Clien
 	if t == nil {
 		c.watch.set(StateConnecting) // retry_connect.go: no session yet
 	}
-	c.loop = actor.Spawn(64, st.run, func(cmd command, reason error) {
+	c.loop = actor.SpawnThen(64, st.run, func(cmd command, reason error) {
 		// Accepted while the loop was ending: answered like every
 		// command refused after the end.
 		st.failCommand(cmd, closedError(reason))
-	})
-	go c.reap()
+	}, c.reap)
 	if t == nil {
 		return c
 	}
@@ -123,11 +122,12 @@ func start(t protocol.Transport, realm string, sess Session, cfg *config) *Clien
 	return c
 }
 
-// reap waits for the session loop to end (it hands its connection to a
-// closer goroutine on its way out), then waits for the closers and every
-// handler goroutine and records the end reason.
-func (c *Client) reap() {
-	<-c.loop.Done()
+// reap is the session loop goroutine's last work, once the loop has ended
+// (it hands its connection to a closer goroutine on its way out): it waits
+// for the closers and every handler goroutine and records the end reason.
+// No goroutine of its own waits for the loop's end. It reads nothing of
+// c.loop, which start may still be assigning.
+func (c *Client) reap(reason error) {
 	c.closers.Wait()
 	c.cancelBase()
 	if c.states != nil {
@@ -144,7 +144,6 @@ func (c *Client) reap() {
 	if c.errs != nil {
 		<-c.errs.Done()
 	}
-	reason := c.loop.Err()
 	c.err = reason
 	close(c.done)
 	if reason != nil {

@@ -36,17 +36,19 @@ type writeFailure struct {
 // on the wire. The loop pushes messages without ever blocking; the writer
 // takes everything queued at once, encodes it (header with the request id
 // the loop assigned, then the payload the caller encoded, spliced in) and
-// hands it to the transport as one batch, which the transport writes with
-// as few system calls as it can. Failures come back to the loop on failed.
+// writes it as one batch into the connection itself (encodedWriter), with
+// as few system calls as it can; other transports get it through
+// SendEncoded. Failures come back to the loop on failed.
 //
 // The queue is bounded in bytes, softly: push always succeeds, and the
 // loop stops taking new commands while full reports true, until space
 // signals that the writer made room.
 type outbound struct {
-	t     protocol.Transport
-	check sendChecker // t's, or nil
-	codec codec.Codec
-	limit int64
+	t      protocol.Transport
+	check  sendChecker   // t's, or nil
+	direct encodedWriter // t's, or nil
+	codec  codec.Codec
+	limit  int64
 
 	unflushed bool // owned by the loop: push queued items the writer was not told of
 
@@ -79,8 +81,19 @@ func newOutbound(t protocol.Transport, cd codec.Codec, limit int) *outbound {
 		done:   make(chan struct{}),
 	}
 	o.check, _ = t.(sendChecker)
+	o.direct, _ = t.(encodedWriter)
 	go o.write()
 	return o
+}
+
+// encodedWriter is implemented by transports that let the session's
+// writer goroutine write its batch into the connection itself
+// (wsconn.Conn, rawsocket.Conn): no hand-off to a goroutine of the
+// transport between the encoded batch and the network.
+type encodedWriter interface {
+	// WriteEncoded is SendEncoded, written in the caller's goroutine
+	// when no write is in progress.
+	WriteEncoded(ctx context.Context, frames [][]byte) error
 }
 
 // sendChecker is implemented by transports whose peer limits the size of a
@@ -199,7 +212,7 @@ func (o *outbound) write() {
 				}
 				frames[i] = buf[start:end:end]
 			}
-			if err := o.t.SendEncoded(o.ctx, frames); err != nil {
+			if err := o.send(frames); err != nil {
 				o.report(writeFailure{err: err})
 				return
 			}
@@ -208,6 +221,15 @@ func (o *outbound) write() {
 			signal(o.space)
 		}
 	}
+}
+
+// send hands frames to the transport, to write now in the writer's
+// goroutine when it can.
+func (o *outbound) send(frames [][]byte) error {
+	if o.direct != nil {
+		return o.direct.WriteEncoded(o.ctx, frames)
+	}
+	return o.t.SendEncoded(o.ctx, frames)
 }
 
 // report hands f to the loop, unless the writer is being stopped.
