@@ -49,6 +49,15 @@ type Client struct {
 	errs   *mailbox.Mailbox[error]       // WithErrorHandler deliveries; nil without
 }
 
+// The loop's channels, sized by need: commandBuffer lets a burst of callers
+// (128 concurrent calls) queue without each waiting for the loop, which
+// drains the buffer before its writer flushes; ctl carries only cancels,
+// whose senders wait their turn.
+const (
+	commandBuffer = 32
+	ctlBuffer     = 4
+)
+
 // idIndex maps a URI to an immutable []protocol.ID (see ids.go).
 type idIndex = sync.Map
 
@@ -87,7 +96,7 @@ func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Op
 // start creates the client around a joined transport and starts its
 // goroutines.
 func start(t protocol.Transport, realm string, sess Session, cfg *config) *Client {
-	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{}), ctl: make(chan command, 64)}
+	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{}), ctl: make(chan command, ctlBuffer)}
 	ci := &connInfo{session: sess, serializer: serializerOf(t), codec: startCodec(t, cfg)}
 	ci.limit, _ = t.(sendChecker)
 	c.conn.Store(ci)
@@ -106,7 +115,7 @@ func start(t protocol.Transport, realm string, sess Session, cfg *config) *Clien
 	if t == nil {
 		c.watch.set(StateConnecting) // retry_connect.go: no session yet
 	}
-	c.loop = actor.SpawnThen(64, st.run, func(cmd command, reason error) {
+	c.loop = actor.SpawnThen(commandBuffer, st.run, func(cmd command, reason error) {
 		// Accepted while the loop was ending: answered like every
 		// command refused after the end.
 		st.failCommand(cmd, closedError(reason))

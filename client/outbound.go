@@ -75,7 +75,7 @@ func newOutbound(t protocol.Transport, cd codec.Codec, limit int) *outbound {
 		limit:  int64(limit),
 		ready:  make(chan struct{}, 1),
 		space:  make(chan struct{}, 1),
-		failed: make(chan writeFailure, 16),
+		failed: make(chan writeFailure, 2), // the writer waits for the loop beyond
 		ctx:    ctx,
 		cancel: cancel,
 		done:   make(chan struct{}),

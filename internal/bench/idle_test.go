@@ -22,6 +22,7 @@ import (
 //
 //	goroutines/sess  goroutines the process gained
 //	heap+stack-B/sess  HeapInuse+StackInuse gained (after a GC)
+//	stack-B/sess     the StackInuse part of it
 //	rss-B/sess       resident set gained (Linux only)
 //	join-µs/sess, join-cpu-µs/sess   wall and CPU time of one Dial (joins run one at a time)
 //	close-µs/sess, close-cpu-µs/sess wall and CPU time of one Close
@@ -70,6 +71,7 @@ func idleSizes(tb testing.TB) []int {
 type idleFootprint struct {
 	goroutines int
 	heapStack  uint64
+	stack      uint64
 	rss        uint64 // 0 when unknown
 }
 
@@ -81,6 +83,7 @@ func takeFootprint() idleFootprint {
 	return idleFootprint{
 		goroutines: runtime.NumGoroutine(),
 		heapStack:  ms.HeapInuse + ms.StackInuse,
+		stack:      ms.StackInuse,
 		rss:        residentBytes(),
 	}
 }
@@ -151,6 +154,7 @@ func idleRound(b *testing.B, url string, n int, name string) {
 	per := func(v float64) float64 { return v / float64(n) }
 	b.ReportMetric(per(float64(idle.goroutines-before.goroutines)), "goroutines/sess")
 	b.ReportMetric(per(float64(int64(idle.heapStack)-int64(before.heapStack))), "heap+stack-B/sess")
+	b.ReportMetric(per(float64(int64(idle.stack)-int64(before.stack))), "stack-B/sess")
 	if idle.rss != 0 {
 		b.ReportMetric(per(float64(int64(idle.rss)-int64(before.rss))), "rss-B/sess")
 	}

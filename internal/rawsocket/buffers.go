@@ -13,15 +13,17 @@ import (
 // ioBuffer is the size of the pooled read and write buffers.
 const ioBuffer = 32 << 10
 
-// smallRead is the size of the array a connection waits for data in.
-const smallRead = 512
+// smallRead is the size of the array a connection waits for data in: a
+// few small messages.
+const smallRead = 256
 
 var ioBuffers = sync.Pool{New: func() any { b := make([]byte, ioBuffer); return &b }}
 
 // lazyReader buffers reads from r without holding a large buffer while it
 // waits: it reads into small, and only when that filled up (more is likely
 // waiting) does the next read take a pooled buffer, which it returns once
-// its bytes are consumed. A read of at least smallRead bytes with nothing
+// its bytes are consumed. A connection therefore waits in a pooled buffer
+// only after a read that filled its buffer exactly, with nothing after it. A read of at least smallRead bytes with nothing
 // buffered goes straight into the caller's slice. Only the reader
 // goroutine uses it.
 type lazyReader struct {
@@ -36,9 +38,10 @@ func (l *lazyReader) Read(p []byte) (int, error) {
 	if len(l.data) == 0 {
 		l.release()
 		if len(p) >= smallRead {
-			n, err := l.r.Read(p)
-			l.more = n == len(p)
-			return n, err
+			// A payload read straight into place. Whether more
+			// follows is learnt by the next read, into small.
+			l.more = false
+			return l.r.Read(p)
 		}
 		buf := l.small[:]
 		if l.more {
