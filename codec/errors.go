@@ -13,8 +13,10 @@ import (
 // text.
 var (
 	// ErrMessageTooLarge: the input is longer than Limits.MaxMessageSize.
-	// A transport may answer it with WebSocket close code 1009.
-	ErrMessageTooLarge = errors.New("message too large")
+	// A transport may answer it with WebSocket close code 1009. It is
+	// protocol.ErrMessageTooLarge, the value every transport's size
+	// errors match.
+	ErrMessageTooLarge = protocol.ErrMessageTooLarge
 	// ErrTooDeep: lists and dicts nest deeper than Limits.MaxDepth.
 	ErrTooDeep = errors.New("nesting too deep")
 	// ErrTruncated: the input ends inside a value.

@@ -9,22 +9,24 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// ErrPingTimeout is the end reason of a connection whose peer stopped
-// answering: no PONG, and nothing else, arrived within PongTimeout of a
-// keepalive PING. It is what a half-open TCP connection ends with.
-var ErrPingTimeout = errors.New("rawsocket: ping timeout: peer did not answer")
+// ErrPingTimeout (protocol.ErrPingTimeout) is the end reason of a
+// connection whose peer stopped answering: no PONG, and nothing else,
+// arrived within PongTimeout of a keepalive PING. It is what a half-open
+// TCP connection ends with.
+var ErrPingTimeout = protocol.ErrPingTimeout
 
-// ErrPeerClosed matches the end reason of a connection that the peer
-// closed between two frames (RawSocket has no closing handshake: closing
-// the stream is how a peer ends the connection). A stream cut within a
-// frame ends with io.ErrUnexpectedEOF, wrapped, instead.
-var ErrPeerClosed = errors.New("rawsocket: peer closed the connection")
+// ErrPeerClosed (protocol.ErrPeerClosed) matches the end reason of a
+// connection that the peer closed between two frames (RawSocket has no
+// closing handshake: closing the stream is how a peer ends the
+// connection). A stream cut within a frame ends with io.ErrUnexpectedEOF,
+// wrapped, instead.
+var ErrPeerClosed = protocol.ErrPeerClosed
 
 // readError translates a stream error of the reader into the end reason.
 func readError(err error) error {
 	switch {
 	case errors.Is(err, io.EOF):
-		return fmt.Errorf("%w: %w", ErrPeerClosed, err)
+		return fmt.Errorf("rawsocket: %w: %w", ErrPeerClosed, err)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Errorf("rawsocket: read: stream ended within a frame: %w", err)
 	default:

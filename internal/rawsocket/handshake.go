@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/protocol"
 )
 
 // Magic is the first octet of every handshake request and reply. No HTTP
@@ -91,19 +92,21 @@ const (
 	CodeConnectionLimit       ErrorCode = 4
 )
 
-// Sentinels matched (errors.Is) by the *HandshakeError of each error code.
+// Sentinels matched (errors.Is) by the *HandshakeError of each error code:
+// the protocol package's, the same for every transport.
 var (
-	ErrSerializerUnsupported = errors.New("rawsocket: router does not support the serializer")
-	ErrMaxLengthUnacceptable = errors.New("rawsocket: router does not accept the maximum message length")
-	ErrReservedBits          = errors.New("rawsocket: router refused the use of reserved bits")
-	ErrConnectionLimit       = errors.New("rawsocket: router reached its maximum connection count")
+	ErrSerializerUnsupported = protocol.ErrSerializerUnsupported
+	ErrMaxLengthUnacceptable = protocol.ErrMaxLengthUnacceptable
+	ErrReservedBits          = protocol.ErrReservedBits
+	ErrConnectionLimit       = protocol.ErrConnectionLimit
 )
 
-// ErrBadHandshake matches a handshake that breaks the protocol: a reply or
-// request without the magic octet, with reserved bits set, or a reply that
-// names another serializer than the one requested. It is also returned for
-// a peer that is not a RawSocket peer at all (an HTTP server, say).
-var ErrBadHandshake = errors.New("rawsocket: malformed handshake")
+// ErrBadHandshake (protocol.ErrBadHandshake) matches a handshake that
+// breaks the protocol: a reply or request without the magic octet, with
+// reserved bits set, or a reply that names another serializer than the one
+// requested. It is also returned for a peer that is not a RawSocket peer at
+// all (an HTTP server, say).
+var ErrBadHandshake = protocol.ErrBadHandshake
 
 // HandshakeError is a router's error reply to the opening handshake. Dial
 // returns it; match the cause with errors.Is and ErrSerializerUnsupported,
