@@ -154,8 +154,6 @@ func (o *outbound) stop() {
 func (o *outbound) write() {
 	defer close(o.done)
 	var spare []outItem
-	var buf []byte
-	var offsets []int
 	for {
 		o.mu.Lock()
 		for len(o.items) == 0 && !o.closed {
@@ -180,10 +178,11 @@ func (o *outbound) write() {
 			return
 		}
 
-		// The batch's bytes belong to the transport from now on: a new
-		// buffer each time.
-		buf = make([]byte, 0, max(cap(buf), 512))
-		offsets = offsets[:0]
+		// A transport that writes in this goroutine is done with the
+		// batch's bytes when send returns: they go back to the pool.
+		// Otherwise they belong to the transport from then on.
+		eb := encodeBufs.Get().(*encodeBuf)
+		buf, offsets := eb.buf[:0], eb.offsets[:0]
 		var taken int64
 		for i := range batch {
 			it := &batch[i]
@@ -203,24 +202,55 @@ func (o *outbound) write() {
 			*it = outItem{}
 		}
 		spare = batch
+		var err error
 		if len(offsets) > 0 {
-			frames := make([][]byte, len(offsets))
+			frames := eb.frames[:0]
 			for i, start := range offsets {
 				end := len(buf)
 				if i+1 < len(offsets) {
 					end = offsets[i+1]
 				}
-				frames[i] = buf[start:end:end]
+				frames = append(frames, buf[start:end:end])
 			}
-			if err := o.send(frames); err != nil {
-				o.report(writeFailure{err: err})
-				return
-			}
+			err = o.send(frames)
+			eb.frames = frames
+		}
+		eb.buf, eb.offsets = buf, offsets
+		if o.direct != nil {
+			eb.release()
+		}
+		if err != nil {
+			o.report(writeFailure{err: err})
+			return
 		}
 		if o.bytes.Add(-taken)+taken >= o.limit && o.bytes.Load() < o.limit {
 			signal(o.space)
 		}
 	}
+}
+
+// encodeBuf is what the writer encodes one batch into: the bytes, the
+// frames over them, and their offsets. Pooled, shared by every session:
+// an idle session holds none.
+type encodeBuf struct {
+	buf     []byte
+	frames  [][]byte
+	offsets []int
+}
+
+var encodeBufs = sync.Pool{New: func() any { return &encodeBuf{buf: make([]byte, 0, 512)} }}
+
+// maxPooledEncode is the largest batch buffer kept in the pool.
+const maxPooledEncode = 64 << 10
+
+// release puts eb back in the pool, unless a burst made it large.
+func (eb *encodeBuf) release() {
+	if cap(eb.buf) > maxPooledEncode || cap(eb.frames) > 1024 {
+		return
+	}
+	clear(eb.frames)
+	eb.frames = eb.frames[:0]
+	encodeBufs.Put(eb)
 }
 
 // send hands frames to the transport, to write now in the writer's

@@ -32,7 +32,10 @@ type Writer[T any] struct {
 	spare   []T        // guarded by mu: the previous batch's array, for reuse
 	queued  int        // guarded by mu: sends in queue
 	writing bool       // guarded by mu: a goroutine is writing (or Quiesce took the write side)
-	idle    *sync.Cond // on mu: signalled when writing ends
+	idle    *sync.Cond // on mu: broadcast after each batch written, and when writing ends
+	taken   uint64     // guarded by mu: batches the writers took
+	written uint64     // guarded by mu: batches the writers wrote (or gave up on)
+	failed  error      // guarded by mu: the first write error
 	space   chan struct{}
 	wg      sync.WaitGroup // the writer goroutine started by Send or Control; Add under mu
 }
@@ -63,10 +66,11 @@ func (w *Writer[T]) Send(ctx context.Context, items ...T) error {
 }
 
 // Write is Send for a caller that is itself a writer goroutine: when no
-// write is in progress, it writes the queue in its own goroutine and
-// returns once it is written, with the write's error, if any (the
-// connection's end reason). Otherwise it queues items for the write in
-// progress and returns.
+// write is in progress, it writes the queue in its own goroutine;
+// otherwise it queues items for the write in progress and waits until
+// they are written. Either way it returns once items are written (the
+// caller may reuse them), with the write's error, if any (the connection's
+// end reason).
 func (w *Writer[T]) Write(ctx context.Context, items ...T) error {
 	if err := w.wait(ctx); err != nil {
 		return err
@@ -110,12 +114,20 @@ func (w *Writer[T]) put(items []T, inline bool) error {
 	w.queue = append(w.queue, items...)
 	if w.writing {
 		w.queued++
-		room := w.queued < w.limit
-		w.mu.Unlock()
-		if room {
+		if w.queued < w.limit {
 			signal(w.space) // another sender may be waiting
 		}
-		return nil
+		if !inline {
+			w.mu.Unlock()
+			return nil
+		}
+		// Written with the batch the writer takes next.
+		for batch := w.taken + 1; w.written < batch && w.failed == nil; {
+			w.idle.Wait()
+		}
+		err := w.failed
+		w.mu.Unlock()
+		return err
 	}
 	w.writing = true
 	if !inline {
@@ -138,16 +150,20 @@ func (w *Writer[T]) run() error {
 	for len(w.queue) > 0 && err == nil {
 		batch := w.queue
 		w.queue, w.spare, w.queued = w.spare[:0], nil, 0
+		w.taken++
 		w.mu.Unlock()
 		signal(w.space)
 		err = w.write(batch)
 		clear(batch)
 		w.mu.Lock()
+		w.written++
 		if cap(batch) <= maxSpare {
 			w.spare = batch[:0]
 		}
+		w.idle.Broadcast()
 	}
 	if err != nil {
+		w.failed = err
 		clear(w.queue) // the connection has failed: nothing more leaves
 		w.queue = w.queue[:0]
 	}
