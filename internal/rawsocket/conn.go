@@ -190,7 +190,8 @@ func (c *Conn) SendEncoded(ctx context.Context, frames [][]byte) error {
 			return err
 		}
 	}
-	return c.w.Send(ctx, messageFrames(frames)...)
+	var few [8]control // on the stack: the writer copies the frames it queues
+	return c.w.Send(ctx, messageFrames(few[:0], frames)...)
 }
 
 // WriteEncoded is SendEncoded for a caller that is itself a writer
@@ -206,16 +207,16 @@ func (c *Conn) WriteEncoded(ctx context.Context, frames [][]byte) error {
 			return err
 		}
 	}
-	return c.w.Write(ctx, messageFrames(frames)...)
+	var few [8]control // on the stack: the writer copies the frames it queues
+	return c.w.Write(ctx, messageFrames(few[:0], frames)...)
 }
 
-// messageFrames wraps encoded messages as message frames.
-func messageFrames(frames [][]byte) []control {
-	fs := make([]control, len(frames))
-	for i, f := range frames {
-		fs[i] = control{typ: FrameMessage, payload: f}
+// messageFrames appends encoded messages to dst as message frames.
+func messageFrames(dst []control, frames [][]byte) []control {
+	for _, f := range frames {
+		dst = append(dst, control{typ: FrameMessage, payload: f})
 	}
-	return fs
+	return dst
 }
 
 // CheckSend reports whether a message of n encoded bytes (of type t, or 0
