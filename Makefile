@@ -19,7 +19,7 @@ STATICCHECK_STAMP   := $(BIN)/.staticcheck-$(STATICCHECK_VERSION)
 ROUTER_DIR   := testdata/router
 ROUTER_STAMP := $(ROUTER_DIR)/node_modules/.wampgo-installed
 
-.PHONY: tools router test fmt-check bench bench-idle fuzz demo soak interop clean
+.PHONY: tools router test fmt-check bench bench-idle fuzz demo soak interop cli clean
 
 ## tools: install pinned Go tools into ./bin
 tools: $(STATICCHECK_STAMP)
@@ -58,9 +58,10 @@ fmt-check:
 		exit 1; \
 	fi
 
-## bench: run all benchmarks once
+## bench: run all benchmarks once (BenchmarkStream, 256 MiB a run, one iteration each)
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(GO) test -run='^$$' -bench=. -skip='^BenchmarkStream$$' -benchmem ./...
+	$(GO) test -run='^$$' -bench='^BenchmarkStream$$' -benchtime=1x -benchmem ./internal/bench/
 
 ## bench-idle: the idle-session footprint alone (N idle sessions to the
 ## test kit's router over WebSocket and RawSocket; WAMPGO_BENCH_IDLE_N=1000,4000)
@@ -94,6 +95,10 @@ soak: router
 ## demo: run the demo program against a local fox-wamp router
 demo: router
 	$(GO) run ./internal/demo
+
+## cli: build the wampgo command line into bin/wampgo
+cli:
+	$(GO) build -o $(BIN)/wampgo ./internal/cmd/wampgo
 
 ## clean: remove installed tools, node_modules and test artefacts
 clean:

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/wampgo/wampgo/client/auth"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -29,9 +28,18 @@ import (
 // auth), possibly for several rounds, until the router sends WELCOME or
 // ABORT. On WELCOME the methods that authenticate the router check its
 // proof (SCRAM's verifier), and Client.Session reports the authid,
-// authrole, authmethod and authprovider the router granted. A WELCOME for a
-// method that was not offered (such as "anonymous") is accepted as the
+// authrole, authmethod and authprovider the router granted. When every
+// method offered authenticates the router (auth.SCRAM, auth.Cryptosign with
+// channel binding), a WELCOME that skips its proof (one for "anonymous" or
+// for a method the router did not challenge for) fails the join with
+// ErrRouterNotAuthenticated unless WithUnverifiedRouter is given;
+// otherwise a WELCOME for a method that was not offered is accepted as the
 // router's decision: check Session().AuthMethod if that matters.
+//
+// A ticket or WAMP-CRA CHALLENGE is answered only over TLS, to a loopback
+// host or over a Unix socket (else ErrPlaintextSecret; see
+// WithPlaintextSecrets), and at most four CHALLENGE messages are answered
+// in one join (then ErrTooManyChallenges).
 //
 // Every authentication failure is an *AuthError matching
 // ErrAuthentication:
@@ -40,10 +48,10 @@ import (
 //     wamp.error.authentication_failed, or any ABORT after AUTHENTICATE):
 //     its *AbortError, with the router's reason and message, is wrapped;
 //   - a CHALLENGE for a method that was not offered (ErrAuthMethodNotOffered),
-//     a CHALLENGE the method cannot use (auth.ErrBadChallenge), a failed
-//     channel binding (auth.ErrChannelBinding), an error from a method
+//     a CHALLENGE the method cannot use (ErrBadChallenge), a failed
+//     channel binding (ErrChannelBinding), an error from a method
 //     (such as an auth.TicketFunc's), or a WELCOME whose proof of the
-//     router's identity is missing or wrong (auth.ErrRouterNotAuthenticated):
+//     router's identity is missing or wrong (ErrRouterNotAuthenticated):
 //     the client sends ABORT wamp.error.authentication_failed, with the
 //     error's text as the message, and closes the connection.
 //
@@ -58,9 +66,12 @@ import (
 //
 // The whole exchange is bounded by the join timeout (WithJoinTimeout) and
 // the context of Dial or Connect, which is passed to Authenticate (and so to
-// an auth.TicketFunc). Key derivation (salted WAMP-CRA, SCRAM) does not
-// watch the context; its cost is bounded by auth.KDFLimits instead.
-func WithAuth(authid string, methods ...auth.Authenticator) Option {
+// an auth.TicketFunc). Authenticate runs on a goroutine of its own: when
+// the context ends first, the join returns at once with the context's
+// error and abandons it. Key derivation (salted WAMP-CRA, SCRAM) stops with
+// the context (PBKDF2) or is abandoned (Argon2id), and its cost is bounded
+// by auth.KDFLimits.
+func WithAuth(authid string, methods ...Authenticator) Option {
 	return func(c *config) {
 		c.auth.set = true
 		c.auth.authid = authid
@@ -86,15 +97,15 @@ func WithAuthExtra(extra protocol.Dict) Option {
 type authConfig struct {
 	set     bool // WithAuth was given: HELLO carries authid and authmethods
 	authid  string
-	methods []auth.Authenticator
+	methods []Authenticator
 	extra   protocol.Dict // WithAuthExtra
 }
 
 // Authentication errors, for use with errors.Is. Every error of a join that
 // failed for authentication is an *AuthError and matches ErrAuthentication;
-// ErrAuthMethodNotOffered and the sentinels of package auth
-// (auth.ErrBadChallenge, auth.ErrChannelBinding,
-// auth.ErrRouterNotAuthenticated) say why.
+// the others say why. Package auth returns ErrRouterNotAuthenticated,
+// ErrChannelBinding and ErrBadChallenge under the same names
+// (auth.ErrBadChallenge is ErrBadChallenge).
 var (
 	// ErrAuthentication matches every *AuthError: a router that refused
 	// the credentials (the *AuthError then wraps its *AbortError), and a
@@ -103,6 +114,17 @@ var (
 	// ErrAuthMethodNotOffered matches a CHALLENGE for a method the client
 	// did not offer in HELLO.
 	ErrAuthMethodNotOffered = errors.New("wampgo: router challenged for a method that was not offered")
+	// ErrRouterNotAuthenticated matches a WELCOME whose proof of the
+	// router's identity is missing or wrong (the WAMP-SCRAM verifier; see
+	// RouterAuthenticator).
+	ErrRouterNotAuthenticated = errors.New("wampgo: router failed to authenticate itself")
+	// ErrChannelBinding matches a TLS channel binding that was asked for
+	// but is not available on the connection, or that the router did not
+	// confirm.
+	ErrChannelBinding = errors.New("wampgo: TLS channel binding unavailable or refused")
+	// ErrBadChallenge matches a CHALLENGE whose fields the method cannot
+	// use (missing, malformed, or KDF costs outside auth.KDFLimits).
+	ErrBadChallenge = errors.New("wampgo: unusable authentication challenge")
 )
 
 // AuthError reports a join that failed for authentication. It matches
@@ -115,7 +137,7 @@ type AuthError struct {
 	Method string
 	// Err says what went wrong: the router's *AbortError, or the local
 	// failure (matching ErrAuthMethodNotOffered, one of the sentinels of
-	// package auth, or an error of an auth.Authenticator).
+	// package auth, or an error of an Authenticator).
 	Err error
 }
 
@@ -142,7 +164,7 @@ func (e *AuthError) Is(target error) bool { return target == ErrAuthentication }
 // TLSConnectionStater is implemented by transports that run over TLS and
 // can report its state (as *wsconn.Conn does for wss:// connections, and
 // the RawSocket transport for rss:// and tcps://). The
-// join passes it to authenticators through auth.Conn, for channel binding;
+// join passes it to authenticators through AuthConn, for channel binding;
 // on a transport without it, the connection counts as not using TLS.
 type TLSConnectionStater interface {
 	TLSConnectionState() (tls.ConnectionState, bool)

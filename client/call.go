@@ -32,6 +32,9 @@ type Call struct {
 	done    chan struct{} // closed after the final result is stored
 	final   Result        // written by the loop before done is closed
 	dropped atomic.Uint64 // progressive results dropped for lack of buffer
+	after   afterDone     // functions to run once done is closed (AfterDone)
+
+	reader atomic.Pointer[callReader] // made by the first Reader call
 
 	// Owned by the session loop.
 	pq         *progressQueue // results waiting for room in results (policy Block); nil until needed
@@ -40,6 +43,11 @@ type Call struct {
 	inputDone  bool // the final input chunk was sent
 	stopCancel func() bool
 	timer      *time.Timer
+	wait       *calleeWait // WaitForCallee's state; nil without it
+	// ctxCause is why the call's context ended, kept while a CANCEL in
+	// kill mode waits for the router's ERROR so that the final error
+	// names it too.
+	ctxCause error
 }
 
 // Call calls procedure with args and kwargs (either may be nil) and returns
@@ -71,6 +79,9 @@ func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol
 		done:      make(chan struct{}),
 	}
 	call.cfg.init(opts)
+	if call.cfg.waitForCallee {
+		call.wait = &calleeWait{}
+	}
 	c.stats().callsStarted.Add(1)
 	cfg := &call.cfg
 	args, kwargs, err := goValues("Call", args, kwargs)
@@ -113,6 +124,7 @@ func (call *Call) fail(err error) {
 	call.results <- call.final
 	close(call.done)
 	close(call.results)
+	call.fireAfterDone()
 }
 
 // Results returns the channel on which progressive results and then the
@@ -127,13 +139,15 @@ func (call *Call) Done() <-chan struct{} { return call.done }
 
 // Await waits for the final result and returns it with its Err, or ctx's
 // error if ctx ends first (which does not cancel the call: the call's own
-// context does).
+// context does). While the client has no session (reconnecting, or
+// retrying its first connection), that error also wraps the reason: the
+// last connection failure.
 func (call *Call) Await(ctx context.Context) (Result, error) {
 	select {
 	case <-call.done:
 		return call.final, call.final.Err
 	case <-ctx.Done():
-		return Result{}, ctx.Err()
+		return Result{}, call.c.whileNotConnected(ctx.Err())
 	}
 }
 
@@ -180,5 +194,6 @@ func (call *Call) inputChunk(req protocol.ID, final bool) *protocol.Call {
 	if !final {
 		opts["progress"] = true
 	}
+	copyPassthruOptions(opts, call.cfg.raw)
 	return &protocol.Call{Request: req, Options: opts, Procedure: call.procedure}
 }

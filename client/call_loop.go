@@ -36,6 +36,7 @@ func (s *loopState) handleCall(c *cmdCall) {
 		return
 	}
 	s.calls[call.req] = call
+	s.calleeCallSent(c)
 	s.watchCall(c)
 	if d := call.cfg.timeout; d > 0 && call.timer == nil {
 		cl := s.c
@@ -59,17 +60,24 @@ func (s *loopState) watchCall(c *cmdCall) {
 func (s *loopState) handleResult(m *protocol.Result) error {
 	call, ok := s.calls[m.Request]
 	if !ok {
+		if p, _ := m.Details["progress"].(bool); s.tombs.late(m.Request, !p, time.Now()) {
+			return nil // the answer to a call completed locally: discarded
+		}
 		return violation(protocol.TypeResult, "Request", fmt.Sprintf("%d answers no pending CALL", m.Request))
 	}
+	call.calleeAnswered()
 	progress, _ := m.Details["progress"].(bool)
 	res := Result{Args: m.Args, Kwargs: m.Kwargs, Details: m.Details, Progress: progress}
+	if !s.c.unpackResult(&res, m.Payload) {
+		return nil // a progressive result whose passthru payload is unreadable: reported
+	}
 	if progress {
 		switch {
 		case !call.cfg.receiveProgress:
 			// Unasked for (some routers forward them anyway): not ours to keep.
 			s.c.cfg.logger.Debug("wampgo: unrequested progressive result ignored", "procedure", call.procedure)
-		case !call.completed:
-			s.deliverProgress(call, res, payloadSize(m.Payload))
+		case !call.completed && call.ctxCause == nil: // not given up (kill mode)
+			s.deliverProgress(call, res, messageSize(m.Details, m.Payload))
 		}
 		return nil
 	}
@@ -81,10 +89,21 @@ func (s *loopState) handleResult(m *protocol.Result) error {
 func (s *loopState) handleCallError(m *protocol.Error) error {
 	call, ok := s.calls[m.Request]
 	if !ok {
+		if s.tombs.late(m.Request, true, time.Now()) {
+			return nil // the answer to a call completed locally: discarded
+		}
 		return violation(protocol.TypeError, "Request", fmt.Sprintf("%d answers no pending CALL", m.Request))
 	}
 	delete(s.calls, m.Request)
-	s.completeCall(call, Result{Details: m.Details, Err: errorFromMessage(m)})
+	if s.retryForCallee(call, m) {
+		return nil
+	}
+	err := s.c.callError(m)
+	if call.ctxCause != nil && m.Error == uriCanceled {
+		// The answer to our CANCEL: it matches the context's error too.
+		err = fmt.Errorf("%w: %w", err, call.ctxCause)
+	}
+	s.completeCall(call, Result{Details: m.Details, Err: err})
 	return nil
 }
 
@@ -131,14 +150,19 @@ func (s *loopState) completeCall(call *Call, res Result) {
 	}
 	res.Progress = false
 	call.final = res
+	if call.pq != nil && (errors.Is(res.Err, ErrCanceled) || errors.Is(res.Err, ErrTimeout)) {
+		call.pq.discard() // the caller gave up: release the queue now
+	}
 	if call.pq != nil {
 		close(call.done)
 		call.pq.finish(res) // its feeder closes results after done
+		call.fireAfterDone()
 		return
 	}
 	call.results <- res // the reserved slot
 	close(call.done)
 	close(call.results) // after done: a closed Results implies Done
+	call.fireAfterDone()
 }
 
 // parkedResult is a progressive result that found its call's Results and
@@ -167,11 +191,22 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 		return
 	}
 	if call.req == 0 {
-		// Held while reconnecting: never sent, so nothing to cancel remotely.
-		s.completeCall(call, Result{Err: canceledError(c.cause)})
+		// Held while reconnecting, or waiting for a callee
+		// (WaitForCallee): not at the router, so nothing to cancel remotely.
+		s.stopWaiting(call)
+		err := canceledError(c.cause)
+		if c.timeout {
+			err = fmt.Errorf("%w: call to %q exceeded %v", ErrTimeout, call.procedure, call.cfg.timeout)
+		}
+		// Held for want of a session: say why there is none.
+		s.completeCall(call, Result{Err: s.c.whileNotConnected(err)})
 		return
 	}
 	if s.calls[call.req] != call {
+		return
+	}
+	if c.unanswered {
+		s.abandonCall(call, canceledError(c.cause))
 		return
 	}
 	mode := call.cfg.cancelMode
@@ -189,10 +224,42 @@ func (s *loopState) handleCancelCall(c *cmdCancelCall) {
 		}
 	}
 	if canCancel && mode == CancelKill {
-		return // the router's ERROR completes the call
+		// The router's ERROR completes the call; one that never comes
+		// must not hold it for ever (a hostile or broken router): after
+		// killAnswerWait it completes as in killnowait. The call's own
+		// Timeout, if any, has nothing left to do.
+		call.ctxCause = c.cause
+		if call.timer != nil {
+			call.timer.Stop()
+		}
+		// The caller gave up on the progressive results: drop those
+		// queued, and a parked one, so that the session reads on (the
+		// router's answer must get through).
+		if p := s.parkedResult; p != nil && p.call == call {
+			s.parkedResult = nil
+		}
+		if call.pq != nil {
+			call.pq.discard()
+		}
+		cl, cause := s.c, c.cause
+		call.timer = time.AfterFunc(killAnswerWait, func() {
+			cl.control(&cmdCancelCall{call: call, cause: cause, unanswered: true})
+		})
+		return
 	}
-	// Complete now; the entry stays in calls so that the router's late
-	// answer is recognised and discarded.
+	s.abandonCall(call, err)
+}
+
+// killAnswerWait bounds how long a call canceled in kill mode waits for the
+// router's ERROR before it completes without it.
+const killAnswerWait = 10 * time.Second
+
+// abandonCall completes a call the router has not answered and releases
+// it; a tombstone (call_tombstone.go) recognises the router's late answer,
+// which is discarded.
+func (s *loopState) abandonCall(call *Call, err error) {
+	delete(s.calls, call.req)
+	s.tombs.add(call.req, time.Now())
 	s.completeCall(call, Result{Err: err})
 }
 
@@ -203,11 +270,17 @@ func (s *loopState) handleCallInput(c *cmdCallInput) {
 	case !call.cfg.progressiveInputs:
 		c.reply <- errors.New("wampgo: call was not started with ProgressiveInputs")
 		return
-	case call.completed || s.calls[call.req] != call:
-		c.reply <- errors.New("wampgo: call has completed")
-		return
 	case call.inputDone:
 		c.reply <- errors.New("wampgo: final input already sent")
+		return
+	case call.wait != nil && !call.completed && call.req == 0:
+		// Waiting for a callee: sent after the next CALL.
+		s.keepInput(c)
+		call.inputDone = c.final
+		c.reply <- nil
+		return
+	case call.completed || s.calls[call.req] != call:
+		c.reply <- errors.New("wampgo: call has completed")
 		return
 	}
 	msg, op := call.inputChunk(call.req, c.final), "SendInput"
@@ -219,8 +292,9 @@ func (s *loopState) handleCallInput(c *cmdCallInput) {
 		return
 	}
 	err := s.send(msg, c.payload.payload)
-	if err == nil && c.final {
-		call.inputDone = true
+	if err == nil {
+		s.keepInput(c)
+		call.inputDone = c.final
 	}
 	c.reply <- err
 }

@@ -38,6 +38,7 @@ type callConfig struct {
 	progressBuffer    int
 	progressOverflow  OverflowPolicy
 	progressLimits    mailbox.Limits
+	waitForCallee     bool // WaitForCallee (wait_for_callee.go)
 }
 
 // init sets the defaults, then applies opts. (It fills the call's own
@@ -127,7 +128,10 @@ func WithCancelMode(m CancelMode) CallOption {
 
 // ProgressBuffer sets how many progressive results the Results channel
 // holds (default DefaultProgressBuffer); see OnProgressOverflow for what
-// happens to the ones that find it full.
+// happens to the ones that find it full. The channel counts results, not
+// bytes: each may hold up to a decoded message (the codec's
+// MaxDecodedSize), so a call to a router you do not trust is best given a
+// small buffer, its results then waiting in the byte-bounded queue.
 func ProgressBuffer(n int) CallOption {
 	return callOptionFunc(func(c *callConfig) {
 		if n >= 0 {
@@ -153,7 +157,10 @@ func ProgressBuffer(n int) CallOption {
 //
 // The final result is never dropped. If the session ends while results
 // wait unread, those still queued are discarded and Results is closed (the
-// final result is always available from Await).
+// final result is always available from Await). A call canceled or timed
+// out while results wait in its queue releases them at once: those queued
+// and those unread in Results are discarded, the final result is the next
+// value on Results, and the queue's goroutine ends.
 func OnProgressOverflow(p OverflowPolicy) CallOption {
 	return callOptionFunc(func(c *callConfig) { c.progressOverflow = p })
 }
@@ -161,8 +168,9 @@ func OnProgressOverflow(p OverflowPolicy) CallOption {
 // ProgressQueueLimits bounds the queue in which progressive results wait
 // for the reader once Results is full, under OnProgressOverflow(Block):
 // at most l.MaxMessages results and l.MaxBytes bytes (counted as a
-// subscription's mailbox counts them: the lengths of strings and binaries
-// plus a small cost per value). A result that would pass either bound
+// subscription's mailbox counts them: details, arguments and keyword
+// arguments at codec.MemSize's cost, plus 256 bytes per result; see
+// MailboxLimits). A result that would pass either bound
 // waits, with the session's reading, until the reader makes room; one
 // larger than MaxBytes is still taken by an empty queue. Zero or negative
 // fields keep the defaults, 512k results and 64 MiB. Under Drop there is
@@ -207,7 +215,9 @@ type CallPublishOption interface {
 }
 
 // DiscloseMe asks the router to disclose our identity to the callee or to
-// subscribers (CALL/PUBLISH.Options.disclose_me).
+// subscribers (CALL/PUBLISH.Options.disclose_me). It is a hint: it is sent
+// whether or not the router announced caller or publisher identification,
+// and a router may ignore it (the operation is served the same way).
 func DiscloseMe() CallPublishOption {
 	return sharedOption{
 		call:    func(c *callConfig) { c.discloseMe = true },

@@ -39,8 +39,11 @@ type Client struct {
 	handlers sync.WaitGroup // handler goroutines of subscriptions and registrations; Add on the loop only
 	closers  sync.WaitGroup // goroutines closing a connection the loop gave up; Add on the loop only
 
-	watch  stateWatch // the connection state (state.go)
-	chains chains     // the interceptors (interceptor.go)
+	watch stateWatch // the connection state (state.go)
+	// noSession is why there is no session now, nil while joined
+	// (conn_failure.go).
+	noSession atomic.Pointer[connFailure]
+	chains    chains // the interceptors (interceptor.go)
 
 	subIndex idIndex // topic → subscription ids; written by the session loop only
 	regIndex idIndex // procedure → registration ids; written by the session loop only
@@ -85,17 +88,17 @@ func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Op
 		t.Close()
 		return nil, fmt.Errorf("wampgo: no codec for the transport's serializer %q", t.Serializer())
 	}
-	sess, err := join(ctx, t, realm, cfg)
+	sess, err := join(ctx, t, "", realm, cfg)
 	if err != nil {
 		t.Close()
 		return nil, err
 	}
-	return start(t, realm, sess, cfg), nil
+	return start(t, "", realm, sess, cfg), nil
 }
 
 // start creates the client around a joined transport and starts its
 // goroutines.
-func start(t protocol.Transport, realm string, sess Session, cfg *config) *Client {
+func start(t protocol.Transport, url, realm string, sess Session, cfg *config) *Client {
 	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{}), ctl: make(chan command, ctlBuffer)}
 	ci := &connInfo{session: sess, serializer: serializerOf(t), codec: startCodec(t, cfg)}
 	ci.limit, _ = t.(sendChecker)
@@ -126,7 +129,7 @@ func start(t protocol.Transport, realm string, sess Session, cfg *config) *Clien
 	cfg.logger.Info("wampgo: joined", "realm", realm, "session", sess.ID,
 		"authid", sess.AuthID, "serializer", t.Serializer())
 	if cfg.reconnect != nil {
-		c.notifyState(StateChange{State: StateJoined, Session: sess.ID})
+		c.notifyState(StateChange{State: StateJoined, Session: sess.ID, URL: url})
 	}
 	return c
 }

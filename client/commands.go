@@ -34,6 +34,9 @@ type cmdCancelCall struct {
 	call    *Call
 	timeout bool // true for the local call timeout, false for ctx's end
 	cause   error
+	// unanswered: a CANCEL in kill mode went unanswered for
+	// killAnswerWait; the call completes as in killnowait.
+	unanswered bool
 }
 
 type cmdPublish struct {

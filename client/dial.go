@@ -8,7 +8,8 @@ import (
 )
 
 // Dial connects to the router at url and joins realm (see Connect). The
-// URL's scheme picks the transport: WebSocket for ws:// and wss://,
+// URL's scheme picks the transport: WebSocket for ws:// and wss:// (and
+// for http:// and https://, taken as ws:// and wss://),
 // RawSocket for rs:// and tcp:// (TCP), rss:// and tcps:// (TLS), and
 // unix:///path/to.sock (a Unix domain socket). The serializer is
 // negotiated from the configured codecs in their order (WithSerializers):
@@ -16,6 +17,12 @@ import (
 // which names one serializer per connection, Dial requests the first and
 // tries the next only when the router answers that it does not support
 // it. The connection is closed if the join fails.
+//
+// A URL of another scheme, and WithTLSConfig with a URL whose scheme does
+// not use TLS (ws://, rs://, tcp://, unix://), fail with an *ArgumentError
+// (matching ErrInvalidArgument) before any connection. The
+// text of the errors shows the URLs without their query, fragment and
+// password, which may carry tokens.
 //
 // With WithReconnect, url comes first in the list of routers (which may
 // mix WebSocket and RawSocket URLs); the first join tries each of them
@@ -27,6 +34,15 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 		return dialTransport(ctx, url, cfg)
 	}
 	urls := []string{url}
+	if r := cfg.reconnect; r == nil || r.Dial == nil {
+		// Every URL is dialled by dialTransport: refuse the options that
+		// do not fit one of them before connecting anywhere.
+		for _, u := range append(urls, reconnectURLs(r)...) {
+			if err := checkURL(u, cfg); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if r := cfg.reconnect; r != nil {
 		rc := *r
 		rc.URLs = append([]string{url}, r.URLs...)
@@ -43,7 +59,7 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 			errs = append(errs, err)
 			continue
 		}
-		sess, err := join(ctx, t, realm, cfg)
+		sess, err := join(ctx, t, u, realm, cfg)
 		if err != nil {
 			t.Close()
 			if permanent(err) || ctx.Err() != nil {
@@ -52,7 +68,7 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 			errs = append(errs, err)
 			continue
 		}
-		return start(t, realm, sess, cfg), nil
+		return start(t, u, realm, sess, cfg), nil
 	}
 	if c := retryFailedConnect(ctx, realm, cfg, errs); c != nil {
 		return c, nil
@@ -61,4 +77,12 @@ func Dial(ctx context.Context, url, realm string, opts ...Option) (*Client, erro
 		return nil, errs[0]
 	}
 	return nil, errors.Join(errs...)
+}
+
+// reconnectURLs returns r's URLs; none when r is nil.
+func reconnectURLs(r *Reconnect) []string {
+	if r == nil {
+		return nil
+	}
+	return r.URLs
 }

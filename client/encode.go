@@ -37,8 +37,14 @@ type encoded struct {
 // encode checks msg, a request without its request id whose URI and
 // options checkMessage accepted, and encodes its payload, in the caller's
 // goroutine, for the current connection. Nothing is retained but the
-// encoded payload. The error is an *ArgumentError naming op.
+// encoded payload. The error is an *ArgumentError naming op, or for a
+// payload in passthru mode ErrNotSupported or a *PassthruError
+// (packPassthru).
 func (c *Client) encode(op string, msg protocol.Message, args protocol.List, kwargs protocol.Dict) (encoded, error) {
+	args, kwargs, err := c.packPassthru(op, msg, args, kwargs)
+	if err != nil {
+		return encoded{}, err
+	}
 	ci := c.conn.Load()
 	optsSize, err := ci.checkOptions(op, msg)
 	if err != nil {
@@ -57,8 +63,13 @@ func (c *Client) encode(op string, msg protocol.Message, args protocol.List, kwa
 // encodeAnswer encodes the payload of msg, a message the client answers
 // with (YIELD, ERROR, or CALL for a progressive input chunk), in the
 // caller's goroutine, checking that the whole message fits the connection's
-// size limit. The error is an *ArgumentError naming op.
+// size limit. The error is an *ArgumentError naming op, or as encode's in
+// passthru mode.
 func (c *Client) encodeAnswer(op string, msg protocol.Message, args protocol.List, kwargs protocol.Dict) (encoded, error) {
+	args, kwargs, err := c.packPassthru(op, msg, args, kwargs)
+	if err != nil {
+		return encoded{}, err
+	}
 	ci := c.conn.Load()
 	p, err := codec.EncodePayload(ci.codec, args, kwargs)
 	if err != nil {

@@ -3,6 +3,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/wampgo/wampgo/protocol"
@@ -45,32 +46,30 @@ func NewError(uri protocol.URI, args protocol.List, kwargs protocol.Dict) *Error
 	return &Error{URI: uri, Args: args, Kwargs: kwargs}
 }
 
+// Error formats the URI and the payload in a JSON-like form, for logs:
+// `wamp error com.example.invalid_order: "qty must be positive" {"qty": -1}`.
+// Strings the peer sent are quoted, so that no control character or line
+// break from the network reaches a log through an error's text; a long
+// payload is cut after about 1 KiB, marked with "…".
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("wamp error ")
-	b.WriteString(e.URI)
-	for i, a := range e.Args {
-		if i == 0 {
-			b.WriteString(": ")
-		} else {
-			b.WriteString(", ")
-		}
-		fmt.Fprint(&b, a)
-	}
-	if len(e.Kwargs) > 0 {
-		fmt.Fprintf(&b, " %v", e.Kwargs)
-	}
+	b.WriteString(quoteIfUnprintable(e.URI))
+	writePayloadText(&b, e.Args, e.Kwargs)
 	return b.String()
 }
 
 // Is lets errors.Is match the well-known URIs to the package's sentinels:
-// wamp.error.canceled to ErrCanceled, wamp.error.timeout to ErrTimeout.
+// wamp.error.canceled to ErrCanceled, wamp.error.timeout to ErrTimeout,
+// wamp.error.payload_size_exceeded to ErrMessageTooLarge.
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrCanceled:
 		return e.URI == uriCanceled
 	case ErrTimeout:
 		return e.URI == uriTimeout
+	case ErrMessageTooLarge:
+		return e.URI == URIPayloadSizeExceeded
 	}
 	return false
 }
@@ -84,10 +83,11 @@ type AbortError struct {
 	Kwargs  protocol.Dict
 }
 
+// Error gives the reason and the router's message, quoted (Go syntax).
 func (e *AbortError) Error() string {
-	s := "wampgo: router aborted the session: " + e.Reason
+	s := "wampgo: router aborted the session: " + quoteIfUnprintable(e.Reason)
 	if m, ok := e.Details["message"].(string); ok && m != "" {
-		s += ": " + m
+		s += ": " + strconv.Quote(m)
 	}
 	return s
 }
@@ -105,7 +105,9 @@ type GoodbyeError struct {
 	Details protocol.Dict
 }
 
-func (e *GoodbyeError) Error() string { return "wampgo: router closed the session: " + e.Reason }
+func (e *GoodbyeError) Error() string {
+	return "wampgo: router closed the session: " + quoteIfUnprintable(e.Reason)
+}
 
 // SlowConsumerError reports an event dropped because its subscription's
 // mailbox was full. It is passed to the error handler, not returned.

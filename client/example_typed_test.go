@@ -127,7 +127,7 @@ func ExampleInvocation_Decode() {
 	fmt.Println(err)
 	// Output:
 	// Hello, Ada! 2
-	// wamp error wamp.error.invalid_argument: args[1]: 300 overflows uint8
+	// wamp error wamp.error.invalid_argument: "args[1]: 300 overflows uint8"
 }
 
 // RegisterTyped registers a function of Go values in one line; CallTyped

@@ -38,16 +38,36 @@ func isNot(def string) func(any) bool {
 
 func isFalse(v any) bool { b, ok := v.(bool); return ok && !b }
 
-// The features each operation's options need. Left out are the options
-// that a router without the feature may ignore and still serve the request
-// correctly: receive_progress (the final result comes anyway), a call
-// timeout also enforced locally (Timeout), and the sharding keys rkey and
-// nodekey (an unsharded router has one shard).
+// The features each operation's options need. The rule: an option is gated
+// (refused with ErrNotSupported when the router did not announce its
+// feature) when a router that silently ignored it would change who receives
+// what, or what is kept; an option that is only a hint, which a router may
+// ignore and still serve the request as asked, is sent without the check.
+//
+//	option                          feature                          gated
+//	Publish  Retain                 event_retention                  yes: what is kept
+//	Publish  ExcludeMe(false)       publisher_exclusion              yes: who receives
+//	Publish  Exclude/Eligible…      subscriber_blackwhite_listing    yes: who receives
+//	Publish  DiscloseMe             publisher_identification         no: a hint
+//	Subscribe GetRetained           event_retention                  yes: what is received
+//	Subscribe Match(prefix|wildcard) pattern_based_subscription      yes: what is received
+//	Register Match(prefix|wildcard) pattern_based_registration       yes: what is served
+//	Register Invoke(…)              shared_registration              yes: who is invoked
+//	Register ForwardTimeout         call_timeout                     yes: a timeout only the router keeps
+//	Register DiscloseCaller         caller_identification            no: a hint
+//	Call     RouterTimeout          call_timeout                     yes, unless Timeout is set too
+//	Call     Timeout                call_timeout                     no: also enforced locally
+//	Call     ReceiveProgress        progressive_call_results         no: the final result comes anyway
+//	Call     DiscloseMe             caller_identification            no: a hint
+//	Call/Publish ResourceKey        sharded_registration/subscription no: an unsharded router has one shard
+//
+// ProgressiveInputs is checked with the call's other options (callConfig),
+// since a router without progressive_call_invocations would take the first
+// chunk for the whole call.
 var (
 	publishFeatures = []featureNeed{
 		{"retain", "broker", protocol.FeatureEventRetention, isSet},
 		{"exclude_me", "broker", protocol.FeaturePublisherExclusion, isFalse},
-		{"disclose_me", "broker", protocol.FeaturePublisherIdentification, isSet},
 		{"exclude", "broker", protocol.FeatureSubscriberBlackwhiteListing, isSet},
 		{"exclude_authid", "broker", protocol.FeatureSubscriberBlackwhiteListing, isSet},
 		{"exclude_authrole", "broker", protocol.FeatureSubscriberBlackwhiteListing, isSet},
@@ -62,21 +82,19 @@ var (
 	registerFeatures = []featureNeed{
 		{"match", "dealer", protocol.FeaturePatternBasedRegistration, isNot(string(MatchExact))},
 		{"invoke", "dealer", protocol.FeatureSharedRegistration, isNot(string(InvokeSingle))},
-		{"disclose_caller", "dealer", protocol.FeatureCallerIdentification, isSet},
 		{"forward_timeout", "dealer", protocol.FeatureCallTimeout, isSet},
 	}
-	callFeaturesBase = []featureNeed{
-		{"disclose_me", "dealer", protocol.FeatureCallerIdentification, isSet},
+	// A call's only gated option is a timeout only the router enforces.
+	callFeaturesRouterTimeout = []featureNeed{
+		{"timeout", "dealer", protocol.FeatureCallTimeout, isPositive},
 	}
-	callFeaturesRouterTimeout = append(callFeaturesBase[:len(callFeaturesBase):len(callFeaturesBase)],
-		featureNeed{"timeout", "dealer", protocol.FeatureCallTimeout, isPositive})
 )
 
 // callFeatures returns the needs of a call: a timeout only the router
 // enforces (RouterTimeout without Timeout) needs call_timeout.
 func callFeatures(cfg *callConfig) []featureNeed {
 	if cfg.timeout > 0 {
-		return callFeaturesBase
+		return nil
 	}
 	return callFeaturesRouterTimeout
 }

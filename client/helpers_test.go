@@ -1,7 +1,9 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,4 +25,23 @@ func ctxT(t *testing.T) context.Context {
 func await(t *testing.T, call *client.Call) (client.Result, error) {
 	t.Helper()
 	return call.Await(ctxT(t))
+}
+
+// lockedBuffer is a bytes.Buffer for a logger's output, safe for
+// concurrent use.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

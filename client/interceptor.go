@@ -21,7 +21,9 @@ type Interceptor struct {
 	// Call wraps Client.Call. It runs in the caller's goroutine and must
 	// return the *Call of next (or its own, completed). To add Options
 	// entries, append RawOptions to opts. The call completes later: a hook
-	// that waits for the outcome (to end a span) watches the *Call's Done.
+	// that needs the outcome (to end a span, record the duration) registers
+	// it with the *Call's AfterDone, which runs it once the final result is
+	// in, with no goroutine waiting meanwhile.
 	Call func(next CallFunc) CallFunc
 	// Publish wraps Client.Publish, in the caller's goroutine.
 	Publish func(next PublishFunc) PublishFunc

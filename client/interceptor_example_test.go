@@ -6,6 +6,9 @@ import (
 	"log"
 	"slices"
 	"strings"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
 
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
@@ -48,13 +51,17 @@ func tracing(tp trace.TracerProvider) client.Interceptor {
 				ctx, span := tracer.Start(ctx, "call "+procedure, trace.WithSpanKind(trace.SpanKindClient))
 				headers := protocol.Dict{}
 				prop.Inject(ctx, dictCarrier(headers))
+				start := time.Now()
 				call := next(ctx, procedure, args, kwargs, append(opts, client.RawOptions(headers))...)
-				go func() { // the span ends with the call
-					if _, err := call.Await(context.Background()); err != nil {
-						span.SetStatus(codes.Error, err.Error())
+				call.AfterDone(func(res client.Result) { // the span ends with the call
+					span.SetAttributes(attribute.Int64("wamp.call.duration_us", time.Since(start).Microseconds()))
+					if res.Err != nil {
+						span.SetStatus(codes.Error, res.Err.Error())
+					} else {
+						span.SetStatus(codes.Ok, "")
 					}
 					span.End()
-				}()
+				})
 				return call
 			}
 		},
@@ -79,7 +86,9 @@ func ExampleWithInterceptors_openTelemetry() {
 	defer router.Close()
 	// Spans are recorded in memory here; a real service exports them.
 	spans := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
+	ended := make(chan sdktrace.ReadOnlySpan, 8)
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans),
+		sdktrace.WithSpanProcessor(clientSpanEnds(ended)))
 	defer tp.Shutdown(ctx)
 
 	callee, err := client.Connect(ctx, router.Pipe(), "realm1", client.WithInterceptors(tracing(tp)))
@@ -104,6 +113,15 @@ func ExampleWithInterceptors_openTelemetry() {
 	if _, err := caller.Call(ctx, "com.example.echo", protocol.List{"hi"}, nil).Await(ctx); err != nil {
 		log.Fatal(err)
 	}
+	if _, err := caller.Call(ctx, "com.example.missing", nil, nil).Await(ctx); err == nil {
+		log.Fatal("a call to a missing procedure succeeded")
+	}
+	// A call's span ends in AfterDone, just after the call completes.
+	for range 2 {
+		s := <-ended
+		fmt.Printf("%s: status %s, duration recorded: %v\n", s.Name(), s.Status().Code,
+			slices.ContainsFunc(s.Attributes(), func(kv attribute.KeyValue) bool { return kv.Key == "wamp.call.duration_us" }))
+	}
 
 	started := spans.Started()
 	i := slices.IndexFunc(started, func(s sdktrace.ReadWriteSpan) bool { return s.Name() == "call com.example.echo" })
@@ -113,6 +131,21 @@ func ExampleWithInterceptors_openTelemetry() {
 	fmt.Println("child of the call:", invSpan.Parent().SpanID() == callSpan.SpanContext().SpanID())
 	// Output:
 	// handler traced: true
+	// call com.example.echo: status Ok, duration recorded: true
+	// call com.example.missing: status Error, duration recorded: true
 	// same trace: true
 	// child of the call: true
 }
+
+// clientSpanEnds is a span processor that passes each ended client span
+// to ch, so that the example can wait for it.
+type clientSpanEnds chan<- sdktrace.ReadOnlySpan
+
+func (ch clientSpanEnds) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
+func (ch clientSpanEnds) OnEnd(s sdktrace.ReadOnlySpan) {
+	if s.SpanKind() == trace.SpanKindClient {
+		ch <- s
+	}
+}
+func (ch clientSpanEnds) Shutdown(context.Context) error   { return nil }
+func (ch clientSpanEnds) ForceFlush(context.Context) error { return nil }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/wampgo/wampgo/actor"
@@ -35,11 +36,16 @@ type Invocation struct {
 	req    protocol.ID
 	ctx    context.Context // the handler's; made by the session loop
 	inputs chan Input      // progressive call invocations; nil for plain calls
+	taken  chan struct{}   // RegisterStream only: one slot, signalled when the handler took an input
+	began  atomic.Bool     // RegisterStream only: its handler runs (set by it, read by the loop)
 
 	// Owned by the session loop.
 	cancel       context.CancelCauseFunc
 	interrupted  CancelMode // set by INTERRUPT
 	inputsClosed bool
+
+	// AnswerWith's choice, set on any goroutine; nil: as the call (ppt.go).
+	answer atomic.Pointer[Passthru]
 }
 
 // Input is one further input chunk of a call with progressive invocations.
@@ -78,7 +84,11 @@ func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwa
 // run executes one invocation on a mailbox goroutine and hands the outcome,
 // encoded here, to the session loop. The handler's result is not retained.
 func (r *Registration) run(inv *Invocation) {
-	res, err := r.callHandler(inv.ctx, inv)
+	var res Result
+	err := inv.c.unpackInvocation(inv)
+	if err == nil {
+		res, err = r.callHandler(inv.ctx, inv)
+	}
 	r.c.stats().invocationHandled(err)
 	cmd := &cmdYield{inv: inv}
 	if err == nil {
@@ -111,22 +121,26 @@ func (inv *Invocation) yield(progress bool) *protocol.Yield {
 	if progress {
 		opts["progress"] = true
 	}
+	inv.answerPassthru(opts, false)
 	return &protocol.Yield{Request: inv.req, Options: opts}
 }
 
 // errorMessage is the ERROR, without its payload, that answers inv with
 // uri.
 func (inv *Invocation) errorMessage(uri protocol.URI) *protocol.Error {
-	return &protocol.Error{RequestType: protocol.TypeInvocation, Request: inv.req, Details: protocol.Dict{}, Error: uri}
+	d := protocol.Dict{}
+	inv.answerPassthru(d, true)
+	return &protocol.Error{RequestType: protocol.TypeInvocation, Request: inv.req, Details: d, Error: uri}
 }
 
 func (r *Registration) callHandler(ctx context.Context, inv *Invocation) (res Result, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			p := &HandlerPanicError{Value: v, Stack: debug.Stack()}
-			r.c.cfg.logger.Error("wampgo: invocation handler panicked", "procedure", inv.Procedure, "panic", v)
+			r.c.cfg.logger.Error("wampgo: invocation handler panicked", "procedure", inv.Procedure,
+				"panic", fmt.Sprint(v), "stack", string(p.Stack))
 			r.c.reportError(p)
-			err = NewError(URIRuntimeError, protocol.List{fmt.Sprint("panic: ", v)}, nil)
+			err = r.c.panicError(v)
 		}
 	}()
 	return goValuesOutcome(r.handler(ctx, inv))

@@ -37,8 +37,11 @@ func (s *loopState) handleInvocation(m *protocol.Invocation) error {
 	}
 	if progress, _ := m.Details["progress"].(bool); progress {
 		inv.inputs = make(chan Input, inputBuffer)
+		if reg.cfg.stream {
+			inv.inputs, inv.taken = make(chan Input, streamInputWindow), make(chan struct{}, 1)
+		}
 	}
-	if !reg.mb.TryPut(inv, payloadSize(m.Payload)) {
+	if !reg.mb.TryPut(inv, messageSize(m.Details, m.Payload)) {
 		inv.cancel(errors.New("wampgo: mailbox full"))
 		s.c.cfg.logger.Warn("wampgo: invocation refused: mailbox full", "procedure", reg.procedure, "request", m.Request)
 		s.write(&protocol.Error{RequestType: protocol.TypeInvocation, Request: m.Request,
@@ -58,9 +61,18 @@ func (s *loopState) feedInput(inv *Invocation, m *protocol.Invocation) error {
 		return violation(protocol.TypeInvocation, "Request", fmt.Sprintf("%d is already running and takes no further input", m.Request))
 	}
 	progress, _ := m.Details["progress"].(bool)
+	in, err := s.c.passthruInput(m, !progress)
+	if err != nil {
+		s.finishInvocation(inv, NewError(uriInvalidArgument, protocol.List{err.Error()}, nil))
+		return nil
+	}
 	select {
-	case inv.inputs <- Input{Args: m.Args, Kwargs: m.Kwargs, Final: !progress}:
+	case inv.inputs <- in:
 	default:
+		if s.mayParkInput(inv) {
+			s.parkInput(inv, in) // a stream: wait, and stop reading
+			return nil
+		}
 		// The handler is not reading its inputs: end the invocation.
 		s.finishInvocation(inv, NewError(uriInvalidArgument, protocol.List{"too many unread input chunks"}, nil))
 		return nil
@@ -142,6 +154,7 @@ func (s *loopState) dropInvocation(inv *Invocation) { s.endInvocation(inv, conte
 // returns.
 func (s *loopState) endInvocation(inv *Invocation, cause error) {
 	delete(s.invocations, inv.req)
+	s.unparkInput(inv)
 	inv.cancel(cause)
 	if inv.inputs != nil && !inv.inputsClosed {
 		inv.inputsClosed = true
@@ -168,7 +181,7 @@ func newInvocation(c *Client, reg *Registration, m *protocol.Invocation) *Invoca
 	inv := &Invocation{
 		Procedure:    reg.procedure,
 		Registration: m.Registration,
-		Args:         m.Args,
+		Args:         passthruArgs(m.Payload),
 		Kwargs:       m.Kwargs,
 		Details:      m.Details,
 		c:            c,

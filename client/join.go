@@ -12,15 +12,16 @@ import (
 // join runs the opening handshake on t: HELLO, then WELCOME or ABORT, with
 // CHALLENGE and AUTHENTICATE rounds in between when WithAuth asks for
 // authentication (see join_auth.go). It reads t.Receive directly: no session
-// loop exists yet.
-func join(ctx context.Context, t protocol.Transport, realm string, cfg *config) (Session, error) {
+// loop exists yet. addr is the URL t was dialled to, "" when unknown
+// (Connect); the authentication policy looks at its host.
+func join(ctx context.Context, t protocol.Transport, addr, realm string, cfg *config) (Session, error) {
 	if !protocol.ValidURI(realm, false, false) {
 		return Session{}, &ArgumentError{Arg: "realm", Reason: fmt.Sprintf("must be a valid URI, got %q", realm)}
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.joinTimeout)
 	defer cancel()
 
-	auth, err := startAuth(t, &cfg.auth)
+	auth, err := startAuth(t, addr, cfg)
 	if err != nil {
 		return Session{}, err
 	}
@@ -63,6 +64,10 @@ func join(ctx context.Context, t protocol.Transport, realm string, cfg *config) 
 					return Session{}, err
 				}
 				return sessionFromWelcome(realm, m), nil
+			case *protocol.TooLarge:
+				err := tooLargeSessionError(m)
+				abort(t, err)
+				return Session{}, err
 			case *protocol.Abort:
 				return Session{}, auth.abortError(&AbortError{Reason: m.Reason, Details: m.Details, Args: m.Args, Kwargs: m.Kwargs})
 			case *protocol.Challenge:

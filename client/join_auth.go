@@ -9,10 +9,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 
-	"github.com/wampgo/wampgo/client/auth"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -34,7 +34,7 @@ var authAbortReasons = []string{
 	"wamp.error.cannot_authenticate",
 }
 
-// joinConn is what the authenticators of one join see of it (auth.Conn).
+// joinConn is what the authenticators of one join see of it (AuthConn).
 type joinConn struct {
 	t      protocol.Transport
 	authid string
@@ -53,15 +53,22 @@ func (c joinConn) TLSConnectionState() (tls.ConnectionState, bool) {
 // only, on the goroutine running Connect.
 type authJoin struct {
 	cfg        *authConfig
-	methods    []auth.Authenticator // per-join instances, in order of preference
-	challenged []string             // methods the router challenged for, in order
+	policy     policy
+	log        *slog.Logger
+	conn       joinConn
+	addr       string          // the router's URL; "" when unknown (Connect)
+	methods    []Authenticator // per-join instances, in order of preference
+	challenged []string        // methods the router challenged for, in order
+	rounds     int             // CHALLENGE messages answered
 }
 
-// startAuth prepares the configured authenticators for one join over t.
-func startAuth(t protocol.Transport, cfg *authConfig) (*authJoin, error) {
-	a := &authJoin{cfg: cfg}
+// startAuth prepares the configured authenticators for one join over t to
+// the router at addr ("" when unknown).
+func startAuth(t protocol.Transport, addr string, cfg *config) (*authJoin, error) {
+	a := &authJoin{cfg: &cfg.auth, policy: cfg.policy, log: cfg.logger, addr: addr,
+		conn: joinConn{t: t, authid: cfg.auth.authid}}
 	seen := map[string]bool{}
-	for _, m := range cfg.methods {
+	for _, m := range a.cfg.methods {
 		if m == nil {
 			return nil, errors.New("wampgo: WithAuth: nil Authenticator")
 		}
@@ -70,8 +77,8 @@ func startAuth(t protocol.Transport, cfg *authConfig) (*authJoin, error) {
 			return nil, fmt.Errorf("wampgo: WithAuth: method %q offered twice or empty", name)
 		}
 		seen[name] = true
-		if s, ok := m.(auth.Starter); ok {
-			inst, err := s.Start(joinConn{t: t, authid: cfg.authid})
+		if s, ok := m.(AuthStarter); ok {
+			inst, err := s.Start(a.conn)
 			if err != nil {
 				return nil, &AuthError{Method: name, Err: err}
 			}
@@ -132,7 +139,7 @@ func sameValue(a, b any) bool {
 }
 
 // find returns the authenticator for method, or nil.
-func (a *authJoin) find(method string) auth.Authenticator {
+func (a *authJoin) find(method string) Authenticator {
 	for _, m := range a.methods {
 		if m.Method() == method {
 			return m
@@ -151,31 +158,87 @@ func (a *authJoin) offered() string {
 }
 
 // challenge answers ch, returning the AUTHENTICATE to send or the error
-// that ends the join.
+// that ends the join. The method's Authenticate runs on a goroutine of its
+// own: when ctx ends first, challenge returns at once and abandons it (its
+// result is dropped), so that a derivation the router made costly cannot
+// hold the join past its deadline.
 func (a *authJoin) challenge(ctx context.Context, ch *protocol.Challenge) (*protocol.Authenticate, error) {
+	if a.rounds == maxChallengeRounds {
+		return nil, &AuthError{Method: ch.AuthMethod, Err: fmt.Errorf("%w: %d answered", ErrTooManyChallenges, a.rounds)}
+	}
+	a.rounds++
 	m := a.find(ch.AuthMethod)
 	if m == nil {
 		return nil, &AuthError{Method: ch.AuthMethod, Err: fmt.Errorf("%w: %q (offered: %s)",
 			ErrAuthMethodNotOffered, ch.AuthMethod, a.offered())}
 	}
+	if revealsSecret(ch.AuthMethod) && !a.policy.plaintextSecrets && !a.secure() {
+		return nil, &AuthError{Method: ch.AuthMethod, Err: fmt.Errorf("%w: %s (see WithPlaintextSecrets)",
+			ErrPlaintextSecret, redactURL(a.addr))}
+	}
 	if !slices.Contains(a.challenged, ch.AuthMethod) {
 		a.challenged = append(a.challenged, ch.AuthMethod)
 	}
-	sig, extra, err := m.Authenticate(ctx, ch)
-	if err != nil {
-		return nil, &AuthError{Method: ch.AuthMethod, Err: err}
+	type answer struct {
+		sig   string
+		extra protocol.Dict
+		err   error
 	}
-	if extra == nil {
-		extra = protocol.Dict{}
+	done := make(chan answer, 1) // buffered: an abandoned answer never blocks
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				// The panic value may hold a secret: it is logged, not
+				// sent to the router.
+				a.log.Error("wampgo: authenticator panicked", "method", ch.AuthMethod, "panic", p)
+				done <- answer{err: errors.New("the authenticator panicked")}
+			}
+		}()
+		sig, extra, err := m.Authenticate(ctx, ch)
+		done <- answer{sig, extra, err}
+	}()
+	var r answer
+	select {
+	case r = <-done:
+	case <-ctx.Done():
 	}
-	return &protocol.Authenticate{Signature: sig, Extra: extra}, nil
+	if ctx.Err() != nil {
+		// Out of time, not refused: a reconnecting client tries again.
+		return nil, fmt.Errorf("wampgo: answering the %s CHALLENGE: %w", ch.AuthMethod, ctx.Err())
+	}
+	if r.err != nil {
+		return nil, &AuthError{Method: ch.AuthMethod, Err: r.err}
+	}
+	if r.extra == nil {
+		r.extra = protocol.Dict{}
+	}
+	return &protocol.Authenticate{Signature: r.sig, Extra: r.extra}, nil
 }
 
-// welcome runs VerifyWelcome of the method the WELCOME names and of every
-// method the router challenged for.
+// secure reports whether a secret may travel on the join's connection: it
+// runs over TLS, or to a loopback host or Unix socket, or its address is
+// unknown (Connect: the caller chose the connection).
+func (a *authJoin) secure() bool {
+	if _, ok := a.conn.TLSConnectionState(); ok {
+		return true
+	}
+	return a.addr == "" || localAddr(a.addr)
+}
+
+// welcome checks the WELCOME: when every method offered authenticates the
+// router, the WELCOME must be for one the router challenged for (unless
+// WithUnverifiedRouter); then VerifyWelcome of the method the WELCOME names
+// and of every method the router challenged for runs.
 func (a *authJoin) welcome(w *protocol.Welcome) error {
+	am, _ := w.Details["authmethod"].(string)
+	if a.needRouterProof() {
+		if m := a.find(am); m == nil || !slices.Contains(a.challenged, am) {
+			return &AuthError{Method: am, Err: fmt.Errorf("%w: WELCOME for authmethod %q without running any of %s (see WithUnverifiedRouter)",
+				ErrRouterNotAuthenticated, am, a.offered())}
+		}
+	}
 	names := slices.Clone(a.challenged)
-	if am, _ := w.Details["authmethod"].(string); am != "" && !slices.Contains(names, am) {
+	if am != "" && !slices.Contains(names, am) {
 		names = append(names, am)
 	}
 	for _, name := range names {
@@ -188,6 +251,21 @@ func (a *authJoin) welcome(w *protocol.Welcome) error {
 		}
 	}
 	return nil
+}
+
+// needRouterProof reports whether the WELCOME must follow the run of a
+// method that authenticates the router: every method offered is one, and
+// WithUnverifiedRouter was not given.
+func (a *authJoin) needRouterProof() bool {
+	if a.policy.unverifiedRouter || !a.cfg.set || len(a.methods) == 0 {
+		return false
+	}
+	for _, m := range a.methods {
+		if !authenticatesRouter(m) {
+			return false
+		}
+	}
+	return true
 }
 
 // abortError turns the router's ABORT into the join's error: an *AuthError

@@ -40,8 +40,10 @@ type loopState struct {
 	deferred  []command       // commands held until the session is back
 	localSubs []*Subscription // every live subscription, for restore
 	localRegs []*Registration // every live registration, for restore
+	restoring restoreSet      // restores not done yet in this session (restore.go)
 
 	calls       map[protocol.ID]*Call           // by CALL request id
+	tombs       tombstones                      // calls completed before their answer (call_tombstone.go)
 	pending     map[protocol.ID]*pendingRequest // other requests awaiting a reply
 	invocations map[protocol.ID]*Invocation     // by INVOCATION request id
 
@@ -50,8 +52,11 @@ type loopState struct {
 	regs     map[protocol.ID]*Registration // by router registration id
 	regProc  map[protocol.URI][]protocol.ID
 
+	waitingCalls map[*Call]bool // WaitForCallee calls between attempts (wait_for_callee.go)
+
 	parked       *parkedEvent  // an event waiting for mailbox room (Block policy)
 	parkedResult *parkedResult // a progressive result waiting for room (Block policy)
+	parkedInput  *parkedInput  // a stream's input chunk waiting for its handler (stream_loop.go)
 
 	// fatal is a protocol violation found inside a reply callback; the
 	// message being handled then ends the session.
@@ -102,6 +107,7 @@ func (s *loopState) attach(t protocol.Transport) {
 	s.t = t
 	s.out = newOutbound(t, s.c.conn.Load().codec, s.c.cfg.outboundBytes)
 	s.lastID = 0 // session-scope request ids begin at 1 in every session
+	s.tombs = tombstones{}
 }
 
 // detach gives up the connection: its writer and the transport are shut
@@ -149,7 +155,7 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 
 	for !s.end {
 		var recv <-chan protocol.Message
-		var space, resultSpace, outSpace <-chan struct{}
+		var space, resultSpace, inputSpace, outSpace <-chan struct{}
 		var failed <-chan writeFailure
 		cmds := in.Commands
 		switch {
@@ -158,6 +164,8 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 			space = s.parked.sub.mb.Space()
 		case s.parkedResult != nil:
 			resultSpace = s.parkedResult.call.pq.space
+		case s.parkedInput != nil:
+			inputSpace = s.parkedInput.inv.taken
 		case s.t != nil:
 			recv = s.t.Receive()
 		}
@@ -192,6 +200,8 @@ func (s *loopState) run(in actor.Inbox[command]) (reason error) {
 			s.resumeParked()
 		case <-resultSpace:
 			s.resumeParkedResult()
+		case <-inputSpace:
+			s.resumeParkedInput()
 		case <-outSpace:
 		case r := <-s.rejoinc:
 			s.handleRejoin(r)
@@ -363,6 +373,12 @@ func (s *loopState) dispatch(cmd command) {
 		s.handleGoodbye(c)
 	case *cmdDrain:
 		s.handleDrain(c)
+	case *cmdCallRetry:
+		s.handleCallRetry(c)
+	case *cmdRestoreRetry:
+		s.handleRestoreRetry(c)
+	case *cmdStaleKilled:
+		s.handleStaleKilled(c)
 	default:
 		s.failCommand(cmd, fmt.Errorf("wampgo: unknown command %T", cmd))
 	}
@@ -383,6 +399,8 @@ func (s *loopState) handleMessage(msg protocol.Message) (done bool, reason error
 		err = s.handleInvocation(m)
 	case *protocol.Interrupt:
 		s.handleInterrupt(m)
+	case *protocol.TooLarge:
+		err = s.handleTooLarge(m)
 	case *protocol.Published, *protocol.Subscribed, *protocol.Unsubscribed,
 		*protocol.Registered, *protocol.Unregistered:
 		err = s.handleReply(msg)
@@ -504,10 +522,12 @@ func (s *loopState) sendBestEffort(msg protocol.Message) {
 func (s *loopState) shutdown(reason error) {
 	err := closedError(reason)
 	s.stopReconnector()
+	s.stopRestores()
 	for _, cmd := range s.deferred {
 		s.failCommand(cmd, err)
 	}
 	s.deferred = nil
+	s.failWaitingCalls(err)
 	s.failInFlight(err)
 	for id, e := range s.subs {
 		delete(s.subs, id)
@@ -526,7 +546,7 @@ func (s *loopState) shutdown(reason error) {
 		r.end(err)
 	}
 	s.localSubs, s.localRegs = nil, nil
-	s.parked, s.parkedResult = nil, nil
+	s.parked, s.parkedResult, s.parkedInput = nil, nil, nil
 	s.detach(true)
 }
 

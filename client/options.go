@@ -22,10 +22,13 @@ type config struct {
 	closeTimeout  time.Duration
 	joinTimeout   time.Duration
 	auth          authConfig // WithAuth, WithAuthExtra
+	policy        policy     // join_policy.go: WithUnverifiedRouter, WithPlaintextSecrets, WithSameHostRedirects
 	reconnect     *Reconnect // nil: one session only
 	stats         counters   // the client's statistics (stats.go)
 	connectErr    error      // why the first connection failed (retry_connect.go)
 	interceptors  []Interceptor
+	keyRing       KeyRing // WithKeyRing (ppt.go)
+	panicDetails  bool    // WithPanicDetails
 
 	// Used by Dial only.
 	codecs       []codec.Codec
@@ -129,6 +132,23 @@ func WithHTTPHeader(h http.Header) Option { return func(c *config) { c.header = 
 // never refused by either. Over RawSocket it is announced to the router as
 // a power of two between 512 bytes and 16 MiB (rounded down), and the
 // router must not send more.
+//
+// A message over the limit costs only its operation, not the session: the
+// transport reads it through without holding it (no more than the limit in
+// memory), reads its type and request id from its first bytes, and the
+// client then
+//
+//   - answers an INVOCATION with ERROR wamp.error.payload_size_exceeded
+//     (URIPayloadSizeExceeded), so that the caller gets a typed error at
+//     once, and ends a running invocation whose input chunk it was;
+//   - fails the call (or other request) that a RESULT or ERROR answered
+//     with a *MessageTooLargeError, matching ErrMessageTooLarge;
+//   - drops an EVENT as a full mailbox does: Stats.EventsDropped counts it
+//     and the error handler gets a *MessageTooLargeError;
+//   - ends the session, as a protocol violation matching
+//     ErrMessageTooLarge, for a session-level message (WELCOME, CHALLENGE,
+//     ABORT, GOODBYE…), any other, and one whose first bytes do not tell
+//     its type and request id.
 func WithReadLimit(n int64) Option { return func(c *config) { c.readLimit = n } }
 
 // dialCodecs returns the codecs Dial offers, their message size limit set
@@ -150,6 +170,9 @@ func (c *config) dialCodecs() []codec.Codec {
 		var lim codec.Limits
 		if l, ok := cd.(interface{ Limits() codec.Limits }); ok {
 			lim = l.Limits()
+		}
+		if lim.MaxDecodedSize == codec.DefaultDecodedSizeRatio*lim.MaxMessageSize {
+			lim.MaxDecodedSize = 0 // the default follows the new size
 		}
 		lim.MaxMessageSize = size
 		if nc, ok := codec.New(cd.Name(), lim); ok {

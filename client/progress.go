@@ -26,9 +26,11 @@ type progressQueue struct {
 	items   []queuedResult // guarded by mu
 	bytes   int            // guarded by mu
 	final   *Result        // guarded by mu: set once by finish
+	dropAll bool           // guarded by mu: set by discard
 	running bool           // guarded by mu: the feeder runs
 
-	space chan struct{} // one slot: signalled when the feeder took a result
+	space     chan struct{} // one slot: signalled when the feeder took a result
+	abandoned chan struct{} // closed by discard: wakes the feeder
 }
 
 type queuedResult struct {
@@ -37,7 +39,7 @@ type queuedResult struct {
 }
 
 func newProgressQueue(call *Call) *progressQueue {
-	q := &progressQueue{call: call, space: make(chan struct{}, 1)}
+	q := &progressQueue{call: call, space: make(chan struct{}, 1), abandoned: make(chan struct{})}
 	q.maxItems, q.maxBytes = call.cfg.progressLimits.MaxMessages, call.cfg.progressLimits.MaxBytes
 	if q.maxItems <= 0 {
 		q.maxItems = maxQueuedProgress
@@ -77,6 +79,24 @@ func (q *progressQueue) finish(res Result) {
 	}
 }
 
+// discard gives up the queue of a call its caller gave up (canceled or
+// timed out): the progressive results still queued, and those waiting in
+// Results, are discarded, and the final result that finish then queues
+// takes their place in Results, which is then closed. The feeder ends at
+// once, whether or not anyone reads Results.
+func (q *progressQueue) discard() {
+	select {
+	case <-q.abandoned:
+		return // discarded already (a kill-mode cancel, then the end)
+	default:
+	}
+	q.mu.Lock()
+	clear(q.items)
+	q.items, q.bytes, q.dropAll = nil, 0, true
+	q.mu.Unlock()
+	close(q.abandoned)
+}
+
 // startLocked reports whether a feeder must be started, and counts it in
 // the client's handler goroutines (the loop is the only caller).
 func (q *progressQueue) startLocked() bool {
@@ -97,6 +117,17 @@ func (q *progressQueue) feed() {
 	results, ended := q.call.results, q.call.c.base.Done()
 	for {
 		q.mu.Lock()
+		if q.dropAll {
+			if q.final == nil { // finish follows, and starts a feeder
+				q.running = false
+				q.mu.Unlock()
+				return
+			}
+			final := *q.final
+			q.mu.Unlock()
+			q.deliverAbandoned(final)
+			return
+		}
 		if len(q.items) == 0 {
 			final := q.final
 			if final == nil {
@@ -124,10 +155,27 @@ func (q *progressQueue) feed() {
 		signal(q.space)
 		select {
 		case results <- it.res:
+		case <-q.abandoned: // it.res is discarded; the next round delivers the final result
 		case <-ended:
 			q.mu.Lock()
 			q.items, q.bytes = nil, 0
 			q.mu.Unlock()
 		}
 	}
+}
+
+// deliverAbandoned empties Results of the progressive results nobody read,
+// puts final in it and closes it. The feeder is the only sender on
+// Results, so after the emptying there is room, whatever the reader does.
+func (q *progressQueue) deliverAbandoned(final Result) {
+	results := q.call.results
+	for drained := false; !drained; {
+		select {
+		case <-results:
+		default:
+			drained = true
+		}
+	}
+	results <- final
+	close(results)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
@@ -105,12 +106,13 @@ func TestProgressQueueFillsToItsByteBound(t *testing.T) {
 		c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: codec.JSON()})
 		r := j.Router
 		ctx := context.Background()
-		// Each result counts its 1000-odd-byte string plus under 100
-		// bytes of overhead: ten fit under the bound, not eleven.
+		// Each result counts its 1000-odd-byte string plus about 750
+		// bytes (its details dict, its list, the item that carries it):
+		// ten fit under the bound, not eleven.
 		const buffer, queued = 2, 10
 		chunk := strings.Repeat("p", 1000)
 		stream := c.Call(ctx, "com.stream", nil, nil, client.ReceiveProgress(), client.ProgressBuffer(buffer),
-			client.ProgressQueueLimits(mailbox.Limits{MaxBytes: queued * 1100}))
+			client.ProgressQueueLimits(mailbox.Limits{MaxBytes: queued * 1800}))
 		m := scripted.Expect[*protocol.Call](r)
 
 		// Accepted without waiting: the Results channel (buffer, and the
@@ -216,5 +218,46 @@ func TestProgressDroppedWhenResultsFull(t *testing.T) {
 		}
 		j.Raw.Close()
 		c.Close(ctx)
+	})
+}
+
+// A call canceled in kill mode while its unread progressive results have
+// stopped the session's reading (Block) gives them up at once: the session
+// reads on, so the router's answer to the CANCEL gets through and
+// completes the call without waiting, and other calls are served.
+func TestKillCancelReleasesParkedProgress(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, j := clienttest.JoinedWith(t, clienttest.Setup{Codec: codec.JSON()})
+		r := j.Router
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		chunk := strings.Repeat("p", 1000)
+		stream := c.Call(ctx, "com.stream", nil, nil, client.ReceiveProgress(), client.ProgressBuffer(2),
+			client.ProgressQueueLimits(mailbox.Limits{MaxBytes: 4 * 1800}))
+		m := scripted.Expect[*protocol.Call](r)
+		for i := range 20 { // far past the queue: the session parks one and stops reading
+			r.Send(progress(m.Request, fmt.Sprintf("%d:%s", i, chunk)))
+		}
+		synctest.Wait()
+		start := time.Now()
+		cancel()
+		if cm := scripted.Expect[*protocol.Cancel](r); cm.Options["mode"] != "kill" {
+			t.Fatalf("CANCEL = %+v", cm)
+		}
+		r.Send(&protocol.Error{RequestType: protocol.TypeCall, Request: m.Request, Details: protocol.Dict{}, Error: "wamp.error.canceled"})
+		if _, err := stream.Await(context.Background()); !errors.Is(err, client.ErrCanceled) {
+			t.Fatalf("err = %v", err)
+		}
+		if d := time.Since(start); d != 0 {
+			t.Fatalf("the canceled call completed after %v, want at once", d)
+		}
+		other := c.Call(context.Background(), "com.other", nil, nil)
+		o := scripted.Expect[*protocol.Call](r)
+		r.Send(&protocol.Result{Request: o.Request, Details: protocol.Dict{}})
+		if _, err := other.Await(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		j.Raw.Close()
+		c.Close(context.Background())
 	})
 }

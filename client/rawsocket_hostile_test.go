@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/wampgo/wampgo/client"
@@ -64,9 +65,8 @@ func TestRawSocketHostileFramesAbort(t *testing.T) {
 		{"reserved bits in the prefix", []byte{0x40, 0, 0, 1, 'x'}},
 		{"reserved frame type 5", []byte{0x05, 0, 0, 0}},
 		{"length bit 25 with a length", []byte{0x08, 0, 0, 1}},
-		{"message over the client's 1 KiB limit", []byte{0, 0, 4, 1}},
+		{"message over the client's 1 KiB limit, not WAMP", messageFrame(`{"a":"` + strings.Repeat("x", 1100) + `"}`)},
 		{"PING over the client's limit", []byte{0x01, 0, 4, 1}},
-		{"16 MiB over the limit", []byte{0x08, 0, 0, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, r, raw := joinRawSocket(t, codec.JSON(), 1024)
@@ -97,4 +97,10 @@ func TestRawSocketRouterPingIsHarmless(t *testing.T) {
 	if err != nil || res.Args[0] != "ok" {
 		t.Fatalf("call: %+v %v", res, err)
 	}
+}
+
+// messageFrame is a RawSocket message frame carrying payload.
+func messageFrame(payload string) []byte {
+	n := len(payload)
+	return append([]byte{0, byte(n >> 16), byte(n >> 8), byte(n)}, payload...)
 }

@@ -143,7 +143,11 @@ func TestRawSocketEveryURLAndSerializer(t *testing.T) {
 		for _, cd := range codec.Default() {
 			t.Run(scheme+"/"+cd.Name(), func(t *testing.T) {
 				url := urls[scheme](t)
-				callee := dialURL(t, url, client.WithSerializers(cd), client.WithTLSConfig(clientTLS))
+				opts := []client.Option{client.WithSerializers(cd)}
+				if scheme == "rss" || scheme == "tcps" {
+					opts = append(opts, client.WithTLSConfig(clientTLS)) // refused with a URL without TLS
+				}
+				callee := dialURL(t, url, opts...)
 				peer := dialURL(t, r.wsURL())
 				proc, topic := "com.rs.echo."+scheme+cd.Name(), "com.rs.news."+scheme+cd.Name()
 				if _, err := callee.Register(ctxT(t), proc, func(_ context.Context, inv *client.Invocation) (client.Result, error) {
@@ -187,17 +191,46 @@ func TestRawSocketMessageOverRouterLimit(t *testing.T) {
 	if !errors.Is(err, rawsocket.ErrMessageTooLarge) || !errors.Is(err, codec.ErrMessageTooLarge) || !errors.Is(err, client.ErrInvalidArgument) {
 		t.Fatalf("call over the limit: %v", err)
 	}
+	if msg := err.Error(); !strings.Contains(msg, "over the router's limit of 16777216 bytes") || strings.Contains(msg, "cannot encode") {
+		t.Fatalf("call over the limit: %q, want it to say it is over the router's limit", msg)
+	}
+	t.Log(err)
 	if _, err := await(t, c.Call(ctxT(t), "wamp.session.count", nil, nil)); err != nil {
 		t.Fatalf("next call: %v", err)
 	}
 }
 
-// Unknown schemes and bad RawSocket URLs fail Dial with a clear error.
+// Unknown schemes and bad RawSocket URLs are caller mistakes: Dial fails
+// at once with an *ArgumentError, whose text lists the schemes it takes,
+// even when it would retry a failed connect.
 func TestDialRejectsUnknownURL(t *testing.T) {
-	for _, url := range []string{"ftp://h:1", "rs://nohost", "unix://", "rs://127.0.0.1:1/path"} {
-		if _, err := client.Dial(ctxT(t), url, "realm1"); err == nil {
-			t.Errorf("%s: no error", url)
+	for _, url := range []string{"ftp://h:1", "localhost:8080", "rs://nohost", "unix://", "rs://127.0.0.1:1/path"} {
+		for _, opts := range [][]client.Option{nil, {client.WithReconnect(client.Reconnect{RetryOnFailedConnect: true})}} {
+			_, err := client.Dial(ctxT(t), url, "realm1", opts...)
+			var ae *client.ArgumentError
+			if !errors.Is(err, client.ErrInvalidArgument) || !errors.As(err, &ae) || ae.Arg != "url" {
+				t.Errorf("%s: %v, want an *ArgumentError for the url", url, err)
+			}
 		}
+	}
+	_, err := client.Dial(ctxT(t), "ftp://h:1", "realm1")
+	if msg := err.Error(); !strings.Contains(msg, "http or https (WebSocket)") || !strings.Contains(msg, "unix (RawSocket)") {
+		t.Errorf("message does not list the schemes: %q", msg)
+	}
+}
+
+// http:// and https:// URLs are WebSocket URLs, as ws:// and wss://.
+func TestDialHTTPURLIsWebSocket(t *testing.T) {
+	r := wamptest.NewTestRouter(t)
+	ws := r.ListenWebSocket()
+	url := strings.Replace(ws.URL(), "ws://", "http://", 1)
+	c, err := client.Dial(ctxT(t), url, "realm1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctxT(t))
+	if _, err := await(t, c.Call(ctxT(t), "wamp.session.count", nil, nil)); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -72,11 +72,30 @@ type Reconnect struct {
 	// authentication failure, an ABORT that retrying cannot fix, an invalid
 	// realm, or when its context ends.
 	RetryOnFailedConnect bool
+	// KillStaleSession is for routers that do not notice a dead session on
+	// their own (no ping): when restoring a registration is answered
+	// wamp.error.procedure_already_exists, the client calls
+	// wamp.session.kill on its own previous session, the one the
+	// registration was last registered on (never any other session), and
+	// retries at once when the kill succeeds or finds that session gone. The
+	// router must let this client call wamp.session.kill; a kill that fails
+	// is reported to the error handler and the restore goes on retrying
+	// with the backoff. Each stale session is killed at most once.
+	KillStaleSession bool
 }
 
 // WithReconnect makes the client reconnect and rejoin on its own when the
 // connection dies or the router ends the session, restoring every
 // registration and subscription (same handlers, same options; new ids).
+// A rejoined client is in StateRestoring until every restore has
+// succeeded; a restore the router refuses for a reason that can pass
+// (wamp.error.procedure_already_exists because it still holds the dead
+// session, wamp.error.unavailable, …; see RestoreError) is retried with
+// this backoff until it succeeds, the user removes it, or the client
+// ends, and is never given up. Only refusals about the request itself
+// (wamp.error.invalid_uri, wamp.error.not_authorized, …) end a
+// registration or subscription, closing its Done. Every failed attempt
+// reaches the error handler as a *RestoreError.
 // It does not retry after an authentication failure or an ABORT that
 // retrying cannot fix, nor after Close. Without it a client is one session,
 // like a net.Conn.
@@ -99,41 +118,6 @@ func WithReconnect(r Reconnect) Option {
 		}
 		c.reconnect = &r
 	}
-}
-
-// State is a client's connection state (Client.State); a reconnecting
-// client also reports its changes to Reconnect.OnStateChange.
-type State int
-
-const (
-	StateJoined   State = iota + 1 // a session is established, registrations and subscriptions restored
-	StateLeft                      // the session was lost; retrying follows unless gave up
-	StateRetrying                  // waiting before the next attempt
-	StateGaveUp                    // no more attempts; the client has ended
-)
-
-func (s State) String() string {
-	switch s {
-	case StateJoined:
-		return "joined"
-	case StateLeft:
-		return "left"
-	case StateRetrying:
-		return "retrying"
-	case StateGaveUp:
-		return "gave-up"
-	}
-	return stateName(s)
-}
-
-// StateChange reports one change of a reconnecting client's state.
-type StateChange struct {
-	State   State
-	Session protocol.ID   // StateJoined: the new session's id
-	URL     string        // StateJoined, StateRetrying: the router (to be) tried
-	Attempt int           // StateRetrying: 1 for the first retry
-	Delay   time.Duration // StateRetrying: the wait before the attempt
-	Err     error         // StateLeft, StateGaveUp, StateRetrying: the last failure
 }
 
 // backoff returns the delay before attempt n (1-based).
@@ -175,9 +159,13 @@ type rejoin struct {
 // reconnector dials and joins until it succeeds, gives up or ctx ends. It
 // runs on its own goroutine, started by the loop, and reports on out (a
 // channel with room for its one result).
-func (c *Client) reconnector(ctx context.Context, firstAttempt int, out chan<- rejoin) {
+//
+// lost is why there is no session (the lost session's end, or the first
+// connection's failure); the first StateRetrying reports it. Each failed
+// attempt is kept for connFailure until the loop takes a rejoin.
+func (c *Client) reconnector(ctx context.Context, firstAttempt int, lost error, out chan<- rejoin) {
 	r := c.cfg.reconnect
-	var last error
+	last := lost
 	for attempt := firstAttempt; ; attempt++ {
 		if r.MaxAttempts > 0 && attempt > r.MaxAttempts {
 			out <- rejoin{err: last}
@@ -200,7 +188,8 @@ func (c *Client) reconnector(ctx context.Context, firstAttempt int, out chan<- r
 			return
 		}
 		last = err
-		c.cfg.logger.Warn("wampgo: reconnect attempt failed", "url", url, "attempt", attempt, "err", err)
+		c.setConnFailure(err)
+		c.cfg.logger.Warn("wampgo: reconnect attempt failed", "url", redactURL(url), "attempt", attempt, "err", err)
 		if permanent(err) || ctx.Err() != nil { // ctx: the loop is stopping
 			out <- rejoin{err: err}
 			return
@@ -220,7 +209,7 @@ func (c *Client) attempt(ctx context.Context, url string) (protocol.Transport, S
 		t.Close()
 		return nil, Session{}, fmt.Errorf("wampgo: no codec for the transport's serializer %q", t.Serializer())
 	}
-	sess, err := join(ctx, t, c.realm, c.cfg)
+	sess, err := join(ctx, t, url, c.realm, c.cfg)
 	if err != nil {
 		t.Close()
 		return nil, Session{}, err
@@ -231,7 +220,7 @@ func (c *Client) attempt(ctx context.Context, url string) (protocol.Transport, S
 // notifyState logs a state change and hands it to OnStateChange.
 func (c *Client) notifyState(sc StateChange) {
 	c.cfg.logger.Info("wampgo: state", "state", sc.State.String(), "session", sc.Session,
-		"url", sc.URL, "attempt", sc.Attempt, "delay", sc.Delay, "err", sc.Err)
+		"url", redactURL(sc.URL), "attempt", sc.Attempt, "delay", sc.Delay, "err", sc.Err)
 	c.stateChanged(sc)
 	if c.states != nil {
 		c.states.TryPut(sc, 1)

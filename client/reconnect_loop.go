@@ -2,9 +2,7 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/wampgo/wampgo/protocol"
@@ -51,8 +49,9 @@ func (s *loopState) failCommand(cmd command, err error) {
 		if c.reply != nil {
 			c.reply <- err
 		}
-	case *cmdGoodbye:
-		// Nobody waits for an answer: Close waits for the loop's end.
+	case *cmdGoodbye, *cmdCallRetry, *cmdRestoreRetry, *cmdStaleKilled:
+		// Nobody waits for an answer: Close waits for the loop's end, and
+		// shutdown completes a waiting call.
 	default:
 		s.c.cfg.logger.Error("wampgo: unknown command", "type", fmt.Sprintf("%T", cmd), "err", err)
 	}
@@ -62,9 +61,13 @@ func (s *loopState) failCommand(cmd command, err error) {
 // ErrSessionLost, registrations and subscriptions wait to be restored, and
 // the reconnector starts.
 func (s *loopState) disconnect(reason error) {
-	s.c.cfg.logger.Warn("wampgo: session lost", "session", s.sess.ID, "reason", reason)
-	s.c.notifyState(StateChange{State: StateLeft, Session: s.sess.ID, Err: reason})
+	if s.sess.ID != 0 {
+		s.c.cfg.logger.Warn("wampgo: session lost", "session", s.sess.ID, "reason", reason)
+		s.c.notifyState(StateChange{State: StateLeft, Session: s.sess.ID, Err: reason})
+	} // else no session ever (RetryOnFailedConnect): nothing was lost
+	s.c.setConnFailure(reason)
 	s.detach(true)
+	s.stopRestores()
 	s.failInFlight(sessionLost(reason))
 	s.parkedResult = nil // its call has failed
 	// Router ids die with the session; the local objects stay.
@@ -80,6 +83,7 @@ func (s *loopState) disconnect(reason error) {
 	for _, r := range s.localRegs {
 		r.id.Store(0)
 	}
+	s.restoreGauge()
 	if s.parked != nil {
 		// Deliver what was parked; its subscription lives on.
 		p := s.parked
@@ -98,7 +102,7 @@ func (s *loopState) disconnect(reason error) {
 	first := s.attempts + 1
 	go func() {
 		defer close(end)
-		s.c.reconnector(ctx, first, out)
+		s.c.reconnector(ctx, first, reason, out)
 	}()
 }
 
@@ -115,78 +119,24 @@ func (s *loopState) handleRejoin(r rejoin) {
 		return
 	}
 	s.attempts = 0
+	firstJoin := s.sess.ID == 0
 	s.sess, s.joinedAt = r.session, time.Now()
+	s.c.setConnFailure(nil)
 	cd, _ := s.c.cfg.codecFor(r.t.Serializer()) // the reconnector checked it
 	ci := &connInfo{session: r.session, serializer: r.t.Serializer(), codec: cd}
 	ci.limit, _ = r.t.(sendChecker)
 	s.c.conn.Store(ci)
 	s.attach(r.t)
-	s.c.cfg.logger.Info("wampgo: rejoined", "url", r.url, "session", r.session.ID)
-	joined := StateChange{State: StateJoined, Session: r.session.ID, URL: r.url}
-	s.restore(func() { s.c.notifyState(joined) })
+	if firstJoin {
+		s.c.cfg.logger.Info("wampgo: joined", "url", redactURL(r.url), "realm", s.c.realm, "session", r.session.ID)
+	} else {
+		s.c.cfg.logger.Info("wampgo: rejoined", "url", redactURL(r.url), "session", r.session.ID)
+	}
+	s.restore(StateChange{State: StateJoined, Session: r.session.ID, URL: r.url})
 	held := s.deferred
 	s.deferred = nil
 	for _, cmd := range held {
 		s.handleCommand(cmd)
-	}
-}
-
-// restore re-subscribes and re-registers everything the user had, with the
-// same handlers and options; the objects get the router's new ids. done
-// runs once every answer is in (at once when there is nothing to restore),
-// so StateJoined means "ready, with everything restored".
-func (s *loopState) restore(done func()) {
-	outstanding := len(s.localSubs) + len(s.localRegs)
-	if outstanding == 0 {
-		done()
-		return
-	}
-	answered := func() {
-		if outstanding--; outstanding == 0 {
-			done()
-		}
-	}
-	for _, sub := range slices.Clone(s.localSubs) {
-		msg := &protocol.Subscribe{Options: sub.cfg.options(), Topic: sub.topic}
-		s.restoreRequest("Subscribe", msg, &msg.Request, func(m protocol.Message, err error) {
-			if errors.Is(err, ErrSessionLost) {
-				return // lost again: the next rejoin retries
-			}
-			defer answered()
-			if err != nil {
-				s.restoreFailed("subscription to "+sub.topic, err)
-				s.forgetSub(sub)
-				sub.removed = true
-				sub.end(err)
-				return
-			}
-			if sub.removed {
-				return
-			}
-			if err := s.attachSub(sub, m.(*protocol.Subscribed).Subscription); err != nil {
-				s.fail(err)
-			}
-		})
-	}
-	for _, reg := range slices.Clone(s.localRegs) {
-		msg := &protocol.Register{Options: reg.cfg.options(), Procedure: reg.procedure}
-		s.restoreRequest("Register", msg, &msg.Request, func(m protocol.Message, err error) {
-			if errors.Is(err, ErrSessionLost) {
-				return // lost again: the next rejoin retries
-			}
-			defer answered()
-			if err == nil && !reg.removed {
-				if err = s.attachReg(reg, m.(*protocol.Registered).Registration); err != nil {
-					s.fail(err)
-				}
-			}
-			if err != nil {
-				s.restoreFailed("registration of "+reg.procedure, err)
-				s.forgetReg(reg)
-				reg.removed = true
-				reg.end(err)
-			}
-		})
 	}
 }
 
@@ -202,11 +152,6 @@ func (s *loopState) restoreRequest(op string, msg protocol.Message, req *protoco
 	}
 	*req = s.nextID()
 	s.request(*req, msg, onReply)
-}
-
-func (s *loopState) restoreFailed(what string, err error) {
-	s.c.cfg.logger.Error("wampgo: could not restore "+what, "err", err)
-	s.c.reportError(fmt.Errorf("wampgo: restoring %s after reconnect: %w", what, err))
 }
 
 // stopReconnector ends a running reconnector and closes any transport it

@@ -111,7 +111,7 @@ func testReconnectRestoresRegistrationsAndSubscriptions(t *testing.T, tr clientt
 	scripted.Equal(t, "re-REGISTER", []any{g2.Procedure, g2.Options}, []any{rm.Procedure, rm.Options})
 	r2.Send(&protocol.Registered{Request: g2.Request, Registration: 201})
 
-	for _, want := range []client.State{client.StateLeft, client.StateRetrying, client.StateJoined} {
+	for _, want := range []client.State{client.StateLeft, client.StateRetrying, client.StateRestoring, client.StateJoined} {
 		if sc := <-states; sc.State != want {
 			t.Fatalf("state %v, want %v (%+v)", sc.State, want, sc)
 		}

@@ -13,7 +13,10 @@ import (
 // error: an *Error keeps its URI, args and kwargs; any other error is sent
 // as URIRuntimeError with the error's text; a context error caused by an
 // INTERRUPT or the call's timeout is sent as wamp.error.canceled or
-// wamp.error.timeout. A panic is recovered and sent as URIRuntimeError.
+// wamp.error.timeout. A panic is recovered and sent as URIRuntimeError
+// with the args ["internal error"], never the panic's text (see
+// WithPanicDetails); the value and its stack go to the error handler as a
+// *HandlerPanicError and to the logger.
 //
 // ctx ends when the router interrupts the call (call canceling), when the
 // call's timeout passes, when the procedure is unregistered, and when the
@@ -33,7 +36,8 @@ type Registration struct {
 	cancel    context.CancelCauseFunc
 	id        atomic.Uint64
 
-	removed bool // owned by the session loop
+	removed bool        // owned by the session loop
+	session protocol.ID // owned by the session loop: the session it was last registered on
 }
 
 // RegisterOption configures Register.
@@ -59,6 +63,7 @@ type registerConfig struct {
 	concurrency    int
 	limits         mailbox.Limits
 	raw            protocol.Dict
+	stream         bool // RegisterStream: inputs wait under backpressure (stream_loop.go)
 }
 
 func (cfg *registerConfig) options() protocol.Dict {
@@ -83,7 +88,9 @@ type registerOptionFunc func(*registerConfig)
 func (f registerOptionFunc) applyRegister(c *registerConfig) { f(c) }
 
 // DiscloseCaller asks the dealer to disclose callers' identities to this
-// procedure (REGISTER.Options.disclose_caller).
+// procedure (REGISTER.Options.disclose_caller). It is a hint, sent whether
+// or not the dealer announced caller_identification; Invocation.Caller is
+// zero when the dealer did not disclose.
 func DiscloseCaller() RegisterOption {
 	return registerOptionFunc(func(c *registerConfig) { c.discloseCaller = true })
 }

@@ -50,6 +50,7 @@ func (s *loopState) attachReg(reg *Registration, id protocol.ID) error {
 		return violation(protocol.TypeRegistered, "Registration", fmt.Sprintf("%d is already one of ours", id))
 	}
 	reg.id.Store(id)
+	reg.session = s.sess.ID
 	s.regs[id] = reg
 	s.regProc[reg.procedure] = append(s.regProc[reg.procedure], id)
 	s.publishRegIndex(reg.procedure)
@@ -59,6 +60,7 @@ func (s *loopState) attachReg(reg *Registration, id protocol.ID) error {
 // forgetReg drops reg from the list restored after a reconnect.
 func (s *loopState) forgetReg(reg *Registration) {
 	s.localRegs = slices.DeleteFunc(s.localRegs, func(x *Registration) bool { return x == reg })
+	s.restored(reg)
 }
 
 func (s *loopState) handleUnregister(c *cmdUnregister) {

@@ -58,7 +58,7 @@ func TestHandlerErrorsBecomeErrorMessages(t *testing.T) {
 	}{
 		{"typed", "com.example.bad", protocol.List{"a"}},
 		{"plain", client.URIRuntimeError, protocol.List{"plain failure"}},
-		{"panic", client.URIRuntimeError, protocol.List{"panic: handler exploded"}},
+		{"panic", client.URIRuntimeError, protocol.List{"internal error"}},
 	} {
 		req := protocol.ID(10 + i)
 		r.Send(&protocol.Invocation{Request: req, Registration: 1, Details: protocol.Dict{}, Payload: protocol.Payload{Args: protocol.List{tc.arg}}})

@@ -15,9 +15,13 @@ import (
 // retrying may fix (the router is not up yet, the network is down), Dial
 // with RetryOnFailedConnect returns a client anyway, in StateConnecting,
 // and keeps trying in the background exactly as a reconnecting client that
-// lost its session does: the failure is reported as StateLeft, then each
-// attempt as StateRetrying, with the backoff, MaxAttempts and URLs of
-// Reconnect; the first join as StateJoined. Until then operations wait for
+// lost its session does, except that no StateLeft is reported (no session
+// was lost): each attempt is reported as StateRetrying, whose Err is the
+// previous failure (the first one's, Dial's), with the backoff,
+// MaxAttempts and URLs of Reconnect; the first join as StateJoined, and
+// logged as "joined". A call held meanwhile that ends for want of a
+// session (its context, its Timeout), and Await ended by its context,
+// wrap the last failure too. Until then operations wait for
 // the session (or fail fast, per WhileDisconnected), Subscribe and Register
 // included: what they set up is made once the session exists. Use
 // WaitJoined to wait for it.
@@ -26,8 +30,8 @@ import (
 // authentication failure, an ABORT such as wamp.error.no_such_realm, an
 // invalid realm) or when its context has ended.
 
-// ErrNotConnected matches StateLeft's error and end reasons of a client
-// whose first connection failed (Reconnect.RetryOnFailedConnect); it wraps
+// ErrNotConnected matches the first StateRetrying's error and the end
+// reasons of a client whose first connection failed (Reconnect.RetryOnFailedConnect); it wraps
 // the failures.
 var ErrNotConnected = errors.New("wampgo: not connected yet")
 
@@ -45,7 +49,7 @@ func retryFailedConnect(ctx context.Context, realm string, cfg *config, errs []e
 	}
 	cfg.connectErr = fmt.Errorf("%w: %w", ErrNotConnected, errors.Join(errs...))
 	cfg.logger.Warn("wampgo: first connection failed; retrying in the background", "realm", realm, "err", cfg.connectErr)
-	return start(nil, realm, Session{}, cfg)
+	return start(nil, "", realm, Session{}, cfg)
 }
 
 // serializerOf names t's serializer; empty without a transport.

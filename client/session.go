@@ -62,13 +62,14 @@ func helloRoles() protocol.Dict {
 	}
 	return protocol.Dict{
 		"caller": feat("progressive_call_results", "progressive_call_invocations",
-			"call_canceling", "call_timeout", "caller_identification"),
+			"call_canceling", "call_timeout", "caller_identification", "payload_passthru_mode"),
 		"callee": feat("progressive_call_results", "progressive_call_invocations",
 			"call_canceling", "call_timeout", "caller_identification",
-			"pattern_based_registration", "shared_registration", "registration_revocation"),
+			"pattern_based_registration", "shared_registration", "registration_revocation",
+			"payload_passthru_mode"),
 		"publisher": feat("publisher_exclusion", "publisher_identification",
-			"subscriber_blackwhite_listing"),
+			"subscriber_blackwhite_listing", "payload_passthru_mode"),
 		"subscriber": feat("pattern_based_subscription", "publisher_identification",
-			"subscription_revocation", "event_retention"),
+			"subscription_revocation", "event_retention", "payload_passthru_mode"),
 	}
 }

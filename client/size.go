@@ -1,33 +1,21 @@
 package client
 
-import "github.com/wampgo/wampgo/protocol"
+import (
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/protocol"
+)
 
-// payloadSize estimates the memory a payload holds, for mailbox byte
-// limits: string and binary lengths plus a small cost per value.
-func payloadSize(p protocol.Payload) int {
-	return valueSize(p.Args) + valueSize(p.Kwargs) + len(p.Payload)
-}
+// queuedItemMem is what a queued message costs beyond its values: the
+// Event, Invocation or Result that carries it, its queue entry, and an
+// invocation's contexts.
+const queuedItemMem = 256
 
-func valueSize(v any) int {
-	const overhead = 16
-	switch x := v.(type) {
-	case string:
-		return overhead + len(x)
-	case []byte:
-		return overhead + len(x)
-	case []any:
-		n := overhead
-		for _, e := range x {
-			n += valueSize(e)
-		}
-		return n
-	case map[string]any:
-		n := overhead
-		for k, e := range x {
-			n += overhead + len(k) + valueSize(e)
-		}
-		return n
-	default:
-		return overhead
-	}
+// messageSize estimates the memory a received message holds while it
+// waits in a mailbox or a progress queue, for their byte limits: its
+// details, arguments and keyword arguments as codec.MemSize counts them
+// (every list, dict, string and number at what the Go runtime spends on
+// it, so that a message of many small values costs what it holds), its raw
+// payload, and the item that carries it.
+func messageSize(details protocol.Dict, p protocol.Payload) int {
+	return queuedItemMem + codec.MemSize(details) + codec.MemSize(p.Args) + codec.MemSize(p.Kwargs) + len(p.Payload)
 }

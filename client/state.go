@@ -4,29 +4,77 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
+
+	"github.com/wampgo/wampgo/protocol"
 )
 
-// More states, besides those a reconnecting client reports to
-// Reconnect.OnStateChange. Client.State reports them; OnStateChange
-// receives StateConnecting never and StateClosed never (it ends instead).
+// State is a client's connection state (Client.State); a reconnecting
+// client also reports its changes to Reconnect.OnStateChange, except
+// StateConnecting and StateClosed (OnStateChange ends instead).
+type State int
+
+// The states. A client that joined at once starts in StateJoined; one
+// started with Reconnect.RetryOnFailedConnect in StateConnecting until its
+// first join. A reconnecting client goes StateLeft → StateRetrying (per
+// attempt) → StateRestoring (when it has something to restore) →
+// StateJoined, or ends in StateGaveUp; every client ends in StateClosed.
 const (
+	// StateJoined: a session is established, and every registration and
+	// subscription is served (restored, after a rejoin).
+	StateJoined State = iota + 1
+	// StateLeft: the session was lost; StateRetrying follows unless the
+	// client gives up.
+	StateLeft
+	// StateRetrying: waiting before the next attempt to connect and join.
+	StateRetrying
+	// StateGaveUp: no more attempts; the client has ended.
+	StateGaveUp
 	// StateConnecting: the first connection failed and is being retried
 	// (Reconnect.RetryOnFailedConnect); no session has been joined yet.
-	StateConnecting State = StateGaveUp + 1 + iota
+	StateConnecting
 	// StateClosed: the session has ended (Close, Drain, or an end that
 	// reconnecting does not fix) and the client will not join again.
 	StateClosed
+	// StateRestoring: a reconnecting client has rejoined (StateChange.Session
+	// is the new session) and is restoring its registrations and
+	// subscriptions; StateJoined follows once each one is restored, has
+	// failed for good, or was removed. A restore the router refuses for a
+	// reason that can pass (see RestoreError) is retried with the reconnect
+	// backoff, so the client may stay here for a while: Stats.RestoresPending
+	// says how many are left, and every failed attempt reaches the error
+	// handler. Calls and publications work meanwhile.
+	StateRestoring
 )
 
-// stateName names the states of this file, for State.String.
-func stateName(s State) string {
+func (s State) String() string {
 	switch s {
+	case StateJoined:
+		return "joined"
+	case StateLeft:
+		return "left"
+	case StateRetrying:
+		return "retrying"
+	case StateGaveUp:
+		return "gave-up"
 	case StateConnecting:
 		return "connecting"
 	case StateClosed:
 		return "closed"
+	case StateRestoring:
+		return "restoring"
 	}
 	return "unknown"
+}
+
+// StateChange reports one change of a reconnecting client's state.
+type StateChange struct {
+	State   State
+	Session protocol.ID   // StateJoined, StateRestoring: the new session's id
+	URL     string        // StateJoined, StateRestoring, StateRetrying: the router (to be) tried; empty after Connect, which is given a transport
+	Attempt int           // StateRetrying: 1 for the first retry
+	Delay   time.Duration // StateRetrying: the wait before the attempt
+	Err     error         // StateLeft, StateGaveUp, StateRetrying: the last failure
 }
 
 // stateWatch holds the client's connection state for State and
@@ -36,6 +84,7 @@ func stateName(s State) string {
 type stateWatch struct {
 	state      atomic.Int32 // a State; 0 means StateJoined (the first join precedes the loop)
 	joinedOnce atomic.Bool  // a StateJoined was reported
+	restoring  atomic.Bool  // StateRestoring was reported, StateJoined not yet
 	draining   atomic.Bool  // Drain has begun (drain.go)
 
 	mu      sync.Mutex
@@ -72,8 +121,10 @@ func (w *stateWatch) current() State {
 
 // State returns the client's connection state: StateJoined while a session
 // is up (for a reconnecting client, once everything was restored after the
-// latest rejoin); StateLeft or StateRetrying while a reconnecting client has
-// no session; StateConnecting while the first connection is being retried
+// latest rejoin); StateRestoring while a rejoined session is still
+// restoring registrations or subscriptions (retrying those the router
+// refused for a reason that can pass); StateLeft or StateRetrying while a
+// reconnecting client has no session; StateConnecting while the first connection is being retried
 // (Reconnect.RetryOnFailedConnect); StateGaveUp or StateClosed once the
 // client has ended. It never blocks and may be called from any goroutine.
 func (c *Client) State() State {
@@ -90,7 +141,10 @@ func (c *Client) State() State {
 
 // WaitJoined blocks until the client is joined with every registration and
 // subscription restored (State is StateJoined), and returns nil at once if
-// it is already. It returns an error matching ErrClosed (wrapping the end
+// it is already. It keeps waiting through StateRestoring: a registration
+// the router refuses to restore for a reason that can pass (such as
+// wamp.error.procedure_already_exists while the router still holds the
+// dead session) is retried, and WaitJoined returns once it succeeds. It returns an error matching ErrClosed (wrapping the end
 // reason) if the client ends first, or ctx's error if ctx ends first.
 //
 // It is meant for a service that starts before its router
@@ -125,11 +179,20 @@ func (c *Client) Serializer() string { return c.conn.Load().serializer }
 // counts as a reconnect.
 func (c *Client) stateChanged(sc StateChange) {
 	switch sc.State {
+	case StateRestoring:
+		// Only a rejoin restores: it counts now, its StateJoined not again.
+		c.watch.restoring.Store(true)
+		c.watch.joinedOnce.Store(true)
+		c.stats().reconnects.Add(1)
 	case StateJoined:
+		if c.watch.restoring.Swap(false) {
+			break
+		}
 		if c.watch.joinedOnce.Swap(true) {
 			c.stats().reconnects.Add(1)
 		}
 	case StateLeft, StateRetrying:
+		c.watch.restoring.Store(false)
 		if !c.watch.joinedOnce.Load() {
 			return // still connecting for the first time
 		}

@@ -50,6 +50,14 @@ type Stats struct {
 	// Reconnects counts the sessions a reconnecting client joined after its
 	// first one.
 	Reconnects uint64
+	// RestoresPending is a gauge: how many registrations and subscriptions
+	// a reconnecting client has still to restore (StateRestoring), or,
+	// while it has no session, will restore once it rejoins. Each failed
+	// attempt also reaches the error handler as a *RestoreError.
+	RestoresPending int64
+	// CallRetries counts the CALLs sent again because the dealer had no
+	// callee yet (WaitForCallee).
+	CallRetries uint64
 	// Pending is how many events and invocations wait in handler mailboxes
 	// or are being handled now; PeakPending is the highest Pending seen.
 	Pending, PeakPending int64
@@ -69,6 +77,8 @@ type counters struct {
 	messagesIn, messagesOut                        atomic.Uint64
 	traffic                                        connstate.Traffic // bytes, counted by Dial's connections
 	reconnects                                     atomic.Uint64
+	callRetries                                    atomic.Uint64
+	restoresPending                                atomic.Int64
 	pending, peakPending                           atomic.Int64
 }
 
@@ -92,6 +102,8 @@ func (c *Client) Stats() Stats {
 		BytesIn:           k.traffic.BytesIn.Load(),
 		BytesOut:          k.traffic.BytesOut.Load(),
 		Reconnects:        k.reconnects.Load(),
+		CallRetries:       k.callRetries.Load(),
+		RestoresPending:   k.restoresPending.Load(),
 		Pending:           k.pending.Load(),
 		PeakPending:       k.peakPending.Load(),
 	}

@@ -86,6 +86,9 @@ func (c *Client) Subscribe(ctx context.Context, topic protocol.URI, handler Even
 
 func (sub *Subscription) handle(ev *Event) {
 	defer sub.c.stats().eventDone()
+	if ev = sub.c.passthruEvent(ev); ev == nil {
+		return
+	}
 	sub.handler(sub.ctx, ev)
 }
 

@@ -83,6 +83,7 @@ func (s *loopState) attachSub(sub *Subscription, id protocol.ID) error {
 // forgetSub drops sub from the list restored after a reconnect.
 func (s *loopState) forgetSub(sub *Subscription) {
 	s.localSubs = slices.DeleteFunc(s.localSubs, func(x *Subscription) bool { return x == sub })
+	s.restored(sub)
 }
 
 func (s *loopState) handleUnsubscribe(c *cmdUnsubscribe) {
@@ -219,7 +220,7 @@ func (s *loopState) handleEvent(m *protocol.Event) {
 		return
 	}
 	ev := newEvent(e.topic, m)
-	s.deliverEvent(ev, payloadSize(m.Payload), e.subs)
+	s.deliverEvent(ev, messageSize(m.Details, m.Payload), e.subs)
 }
 
 func (s *loopState) deliverEvent(ev *Event, size int, subs []*Subscription) {
@@ -265,7 +266,7 @@ func newEvent(topic protocol.URI, m *protocol.Event) *Event {
 		Topic:        topic,
 		Subscription: m.Subscription,
 		Publication:  m.Publication,
-		Args:         m.Args,
+		Args:         passthruArgs(m.Payload),
 		Kwargs:       m.Kwargs,
 		Details:      m.Details,
 	}

@@ -93,7 +93,16 @@ func Match(p MatchPolicy) RegisterSubscribeOption {
 }
 
 // MailboxLimits bounds the handler's mailbox in messages and bytes
-// (defaults mailbox.DefaultMaxMessages and mailbox.DefaultMaxBytes).
+// (defaults mailbox.DefaultMaxMessages and mailbox.DefaultMaxBytes: 512k
+// messages, 64 MiB). A message is counted at what it holds in memory:
+// its details, arguments and keyword arguments at codec.MemSize's cost
+// (every list, dict, string and number as the Go runtime lays it out),
+// plus 256 bytes for the item. The mailbox holds at most MaxBytes, or
+// one message of any size when it is empty; a message being handled
+// comes on top (one per Concurrency), so one subscription holds at most
+// MaxBytes plus one decoded message, each at most the codec's
+// MaxDecodedSize: 128 MiB at the defaults (see "Memory" in the package
+// documentation).
 func MailboxLimits(l mailbox.Limits) RegisterSubscribeOption {
 	return sharedOption{
 		register:  func(c *registerConfig) { c.limits = l },

@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 
 	"github.com/wampgo/wampgo/client/payload"
@@ -78,7 +77,9 @@ func RegisterTyped[Req, Resp any](ctx context.Context, c *Client, procedure prot
 // struct or map as kwargs, anything else as args[0]); the result is read
 // with payload.Unpack, so a peer may return a dict in args[0] or as
 // kwargs, and a list as args[0] or as the positional arguments. ctx governs the call as for Call: when
-// it ends first, the call is canceled and CallTyped returns ctx's error.
+// it ends first, the call is canceled and CallTyped returns at once with
+// an error matching both ErrCanceled and ctx's error (context.Canceled or
+// context.DeadlineExceeded), as Call's final result does.
 //
 // A request that cannot be encoded is an *ArgumentError wrapping a
 // *payload.EncodeError, a result
@@ -91,9 +92,17 @@ func CallTyped[Resp, Req any](ctx context.Context, c *Client, procedure protocol
 	if err != nil {
 		return resp, valueError("CallTyped", err)
 	}
-	res, err := c.Call(ctx, procedure, args, kwargs, opts...).Await(ctx)
-	if err != nil {
-		return resp, err
+	call := c.Call(ctx, procedure, args, kwargs, opts...)
+	select {
+	case <-call.Done():
+	case <-ctx.Done():
+		// The call is canceled by the same ctx; its future may still wait
+		// for the router's answer (kill mode), but the caller does not.
+		return resp, c.whileNotConnected(canceledError(context.Cause(ctx)))
+	}
+	res := call.final
+	if res.Err != nil {
+		return resp, res.Err
 	}
 	err = payload.Unpack(res.Args, res.Kwargs, &resp)
 	return resp, err
@@ -111,18 +120,15 @@ func PublishTyped[T any](ctx context.Context, c *Client, topic protocol.URI, v T
 }
 
 // SubscribeTyped subscribes fn to topic; each event's arguments are decoded
-// into a T as a typed handler decodes its request (payload.Unpack). An
-// event that does not fit T is not passed to fn: its *payload.DecodeError,
-// wrapped with the topic, goes to the client's error handler
-// (WithErrorHandler) and the log. fn runs like any EventHandler.
+// into a T as a typed handler decodes its request (payload.Unpack). It is
+// SubscribeDecoded with that decoder: an event that does not fit T is not
+// passed to fn, and its *payload.DecodeError, wrapped with the topic, goes
+// to the client's error handler (WithErrorHandler) and the log. fn runs
+// like any EventHandler.
 func SubscribeTyped[T any](ctx context.Context, c *Client, topic protocol.URI, fn func(ctx context.Context, v T), opts ...SubscribeOption) (*Subscription, error) {
-	return c.Subscribe(ctx, topic, func(ctx context.Context, ev *Event) {
+	return SubscribeDecoded(ctx, c, topic, func(ev *Event) (T, error) {
 		var v T
-		if err := payload.Unpack(ev.Args, ev.Kwargs, &v); err != nil {
-			c.cfg.logger.Warn("wampgo: event does not fit its typed handler", "topic", ev.Topic, "err", err)
-			c.reportError(fmt.Errorf("wampgo: event on %q: %w", ev.Topic, err))
-			return
-		}
-		fn(ctx, v)
-	}, opts...)
+		err := payload.Unpack(ev.Args, ev.Kwargs, &v)
+		return v, err
+	}, fn, opts...)
 }

@@ -13,6 +13,6 @@ const (
 
 	// URIRuntimeError is sent as the ERROR URI when an invocation handler
 	// returns an error that is not an *Error, or panics; Args holds the
-	// error's text.
+	// error's text, or "internal error" for a panic (WithPanicDetails).
 	URIRuntimeError = "wamp.error.runtime_error"
 )

@@ -145,7 +145,9 @@ func payloadError(err error) error {
 	}
 	var ee *codec.EncodeError
 	if errors.As(err, &ee) {
-		if ve == nil {
+		if r, ok := sendLimitReason(ee); ok {
+			ae.Reason = r
+		} else if ve == nil {
 			ae.Reason = ee.Codec + " cannot encode it: " + ee.Err.Error()
 		}
 		if errors.Is(ee, ErrProtocolViolation) {

@@ -89,7 +89,6 @@ func TestOptionsNeedTheRoutersFeatures(t *testing.T) {
 	_, errs["register forward_timeout"] = c.Register(ctx, "com.p", nopHandler, client.ForwardTimeout())
 	_, errs["register shared"] = c.Register(ctx, "com.p", nopHandler, client.Invoke(client.InvokeRoundRobin))
 	_, errs["call router timeout"] = c.Call(ctx, "com.p", nil, nil, client.RouterTimeout(time.Second)).Await(ctx)
-	_, errs["call disclose_me"] = c.Call(ctx, "com.p", nil, nil, client.DiscloseMe()).Await(ctx)
 	for name, err := range errs {
 		if !errors.Is(err, client.ErrNotSupported) {
 			t.Errorf("%s: %v, want ErrNotSupported", name, err)
@@ -110,6 +109,29 @@ func TestOptionsNeedTheRoutersFeatures(t *testing.T) {
 		t.Fatal(err)
 	}
 	scripted.Expect[*protocol.Publish](r)
+	// Disclosure requests are hints a router may ignore: sent unchecked.
+	call = c.Call(ctx, "com.p", nil, nil, client.DiscloseMe())
+	m = scripted.Expect[*protocol.Call](r)
+	if m.Options["disclose_me"] != true {
+		t.Fatalf("CALL.Options = %v", m.Options)
+	}
+	r.Send(&protocol.Result{Request: m.Request, Details: protocol.Dict{}})
+	if _, err := call.Await(ctx); err != nil {
+		t.Fatalf("call with DiscloseMe: %v", err)
+	}
+	if _, err := c.Publish(ctx, "com.t", nil, nil, client.DiscloseMe()); err != nil {
+		t.Fatalf("publish with DiscloseMe: %v", err)
+	}
+	if p := scripted.Expect[*protocol.Publish](r); p.Options["disclose_me"] != true {
+		t.Fatalf("PUBLISH.Options = %v", p.Options)
+	}
+	go func() {
+		m := scripted.Expect[*protocol.Register](r)
+		r.Send(&protocol.Registered{Request: m.Request, Registration: 9})
+	}()
+	if _, err := c.Register(ctx, "com.p", nopHandler, client.DiscloseCaller()); err != nil {
+		t.Fatalf("register with DiscloseCaller: %v", err)
+	}
 }
 
 func TestRouterTimeoutIsLeftToTheRouter(t *testing.T) {

@@ -278,7 +278,7 @@ func TestAnswersOverTheConnectionsLimit(t *testing.T) {
 	r.Send(&protocol.Invocation{Request: 1, Registration: 7, Details: protocol.Dict{"receive_progress": true}})
 	checkRefused(t, refusal{arg: "message", is: codec.ErrMessageTooLarge}, <-progress)
 	e := scripted.Expect[*protocol.Error](r)
-	if e.Request != 1 || e.Error != client.URIRuntimeError || !strings.Contains(fmt.Sprint(e.Args), "over the peer's limit") {
+	if e.Request != 1 || e.Error != client.URIRuntimeError || !strings.Contains(fmt.Sprint(e.Args), "over the router's limit") {
 		t.Fatalf("ERROR %s", scripted.Describe(e))
 	}
 

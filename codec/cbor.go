@@ -19,8 +19,9 @@ import (
 // this file maps what it makes outside the closed set (its dicts,
 // map[any]any, and bignums) and its errors.
 type cborFormat struct {
-	maxDepth int
-	dm       cbor.DecMode
+	maxDepth   int
+	maxDecoded int
+	dm         cbor.DecMode
 	// dmWTF8 is dm accepting invalid UTF-8, for the second reading of
 	// input with an encoded lone surrogate (see surrogates.go).
 	dmWTF8 cbor.DecMode
@@ -115,7 +116,7 @@ func newCBORFormat(l Limits) cborFormat {
 	if err != nil {
 		panic(err)
 	}
-	return cborFormat{maxDepth: l.MaxDepth, dm: dm, dmWTF8: dmWTF8, em: em}
+	return cborFormat{maxDepth: l.MaxDepth, maxDecoded: l.MaxDecodedSize, dm: dm, dmWTF8: dmWTF8, em: em}
 }
 
 func (f cborFormat) decode(data []byte) (protocol.Message, error) {
@@ -123,6 +124,9 @@ func (f cborFormat) decode(data []byte) (protocol.Message, error) {
 	// refused before the library reads it.
 	if len(data) > 0 && data[0]>>5 != 4 && data[0]>>5 != 6 {
 		return nil, &DecodeError{Codec: "cbor", Offset: 0, Err: errCBORNotList}
+	}
+	if err := cborCheckMem(data, f.maxDecoded, f.maxDepth); err != nil {
+		return nil, err
 	}
 	msg, err := f.decodeWith(data, false)
 	if errors.Is(err, ErrInvalidUTF8) && hasEncodedSurrogate(data) {

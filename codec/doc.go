@@ -161,6 +161,16 @@
 // checks the whole input is well-formed before it decodes). Input must hold
 // exactly one value, a list: trailing bytes are an error.
 //
+// What a message holds once decoded is bounded too: Limits.MaxDecodedSize
+// (by default 4 times MaxMessageSize) caps its memory as MemSize estimates
+// it, because a short input can build much: one byte of MessagePack or
+// CBOR is an empty list (~40 bytes of heap), three are a one-entry dict
+// (~400). Each list and dict is charged before it is allocated (CBOR
+// input is scanned before the library builds anything), a dict's declared
+// length pre-allocates at most 1024 slots, and a message past the bound
+// fails with ErrDecodedTooLarge, which also matches ErrMessageTooLarge.
+// The transient peak of a decoding is at most about twice the bound.
+//
 // Every Decode failure is a *DecodeError, which matches
 // protocol.ErrProtocolViolation with errors.Is; when the bytes parsed but the
 // message did not validate, it wraps the *protocol.ValidationError. Decode

@@ -17,6 +17,9 @@ var (
 	// protocol.ErrMessageTooLarge, the value every transport's size
 	// errors match.
 	ErrMessageTooLarge = protocol.ErrMessageTooLarge
+	// ErrDecodedTooLarge: the decoded message would hold more memory than
+	// Limits.MaxDecodedSize. It matches ErrMessageTooLarge too.
+	ErrDecodedTooLarge error = &wrapError{msg: "decoded message too large", err: ErrMessageTooLarge}
 	// ErrTooDeep: lists and dicts nest deeper than Limits.MaxDepth.
 	ErrTooDeep = errors.New("nesting too deep")
 	// ErrTruncated: the input ends inside a value.

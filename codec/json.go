@@ -21,7 +21,7 @@ import (
 // standard base64 encoding. jsontext checks the grammar and UTF-8 and
 // hands out each string and number as its exact text; this file turns the
 // text into the values of the closed set.
-type jsonFormat struct{ maxDepth int }
+type jsonFormat struct{ maxDepth, maxDecoded int }
 
 func (jsonFormat) name() string        { return "json" }
 func (jsonFormat) subprotocol() string { return "wamp.2.json" }
@@ -45,12 +45,14 @@ var jsonInvalidUTF8 = func() error {
 
 // jsonDecoder is the pooled state of one decoding.
 type jsonDecoder struct {
-	data     []byte
-	in       bytes.Buffer // aliases data: jsontext reads it in place
-	dec      *jsontext.Decoder
-	maxDepth int
-	buf      []byte   // unescaped text of the current string
-	strs     strCache // caches short strings across messages
+	data       []byte
+	in         bytes.Buffer // aliases data: jsontext reads it in place
+	dec        *jsontext.Decoder
+	maxDepth   int
+	maxDecoded int
+	mem        memBudget // of the current reading
+	buf        []byte    // unescaped text of the current string
+	strs       strCache  // caches short strings across messages
 	// surrogates is set for a second reading of input that failed and
 	// holds a surrogate, escaped or encoded: jsontext then lets unpaired
 	// surrogate escapes and invalid UTF-8 through, and text reads the
@@ -77,7 +79,7 @@ var jsonSurrogateOptions = jsontext.AllowInvalidUTF8(true)
 
 func (f jsonFormat) decode(data []byte) (protocol.Message, error) {
 	d := jsonDecoderPool.Get().(*jsonDecoder)
-	d.data, d.maxDepth = data, f.maxDepth
+	d.data, d.maxDepth, d.maxDecoded = data, f.maxDepth, f.maxDecoded
 	d.in = *bytes.NewBuffer(data)
 	d.dec.Reset(&d.in, jsonOptions)
 	var msg protocol.Message
@@ -136,6 +138,7 @@ func (d *jsonDecoder) message() ([]any, error) {
 	default:
 		return nil, &DecodeError{Codec: "json", Offset: int(d.dec.InputOffset()), Err: errJSONNotList}
 	}
+	d.mem = memBudget{d.maxDecoded}
 	v, err := d.value(0)
 	if err != nil {
 		return nil, err
@@ -167,6 +170,27 @@ func (d *jsonDecoder) fail(err error) error {
 
 // value reads one value whose container sits at nesting level depth.
 func (d *jsonDecoder) value(depth int) (any, error) {
+	v, err := d.item(depth)
+	if err != nil {
+		return nil, err
+	}
+	switch v.(type) {
+	case []any, map[string]any:
+	default:
+		if !d.mem.charge(MemSize(v)) {
+			return nil, d.tooLarge()
+		}
+	}
+	return v, nil
+}
+
+// tooLarge is the error for a message past Limits.MaxDecodedSize.
+func (d *jsonDecoder) tooLarge() error {
+	return &DecodeError{Codec: "json", Offset: int(d.dec.InputOffset()), Err: ErrDecodedTooLarge}
+}
+
+// item reads one value; value charges it to the memory budget.
+func (d *jsonDecoder) item(depth int) (any, error) {
 	switch d.dec.PeekKind() {
 	case '"':
 		raw, err := d.dec.ReadValue()
@@ -221,13 +245,21 @@ func (d *jsonDecoder) list(depth int) (any, error) {
 	if err := d.open(depth); err != nil {
 		return nil, err
 	}
+	if !d.mem.charge(listMemSize(0)) {
+		return nil, d.tooLarge()
+	}
 	l := []any{}
 	for d.dec.PeekKind() != ']' {
 		v, err := d.value(depth)
 		if err != nil {
 			return nil, err
 		}
-		l = append(l, v)
+		grown := append(l, v)
+		// The budget pays for every array the list outgrows too.
+		if cap(grown) != cap(l) && !d.mem.charge(slotMem*cap(grown)) {
+			return nil, d.tooLarge()
+		}
+		l = grown
 	}
 	return l, d.close()
 }
@@ -236,8 +268,14 @@ func (d *jsonDecoder) dict(depth int) (any, error) {
 	if err := d.open(depth); err != nil {
 		return nil, err
 	}
+	if !d.mem.charge(dictMemSize(0)) {
+		return nil, d.tooLarge()
+	}
 	m := map[string]any{}
 	for i := 0; d.dec.PeekKind() != '}'; i++ {
+		if !d.mem.charge(dictMemSize(i+1) - dictMemSize(i)) {
+			return nil, d.tooLarge()
+		}
 		raw, err := d.dec.ReadValue() // the name: jsontext allows only a string here
 		if err != nil {
 			return nil, d.fail(err)
@@ -247,6 +285,9 @@ func (d *jsonDecoder) dict(depth int) (any, error) {
 			return nil, err
 		}
 		k := d.strs.key(kb)
+		if !d.mem.charge(len(k)) {
+			return nil, d.tooLarge()
+		}
 		v, err := d.value(depth)
 		if err != nil {
 			return nil, err

@@ -1,5 +1,7 @@
 package codec
 
+import "math"
+
 // Default decoding limits, used for every zero or negative field of Limits.
 const (
 	// DefaultMaxMessageSize is the default limit on an encoded message:
@@ -7,6 +9,9 @@ const (
 	DefaultMaxMessageSize = 16 << 20
 	// DefaultMaxDepth is the default limit on nesting: 64 levels.
 	DefaultMaxDepth = 64
+	// DefaultDecodedSizeRatio sets the default MaxDecodedSize: this many
+	// times MaxMessageSize (64 MiB for the default 16 MiB).
+	DefaultDecodedSizeRatio = 4
 )
 
 // Limits bounds what a codec decodes, so that hostile input is rejected
@@ -23,6 +28,19 @@ type Limits struct {
 	// Encode refuses such messages too, which also stops it on a cyclic
 	// value. Zero or negative means DefaultMaxDepth.
 	MaxDepth int
+
+	// MaxDecodedSize bounds the memory one decoded message may hold, as
+	// MemSize estimates it (bytes, with the cost of each list, dict,
+	// string and number as the Go runtime lays them out). Decoding stops
+	// with ErrDecodedTooLarge as soon as the message would pass it, and
+	// charges a list or dict before allocating it, so a short input that
+	// would decode to much memory (one byte of MessagePack or CBOR is an
+	// empty list, ~40 bytes; three are a one-entry dict, ~400) costs at
+	// most this. Zero or negative means DefaultDecodedSizeRatio times
+	// MaxMessageSize. Ordinary messages stay far below the default: a
+	// string costs its length plus 16 bytes, a number 24; only a message
+	// made mostly of small dicts, lists or numbers comes near it.
+	MaxDecodedSize int
 }
 
 // withDefaults returns l with every unset field replaced by its default.
@@ -32,6 +50,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = DefaultMaxDepth
+	}
+	if l.MaxDecodedSize <= 0 {
+		l.MaxDecodedSize = DefaultDecodedSizeRatio * l.MaxMessageSize
+		if l.MaxDecodedSize/DefaultDecodedSizeRatio != l.MaxMessageSize {
+			l.MaxDecodedSize = math.MaxInt // overflow: no tighter bound than the input's
+		}
 	}
 	return l
 }

@@ -19,7 +19,7 @@ import (
 // github.com/vmihailenco/msgpack/v5. The library's Decoder reads one value
 // at a time; this file chooses, from the value's code, which of its
 // methods builds the value of the closed set.
-type msgpackFormat struct{ maxDepth int }
+type msgpackFormat struct{ maxDepth, maxDecoded int }
 
 func (msgpackFormat) name() string        { return "msgpack" }
 func (msgpackFormat) subprotocol() string { return "wamp.2.msgpack" }
@@ -37,6 +37,7 @@ type msgpackDecoder struct {
 	r        bytes.Reader
 	dec      *msgpack.Decoder
 	maxDepth int
+	mem      memBudget
 	strs     strCache // caches short strings across messages
 }
 
@@ -50,7 +51,7 @@ var msgpackDecoderPool = sync.Pool{New: func() any {
 
 func (f msgpackFormat) decode(data []byte) (protocol.Message, error) {
 	d := msgpackDecoderPool.Get().(*msgpackDecoder)
-	d.data, d.maxDepth = data, f.maxDepth
+	d.data, d.maxDepth, d.mem = data, f.maxDepth, memBudget{f.maxDecoded}
 	d.r.Reset(data)
 	var msg protocol.Message
 	l, err := d.message()
@@ -94,8 +95,32 @@ func (d *msgpackDecoder) fail(err error) error {
 	return &DecodeError{Codec: "msgpack", Offset: d.offset(), Err: err}
 }
 
-// value reads one value whose container sits at nesting level depth.
+// value reads one value whose container sits at nesting level depth, and
+// charges it to the memory budget (a list or dict charges itself).
 func (d *msgpackDecoder) value(depth int) (any, error) {
+	v, err := d.item(depth)
+	if err != nil {
+		return nil, err
+	}
+	var mem int
+	switch x := v.(type) {
+	case nil, bool, []any, map[string]any:
+		return v, nil
+	case string:
+		mem = strMem + len(x)
+	case []byte:
+		mem = binMem + len(x)
+	default:
+		mem = boxMem
+	}
+	if !d.mem.charge(mem) {
+		return nil, d.fail(ErrDecodedTooLarge)
+	}
+	return v, nil
+}
+
+// item reads one value whose container sits at nesting level depth.
+func (d *msgpackDecoder) item(depth int) (any, error) {
 	c, err := d.dec.PeekCode()
 	if err != nil {
 		return nil, d.fail(err)
@@ -208,22 +233,34 @@ func (d *msgpackDecoder) bin() (any, error) {
 }
 
 // enter checks that a list or dict at nesting level depth, declaring n
-// entries of at least size bytes each, is within the limits.
-func (d *msgpackDecoder) enter(depth, n, size int) error {
+// entries of at least size bytes each and costing mem bytes (MemSize,
+// without its entries' values), is within the limits, and charges mem.
+func (d *msgpackDecoder) enter(depth, n, size, mem int) error {
 	if depth > d.maxDepth {
 		return d.fail(ErrTooDeep)
 	}
 	if n > d.r.Len()/size {
 		return d.fail(errLengthExceedsEnd)
 	}
+	if !d.mem.charge(mem) {
+		return d.fail(ErrDecodedTooLarge)
+	}
 	return nil
 }
 
+// maxPrealloc bounds the room a dict is given up front from its declared
+// length (a map's slots cost ~5 times a list's elements); past it, it
+// grows as its entries arrive.
+const maxPrealloc = 1024
+
 // list reads the n elements of a list at nesting level depth.
 func (d *msgpackDecoder) list(n, depth int) (any, error) {
-	if err := d.enter(depth, n, 1); err != nil {
+	if err := d.enter(depth, n, 1, listMemSize(n)); err != nil {
 		return nil, err
 	}
+	// Its declared length is backed by the input (a byte per element at
+	// least) and already charged to the budget: its array is allocated
+	// whole.
 	l := make([]any, n)
 	for i := range l {
 		v, err := d.value(depth)
@@ -237,10 +274,10 @@ func (d *msgpackDecoder) list(n, depth int) (any, error) {
 
 // dict reads the n entries of a dict at nesting level depth.
 func (d *msgpackDecoder) dict(n, depth int) (any, error) {
-	if err := d.enter(depth, n, 2); err != nil {
+	if err := d.enter(depth, n, 2, dictMemSize(n)); err != nil {
 		return nil, err
 	}
-	m := make(map[string]any, n)
+	m := make(map[string]any, min(n, maxPrealloc))
 	for i := range n {
 		c, err := d.dec.PeekCode()
 		if err != nil {
@@ -254,6 +291,9 @@ func (d *msgpackDecoder) dict(n, depth int) (any, error) {
 			return nil, err
 		}
 		k := d.strs.key(kb)
+		if !d.mem.charge(len(k)) {
+			return nil, d.fail(ErrDecodedTooLarge)
+		}
 		v, err := d.value(depth)
 		if err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -239,7 +240,8 @@ func appendListHeader(format string, b []byte, n uint64) []byte {
 // (as the payload of an EVENT, the simplest message that carries one) and
 // encodes the values again.
 func transcode(p EncodedPayload, c Codec) (EncodedPayload, error) {
-	src, ok := New(p.codec, Limits{MaxMessageSize: len(p.data) + 64})
+	// p was encoded here, not received: no bound on what it decodes to.
+	src, ok := New(p.codec, Limits{MaxMessageSize: len(p.data) + 64, MaxDecodedSize: math.MaxInt})
 	if !ok {
 		return EncodedPayload{}, &EncodeError{Codec: c.Name(), Err: fmt.Errorf("transcode: unknown serializer %q", p.codec)}
 	}

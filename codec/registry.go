@@ -22,14 +22,14 @@ func CBOR() Codec { return defaultCBOR }
 // defaults).
 func NewJSON(l Limits) Codec {
 	l = l.withDefaults()
-	return &codec{f: jsonFormat{maxDepth: l.MaxDepth}, lim: l}
+	return &codec{f: jsonFormat{maxDepth: l.MaxDepth, maxDecoded: l.MaxDecodedSize}, lim: l}
 }
 
 // NewMsgPack returns a MessagePack codec with the given limits (zero fields
 // take the defaults).
 func NewMsgPack(l Limits) Codec {
 	l = l.withDefaults()
-	return &codec{f: msgpackFormat{maxDepth: l.MaxDepth}, lim: l}
+	return &codec{f: msgpackFormat{maxDepth: l.MaxDepth, maxDecoded: l.MaxDecodedSize}, lim: l}
 }
 
 // NewCBOR returns a CBOR codec with the given limits (zero fields take the

@@ -3,9 +3,9 @@ package protocol
 import "context"
 
 // Transport is a message-level connection to a WAMP peer, as the session
-// sees it. Package wsconn provides one over WebSocket; internal/memconn an
-// in-memory pair for tests; a RawSocket transport would implement the same
-// interface.
+// sees it. Package wsconn provides one over WebSocket, internal/rawsocket
+// one over RawSocket (TCP, TLS or a Unix socket), and internal/memconn an
+// in-memory pair for tests.
 //
 // Implementations must allow Send, SendEncoded, Close and Done to be called
 // from any goroutine concurrently; Receive is read by one goroutine (the session).
@@ -33,7 +33,8 @@ type Transport interface {
 
 	// Receive returns the channel on which decoded messages arrive. It is
 	// closed once the transport has ended and every decoded message has
-	// been delivered or the transport was closed.
+	// been delivered or the transport was closed. A transport with a read
+	// limit may deliver a *TooLarge in place of a message over it.
 	Receive() <-chan Message
 
 	// Close ends the transport, closing the underlying connection. It is

@@ -43,6 +43,8 @@ import (
 //
 // The connection ends at the first of: Close; an error reading or writing;
 // the peer's close frame; a ping timeout; a message that breaks the protocol.
+// A message over the read limit does not end it: Receive delivers a
+// *protocol.TooLarge in its place (see Options.ReadLimit).
 // Then Done is closed and Err reports the first cause, once and for all
 // (protocol.ErrTransportClosed after Close). Receive's channel is closed
 // once the reader stops: every message decoded before the end is delivered
@@ -112,7 +114,9 @@ func newConn(ws *websocket.Conn, raw *rawConn, cd codec.Codec, cfg config) *Conn
 	if cd.Binary() {
 		c.frame = websocket.MessageBinary
 	}
-	ws.SetReadLimit(cfg.readLimit)
+	// The reader applies the read limit itself (oversize.ReadMessage):
+	// coder/websocket's own limit would close the connection.
+	ws.SetReadLimit(-1)
 	c.wg.Add(1)
 	go c.readLoop()
 	c.ka = connstate.StartKeepalive(cfg.pingInterval, c.st.Done(), c.ping)

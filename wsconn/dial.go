@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/coder/websocket"
 	"github.com/wampgo/wampgo/codec"
@@ -45,7 +47,10 @@ func Dial(ctx context.Context, url string, opts *Options) (*Conn, error) {
 				return nil, &NegotiationError{Offered: offered, Got: got}
 			}
 		}
-		return nil, fmt.Errorf("wsconn: dial %s: %w", url, err)
+		if resp == nil && closedWithoutAnswer(err) {
+			return nil, redactDialError(fmt.Errorf("wsconn: dial %s: the server closed the connection without an HTTP answer (is this a RawSocket port? use rs://, rss://, tcp:// or tcps:// for it): %w", url, err), url)
+		}
+		return nil, redactDialError(fmt.Errorf("wsconn: dial %s: %w", url, err), url)
 	}
 	cd := pick(cfg.codecs, ws.Subprotocol())
 	if cd == nil || capture.raw == nil {
@@ -70,6 +75,7 @@ func handshakeClient(opts *Options, offered []codec.Codec) (*http.Client, *captu
 		}
 		capture := &captureTransport{base: base, offered: offered}
 		c.Transport = capture
+		c.CheckRedirect = checkRedirect(opts.FollowRedirects, c.CheckRedirect)
 		return &c, capture, func() {}
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -77,7 +83,8 @@ func handshakeClient(opts *Options, offered []codec.Codec) (*http.Client, *captu
 		tr.TLSClientConfig = opts.TLSConfig.Clone()
 	}
 	capture := &captureTransport{base: tr, offered: offered}
-	return &http.Client{Transport: capture}, capture, tr.CloseIdleConnections
+	return &http.Client{Transport: capture, CheckRedirect: checkRedirect(opts.FollowRedirects, nil)},
+		capture, tr.CloseIdleConnections
 }
 
 // pick returns the codec whose subprotocol is sp (compared as WebSocket
@@ -92,4 +99,11 @@ func pick(codecs []codec.Codec, sp string) codec.Codec {
 		}
 	}
 	return nil
+}
+
+// closedWithoutAnswer reports whether a failed handshake's error is the
+// server ending the connection before any HTTP response: what a RawSocket
+// router does with a request that does not start with its magic octet.
+func closedWithoutAnswer(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }

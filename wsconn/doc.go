@@ -18,8 +18,10 @@
 //   - protocol.ErrTransportClosed: the owner called Close;
 //   - a *CloseError: the peer sent a close frame (its code and reason);
 //   - ErrPingTimeout: the peer stopped answering keepalive pings;
-//   - an error matching ErrMessageTooLarge: the peer sent a message over
-//     the read limit;
+//   - an error matching ErrMessageTooLarge (and
+//     protocol.ErrProtocolViolation): the peer sent a message over the read
+//     limit whose head cannot be read (one whose head can be read is
+//     delivered as a *protocol.TooLarge, and the connection goes on);
 //   - an error matching protocol.ErrProtocolViolation: a message could not
 //     be decoded; see Conn for what still works then;
 //   - otherwise a network error, wrapped.

@@ -14,8 +14,10 @@ import (
 	"github.com/wampgo/wampgo/wsconn"
 )
 
-// TestMessageTooLarge: a message over ReadLimit ends the connection with
-// ErrMessageTooLarge, and the peer learns it from close code 1009.
+// TestMessageTooLarge: a message over ReadLimit is read through and
+// discarded; Receive delivers a *protocol.TooLarge with its type and ids in
+// its place, and the connection goes on. Before, the connection ended
+// with ErrMessageTooLarge and close code 1009.
 func TestMessageTooLarge(t *testing.T) {
 	srv := newAcceptServer(t, nil)
 	client := dial(t, srv.url, &wsconn.Options{ReadLimit: 1024})
@@ -25,20 +27,30 @@ func TestMessageTooLarge(t *testing.T) {
 	big := &protocol.Publish{Request: 2, Options: protocol.Dict{}, Topic: "t", Payload: protocol.Payload{Args: protocol.List{strings.Repeat("x", 4096)}}}
 	send(t, server, small)
 	send(t, server, big)
+	send(t, server, small)
 	equalMessages(t, recv(t, client), small)
+	tl, ok := recv(t, client).(*protocol.TooLarge)
+	if !ok || tl.Of != protocol.TypePublish || tl.Request != 2 || tl.Limit != 1024 || tl.Size < 4096 {
+		t.Fatalf("got %#v, want the TooLarge of PUBLISH 2", tl)
+	}
+	equalMessages(t, recv(t, client), small)
+	if err := client.Err(); err != nil {
+		t.Fatalf("client ended: %v", err)
+	}
+}
 
+// TestMessageTooLargeUnreadableHead: a message over ReadLimit whose head
+// is not a WAMP message's ends the read side as an undecodable message
+// does, with an error matching ErrMessageTooLarge.
+func TestMessageTooLargeUnreadableHead(t *testing.T) {
+	url := rawServer(t, &websocket.AcceptOptions{Subprotocols: []string{"wamp.2.json"}}, func(ctx context.Context, c *websocket.Conn) {
+		c.Write(ctx, websocket.MessageText, []byte(`{"not":"a list"}`+strings.Repeat(" ", 2048)))
+		c.Read(ctx)
+	})
+	client := dial(t, url, &wsconn.Options{ReadLimit: 1024, Codecs: []codec.Codec{codec.JSON()}})
 	err := waitEnd(t, client)
-	if !errors.Is(err, wsconn.ErrMessageTooLarge) || !errors.Is(err, websocket.ErrMessageTooBig) {
-		t.Fatalf("client Err = %v, want ErrMessageTooLarge", err)
-	}
-	t.Log(err)
-	if err := client.Send(context.Background(), small); err != client.Err() {
-		t.Fatalf("Send after the end = %v, want Err's %v", err, client.Err())
-	}
-
-	var ce *wsconn.CloseError
-	if err := waitEnd(t, server); !errors.As(err, &ce) || ce.Code != websocket.StatusMessageTooBig {
-		t.Fatalf("server Err = %v, want a CloseError with code 1009", err)
+	if !errors.Is(err, wsconn.ErrMessageTooLarge) || !errors.Is(err, protocol.ErrProtocolViolation) || !errors.Is(err, codec.ErrHeadUnreadable) {
+		t.Fatalf("client Err = %v, want ErrMessageTooLarge and a protocol violation", err)
 	}
 }
 

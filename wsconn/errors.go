@@ -18,8 +18,9 @@ var ErrPingTimeout = protocol.ErrPingTimeout
 
 // ErrMessageTooLarge (protocol.ErrMessageTooLarge, the same value) matches
 // (with errors.Is) the end reason of a connection whose peer sent a message
-// longer than the read limit. The error also matches
-// websocket.ErrMessageTooBig. The peer is sent close code 1009.
+// longer than the read limit with a head that cannot be read (see
+// Options.ReadLimit); the error then also matches
+// protocol.ErrProtocolViolation and codec.ErrMessageTooLarge.
 var ErrMessageTooLarge = protocol.ErrMessageTooLarge
 
 // NegotiationError reports a failed WAMP subprotocol negotiation. It is

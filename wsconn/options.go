@@ -39,6 +39,15 @@ type Options struct {
 	// Authorization or Origin. Dial does not modify it.
 	HTTPHeader http.Header
 
+	// FollowRedirects lets the handshake follow HTTP redirects to the same
+	// scheme and host (port included). By default Dial fails on a
+	// redirect with an error matching ErrRedirect; a redirect to another
+	// scheme or host (a wss:// router sending the client to ws://, where
+	// HTTPHeader and the URL's credentials would travel in plaintext)
+	// fails it always, also with an HTTPClient of the caller's, whose
+	// CheckRedirect then runs only for the redirects allowed here.
+	FollowRedirects bool
+
 	// HTTPClient performs the handshake request. Its Transport must return
 	// a writable body for a 101 response, as *http.Transport does; its
 	// Timeout, if any, bounds the handshake only. Nil means a new
@@ -47,8 +56,13 @@ type Options struct {
 	HTTPClient *http.Client
 
 	// ReadLimit is the largest message, in bytes, that the peer may send.
-	// A longer one ends the connection with an error matching
-	// ErrMessageTooLarge, and the peer gets close code 1009. Zero means
+	// A longer one is read through and discarded, holding no more than
+	// the limit in memory, and Receive delivers a *protocol.TooLarge in
+	// its place (its type and ids, read from its head) so that the session
+	// can fail the operation it belongs to; the connection goes on. When
+	// its head cannot be read, the read side ends as for an undecodable
+	// message, with an error matching ErrMessageTooLarge and
+	// protocol.ErrProtocolViolation. Zero means
 	// DefaultReadLimit; a negative value removes the limit (the codec's own
 	// size limit still applies).
 	ReadLimit int64

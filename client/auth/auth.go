@@ -1,85 +1,62 @@
 package auth
 
 import (
-	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 
-	"github.com/wampgo/wampgo/protocol"
+	"github.com/wampgo/wampgo/client"
 )
 
-// Authenticator performs one WAMP authentication method on the client side.
-// client.WithAuth offers a list of them to the router, in order of
-// preference.
+// Authenticator performs one WAMP authentication method on the client side:
+// it is client.Authenticator, whose documentation states the contract (the
+// order of the calls, concurrency, secrets). The authenticators of this
+// package keep their per-join state apart (see Starter), so one value may
+// serve any number of joins, concurrently too.
 //
-// During a join, the methods are called from the goroutine running
-// client.Dial or client.Connect, in this order: HelloExtra once, before
-// HELLO is sent; Authenticate once for each CHALLENGE naming Method
-// (usually one; a router may send more for multi-factor schemes);
-// VerifyWelcome once if the WELCOME names Method or the router challenged
-// for it. The authenticators of this package keep their per-join state
-// apart (see Starter), so one value may serve any number of joins,
-// concurrently too; an Authenticator of your own that keeps state between
-// these calls must do the same or must not be shared.
-//
-// Implementations must never put secrets into errors, logs or their printed
-// form: the errors are returned to the caller of Dial and their text is
-// sent to the router in ABORT.Details.message.
-type Authenticator interface {
-	// Method is the authmethod announced in HELLO.Details.authmethods and
-	// named by the router's CHALLENGE, such as "ticket".
-	Method() string
-	// HelloExtra returns the entries this method adds to
-	// HELLO.Details.authextra, or nil.
-	HelloExtra() protocol.Dict
-	// Authenticate answers a CHALLENGE for Method with the AUTHENTICATE
-	// signature and extra dict (nil is sent as {}). An error ends the join:
-	// the client sends ABORT and Dial returns a *client.AuthError wrapping
-	// it. ctx ends with the join's deadline.
-	Authenticate(ctx context.Context, ch *protocol.Challenge) (signature string, extra protocol.Dict, err error)
-	// VerifyWelcome checks the router's WELCOME, for methods that
-	// authenticate the router too (WAMP-SCRAM checks the server
-	// signature). An error ends the join as for Authenticate.
-	VerifyWelcome(w *protocol.Welcome) error
-}
+// The interfaces of this file are defined in package client, so that
+// client does not import this package and its cryptography; their names
+// here are aliases, interchangeable with client's.
+type Authenticator = client.Authenticator
 
 // Conn is what an authenticator may see of the join it serves: the authid
-// the client announces and the TLS state of the connection. Package client
-// implements it for Starter.Start; its methods may be called from any
-// goroutine, during Start only.
-type Conn interface {
-	// AuthID returns the authid given to client.WithAuth ("" for none).
-	AuthID() string
-	// TLSConnectionState returns the state of the TLS connection the join
-	// runs over, and false when it does not run over TLS.
-	TLSConnectionState() (tls.ConnectionState, bool)
-}
+// the client announces and the TLS state of the connection. It is
+// client.AuthConn: package client implements it for Starter.Start; its
+// methods may be called from any goroutine, during Start only.
+type Conn = client.AuthConn
 
 // Starter is implemented by authenticators that keep state for one join
-// (such as a nonce) or need to see its connection (channel binding). For
-// each join, before HELLO, the client calls Start once and uses the
-// Authenticator it returns, in place of the shared value, for that join
-// only. An error ends the join before HELLO is sent (Dial returns a
-// *client.AuthError wrapping it); its text must hold no secret.
-type Starter interface {
-	Start(c Conn) (Authenticator, error)
-}
+// (such as a nonce) or need to see its connection (channel binding). It is
+// client.AuthStarter: for each join, before HELLO, the client calls Start
+// once and uses the Authenticator it returns, in place of the shared value,
+// for that join only. An error ends the join before HELLO is sent (Dial
+// returns a *client.AuthError wrapping it); its text must hold no secret.
+type Starter = client.AuthStarter
+
+// RouterAuthenticator is implemented by authenticators whose exchange, when
+// it runs, proves the router's identity too: WAMP-SCRAM (the WELCOME's
+// verifier) and WAMP-Cryptosign with channel binding. It is
+// client.RouterAuthenticator: when every method offered reports true,
+// package client refuses a WELCOME that skips that proof with an error
+// matching ErrRouterNotAuthenticated, unless client.WithUnverifiedRouter is
+// given.
+type RouterAuthenticator = client.RouterAuthenticator
 
 // Errors of the authenticators, for use with errors.Is. Package client
 // wraps them in a *client.AuthError, which also matches
-// client.ErrAuthentication.
+// client.ErrAuthentication. ErrRouterNotAuthenticated, ErrChannelBinding
+// and ErrBadChallenge are the values of package client of the same names
+// (the join reports them too).
 var (
 	// ErrRouterNotAuthenticated matches a WELCOME whose proof of the
 	// router's identity is missing or wrong (the WAMP-SCRAM verifier).
-	ErrRouterNotAuthenticated = errors.New("wampgo: router failed to authenticate itself")
+	ErrRouterNotAuthenticated = client.ErrRouterNotAuthenticated
 	// ErrChannelBinding matches a TLS channel binding that was asked for
 	// but is not available on the connection, or that the router did not
 	// confirm.
-	ErrChannelBinding = errors.New("wampgo: TLS channel binding unavailable or refused")
+	ErrChannelBinding = client.ErrChannelBinding
 	// ErrBadChallenge matches a CHALLENGE whose fields the method cannot
 	// use (missing, malformed, or KDF costs outside KDFLimits).
-	ErrBadChallenge = errors.New("wampgo: unusable authentication challenge")
+	ErrBadChallenge = client.ErrBadChallenge
 	// ErrPassphrase matches a key file that is encrypted and was given no
 	// passphrase (see KeyPassphrase), or the wrong one.
 	ErrPassphrase = errors.New("wampgo: key file needs its passphrase, or the passphrase is wrong")

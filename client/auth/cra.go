@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/pbkdf2"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -21,11 +20,18 @@ import (
 // PBKDF2-HMAC-SHA256(secret, salt, iterations, keylen), the salt taken as
 // its UTF-8 bytes. This is the convention of Autobahn and Crossbar (the
 // spec names PBKDF2 but not the encoding); the test vectors were computed
-// with autobahn-js and Autobahn|Python. The iterations must lie within the
-// KDFLimits (see LimitKDF; for WAMP-CRA the default minimum is 1).
+// with autobahn-js and Autobahn|Python. keylen may be at most 64, and the
+// iterations and the total cost, iterations × ⌈keylen/32⌉, must lie within
+// the KDFLimits (see LimitKDF; for WAMP-CRA the default minimum is 1000
+// iterations). The derivation stops when the join's context ends.
+//
+// The response is an HMAC keyed with the secret (or the key derived from
+// it): whoever reads it with the challenge can guess passwords offline, so
+// package client answers a WAMP-CRA CHALLENGE only over TLS or to a
+// loopback host (see client.WithPlaintextSecrets).
 func WAMPCRA(secret string, opts ...Option) Authenticator {
 	o := newOptions(opts)
-	return &craAuth{secret: newSecret(secret), limits: o.limits.withDefaults(1)}
+	return &craAuth{secret: newSecret(secret), limits: o.limits.withDefaults(1000)}
 }
 
 type craAuth struct {
@@ -33,12 +39,13 @@ type craAuth struct {
 	limits KDFLimits
 }
 
-// craMaxKeyLen bounds the PBKDF2 key length a CHALLENGE may ask for.
-const craMaxKeyLen = 1024
+// craMaxKeyLen bounds the PBKDF2 key length a CHALLENGE may ask for: two
+// SHA-256 blocks (Autobahn and Crossbar use one, 32 bytes).
+const craMaxKeyLen = 64
 
 func (a *craAuth) Method() string            { return "wampcra" }
 func (a *craAuth) HelloExtra() protocol.Dict { return nil }
-func (a *craAuth) Authenticate(_ context.Context, ch *protocol.Challenge) (string, protocol.Dict, error) {
+func (a *craAuth) Authenticate(ctx context.Context, ch *protocol.Challenge) (string, protocol.Dict, error) {
 	challenge, ok := extraString(ch.Extra, "challenge")
 	if !ok {
 		return "", nil, badChallenge("wampcra: no challenge string")
@@ -56,14 +63,13 @@ func (a *craAuth) Authenticate(_ context.Context, ch *protocol.Challenge) (strin
 				return "", nil, badChallenge("wampcra: keylen is not an integer")
 			}
 		}
-		if iterations < a.limits.MinPBKDF2Iterations || iterations > a.limits.MaxPBKDF2Iterations {
-			return "", nil, badChallenge("wampcra: %d PBKDF2 iterations outside the limits [%d, %d]",
-				iterations, a.limits.MinPBKDF2Iterations, a.limits.MaxPBKDF2Iterations)
-		}
 		if keylen < 1 || keylen > craMaxKeyLen {
 			return "", nil, badChallenge("wampcra: key length %d outside [1, %d]", keylen, craMaxKeyLen)
 		}
-		derived, err := craDeriveKey(a.secret.b, salt, iterations, keylen)
+		if err := a.limits.checkPBKDF2("wampcra", iterations, keylen); err != nil {
+			return "", nil, err
+		}
+		derived, err := craDeriveKey(ctx, a.secret.b, salt, iterations, keylen)
 		if err != nil {
 			return "", nil, err
 		}
@@ -73,8 +79,9 @@ func (a *craAuth) Authenticate(_ context.Context, ch *protocol.Challenge) (strin
 }
 
 // craDeriveKey returns the salted WAMP-CRA key: base64 of PBKDF2-SHA256.
-func craDeriveKey(password []byte, salt string, iterations, keylen int) ([]byte, error) {
-	dk, err := pbkdf2.Key(sha256.New, string(password), []byte(salt), iterations, keylen)
+// It ends with ctx's error when ctx ends first.
+func craDeriveKey(ctx context.Context, password []byte, salt string, iterations, keylen int) ([]byte, error) {
+	dk, err := pbkdf2Key(ctx, password, []byte(salt), iterations, keylen)
 	if err != nil {
 		return nil, fmt.Errorf("wampcra: PBKDF2: %w", err)
 	}

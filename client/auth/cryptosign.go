@@ -25,6 +25,17 @@ import (
 // router must name the same binding in its CHALLENGE, else the join fails
 // with ErrChannelBinding. A priv of the wrong length makes the join fail
 // before HELLO.
+//
+// Channel binding matters against a rogue router: without it the client
+// signs 32 bytes of the router's choosing, so a router the client connects
+// to can relay another router's challenge and log in there as the client.
+// With it the bytes signed depend on the client's own TLS connection, which
+// the rogue router cannot make equal to its connection to the other one;
+// Cryptosign then authenticates the router too (see RouterAuthenticator).
+// Binding stays off by default: a router that does not support it (or a
+// connection without TLS) makes the join fail, and many routers do not.
+// Turn it on with BindChannel(TLSExporter) (TLS 1.3) or
+// BindChannel(TLSUnique) (TLS 1.2) where the router supports it.
 func Cryptosign(priv ed25519.PrivateKey, opts ...Option) Authenticator {
 	o := newOptions(opts)
 	a := &cryptosignAuth{binding: o.binding}
@@ -103,6 +114,10 @@ func cryptosignChannelID(cb ChannelBinding, data []byte) []byte {
 }
 
 func (a *cryptosignAuth) Method() string { return "cryptosign" }
+
+// AuthenticatesRouter reports whether channel binding was asked for (see
+// RouterAuthenticator).
+func (a *cryptosignAuth) AuthenticatesRouter() bool { return a.binding != "" }
 
 func (a *cryptosignAuth) HelloExtra() protocol.Dict {
 	if a.err != nil {

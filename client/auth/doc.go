@@ -9,8 +9,16 @@
 //
 // client.WithAuth describes the handshake and its errors: every failure is
 // a *client.AuthError matching client.ErrAuthentication, and the sentinels
-// of this package (ErrBadChallenge, ErrChannelBinding,
-// ErrRouterNotAuthenticated) say why when the client itself ended it.
+// ErrBadChallenge, ErrChannelBinding and ErrRouterNotAuthenticated (the
+// values of package client of the same names) say why when the client
+// itself ended it.
+//
+// Package client defines the interfaces an authentication method
+// implements (client.Authenticator, client.AuthStarter, client.AuthConn,
+// client.RouterAuthenticator) and does not import this package, so that a
+// program without authentication does not link its cryptography
+// (golang.org/x/crypto, SASLprep). Authenticator, Starter, Conn and
+// RouterAuthenticator here are aliases of those types.
 //
 // # Secrets
 //

@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -11,8 +10,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"golang.org/x/crypto/argon2"
 
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -28,7 +25,9 @@ import (
 // "argon2id13" (Argon2id v1.3, parallelism 1, with the CHALLENGE's
 // iterations and memory in KiB) or "pbkdf2" (PBKDF2-HMAC-SHA256), both with
 // a 32-byte output and the base64-decoded salt; costs outside the
-// KDFLimits (see LimitKDF) end the join with ErrBadChallenge. The
+// KDFLimits (see LimitKDF) end the join with a *KDFCostError, and the
+// derivation stops (PBKDF2) or is abandoned (Argon2id, whose library cannot
+// be interrupted) when the join's context ends. The
 // AUTHENTICATE signature is the base64 ClientProof, its extra the combined
 // nonce and the channel binding fields.
 //
@@ -36,7 +35,9 @@ import (
 // Details.authextra.verifier (a leading "v=", as in the spec's example, is
 // accepted); it is compared in constant time, and a WELCOME without a valid
 // one ends the join with a *client.AuthError matching ErrRouterNotAuthenticated
-// after an ABORT to the router.
+// after an ABORT to the router. SCRAM authenticates the router (see
+// RouterAuthenticator): when every method offered does, package client
+// refuses a WELCOME that skips the proof, such as one for "anonymous".
 //
 // With BindChannel, HELLO asks for channel binding and AUTHENTICATE carries
 // the channel binding data ("cbind_data"), both also entering the proof.
@@ -105,6 +106,10 @@ func (a *scramAuth) Start(c Conn) (Authenticator, error) {
 
 func (a *scramAuth) Method() string { return "wamp-scram" }
 
+// AuthenticatesRouter reports true: the WELCOME's verifier proves the
+// router's knowledge of the user's keys (see RouterAuthenticator).
+func (a *scramAuth) AuthenticatesRouter() bool { return true }
+
 // HelloExtra, Authenticate and VerifyWelcome of the shared value (not
 // begun for a join) refuse: SCRAM state belongs to one join.
 func (a *scramAuth) HelloExtra() protocol.Dict { return nil }
@@ -128,12 +133,12 @@ func (j *scramJoin) HelloExtra() protocol.Dict {
 	return d
 }
 
-func (j *scramJoin) Authenticate(_ context.Context, ch *protocol.Challenge) (string, protocol.Dict, error) {
+func (j *scramJoin) Authenticate(ctx context.Context, ch *protocol.Challenge) (string, protocol.Dict, error) {
 	p, err := j.params(ch.Extra)
 	if err != nil {
 		return "", nil, err
 	}
-	salted, err := scramSaltedPassword(j.password.b, p)
+	salted, err := scramSaltedPassword(ctx, j.password.b, p)
 	if err != nil {
 		return "", nil, err
 	}
@@ -199,23 +204,17 @@ func (j *scramJoin) params(extra protocol.Dict) (scramParams, error) {
 	if p.iterations, ok = extraInt(extra, "iterations"); !ok {
 		return p, badChallenge("wamp-scram: iterations missing or not an integer")
 	}
-	l := j.limits
 	switch p.kdf {
 	case "pbkdf2":
-		if p.iterations < l.MinPBKDF2Iterations || p.iterations > l.MaxPBKDF2Iterations {
-			return p, badChallenge("wamp-scram: %d PBKDF2 iterations outside the limits [%d, %d]",
-				p.iterations, l.MinPBKDF2Iterations, l.MaxPBKDF2Iterations)
+		if err := j.limits.checkPBKDF2("wamp-scram", p.iterations, sha256.Size); err != nil {
+			return p, err
 		}
 	case "argon2id13":
 		if p.memory, ok = extraInt(extra, "memory"); !ok {
 			return p, badChallenge("wamp-scram: argon2id13 needs an integer memory")
 		}
-		if p.iterations < 1 || p.iterations > l.MaxArgon2Iterations {
-			return p, badChallenge("wamp-scram: %d Argon2 iterations outside the limits [1, %d]", p.iterations, l.MaxArgon2Iterations)
-		}
-		if p.memory < l.MinArgon2Memory || p.memory > l.MaxArgon2Memory {
-			return p, badChallenge("wamp-scram: Argon2 memory %d KiB outside the limits [%d, %d]",
-				p.memory, l.MinArgon2Memory, l.MaxArgon2Memory)
+		if err := j.limits.checkArgon2("wamp-scram", p.iterations, p.memory); err != nil {
+			return p, err
 		}
 	default:
 		return p, badChallenge("wamp-scram: unsupported kdf %q", p.kdf)
@@ -223,21 +222,26 @@ func (j *scramJoin) params(extra protocol.Dict) (scramParams, error) {
 	return p, nil
 }
 
-// scramSaltedPassword runs the KDF: SaltedPassword in RFC 5802's terms.
-func scramSaltedPassword(password []byte, p scramParams) ([]byte, error) {
+// scramSaltedPassword runs the KDF: SaltedPassword in RFC 5802's terms. It
+// returns ctx's error when ctx ends first (see pbkdf2Key, argon2Key).
+func scramSaltedPassword(ctx context.Context, password []byte, p scramParams) ([]byte, error) {
 	salt, err := base64.StdEncoding.DecodeString(p.salt)
 	if err != nil {
 		return nil, badChallenge("wamp-scram: salt is not base64")
 	}
 	switch p.kdf {
 	case "pbkdf2":
-		k, err := pbkdf2.Key(sha256.New, string(password), salt, p.iterations, sha256.Size)
+		k, err := pbkdf2Key(ctx, password, salt, p.iterations, sha256.Size)
 		if err != nil {
 			return nil, fmt.Errorf("wamp-scram: PBKDF2: %w", err)
 		}
 		return k, nil
 	case "argon2id13":
-		return argon2.IDKey(password, salt, uint32(p.iterations), uint32(p.memory), 1, sha256.Size), nil
+		k, err := argon2Key(ctx, password, salt, p.iterations, p.memory)
+		if err != nil {
+			return nil, fmt.Errorf("wamp-scram: Argon2id: %w", err)
+		}
+		return k, nil
 	}
 	return nil, badChallenge("wamp-scram: unsupported kdf %q", p.kdf)
 }

@@ -92,7 +92,7 @@ func (s *scramServer) verify(t *testing.T, first string, msg *protocol.Authentic
 func TestAuthSCRAM(t *testing.T) {
 	for _, kdf := range []string{"pbkdf2", "argon2id13"} {
 		t.Run(kdf, func(t *testing.T) {
-			srv := newSCRAMServer("pencil", kdf, map[string]int{"pbkdf2": 4096, "argon2id13": 2}[kdf], 1024)
+			srv := newSCRAMServer("pencil", kdf, map[string]int{"pbkdf2": 4096, "argon2id13": 2}[kdf], 19*1024) // the floors
 			j := clienttest.Start(t, client.WithAuth("user,x=1", auth.SCRAM("pencil")))
 			hello := scripted.Expect[*protocol.Hello](j.Router)
 			scripted.Equal(t, "authmethods", hello.Details["authmethods"], protocol.List{"wamp-scram"})

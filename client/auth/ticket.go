@@ -11,7 +11,8 @@ import (
 // Ticket returns the Authenticator for ticket-based authentication
 // ("ticket"): the router's CHALLENGE is answered with ticket as the
 // signature. The ticket travels in clear text inside the WAMP connection:
-// use it over TLS only.
+// package client answers a ticket CHALLENGE only over TLS or to a loopback
+// host or Unix socket (see client.WithPlaintextSecrets).
 func Ticket(ticket string) Authenticator {
 	s := newSecret(ticket)
 	return &ticketAuth{get: func(context.Context) (*secret, error) { return s, nil }}

@@ -21,12 +21,14 @@ const (
 	TopicSubscriptionOnDelete      = "wamp.subscription.on_delete"
 )
 
-// Handler receives one meta event, decoded. When the event's payload is
-// not what the spec describes, ev is the zero value and err a
-// *PayloadError (matching ErrBadPayload); the event is not lost silently.
-// Handlers run as the client's event handlers do: one at a time per
-// subscription, in order, off the session loop.
-type Handler[T any] func(ctx context.Context, ev T, err error)
+// Handler receives one meta event, decoded. It has the shape of
+// client.SubscribeTyped's handlers: an event whose payload is not what the
+// spec describes is not passed to it; its *PayloadError (matching
+// ErrBadPayload), wrapped with the topic, goes to the client's error
+// handler (client.WithErrorHandler) and the log, so that it is not lost
+// silently. Handlers run as the client's event handlers do: one at a time
+// per subscription, in order, off the session loop.
+type Handler[T any] func(ctx context.Context, ev T)
 
 // SessionLeft is a wamp.session.on_leave event. AuthID and AuthRole are
 // empty when the router does not send them (fox-wamp sends only the id).
@@ -63,16 +65,11 @@ func subscribe[T any](ctx context.Context, c *client.Client, topic protocol.URI,
 	if h == nil {
 		panic("meta: nil handler for " + topic)
 	}
-	return c.Subscribe(ctx, topic, func(ctx context.Context, ev *client.Event) {
+	return client.SubscribeDecoded(ctx, c, topic, func(ev *client.Event) (T, error) {
 		d := decoder{uri: topic}
 		v := decode(&d, ev)
-		if d.err != nil {
-			var zero T
-			h(ctx, zero, d.err)
-			return
-		}
-		h(ctx, v, nil)
-	}, opts...)
+		return v, d.err
+	}, h, opts...)
 }
 
 // OnJoin subscribes h to wamp.session.on_join. The session details are

@@ -25,11 +25,7 @@ func Example() {
 	}
 	defer monitor.Close(ctx)
 	left := make(chan meta.SessionLeft, 1)
-	_, err = meta.OnLeave(ctx, monitor, func(_ context.Context, l meta.SessionLeft, err error) {
-		if err != nil {
-			log.Print(err)
-			return
-		}
+	_, err = meta.OnLeave(ctx, monitor, func(_ context.Context, l meta.SessionLeft) {
 		left <- l
 	})
 	if err != nil {

@@ -28,18 +28,12 @@ func TestFoxWamp(t *testing.T) {
 	watcher := dial()
 	joins := make(chan meta.Session, 2)
 	leaves := make(chan meta.SessionLeft, 2)
-	if _, err := meta.OnJoin(ctx, watcher, func(_ context.Context, s meta.Session, err error) {
-		if err != nil {
-			t.Error(err)
-		}
+	if _, err := meta.OnJoin(ctx, watcher, func(_ context.Context, s meta.Session) {
 		joins <- s
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := meta.OnLeave(ctx, watcher, func(_ context.Context, l meta.SessionLeft, err error) {
-		if err != nil {
-			t.Error(err)
-		}
+	if _, err := meta.OnLeave(ctx, watcher, func(_ context.Context, l meta.SessionLeft) {
 		leaves <- l
 	}); err != nil {
 		t.Fatal(err)

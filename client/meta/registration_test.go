@@ -97,16 +97,14 @@ func TestRegistrationEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err := meta.OnRegistrationCreate(ctx, watcher, func(_ context.Context, c meta.RegistrationCreated, err error) {
-		check(err)
+	_, err := meta.OnRegistrationCreate(ctx, watcher, func(_ context.Context, c meta.RegistrationCreated) {
 		created <- c
 	})
 	check(err)
 	for kind, on := range map[string]func(context.Context, *client.Client, meta.Handler[meta.Change], ...client.SubscribeOption) (*client.Subscription, error){
 		"register": meta.OnRegister, "unregister": meta.OnUnregister, "delete": meta.OnRegistrationDelete,
 	} {
-		_, err := on(ctx, watcher, func(_ context.Context, c meta.Change, err error) {
-			check(err)
+		_, err := on(ctx, watcher, func(_ context.Context, c meta.Change) {
 			events <- ev{kind, c}
 		})
 		check(err)

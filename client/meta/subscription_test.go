@@ -78,16 +78,14 @@ func TestSubscriptionEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err := meta.OnSubscriptionCreate(ctx, watcher, func(_ context.Context, c meta.SubscriptionCreated, err error) {
-		check(err)
+	_, err := meta.OnSubscriptionCreate(ctx, watcher, func(_ context.Context, c meta.SubscriptionCreated) {
 		created <- c
 	})
 	check(err)
 	for kind, on := range map[string]func(context.Context, *client.Client, meta.Handler[meta.Change], ...client.SubscribeOption) (*client.Subscription, error){
 		"subscribe": meta.OnSubscribe, "unsubscribe": meta.OnUnsubscribe, "delete": meta.OnSubscriptionDelete,
 	} {
-		_, err := on(ctx, watcher, func(_ context.Context, c meta.Change, err error) {
-			check(err)
+		_, err := on(ctx, watcher, func(_ context.Context, c meta.Change) {
 			if c.Session != sub.Session().ID {
 				t.Errorf("%s event for session %d", kind, c.Session)
 			}

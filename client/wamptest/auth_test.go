@@ -20,7 +20,7 @@ func TestRouterAuthentication(t *testing.T) {
 	r := newRouter(t, wamptest.WithoutAnonymous(),
 		wamptest.WithUser(wamptest.User{AuthID: "tic", Ticket: "s3cret", AuthRole: "reader"}),
 		wamptest.WithUser(wamptest.User{AuthID: "cra", Secret: "k"}),
-		wamptest.WithUser(wamptest.User{AuthID: "salted", Secret: "k", Salt: "salt", Iterations: 100, KeyLen: 32}),
+		wamptest.WithUser(wamptest.User{AuthID: "salted", Secret: "k", Salt: "salt", Iterations: 1000, KeyLen: 32}),
 		wamptest.WithUser(wamptest.User{AuthID: "dev", PublicKey: pub, AuthRole: "device"}),
 		wamptest.WithUser(wamptest.User{AuthID: "scram", Password: "pw"}),
 		wamptest.WithUser(wamptest.User{AuthID: "argon", Password: "pw", SCRAMKDF: "argon2id13"}),

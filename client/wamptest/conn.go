@@ -162,6 +162,9 @@ func (c *conn) dispatch(msg protocol.Message) error {
 		if err := s.nextRequest(m.Request); err != nil {
 			return err
 		}
+		if err := checkPassthru(s, protocol.RolePublisher, "PUBLISH", m.Options); err != nil {
+			return err
+		}
 		r.publish(s, m)
 	case *protocol.Register:
 		if err := s.nextRequest(m.Request); err != nil {
@@ -223,6 +226,9 @@ func (c *conn) shutdown() {
 // with r.mu held.
 func (c *conn) goodbye(reason protocol.URI, message string) {
 	if c.state != stateEstablished {
+		if c.sess != nil && c.sess.held {
+			c.r.leave(c.sess) // nobody to say GOODBYE to (HalfOpen)
+		}
 		return
 	}
 	details := protocol.Dict{}
@@ -239,7 +245,7 @@ func (c *conn) goodbye(reason protocol.URI, message string) {
 // waking the reader. It is idempotent. Called with r.mu held.
 func (c *conn) close() {
 	c.stopGrace()
-	if c.sess != nil {
+	if c.sess != nil && !c.sess.held {
 		c.r.leave(c.sess)
 	}
 	if c.state != stateClosed {

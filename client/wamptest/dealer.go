@@ -176,6 +176,9 @@ func (r *Router) call(s *session, m *protocol.Call) error {
 		s.send(&protocol.Error{RequestType: protocol.TypeCall, Request: m.Request, Details: protocol.Dict{},
 			Error: uri, Payload: protocol.Payload{Args: args}})
 	}
+	if err := checkPassthru(s, protocol.RoleCaller, "CALL", m.Options); err != nil {
+		return err
+	}
 	if proc := metaProcedures[m.Procedure]; proc != nil {
 		r.answerMeta(s, m, proc)
 		return nil
@@ -190,6 +193,10 @@ func (r *Router) call(s *session, m *protocol.Call) error {
 	canCancel := callee.has(protocol.RoleCallee, protocol.FeatureCallCanceling)
 	if progress && !(canCancel && callee.has(protocol.RoleCallee, protocol.FeatureProgressiveCallInvocations)) {
 		fail(protocol.URIErrFeatureNotSupported, protocol.List{"the callee does not support progressive call invocations"})
+		return nil
+	}
+	if isPassthru(m.Options) && !callee.has(protocol.RoleCallee, protocol.FeaturePayloadPassthruMode) {
+		fail(protocol.URIErrFeatureNotSupported, protocol.List{"the callee does not support payload passthru mode"})
 		return nil
 	}
 
@@ -273,6 +280,9 @@ func (s *session) invocation(t protocol.MessageType, req protocol.ID) (*call, er
 }
 
 func (r *Router) yield(s *session, m *protocol.Yield) error {
+	if err := checkPassthru(s, protocol.RoleCallee, "YIELD", m.Options); err != nil {
+		return err
+	}
 	c, err := s.invocation(protocol.TypeYield, m.Request)
 	if c == nil {
 		return err

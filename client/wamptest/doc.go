@@ -27,6 +27,18 @@
 // ServeRawSocket (RawSocket over TCP, TLS or a Unix socket) use real
 // sockets and belong outside bubbles.
 //
+// # Checking for leaked goroutines
+//
+// A bubble proves that nothing outlives the test. Outside one (tests over
+// ListenWebSocket, or your own code's real dialling), check the whole
+// package with go.uber.org/goleak, which wampgo's own tests use too:
+//
+//	func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+//
+// It fails the package when a client, handler or subscription goroutine of
+// the code under test is still running after the tests; clients made with
+// Client are closed by t.Cleanup before it looks.
+//
 // Fault injection acts on a session by id (Client.Session().ID): Drop cuts
 // the connection as a network failure would, Stall freezes it until Resume,
 // Kill ends the session with GOODBYE and a reason (as wamp.session.kill
@@ -60,6 +72,12 @@
 //     identification, black- and whitelisting by session id, authid and
 //     authrole, event retention (retain, get_retained), and PUBLISHED when
 //     acknowledge is set;
+//   - payload passthru mode (announced as dealer and broker): the ppt_*
+//     keys and the binary payload are forwarded untouched, never decoded;
+//     a client that uses it without announcing it breaks the protocol, and
+//     a call routed to a callee that did not announce it fails with
+//     wamp.error.feature_not_supported; Log.PassthruPayloads shows what
+//     crossed the router;
 //   - implementation-specific keys (starting with "_", basic/messages.md)
 //     of CALL, PUBLISH, YIELD and ERROR are forwarded into the INVOCATION,
 //     EVENT, RESULT and ERROR they cause, so that trace context and custom

@@ -115,6 +115,7 @@ func (r *Router) Stop() {
 		return
 	}
 	r.stopped = true
+	r.reapHeld()
 	conns := make([]*conn, 0, len(r.conns))
 	for c := range r.conns {
 		conns = append(conns, c)

@@ -53,6 +53,7 @@ type session struct {
 	joined       time.Time
 	gone         bool // left the realm; no longer routed to
 	quiet        bool // leaves without meta events or testaments (wamp.session.kill_all)
+	held         bool // kept joined after its connection ended (HalfOpen)
 
 	lastReq protocol.ID // last request id received (the watermark)
 	lastInv protocol.ID // last INVOCATION request id sent
@@ -211,6 +212,7 @@ var (
 		protocol.FeatureSessionMetaAPI,
 		protocol.FeatureRegistrationMetaAPI,
 		protocol.FeatureTestamentMetaAPI,
+		protocol.FeaturePayloadPassthruMode,
 	}
 	brokerFeatures = []string{
 		protocol.FeaturePublisherExclusion,
@@ -220,6 +222,7 @@ var (
 		protocol.FeatureEventRetention,
 		protocol.FeatureSessionMetaAPI,
 		protocol.FeatureSubscriptionMetaAPI,
+		protocol.FeaturePayloadPassthruMode,
 	}
 )
 

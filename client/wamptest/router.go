@@ -145,6 +145,7 @@ func (r *Router) Close() {
 			c.gate.open()
 			c.shutdown()
 		}
+		r.reapHeld()
 	}
 	r.mu.Unlock()
 

@@ -69,7 +69,7 @@
 // once.
 //
 // BenchmarkIdleSessions/<ws|rs>/n=N (idle_test.go) joins N idle sessions
-// to the test kit's router in a child process (kit.go) and reports the
+// to the test kit's router in a child process (StartKitRouter) and reports the
 // goroutines, heap+stack and RSS each costs, and the wall and CPU time of
 // one join and one close; make bench-idle runs it alone.
 //
@@ -106,4 +106,18 @@
 //     medians. When the CPUs are the bottleneck, the ratio of the -extsrv
 //     variants' cpu-µs/op (raw ÷ wampgo) is a steadier proxy for the
 //     throughput ratio.
+//
+// # Streams
+//
+// BenchmarkStream/<ws|rs>/<codec>/<up|down>/<stream|byhand> moves 256 MiB
+// through the test kit's router (wamptest, in a child process) with
+// CallStream, Call.Reader and RegisterStream, and the same 64 KiB chunks
+// with SendInput or SendProgress by hand as the baseline, in the same run;
+// it reports MB/s, peak-heap-MiB (the largest growth of the heap's object
+// bytes, garbage not yet collected included) and peak-live-MiB (the largest
+// growth of the live heap the GC marked). Its sessions use a 1 MiB write
+// queue (WithWriteQueue) and a transport send queue of one batch (the
+// transports' default, 16 batches, would let a WebSocket session hold up
+// to 16 write queues more). make bench runs it once (-benchtime=1x); with
+// MB/s this noisy on a shared machine, use -count and compare medians.
 package bench

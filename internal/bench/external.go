@@ -47,33 +47,43 @@ type External struct {
 // StartExternal starts exe (normally os.Args[0], the running test binary)
 // with ExternalEnv set and waits until it has printed its URLs.
 func StartExternal(exe string) (*External, error) {
+	x, urls, err := startChild(exe, ExternalEnv, 2)
+	if err != nil {
+		return nil, err
+	}
+	x.RouterURL, x.EchoURL = urls[0], urls[1]
+	return x, nil
+}
+
+// startChild starts exe with env set and waits for the first line it
+// prints, n URLs.
+func startChild(exe, env string, n int) (*External, []string, error) {
 	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), ExternalEnv+"=1")
+	cmd.Env = append(os.Environ(), env+"=1")
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	x := &External{cmd: cmd, stdin: stdin, wait: make(chan error, 1)}
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	go func() { x.wait <- cmd.Wait() }()
 	if err == nil {
 		urls := strings.Fields(line)
-		if len(urls) == 2 {
-			x.RouterURL, x.EchoURL = urls[0], urls[1]
-			return x, nil
+		if len(urls) == n {
+			return x, urls, nil
 		}
 		err = fmt.Errorf("unexpected first line %q", line)
 	}
 	x.Close()
-	return nil, fmt.Errorf("bench: external server: %w", err)
+	return nil, nil, fmt.Errorf("bench: external server: %w", err)
 }
 
 // Close asks the child to stop (closing its standard input) and waits for

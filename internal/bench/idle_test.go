@@ -16,7 +16,7 @@ import (
 )
 
 // BenchmarkIdleSessions/<transport>/n=N joins N sessions (MessagePack) to
-// the test kit's router, served by a child process (StartKit), over
+// the test kit's router, served by a child process (StartKitRouter), over
 // loopback WebSocket (ws) and RawSocket (rs); holds them idle; then closes
 // them one by one. Each iteration reports, per session:
 //
@@ -32,14 +32,14 @@ import (
 // goroutine and heap profiles taken while the sessions are idle are
 // written there (<transport>-n<N>-goroutine.pprof, -heap.pprof).
 func BenchmarkIdleSessions(b *testing.B) {
-	kit, err := StartKit(os.Args[0])
+	kit, err := StartKitRouter(os.Args[0])
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer kit.Close()
 	for _, tr := range []struct{ name, url string }{
-		{"ws", kit.WebSocketURL},
-		{"rs", kit.RawSocketURL},
+		{"ws", kit.RouterURL}, // StartKitRouter: the WebSocket URL
+		{"rs", kit.EchoURL},   // and the RawSocket one
 	} {
 		for _, n := range idleSizes(b) {
 			b.Run(tr.name+"/n="+strconv.Itoa(n), func(b *testing.B) {

@@ -24,9 +24,8 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	if os.Getenv(KitEnv) != "" {
-		// This process is the kit router of another one's benchmarks.
-		if err := ServeKit(os.Stdin, os.Stdout); err != nil {
+	if os.Getenv(KitRouterEnv) != "" {
+		if err := ServeKitRouter(os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "bench kit router:", err)
 			os.Exit(1)
 		}

@@ -29,6 +29,13 @@ func Client(ctx context.Context, nc net.Conn, opts *Options) (*Conn, error) {
 func clientHandshake(ctx context.Context, nc net.Conn, cd codec.Codec, cfg config) (*Conn, error) {
 	ser, _ := SerializerOf(cd)
 	var exp uint8
+	if _, ok := ctx.Deadline(); !ok {
+		// A port that is not RawSocket's may never answer four octets: an
+		// HTTP server waits for the rest of a request line.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, DefaultHandshakeTimeout, errNoReply)
+		defer cancel()
+	}
 	err := withDeadline(ctx, nc, func() error {
 		req := request{exp: cfg.readExp, serializer: ser}.bytes()
 		if _, err := nc.Write(req[:]); err != nil {
@@ -61,11 +68,14 @@ func withDeadline(ctx context.Context, nc net.Conn, f func() error) error {
 	err := f()
 	if !stop() {
 		// ctx ended: its deadline may be set now or soon, whatever f did.
-		return fmt.Errorf("rawsocket: handshake: %w", ctx.Err())
+		return handshakeCtxError(ctx)
 	}
 	if err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			return fmt.Errorf("rawsocket: handshake: %w", context.DeadlineExceeded)
+			if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+				<-ctx.Done() // past its deadline: ends at once, with its cause
+			}
+			return handshakeCtxError(ctx)
 		}
 		return err
 	}
@@ -73,4 +83,22 @@ func withDeadline(ctx context.Context, nc net.Conn, f func() error) error {
 	// report that as the connection's end.
 	nc.SetDeadline(time.Time{})
 	return nil
+}
+
+// errNoReply is the cause of the client handshake's own bound, used when
+// the caller's ctx has none.
+var errNoReply = fmt.Errorf("no handshake reply within %v (is this a RawSocket port? a WebSocket router wants ws:// or wss://)", DefaultHandshakeTimeout)
+
+// handshakeCtxError is the error of a handshake cut off by ctx's end (or
+// by a deadline set from it): ctx's error, and its cause when that says
+// more.
+func handshakeCtxError(ctx context.Context) error {
+	err := ctx.Err()
+	if err == nil {
+		err = context.DeadlineExceeded // the connection's deadline passed first
+	}
+	if cause := context.Cause(ctx); cause != nil && cause != err {
+		return fmt.Errorf("rawsocket: handshake: %w: %w", err, cause)
+	}
+	return fmt.Errorf("rawsocket: handshake: %w", err)
 }

@@ -54,8 +54,9 @@ import (
 //
 // # After a protocol violation
 //
-// A frame that breaks the protocol (ErrBadFrame, a length over our limit:
-// ErrMessageTooLarge) or a message that cannot be decoded ends the read
+// A frame that breaks the protocol (ErrBadFrame, a PING or PONG over our
+// limit or a message over it whose head cannot be read: ErrMessageTooLarge)
+// or a message that cannot be decoded ends the read
 // side only, with an error matching protocol.ErrProtocolViolation. The
 // write side stays open until Close, so that the session can still Send an
 // ABORT and then Close, which flushes it before closing the stream.
@@ -228,14 +229,32 @@ func (c *Conn) CheckSend(t protocol.MessageType, n int) error {
 	if int64(n) <= c.sendLimit {
 		return nil
 	}
-	what := "message"
-	if t != 0 {
-		what = t.String()
-	}
-	return &codec.EncodeError{Codec: c.codec.Name(), Err: fmt.Errorf(
-		"%w: %s of %d bytes is over the peer's limit of %d bytes; not sent",
-		ErrMessageTooLarge, what, n, c.sendLimit)}
+	return &codec.EncodeError{Codec: c.codec.Name(), Err: &SendLimitError{Type: t, Size: n, Limit: c.sendLimit}}
 }
+
+// SendLimitError is CheckSend's refusal of a message over the peer's
+// announced maximum length. It matches ErrMessageTooLarge.
+type SendLimitError struct {
+	Type  protocol.MessageType // the message's type; 0 when unknown
+	Size  int                  // its encoded length, in bytes
+	Limit int64                // the peer's maximum length
+}
+
+func (e *SendLimitError) Error() string {
+	return fmt.Sprintf("%v: %s of %d bytes is over the peer's limit of %d bytes; not sent",
+		ErrMessageTooLarge, e.What(), e.Size, e.Limit)
+}
+
+// What names the message: its type, or "message".
+func (e *SendLimitError) What() string {
+	if e.Type == 0 {
+		return "message"
+	}
+	return e.Type.String()
+}
+
+// Unwrap returns ErrMessageTooLarge.
+func (e *SendLimitError) Unwrap() error { return ErrMessageTooLarge }
 
 // SendRaw queues payload as one message frame, as is: not encoded, not
 // checked against the peer's limit. It is for tests that play a hostile

@@ -22,8 +22,12 @@
 // PONG, and a 24-bit length, with a 25th bit for exactly 16 MiB) and the
 // payload. Each side announces in the handshake the longest message it
 // accepts: Send refuses a longer message whole (ErrMessageTooLarge, nothing
-// written, the connection stays up), and a frame over our own limit ends
-// the read side with an error matching ErrMessageTooLarge and
+// written, the connection stays up). A message frame over our own limit is
+// read through in bounded memory (its length is in its prefix) and
+// delivered as a *protocol.TooLarge with the type and ids of its head, so
+// that the session fails only the operation it belongs to; a PING or PONG
+// over it, or a message whose head cannot be read, ends the read side
+// with an error matching ErrMessageTooLarge and
 // protocol.ErrProtocolViolation. Every PING is answered with a PONG echoing
 // its payload; with PingInterval set, keepalive PINGs detect a dead peer
 // (ErrPingTimeout) as wsconn's do.
@@ -36,7 +40,8 @@
 //   - ErrPeerClosed: the peer closed the stream between frames;
 //   - ErrPingTimeout: the peer stopped answering keepalive PINGs;
 //   - an error matching protocol.ErrProtocolViolation: a malformed frame
-//     (ErrBadFrame), a frame over the limit (ErrMessageTooLarge) or an
+//     (ErrBadFrame), a frame over the limit that cannot be delivered as a
+//     *protocol.TooLarge (ErrMessageTooLarge) or an
 //     undecodable message; see Conn for what still works then;
 //   - otherwise a network error, wrapped.
 package rawsocket

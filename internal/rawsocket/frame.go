@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/oversize"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -81,7 +82,8 @@ func badFrame(format string, args ...any) error {
 	return fmt.Errorf("%w: %s: %w", ErrBadFrame, fmt.Sprintf(format, args...), protocol.ErrProtocolViolation)
 }
 
-// tooLargeIn is the error for an incoming frame of n octets over limit.
+// tooLargeIn is the error for an incoming PING or PONG of n octets over
+// limit.
 func tooLargeIn(t FrameType, n int, limit int64) error {
 	return fmt.Errorf("%w: the peer sent a %v of %d bytes, over the announced limit of %d bytes: %w",
 		ErrMessageTooLarge, t, n, limit, protocol.ErrProtocolViolation)
@@ -93,18 +95,25 @@ type frameReader struct {
 	r     *bufio.Reader
 	limit int64 // largest payload accepted
 	buf   []byte
+	// over is the length of the last message frame read, when it was
+	// over limit: ReadFrame then returned its head only. 0 otherwise.
+	over int
 }
 
 // keepBuffer is the largest payload buffer a frameReader keeps between
 // frames; a larger one is dropped after use.
 const keepBuffer = 64 << 10
 
-// ReadFrame reads one frame. It fails with an error matching
-// ErrMessageTooLarge or ErrBadFrame (both also match
+// ReadFrame reads one frame. A message frame over the limit is read
+// through in bounded memory: ReadFrame returns its first
+// oversize.HeadSize bytes and sets fr.over to its length (see
+// readOversize). It fails with an error matching ErrMessageTooLarge (a
+// PING or PONG over the limit) or ErrBadFrame (both also match
 // protocol.ErrProtocolViolation) without reading the payload, or with the
 // stream's error (io.EOF at a frame boundary, io.ErrUnexpectedEOF within a
 // frame).
 func (fr *frameReader) ReadFrame() (FrameType, []byte, error) {
+	fr.over = 0
 	var h [headerLen]byte
 	if _, err := io.ReadFull(fr.r, h[:]); err != nil {
 		return 0, nil, err
@@ -114,8 +123,18 @@ func (fr *frameReader) ReadFrame() (FrameType, []byte, error) {
 		return 0, nil, err
 	}
 	if int64(n) > fr.limit {
-		return 0, nil, tooLargeIn(t, n, fr.limit)
+		if t != FrameMessage {
+			return 0, nil, tooLargeIn(t, n, fr.limit)
+		}
+		p, err := fr.readOversize(n)
+		return t, p, err
 	}
+	p, err := fr.readPayload(n)
+	return t, p, err
+}
+
+// readPayload reads a payload of n bytes into the reader's buffer.
+func (fr *frameReader) readPayload(n int) ([]byte, error) {
 	if cap(fr.buf) < n || cap(fr.buf) > keepBuffer {
 		fr.buf = make([]byte, n, max(n, 512))
 	}
@@ -124,7 +143,23 @@ func (fr *frameReader) ReadFrame() (FrameType, []byte, error) {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
-		return 0, nil, err
+		return nil, err
 	}
-	return t, p, nil
+	return p, nil
+}
+
+// readOversize reads a message payload of n bytes, over the limit: its
+// head into the buffer, the rest into io.Discard. It returns the head and
+// sets fr.over.
+func (fr *frameReader) readOversize(n int) ([]byte, error) {
+	head := min(n, oversize.HeadSize)
+	p, err := fr.readPayload(head)
+	if err != nil {
+		return nil, err
+	}
+	if err := oversize.Skip(fr.r, int64(n-head)); err != nil {
+		return nil, err
+	}
+	fr.over = n
+	return p, nil
 }

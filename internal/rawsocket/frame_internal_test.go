@@ -7,6 +7,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/wampgo/wampgo/internal/oversize"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -50,7 +51,8 @@ func TestParseHeader(t *testing.T) {
 	}
 }
 
-// Frames over the limit are refused before their payload is read; a cut
+// PING and PONG frames over the limit are refused before their payload is
+// read; a message frame over it is read through, its head kept; a cut
 // stream is told apart from a clean end.
 func TestFrameReaderLimitsAndEnds(t *testing.T) {
 	read := func(in []byte, limit int64) (FrameType, []byte, error) {
@@ -60,7 +62,19 @@ func TestFrameReaderLimitsAndEnds(t *testing.T) {
 	if _, p, err := read([]byte{0, 0, 0, 3, 'a', 'b', 'c'}, 3); err != nil || string(p) != "abc" {
 		t.Fatalf("at the limit: %q %v", p, err)
 	}
-	for _, in := range [][]byte{{0, 0, 0, 4}, {1, 0, 0, 4}, {2, 1, 0, 0}, {0x08, 0, 0, 0}} {
+	big := append([]byte{0, 0x01, 0, 1}, bytes.Repeat([]byte{'h'}, 1<<16+1)...)
+	big = append(big, 0, 0, 0, 1, 'n')
+	fr := frameReader{r: bufio.NewReader(bytes.NewReader(big)), limit: 3}
+	if typ, p, err := fr.ReadFrame(); err != nil || typ != FrameMessage || len(p) != oversize.HeadSize || fr.over != 1<<16+1 {
+		t.Fatalf("message over the limit: %v, %d bytes, over %d, %v", typ, len(p), fr.over, err)
+	}
+	if _, p, err := fr.ReadFrame(); err != nil || string(p) != "n" || fr.over != 0 {
+		t.Fatalf("the next frame: %q, over %d, %v", p, fr.over, err)
+	}
+	if _, _, err := read([]byte{0, 0, 0, 4, 'a'}, 3); err != io.ErrUnexpectedEOF {
+		t.Fatalf("message over the limit, cut: %v", err)
+	}
+	for _, in := range [][]byte{{1, 0, 0, 4}, {2, 1, 0, 0}, {0x09, 0, 0, 0}} {
 		_, _, err := read(in, 3)
 		if !errors.Is(err, ErrMessageTooLarge) || !errors.Is(err, protocol.ErrProtocolViolation) {
 			t.Fatalf("% x over 3: %v", in, err)

@@ -176,6 +176,8 @@ func parseRequest(b [4]byte) (r request, reserved bool, err error) {
 // ErrBadHandshake.
 func parseReply(b [4]byte, ser Serializer) (exp uint8, err error) {
 	switch {
+	case string(b[:]) == "HTTP":
+		return 0, fmt.Errorf("%w: the server answered in HTTP: is this a WebSocket port? (use ws:// or wss:// for it)", ErrBadHandshake)
 	case b[0] != Magic:
 		return 0, fmt.Errorf("%w: reply starts with 0x%02x, not the magic 0x7f (is this a RawSocket router?)", ErrBadHandshake, b[0])
 	case b[2] != 0 || b[3] != 0:

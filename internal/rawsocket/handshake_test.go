@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -281,4 +282,40 @@ func listen(t testing.TB, opts *rawsocket.ServerOptions) *rawsocket.Listener {
 	}
 	t.Cleanup(func() { ln.Close() })
 	return ln
+}
+
+// A client that dials a port that is not RawSocket's says so: an HTTP
+// server's reply names WebSocket, and a server that never answers fails
+// the handshake after DefaultHandshakeTimeout when ctx has no deadline,
+// with a cause that suggests the scheme.
+func TestClientHandshakeWrongPort(t *testing.T) {
+	t.Run("HTTP reply", func(t *testing.T) {
+		cn, sn := net.Pipe()
+		go func() {
+			io.ReadFull(sn, make([]byte, 4))
+			sn.Write([]byte("HTTP/1.1 400 Bad Request\r\n\r\n"))
+			sn.Close()
+		}()
+		_, err := rawsocket.Client(ctxT(t), cn, nil)
+		mustIs(t, "Client", err, rawsocket.ErrBadHandshake)
+		if !strings.Contains(err.Error(), "is this a WebSocket port?") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("no reply", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			cn, sn := net.Pipe()
+			defer sn.Close()
+			go io.ReadFull(sn, make([]byte, 4))
+			start := time.Now()
+			_, err := rawsocket.Client(context.Background(), cn, nil)
+			mustIs(t, "Client", err, context.DeadlineExceeded)
+			if d := time.Since(start); d != rawsocket.DefaultHandshakeTimeout {
+				t.Fatalf("gave up after %v, want %v", d, rawsocket.DefaultHandshakeTimeout)
+			}
+			if !strings.Contains(err.Error(), "is this a RawSocket port?") {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	})
 }

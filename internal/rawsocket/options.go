@@ -41,8 +41,10 @@ type Options struct {
 	// ReadLimit is the largest message, in bytes, that the router may
 	// send. It is announced in the handshake as a power of two between
 	// 512 bytes and 16 MiB: the value is rounded down to one (and up to
-	// 512). A longer message ends the read side with an error matching
-	// ErrMessageTooLarge and protocol.ErrProtocolViolation. Zero or a
+	// 512). A longer message is read through and discarded, and Receive
+	// delivers a *protocol.TooLarge in its place; when its head cannot be
+	// read, the read side ends with an error matching ErrMessageTooLarge
+	// and protocol.ErrProtocolViolation. Zero or a
 	// negative value means DefaultReadLimit.
 	ReadLimit int64
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/wampgo/wampgo/internal/connstate"
+	"github.com/wampgo/wampgo/internal/oversize"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -44,7 +45,11 @@ func (c *Conn) readLoop() {
 			c.gotPong(p)
 			ok = true
 		default:
-			ok = c.deliver(p)
+			if c.fr.over > 0 {
+				ok = c.deliverTooLarge(p, c.fr.over)
+			} else {
+				ok = c.deliver(p)
+			}
 		}
 		if !ok {
 			return
@@ -57,12 +62,41 @@ func (c *Conn) readLoop() {
 func (c *Conn) deliver(p []byte) bool {
 	connstate.CountRead(c.cfg.traffic, len(p))
 	msg, err := c.codec.Decode(p)
+	if m, merr, ok := oversize.Refused(c.codec, p, err); ok {
+		return c.handOver(m, merr)
+	}
 	if err != nil {
 		c.violate(violation(err))
 		return false
 	}
 	select {
 	case c.recvc <- msg:
+		return true
+	case <-c.stop:
+		return false
+	}
+}
+
+// deliverTooLarge counts a message read over the read limit (n bytes, of
+// which head is the start) and hands the session a *protocol.TooLarge in
+// its place, reporting whether the reader should go on. A head that cannot
+// be read ends the read side, as an undecodable message does.
+func (c *Conn) deliverTooLarge(head []byte, n int) bool {
+	connstate.CountRead(c.cfg.traffic, n)
+	return c.handOver(oversize.Item(c.codec, head, int64(n), c.cfg.readLimit))
+}
+
+// handOver delivers m, the stand-in of a message over the read limit (or
+// the codec's own), or ends the read side with err when its head could not
+// be read; it reports whether the reader should go on.
+func (c *Conn) handOver(m *protocol.TooLarge, err error) bool {
+	if err != nil {
+		c.violate(fmt.Errorf("%w: %w", ErrMessageTooLarge, err))
+		return false
+	}
+	c.cfg.log.Debug("rawsocket: message over the read limit discarded", "type", m.Of, "size", m.Size, "limit", m.Limit)
+	select {
+	case c.recvc <- m:
 		return true
 	case <-c.stop:
 		return false
