@@ -19,7 +19,7 @@ STATICCHECK_STAMP   := $(BIN)/.staticcheck-$(STATICCHECK_VERSION)
 ROUTER_DIR   := testdata/router
 ROUTER_STAMP := $(ROUTER_DIR)/node_modules/.wampgo-installed
 
-.PHONY: tools router test fmt-check bench fuzz demo soak interop cli clean
+.PHONY: tools router test fmt-check bench bench-idle fuzz demo soak interop cli clean
 
 ## tools: install pinned Go tools into ./bin
 tools: $(STATICCHECK_STAMP)
@@ -62,6 +62,11 @@ fmt-check:
 bench:
 	$(GO) test -run='^$$' -bench=. -skip='^BenchmarkStream$$' -benchmem ./...
 	$(GO) test -run='^$$' -bench='^BenchmarkStream$$' -benchtime=1x -benchmem ./internal/bench/
+
+## bench-idle: the idle-session footprint alone (N idle sessions to the
+## test kit's router over WebSocket and RawSocket; WAMPGO_BENCH_IDLE_N=1000,4000)
+bench-idle:
+	$(GO) test -run='^$$' -bench=IdleSessions -benchtime=1x ./internal/bench/
 
 ## fuzz: run every fuzz target in FUZZPKGS for FUZZTIME (default 10s) each
 fuzz:

@@ -57,6 +57,14 @@ type Actor[C any] struct {
 // with the end reason; it must answer the command without blocking. Done
 // is closed after the last such call.
 func Spawn[C any](buffer int, fn func(inbox Inbox[C]) error, orphan func(cmd C, reason error)) *Actor[C] {
+	return SpawnThen(buffer, fn, orphan, nil)
+}
+
+// SpawnThen is Spawn with a last step: then, if not nil, runs on the
+// actor's goroutine once Done is closed, with the end reason, as the
+// goroutine's last work (the owner's cleanup after the actor's end,
+// without a goroutine waiting for it). A panic in then is not recovered.
+func SpawnThen[C any](buffer int, fn func(inbox Inbox[C]) error, orphan func(cmd C, reason error), then func(reason error)) *Actor[C] {
 	a := &Actor[C]{
 		cmdc:   make(chan C, buffer),
 		stop:   make(chan struct{}),
@@ -64,11 +72,14 @@ func Spawn[C any](buffer int, fn func(inbox Inbox[C]) error, orphan func(cmd C, 
 		done:   make(chan struct{}),
 		orphan: orphan,
 	}
-	go a.run(fn)
+	go a.run(fn, then)
 	return a
 }
 
-func (a *Actor[C]) run(fn func(Inbox[C]) error) {
+func (a *Actor[C]) run(fn func(Inbox[C]) error, then func(error)) {
+	if then != nil {
+		defer func() { then(a.err) }()
+	}
 	defer close(a.done)
 	defer a.drain()
 	defer func() {

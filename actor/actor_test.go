@@ -188,3 +188,30 @@ func TestEveryAcceptedCommandIsAnswered(t *testing.T) {
 		<-a.Done()
 	}
 }
+
+// SpawnThen's last step runs once Done is closed, on the actor's
+// goroutine: no other goroutine waits for the end.
+func TestSpawnThenRunsAfterDone(t *testing.T) {
+	ran := make(chan bool, 1)
+	var a *actor.Actor[int]
+	ready := make(chan struct{})
+	a = actor.SpawnThen(0, func(in actor.Inbox[int]) error {
+		<-in.Stop
+		return nil
+	}, nil, func(error) {
+		<-ready
+		select {
+		case <-a.Done():
+			ran <- true
+		default:
+			ran <- false
+		}
+	})
+	close(ready)
+	if err := a.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !<-ran {
+		t.Fatal("then ran before Done was closed")
+	}
+}

@@ -34,7 +34,7 @@ type Client struct {
 	// timers. Written by them, read by the loop.
 	ctl chan command
 
-	done     chan struct{}  // closed by reap when everything has stopped
+	done     chan struct{}  // closed by reap (on the loop's goroutine, last) when everything has stopped
 	err      error          // the end reason; written by reap before done is closed
 	handlers sync.WaitGroup // handler goroutines of subscriptions and registrations; Add on the loop only
 	closers  sync.WaitGroup // goroutines closing a connection the loop gave up; Add on the loop only
@@ -51,6 +51,15 @@ type Client struct {
 	states *mailbox.Mailbox[StateChange] // OnStateChange deliveries; nil without
 	errs   *mailbox.Mailbox[error]       // WithErrorHandler deliveries; nil without
 }
+
+// The loop's channels, sized by need: commandBuffer lets a burst of callers
+// (128 concurrent calls) queue without each waiting for the loop, which
+// drains the buffer before its writer flushes; ctl carries only cancels,
+// whose senders wait their turn.
+const (
+	commandBuffer = 32
+	ctlBuffer     = 4
+)
 
 // idIndex maps a URI to an immutable []protocol.ID (see ids.go).
 type idIndex = sync.Map
@@ -100,7 +109,7 @@ func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Op
 // start creates the client around a joined transport and starts its
 // goroutines.
 func start(t protocol.Transport, url, realm string, sess Session, cfg *config) *Client {
-	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{}), ctl: make(chan command, 64)}
+	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{}), ctl: make(chan command, ctlBuffer)}
 	ci := &connInfo{session: sess, serializer: serializerOf(t), codec: startCodec(t, cfg)}
 	ci.limit, _ = t.(sendChecker)
 	c.conn.Store(ci)
@@ -119,12 +128,11 @@ func start(t protocol.Transport, url, realm string, sess Session, cfg *config) *
 	if t == nil {
 		c.watch.set(StateConnecting) // retry_connect.go: no session yet
 	}
-	c.loop = actor.Spawn(64, st.run, func(cmd command, reason error) {
+	c.loop = actor.SpawnThen(commandBuffer, st.run, func(cmd command, reason error) {
 		// Accepted while the loop was ending: answered like every
 		// command refused after the end.
 		st.failCommand(cmd, closedError(reason))
-	})
-	go c.reap()
+	}, c.reap)
 	if t == nil {
 		return c
 	}
@@ -136,11 +144,12 @@ func start(t protocol.Transport, url, realm string, sess Session, cfg *config) *
 	return c
 }
 
-// reap waits for the session loop to end (it hands its connection to a
-// closer goroutine on its way out), then waits for the closers and every
-// handler goroutine and records the end reason.
-func (c *Client) reap() {
-	<-c.loop.Done()
+// reap is the session loop goroutine's last work, once the loop has ended
+// (it hands its connection to a closer goroutine on its way out): it waits
+// for the closers and every handler goroutine and records the end reason.
+// No goroutine of its own waits for the loop's end. It reads nothing of
+// c.loop, which start may still be assigning.
+func (c *Client) reap(reason error) {
 	c.closers.Wait()
 	c.cancelBase()
 	if c.states != nil {
@@ -157,7 +166,7 @@ func (c *Client) reap() {
 	if c.errs != nil {
 		<-c.errs.Done()
 	}
-	reason := userPanic(c.loop.Err()) // a loop panic: the one panic type users match
+	reason = userPanic(reason) // a loop panic: the one panic type users match
 	c.err = reason
 	close(c.done)
 	if reason != nil {

@@ -21,10 +21,11 @@
 // their arguments in their own goroutine (Call, Publish, SendInput and
 // SendProgress retain nothing they were passed); the loop assigns request
 // ids and queues messages for a writer goroutine, which splices the encoded
-// arguments in and hands the connection as many messages as are queued at
-// once, for as few system calls as possible. While the writer is behind by
-// more than WithWriteQueue, new requests wait, but results, events,
-// interrupts and cancels keep flowing.
+// arguments in and writes as many messages as are queued at once into the
+// connection itself, for as few system calls as possible. While the writer
+// is behind by more than WithWriteQueue, new requests wait, but results,
+// events, interrupts and cancels keep flowing. An idle session holds three
+// goroutines: the session loop, the connection's reader and this writer.
 //
 // # Backpressure
 //

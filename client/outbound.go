@@ -36,17 +36,19 @@ type writeFailure struct {
 // on the wire. The loop pushes messages without ever blocking; the writer
 // takes everything queued at once, encodes it (header with the request id
 // the loop assigned, then the payload the caller encoded, spliced in) and
-// hands it to the transport as one batch, which the transport writes with
-// as few system calls as it can. Failures come back to the loop on failed.
+// writes it as one batch into the connection itself (encodedWriter), with
+// as few system calls as it can; other transports get it through
+// SendEncoded. Failures come back to the loop on failed.
 //
 // The queue is bounded in bytes, softly: push always succeeds, and the
 // loop stops taking new commands while full reports true, until space
 // signals that the writer made room.
 type outbound struct {
-	t     protocol.Transport
-	check sendChecker // t's, or nil
-	codec codec.Codec
-	limit int64
+	t      protocol.Transport
+	check  sendChecker   // t's, or nil
+	direct encodedWriter // t's, or nil
+	codec  codec.Codec
+	limit  int64
 
 	unflushed bool // owned by the loop: push queued items the writer was not told of
 
@@ -73,14 +75,25 @@ func newOutbound(t protocol.Transport, cd codec.Codec, limit int) *outbound {
 		limit:  int64(limit),
 		ready:  make(chan struct{}, 1),
 		space:  make(chan struct{}, 1),
-		failed: make(chan writeFailure, 16),
+		failed: make(chan writeFailure, 2), // the writer waits for the loop beyond
 		ctx:    ctx,
 		cancel: cancel,
 		done:   make(chan struct{}),
 	}
 	o.check, _ = t.(sendChecker)
+	o.direct, _ = t.(encodedWriter)
 	go o.write()
 	return o
+}
+
+// encodedWriter is implemented by transports that let the session's
+// writer goroutine write its batch into the connection itself
+// (wsconn.Conn, rawsocket.Conn): no hand-off to a goroutine of the
+// transport between the encoded batch and the network.
+type encodedWriter interface {
+	// WriteEncoded is SendEncoded, written in the caller's goroutine
+	// when no write is in progress.
+	WriteEncoded(ctx context.Context, frames [][]byte) error
 }
 
 // sendChecker is implemented by transports whose peer limits the size of a
@@ -141,8 +154,6 @@ func (o *outbound) stop() {
 func (o *outbound) write() {
 	defer close(o.done)
 	var spare []outItem
-	var buf []byte
-	var offsets []int
 	for {
 		o.mu.Lock()
 		for len(o.items) == 0 && !o.closed {
@@ -167,10 +178,11 @@ func (o *outbound) write() {
 			return
 		}
 
-		// The batch's bytes belong to the transport from now on: a new
-		// buffer each time.
-		buf = make([]byte, 0, max(cap(buf), 512))
-		offsets = offsets[:0]
+		// A transport that writes in this goroutine is done with the
+		// batch's bytes when send returns: they go back to the pool.
+		// Otherwise they belong to the transport from then on.
+		eb := encodeBufs.Get().(*encodeBuf)
+		buf, offsets := eb.buf[:0], eb.offsets[:0]
 		var taken int64
 		for i := range batch {
 			it := &batch[i]
@@ -190,24 +202,64 @@ func (o *outbound) write() {
 			*it = outItem{}
 		}
 		spare = batch
+		var err error
 		if len(offsets) > 0 {
-			frames := make([][]byte, len(offsets))
+			frames := eb.frames[:0]
 			for i, start := range offsets {
 				end := len(buf)
 				if i+1 < len(offsets) {
 					end = offsets[i+1]
 				}
-				frames[i] = buf[start:end:end]
+				frames = append(frames, buf[start:end:end])
 			}
-			if err := o.t.SendEncoded(o.ctx, frames); err != nil {
-				o.report(writeFailure{err: err})
-				return
-			}
+			err = o.send(frames)
+			eb.frames = frames
+		}
+		eb.buf, eb.offsets = buf, offsets
+		if o.direct != nil {
+			eb.release()
+		}
+		if err != nil {
+			o.report(writeFailure{err: err})
+			return
 		}
 		if o.bytes.Add(-taken)+taken >= o.limit && o.bytes.Load() < o.limit {
 			signal(o.space)
 		}
 	}
+}
+
+// encodeBuf is what the writer encodes one batch into: the bytes, the
+// frames over them, and their offsets. Pooled, shared by every session:
+// an idle session holds none.
+type encodeBuf struct {
+	buf     []byte
+	frames  [][]byte
+	offsets []int
+}
+
+var encodeBufs = sync.Pool{New: func() any { return &encodeBuf{buf: make([]byte, 0, 512)} }}
+
+// maxPooledEncode is the largest batch buffer kept in the pool.
+const maxPooledEncode = 64 << 10
+
+// release puts eb back in the pool, unless a burst made it large.
+func (eb *encodeBuf) release() {
+	if cap(eb.buf) > maxPooledEncode || cap(eb.frames) > 1024 {
+		return
+	}
+	clear(eb.frames)
+	eb.frames = eb.frames[:0]
+	encodeBufs.Put(eb)
+}
+
+// send hands frames to the transport, to write now in the writer's
+// goroutine when it can.
+func (o *outbound) send(frames [][]byte) error {
+	if o.direct != nil {
+		return o.direct.WriteEncoded(o.ctx, frames)
+	}
+	return o.t.SendEncoded(o.ctx, frames)
 }
 
 // report hands f to the loop, unless the writer is being stopped.

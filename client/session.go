@@ -11,7 +11,9 @@ type Session struct {
 	AuthRole     string
 	AuthMethod   string
 	AuthProvider string
-	// Details is the WELCOME.Details dict as received.
+	// Details is the WELCOME.Details dict as received. It must not be
+	// modified: its "roles" dict may be shared with other sessions to
+	// the same router.
 	Details protocol.Dict
 }
 
@@ -44,7 +46,7 @@ func sessionFromWelcome(realm string, w *protocol.Welcome) Session {
 		AuthRole:     str("authrole"),
 		AuthMethod:   str("authmethod"),
 		AuthProvider: str("authprovider"),
-		Details:      w.Details,
+		Details:      shareRoles(w.Details),
 	}
 }
 

@@ -33,8 +33,8 @@ func TestLoopPanicEndsTheSessionWithHandlerPanicError(t *testing.T) {
 	c := &Client{done: make(chan struct{}), cfg: newConfig(nil)}
 	c.conn.Store(&connInfo{})
 	c.base, c.cancelBase = context.WithCancel(context.Background())
-	c.loop = actor.Spawn(0, func(actor.Inbox[command]) error { panic("loop bug") }, nil)
-	c.reap()
+	c.loop = actor.SpawnThen(0, func(actor.Inbox[command]) error { panic("loop bug") }, nil, c.reap)
+	<-c.Done()
 	var hp *HandlerPanicError
 	if !errors.As(c.Err(), &hp) || hp.Value != "loop bug" {
 		t.Fatalf("Err = %#v, want a *HandlerPanicError", c.Err())

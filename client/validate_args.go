@@ -16,7 +16,13 @@ func checkMessage(op string, msg protocol.Message) error {
 	var err error
 	switch m := msg.(type) {
 	case *protocol.Call:
-		err = protocol.Validate(&protocol.Call{Request: 1, Options: m.Options, Procedure: m.Procedure})
+		// Validated in place (a copy would be one more allocation per
+		// call): the request id the loop assigns later is set for the
+		// check only. msg is the caller's own, not yet shared.
+		req := m.Request
+		m.Request = 1
+		err = protocol.Validate(m)
+		m.Request = req
 	case *protocol.Publish:
 		err = protocol.Validate(&protocol.Publish{Request: 1, Options: m.Options, Topic: m.Topic})
 	case *protocol.Subscribe:

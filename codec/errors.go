@@ -13,8 +13,10 @@ import (
 // text.
 var (
 	// ErrMessageTooLarge: the input is longer than Limits.MaxMessageSize.
-	// A transport may answer it with WebSocket close code 1009.
-	ErrMessageTooLarge = errors.New("message too large")
+	// A transport may answer it with WebSocket close code 1009. It is
+	// protocol.ErrMessageTooLarge, the value every transport's size
+	// errors match.
+	ErrMessageTooLarge = protocol.ErrMessageTooLarge
 	// ErrDecodedTooLarge: the decoded message would hold more memory than
 	// Limits.MaxDecodedSize. It matches ErrMessageTooLarge too.
 	ErrDecodedTooLarge error = &wrapError{msg: "decoded message too large", err: ErrMessageTooLarge}

@@ -57,7 +57,9 @@ func EncodePayload(c Codec, args protocol.List, kwargs protocol.Dict) (EncodedPa
 	if args == nil {
 		args = protocol.List{}
 	}
-	b, err := va.AppendValue(nil, args)
+	// Room for a small payload at once, instead of growing it by
+	// doubling from nothing as the value is appended.
+	b, err := va.AppendValue(make([]byte, 0, 64), args)
 	if err != nil {
 		return EncodedPayload{}, encodeError(c, err)
 	}

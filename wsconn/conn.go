@@ -25,15 +25,19 @@ import (
 //
 // # Goroutines
 //
-// A Conn runs a reader, a writer and, when pings are enabled, a keepalive
-// goroutine. The reader reads and decodes one message at a time and delivers
-// it on Receive's channel; it reads the next only once the message is taken,
-// so a slow consumer slows the peer down (TCP backpressure) instead of
-// queueing without bound. Send encodes in the caller's goroutine and queues
-// the bytes (SendEncoded queues bytes encoded already); the writer writes
-// them in order, gathering every frame queued into one network write. None of these
-// goroutines outlives Close, and the owner must call Close in every case,
-// also after the connection ended on its own.
+// A Conn runs one goroutine for its life, the reader. It reads and decodes
+// one message at a time and delivers it on Receive's channel; it reads the
+// next only once the message is taken, so a slow consumer slows the peer
+// down (TCP backpressure) instead of queueing without bound. The write
+// side has no goroutine of its own while idle (connstate.Writer): Send
+// encodes in the caller's goroutine and queues the bytes; a goroutine
+// started for the write writes them, with every message queued behind them
+// meanwhile, gathered into one network write, and ends when the queue is
+// empty. WriteEncoded lets a caller that is itself a writer goroutine (a
+// session's) write in its own goroutine instead. Keepalive pings run on a
+// timer, on a goroutine that lives for one ping. None of these outlives
+// Close, and the owner must call Close in every case, also after the
+// connection ended on its own.
 //
 // # Ending
 //
@@ -72,14 +76,14 @@ type Conn struct {
 	// per frame). Nothing needs it to end: a read or write in progress is
 	// cut short by closing the connection (Close, fail, Close's deadline).
 	ioCtx context.Context
-	wg    sync.WaitGroup // reader, writer, keepalive
+	wg    sync.WaitGroup // the reader
 
-	sendq chan [][]byte         // batches of encoded messages: written by Send and SendEncoded, read by writer
-	recvc chan protocol.Message // decoded messages: written by reader, closed by reader on exit
+	w     *connstate.Writer[[]byte] // the write side: encoded messages
+	ka    *connstate.Keepalive      // nil without pings
+	recvc chan protocol.Message     // decoded messages: written by reader, closed by reader on exit
 
-	st    *connstate.State // the end reason and the write side's stop
-	stop  chan struct{}    // closed by Close: ends the reader's delivery and keepalive
-	wdone chan struct{}    // closed by the writer on exit
+	st   *connstate.State // the end reason and the write side's stop
+	stop chan struct{}    // closed by Close: ends the reader's delivery and keepalive
 
 	// reading is true while the reader is in a websocket read (not
 	// decoding, not waiting for the session). Written by the reader, read
@@ -102,37 +106,33 @@ func newConn(ws *websocket.Conn, raw *rawConn, cd codec.Codec, cfg config) *Conn
 		ctx:      ctx,
 		cancel:   cancel,
 		ioCtx:    context.WithoutCancel(ctx),
-		sendq:    make(chan [][]byte, cfg.sendQueue),
 		recvc:    make(chan protocol.Message),
 		st:       connstate.New(),
 		stop:     make(chan struct{}),
-		wdone:    make(chan struct{}),
 	}
+	c.w = connstate.NewWriter(c.st, cfg.sendQueue, c.writeBatch)
 	if cd.Binary() {
 		c.frame = websocket.MessageBinary
 	}
 	// The reader applies the read limit itself (oversize.ReadMessage):
 	// coder/websocket's own limit would close the connection.
 	ws.SetReadLimit(-1)
-	c.wg.Add(2)
+	c.wg.Add(1)
 	go c.readLoop()
-	go c.writeLoop()
-	if cfg.pingInterval > 0 {
-		c.wg.Add(1)
-		go c.keepalive()
-	}
+	c.ka = connstate.StartKeepalive(cfg.pingInterval, c.st.Done(), c.ping)
 	cfg.log.Debug("wsconn: connected", "subprotocol", c.subproto)
 	return c
 }
 
-// Send encodes msg with the negotiated codec and queues it for the writer.
-// It returns the codec's error at once if msg cannot be encoded (nothing is
-// sent then). Otherwise it blocks until the writer accepts the message, ctx
-// is done (it returns ctx's error), or the write side has stopped (it
-// returns Err's value: protocol.ErrTransportClosed after Close). An accepted
-// message is written in order with the others; a write that fails later
-// ends the connection and is reported by Err. A Send that races with Close
-// may be accepted and then dropped.
+// Send encodes msg with the negotiated codec and queues it for writing.
+// It returns the codec's error at once if msg cannot be encoded (nothing
+// is sent then). Otherwise it blocks until the message is queued (at once
+// unless SendQueue messages wait behind a write in progress), ctx is done
+// (it returns ctx's error), or the write side has stopped (it returns
+// Err's value: protocol.ErrTransportClosed after Close). A queued message
+// is written in order with the others; a write that fails later ends the
+// connection and is reported by Err. A Send that races with Close may be
+// accepted and then dropped.
 //
 // Send may be called from any goroutine. msg is not retained.
 func (c *Conn) Send(ctx context.Context, msg protocol.Message) error {
@@ -145,12 +145,13 @@ func (c *Conn) Send(ctx context.Context, msg protocol.Message) error {
 	if err != nil {
 		return fmt.Errorf("wsconn: send: %w", err)
 	}
-	return c.enqueue(ctx, [][]byte{b})
+	return c.w.Send(ctx, b)
 }
 
 // SendEncoded queues frames, each one message already encoded with the
 // negotiated codec (see Serializer), to be written in order after what is
-// queued before, back to back. It blocks, and fails, as Send does. The
+// queued before, back to back, in one network write when they fit. It
+// blocks, and fails, as Send does. The
 // connection owns frames and their bytes from then on; they are written
 // as they are, not checked.
 //
@@ -159,30 +160,31 @@ func (c *Conn) SendEncoded(ctx context.Context, frames [][]byte) error {
 	if len(frames) == 0 {
 		return nil
 	}
-	return c.enqueue(ctx, frames)
+	return c.w.Send(ctx, frames...)
 }
 
-// WriteStats reports how many frames the writer has written and in how
+// WriteEncoded is SendEncoded for a caller that is itself a writer
+// goroutine, such as a session's: when no write is in progress it writes
+// frames (and whatever is queued meanwhile) in the caller's goroutine and
+// returns once they are written, with Err's value if the write failed;
+// otherwise it queues them for the write in progress, as SendEncoded. A
+// write stuck on the network is not cut short by ctx: Close, or a failure,
+// ends it.
+//
+// WriteEncoded may be called from any goroutine.
+func (c *Conn) WriteEncoded(ctx context.Context, frames [][]byte) error {
+	if len(frames) == 0 {
+		return nil
+	}
+	return c.w.Write(ctx, frames...)
+}
+
+// WriteStats reports how many message frames were written (counted as
+// each write starts, so a frame the peer has read is counted) and in how
 // many writes to the network connection they left (pings and close frames
 // included in the latter).
 func (c *Conn) WriteStats() (frames, writes uint64) {
 	return c.raw.frames.Load(), c.raw.writes.Load()
-}
-
-func (c *Conn) enqueue(ctx context.Context, batch [][]byte) error {
-	select {
-	case <-c.st.WritesStopped():
-		return c.Err()
-	default:
-	}
-	select {
-	case c.sendq <- batch:
-		return nil
-	case <-c.st.WritesStopped():
-		return c.Err()
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // Receive returns the channel of decoded messages. It is closed when the
@@ -232,10 +234,11 @@ func (c *Conn) shutdown() error {
 	// Past the deadline, closing the network connection fails whatever
 	// read or write is in progress, so every step below returns soon.
 	force := time.AfterFunc(c.cfg.closeTimeout, func() { c.raw.Close() })
-	<-c.wdone // the writer writes what was queued, then exits
+	c.w.Quiesce() // the write in progress writes what was queued
 	err := c.ws.Close(websocket.StatusNormalClosure, "")
 	expired := !force.Stop()
 	c.cancel()
+	c.ka.Stop()
 	c.wg.Wait()
 	c.cfg.log.Debug("wsconn: closed", "err", err)
 

@@ -10,16 +10,18 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// ErrPingTimeout is the end reason of a connection whose peer stopped
-// answering: no pong, and nothing else, arrived within PongTimeout of a
-// keepalive ping. It is what a half-open TCP connection ends with.
-var ErrPingTimeout = errors.New("wsconn: ping timeout: peer did not answer")
+// ErrPingTimeout (protocol.ErrPingTimeout, the same value) is the end
+// reason of a connection whose peer stopped answering: no pong, and nothing
+// else, arrived within PongTimeout of a keepalive ping. It is what a
+// half-open TCP connection ends with.
+var ErrPingTimeout = protocol.ErrPingTimeout
 
-// ErrMessageTooLarge matches (with errors.Is) the end reason of a connection
-// whose peer sent a message longer than the read limit with a head that
-// cannot be read (see Options.ReadLimit); the error then also matches
+// ErrMessageTooLarge (protocol.ErrMessageTooLarge, the same value) matches
+// (with errors.Is) the end reason of a connection whose peer sent a message
+// longer than the read limit with a head that cannot be read (see
+// Options.ReadLimit); the error then also matches
 // protocol.ErrProtocolViolation and codec.ErrMessageTooLarge.
-var ErrMessageTooLarge = errors.New("wsconn: message too large")
+var ErrMessageTooLarge = protocol.ErrMessageTooLarge
 
 // NegotiationError reports a failed WAMP subprotocol negotiation. It is
 // returned by Dial when the server selected no subprotocol or one that was
@@ -43,8 +45,8 @@ func (e *NegotiationError) Error() string {
 }
 
 // CloseError reports that the peer closed the WebSocket with a close frame.
-// Read it with errors.As; it also unwraps to the websocket.CloseError it was
-// made from.
+// Read it with errors.As; it matches protocol.ErrPeerClosed, and unwraps to
+// the websocket.CloseError it was made from.
 type CloseError struct {
 	// Code is the peer's close status, such as websocket.StatusNormalClosure
 	// (1000) or websocket.StatusGoingAway (1001).
@@ -66,13 +68,16 @@ func (e *CloseError) Error() string {
 // Unwrap returns the underlying websocket error.
 func (e *CloseError) Unwrap() error { return e.err }
 
+// Is reports whether target is protocol.ErrPeerClosed.
+func (e *CloseError) Is(target error) bool { return target == protocol.ErrPeerClosed }
+
 // readError translates an error from websocket.Conn.Read into the end reason
 // the transport reports. limit is the configured read limit.
 func readError(err error, limit int64) error {
 	var ce websocket.CloseError
 	switch {
 	case errors.Is(err, websocket.ErrMessageTooBig):
-		return fmt.Errorf("%w (limit %d bytes): %w", ErrMessageTooLarge, limit, err)
+		return fmt.Errorf("wsconn: %w (limit %d bytes): %w", ErrMessageTooLarge, limit, err)
 	case errors.As(err, &ce):
 		return &CloseError{Code: ce.Code, Reason: ce.Reason, err: err}
 	default:

@@ -6,29 +6,9 @@ import (
 	"time"
 )
 
-// keepalive is the keepalive goroutine, run when PingInterval > 0. It
-// pings the peer PingInterval after the previous pong and ends the
-// connection with ErrPingTimeout when the peer shows no sign of life for
-// PongTimeout. It stops when the connection ends (done).
-func (c *Conn) keepalive() {
-	defer c.wg.Done()
-	t := time.NewTimer(c.cfg.pingInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-c.st.Done():
-			return
-		case <-t.C:
-		}
-		if !c.ping() {
-			return
-		}
-		t.Reset(c.cfg.pingInterval)
-	}
-}
-
 // ping sends one ping and waits for its pong, reporting whether the
-// connection is still up. Only keepalive calls it.
+// connection is still up. Only the keepalive timer (connstate.Keepalive)
+// calls it.
 //
 // The pong is read by the reader goroutine, so it cannot arrive while the
 // reader waits for the session to take a message. The deadline therefore

@@ -29,8 +29,9 @@ type rawConn struct {
 	// durably blocked. Lazily made by lock.
 	wmu     chan struct{}
 	wmuOnce sync.Once
-	holding bool   // guarded by wmu: writes are gathered in wbuf
-	wbuf    []byte // guarded by wmu
+	holding bool    // guarded by wmu: writes are gathered in wbuf
+	wbuf    []byte  // guarded by wmu: *wbp's bytes; empty while not gathering
+	wbp     *[]byte // guarded by wmu: from gatherBufs while gathering, else nil
 	// writes counts the writes made to the network connection, frames the
 	// frames the writer goroutine wrote (see WriteStats).
 	writes, frames atomic.Uint64
@@ -56,6 +57,10 @@ func (r *rawConn) Read(p []byte) (int, error) {
 // large frame is written through rather than copied.
 const maxGather = 64 << 10
 
+// gatherBufs holds the buffers hold gathers in, shared by every
+// connection: an idle connection holds none.
+var gatherBufs = sync.Pool{New: func() any { b := make([]byte, 0, maxGather); return &b }}
+
 func (r *rawConn) lock() {
 	r.wmuOnce.Do(func() { r.wmu = make(chan struct{}, 1) })
 	r.wmu <- struct{}{}
@@ -74,6 +79,10 @@ func (r *rawConn) Write(p []byte) (int, error) {
 			}
 		}
 		if len(p) <= maxGather {
+			if r.wbp == nil {
+				r.wbp = gatherBufs.Get().(*[]byte)
+				r.wbuf = (*r.wbp)[:0]
+			}
 			r.wbuf = append(r.wbuf, p...)
 			return len(p), nil
 		}
@@ -104,11 +113,9 @@ func (r *rawConn) flushLocked() error {
 	}
 	r.writes.Add(1)
 	_, err := r.ReadWriteCloser.Write(r.wbuf)
-	if cap(r.wbuf) > 4*maxGather {
-		r.wbuf = nil
-	} else {
-		r.wbuf = r.wbuf[:0]
-	}
+	*r.wbp = r.wbuf[:0]
+	gatherBufs.Put(r.wbp)
+	r.wbp, r.wbuf = nil, nil
 	return err
 }
 

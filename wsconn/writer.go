@@ -6,73 +6,33 @@ import (
 	"github.com/wampgo/wampgo/internal/connstate"
 )
 
-// writeLoop is the writer goroutine: it writes the batches of encoded
-// messages that Send and SendEncoded queue, in order, one write in flight.
-// It owns wdone and closes it on exit.
-//
-// It batches: it waits for one batch, then takes every batch already
-// queued without waiting, and writes them all with the network connection
-// held (rawConn.hold), so that the frames leave in one system call when
-// the queue drains. A lone message is written at once, with no added
-// latency.
-//
-// It stops when wstop is closed. After Close it first writes what is still
-// queued (Close bounds that with CloseTimeout); after a fatal error it drops
-// the queue, as the connection is gone. A write error is fatal.
-func (c *Conn) writeLoop() {
-	defer c.wg.Done()
-	defer close(c.wdone)
-	for {
-		select {
-		case batch := <-c.sendq:
-			if !c.writeQueued(batch) {
-				return
-			}
-		case <-c.st.WritesStopped():
-			select {
-			case <-c.stop:
-				c.flush()
-			default:
-			}
-			return
-		}
-	}
-}
-
-// flush writes what is queued without waiting for more.
-func (c *Conn) flush() {
-	select {
-	case batch := <-c.sendq:
-		c.writeQueued(batch)
-	default:
-	}
-}
-
-// writeQueued writes batch and every batch queued behind it, gathered
-// into as few network writes as possible, reporting whether it succeeded.
-// A failure ends the connection.
-func (c *Conn) writeQueued(batch [][]byte) bool {
+// writeBatch writes a batch of encoded messages, in order, each one data
+// frame, with the network connection held (rawConn.hold) so that the
+// frames leave in one system call. connstate.Writer calls it, on the
+// goroutine of the sender that found no write in progress, one batch at a
+// time. A write error is fatal: it ends the connection.
+func (c *Conn) writeBatch(batch [][]byte) error {
 	c.raw.hold()
-	for {
-		for _, b := range batch {
-			connstate.CountWritten(c.cfg.traffic, len(b)) // before: the peer's answer may be read before Write returns
-			if err := c.ws.Write(c.ioCtx, c.frame, b); err != nil {
-				c.raw.release()
-				c.fail(fmt.Errorf("wsconn: write: %w", err))
-				return false
-			}
+	// Counted before they are written: the peer's answer may be read
+	// before Write returns.
+	c.raw.frames.Add(uint64(len(batch)))
+	for _, b := range batch {
+		connstate.CountWritten(c.cfg.traffic, len(b))
+		if err := c.ws.Write(c.ioCtx, c.frame, b); err != nil {
+			c.raw.release()
+			return c.writeFailed(err)
 		}
-		c.raw.frames.Add(uint64(len(batch)))
-		select {
-		case batch = <-c.sendq:
-			continue
-		default:
-		}
-		break
 	}
 	if err := c.raw.release(); err != nil {
-		c.fail(fmt.Errorf("wsconn: write: %w", err))
-		return false
+		return c.writeFailed(err)
 	}
-	return true
+	return nil
+}
+
+// writeFailed ends the connection on a write error and returns the end
+// reason: this error, or the earlier one that made the write fail (such as
+// Close's protocol.ErrTransportClosed).
+func (c *Conn) writeFailed(err error) error {
+	c.fail(fmt.Errorf("wsconn: write: %w", err))
+	return c.Err()
 }

@@ -68,6 +68,11 @@
 // number (1k, 10k, 50k), in memory against a responder that answers at
 // once.
 //
+// BenchmarkIdleSessions/<ws|rs>/n=N (idle_test.go) joins N idle sessions
+// to the test kit's router in a child process (StartKitRouter) and reports the
+// goroutines, heap+stack and RSS each costs, and the wall and CPU time of
+// one join and one close; make bench-idle runs it alone.
+//
 // # Reading the ratio
 //
 // The figure of merit is

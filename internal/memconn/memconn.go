@@ -22,8 +22,9 @@ import (
 // blocks.
 const QueueSize = 64
 
-// ErrPeerClosed is the end reason of a side whose peer called Close.
-var ErrPeerClosed = errors.New("memconn: peer closed the connection")
+// ErrPeerClosed is the end reason of a side whose peer called Close; it
+// matches protocol.ErrPeerClosed.
+var ErrPeerClosed = fmt.Errorf("memconn: %w", protocol.ErrPeerClosed)
 
 // Pipe returns a connected pair whose Serializer reports serializer.
 // Messages travel by pointer, not serialized: the receiver gets the very

@@ -48,13 +48,12 @@ func benchConn(b *testing.B, tr *connstate.Traffic) *Conn {
 
 func benchWritePath(b *testing.B, tr *connstate.Traffic) {
 	c := benchConn(b, tr)
-	c.bw = bufio.NewWriterSize(io.Discard, ioBuffer)
-	f := control{typ: FrameMessage, payload: benchMessage(b, c.codec)}
-	b.SetBytes(int64(len(f.payload)))
+	c.sink = io.Discard
+	batch := []control{{typ: FrameMessage, payload: benchMessage(b, c.codec)}}
+	b.SetBytes(int64(len(batch[0].payload)))
 	b.ReportAllocs()
 	for b.Loop() {
-		c.put(f)
-		if err := c.bw.Flush(); err != nil {
+		if err := c.writeBatch(batch); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -29,18 +29,19 @@ import (
 //
 // # Goroutines
 //
-// A Conn runs a reader, a writer and, when pings are enabled, a keepalive
-// goroutine. The reader reads one frame at a time, answers PING with PONG
-// (through the writer), and decodes and delivers each message on
+// A Conn runs one goroutine for its life, the reader. It reads one frame at
+// a time, answers PING with PONG, and decodes and delivers each message on
 // Receive's channel; it reads the next frame only once the message is
-// taken, so a slow consumer slows the peer down. Send encodes in the
-// caller's goroutine, checks the length against the peer's limit, and
-// queues the bytes. The writer blocks for the first frame queued, takes
-// every other one already waiting without blocking, and writes them all
-// through one buffer with one flush: a lone message goes out at once, a
-// burst in one write. None of these goroutines outlives Close, and the
-// owner must call Close in every case, also after the connection ended on
-// its own.
+// taken, so a slow consumer slows the peer down. The write side has no
+// goroutine of its own while idle (connstate.Writer): Send encodes in the
+// caller's goroutine, checks the length against the peer's limit and
+// queues the frame; a goroutine started for the write writes it, with
+// every frame queued behind it meanwhile, through one buffer with one
+// flush, and ends when the queue is empty. WriteEncoded lets a caller that
+// is itself a writer goroutine (a session's) write in its own goroutine
+// instead. Keepalive pings run on a timer, on a goroutine that lives for
+// one ping. None of these outlives Close, and the owner must call Close in
+// every case, also after the connection ended on its own.
 //
 // # Ending
 //
@@ -67,19 +68,19 @@ type Conn struct {
 	sendLimit int64  // the peer's announced maximum length
 	onEnd     func() // called once when the connection ends; may be nil
 
-	fr frameReader   // owned by the reader
-	bw *bufio.Writer // owned by the writer
+	fr   frameReader // owned by the reader
+	lr   lazyReader  // under fr; owned by the reader
+	sink io.Writer   // nc: where writeBatch writes
 
-	wg sync.WaitGroup // reader, writer, keepalive
+	wg sync.WaitGroup // the reader
 
-	sendq chan control          // messages: written by Send, read by writer
-	ctrlq chan control          // PING and PONG frames: written by reader and keepalive, read by writer
-	pongc chan uint64           // PONG payloads that may answer a keepalive PING: written by reader, read by keepalive
-	recvc chan protocol.Message // decoded messages: written by reader, closed by reader on exit
+	w     *connstate.Writer[control] // the write side: messages, PINGs and PONGs
+	ka    *connstate.Keepalive       // nil without pings
+	pongc chan uint64                // PONG payloads that may answer a keepalive PING: written by reader, read by keepalive
+	recvc chan protocol.Message      // decoded messages: written by reader, closed by reader on exit
 
-	st    *connstate.State // the end reason and the write side's stop
-	stop  chan struct{}    // closed by Close: ends the reader's delivery and keepalive
-	wdone chan struct{}    // closed by the writer on exit
+	st   *connstate.State // the end reason and the write side's stop
+	stop chan struct{}    // closed by Close: ends the reader's delivery
 
 	// progress counts the network reads that returned data and the
 	// reader's waits for a frame; reading is true while the reader waits
@@ -87,6 +88,8 @@ type Conn struct {
 	// the reader, read by keepalive.
 	progress atomic.Uint64
 	reading  atomic.Bool
+
+	pingSeq uint64 // the last keepalive PING's number; owned by the keepalive timer's pings, one at a time
 
 	closeOnce sync.Once
 	closeErr  error // result of the first Close
@@ -99,9 +102,6 @@ type control struct {
 	raw     bool // payload is written as is, without a prefix (SendBytes)
 }
 
-// ioBuffer is the size of the read and write buffers.
-const ioBuffer = 32 << 10
-
 // newConn starts the connection's goroutines on a stream whose handshake
 // is done. sendLimit is the peer's announced maximum length.
 func newConn(nc net.Conn, cd codec.Codec, cfg config, sendLimit int64) *Conn {
@@ -111,20 +111,20 @@ func newConn(nc net.Conn, cd codec.Codec, cfg config, sendLimit int64) *Conn {
 		codec:     cd,
 		cfg:       cfg,
 		sendLimit: sendLimit,
-		bw:        bufio.NewWriterSize(nc, ioBuffer),
-		sendq:     make(chan control, cfg.sendQueue),
-		ctrlq:     make(chan control, 4),
 		pongc:     make(chan uint64, 1),
 		recvc:     make(chan protocol.Message),
 		st:        connstate.New(),
 		stop:      make(chan struct{}),
-		wdone:     make(chan struct{}),
 	}
+	c.w = connstate.NewWriter(c.st, cfg.sendQueue, c.writeBatch)
 	if tc, ok := nc.(*tls.Conn); ok {
 		c.raw = tc.NetConn()
 	}
+	c.lr.r = progressReader{nc, &c.progress}
+	c.sink = nc
 	c.fr = frameReader{
-		r:     bufio.NewReaderSize(progressReader{nc, &c.progress}, ioBuffer),
+		// bufio's smallest buffer: lr does the buffering, lazily.
+		r:     bufio.NewReaderSize(&c.lr, 16),
 		limit: cfg.readLimit,
 	}
 	return c
@@ -133,13 +133,9 @@ func newConn(nc net.Conn, cd codec.Codec, cfg config, sendLimit int64) *Conn {
 // start runs the goroutines. Separate from newConn so that a Listener can
 // set onEnd first.
 func (c *Conn) start() {
-	c.wg.Add(2)
+	c.wg.Add(1)
 	go c.readLoop()
-	go c.writeLoop()
-	if c.cfg.pingInterval > 0 {
-		c.wg.Add(1)
-		go c.keepalive()
-	}
+	c.ka = connstate.StartKeepalive(c.cfg.pingInterval, c.st.Done(), c.keepalivePing)
 	c.cfg.log.Debug("rawsocket: connected", "serializer", c.codec.Name(),
 		"readLimit", c.cfg.readLimit, "sendLimit", c.sendLimit)
 }
@@ -195,12 +191,33 @@ func (c *Conn) SendEncoded(ctx context.Context, frames [][]byte) error {
 			return err
 		}
 	}
+	var few [8]control // on the stack: the writer copies the frames it queues
+	return c.w.Send(ctx, messageFrames(few[:0], frames)...)
+}
+
+// WriteEncoded is SendEncoded for a caller that is itself a writer
+// goroutine, such as a session's: when no write is in progress it writes
+// frames (and whatever is queued meanwhile) in the caller's goroutine and
+// returns once they are written, with Err's value if the write failed;
+// otherwise it queues them for the write in progress, as SendEncoded. A
+// write stuck on the network is not cut short by ctx: Close, or a failure,
+// ends it.
+func (c *Conn) WriteEncoded(ctx context.Context, frames [][]byte) error {
 	for _, f := range frames {
-		if err := c.queue(ctx, control{typ: FrameMessage, payload: f}); err != nil {
+		if err := c.CheckSend(0, len(f)); err != nil {
 			return err
 		}
 	}
-	return nil
+	var few [8]control // on the stack: the writer copies the frames it queues
+	return c.w.Write(ctx, messageFrames(few[:0], frames)...)
+}
+
+// messageFrames appends encoded messages to dst as message frames.
+func messageFrames(dst []control, frames [][]byte) []control {
+	for _, f := range frames {
+		dst = append(dst, control{typ: FrameMessage, payload: f})
+	}
+	return dst
 }
 
 // CheckSend reports whether a message of n encoded bytes (of type t, or 0
@@ -230,16 +247,7 @@ func (c *Conn) SendBytes(ctx context.Context, b []byte) error {
 	return c.queue(ctx, control{raw: true, payload: b})
 }
 
-func (c *Conn) queue(ctx context.Context, f control) error {
-	select {
-	case c.sendq <- f:
-		return nil
-	case <-c.st.WritesStopped():
-		return c.Err()
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (c *Conn) queue(ctx context.Context, f control) error { return c.w.Send(ctx, f) }
 
 // Receive returns the channel of decoded messages. It is closed when the
 // reader stops: after the connection ended and every message decoded before
@@ -301,10 +309,11 @@ func (c *Conn) shutdown() error {
 	// Past the deadline, closing the network connection fails whatever
 	// read or write is in progress, so every step below returns soon.
 	force := time.AfterFunc(c.cfg.closeTimeout, func() { c.raw.Close() })
-	<-c.wdone // the writer writes what was queued, then exits
+	c.w.Quiesce() // the write in progress writes what was queued
 	err := c.nc.Close()
 	expired := !force.Stop()
 	c.raw.Close() // a *tls.Conn whose close_notify failed leaves it open
+	c.ka.Stop()
 	c.wg.Wait()
 	c.cfg.log.Debug("rawsocket: closed", "err", err)
 

@@ -10,22 +10,24 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// ErrPingTimeout is the end reason of a connection whose peer stopped
-// answering: no PONG, and nothing else, arrived within PongTimeout of a
-// keepalive PING. It is what a half-open TCP connection ends with.
-var ErrPingTimeout = errors.New("rawsocket: ping timeout: peer did not answer")
+// ErrPingTimeout (protocol.ErrPingTimeout) is the end reason of a
+// connection whose peer stopped answering: no PONG, and nothing else,
+// arrived within PongTimeout of a keepalive PING. It is what a half-open
+// TCP connection ends with.
+var ErrPingTimeout = protocol.ErrPingTimeout
 
-// ErrPeerClosed matches the end reason of a connection that the peer
-// closed between two frames (RawSocket has no closing handshake: closing
-// the stream is how a peer ends the connection). A stream cut within a
-// frame ends with io.ErrUnexpectedEOF, wrapped, instead.
-var ErrPeerClosed = errors.New("rawsocket: peer closed the connection")
+// ErrPeerClosed (protocol.ErrPeerClosed) matches the end reason of a
+// connection that the peer closed between two frames (RawSocket has no
+// closing handshake: closing the stream is how a peer ends the
+// connection). A stream cut within a frame ends with io.ErrUnexpectedEOF,
+// wrapped, instead.
+var ErrPeerClosed = protocol.ErrPeerClosed
 
 // readError translates a stream error of the reader into the end reason.
 func readError(err error) error {
 	switch {
 	case errors.Is(err, io.EOF):
-		return fmt.Errorf("%w: %w", ErrPeerClosed, err)
+		return fmt.Errorf("rawsocket: %w: %w", ErrPeerClosed, err)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Errorf("rawsocket: read: stream ended within a frame: %w", err)
 	default:
@@ -59,19 +61,21 @@ var ErrMessageTooLarge = fmt.Errorf("rawsocket: %w", codec.ErrMessageTooLarge)
 // protocol.ErrProtocolViolation.
 var ErrBadFrame = errors.New("rawsocket: malformed frame")
 
-// Sentinels matched (errors.Is) by the *HandshakeError of each error code.
+// Sentinels matched (errors.Is) by the *HandshakeError of each error code:
+// the protocol package's, the same for every transport.
 var (
-	ErrSerializerUnsupported = errors.New("rawsocket: router does not support the serializer")
-	ErrMaxLengthUnacceptable = errors.New("rawsocket: router does not accept the maximum message length")
-	ErrReservedBits          = errors.New("rawsocket: router refused the use of reserved bits")
-	ErrConnectionLimit       = errors.New("rawsocket: router reached its maximum connection count")
+	ErrSerializerUnsupported = protocol.ErrSerializerUnsupported
+	ErrMaxLengthUnacceptable = protocol.ErrMaxLengthUnacceptable
+	ErrReservedBits          = protocol.ErrReservedBits
+	ErrConnectionLimit       = protocol.ErrConnectionLimit
 )
 
-// ErrBadHandshake matches a handshake that breaks the protocol: a reply or
-// request without the magic octet, with reserved bits set, or a reply that
-// names another serializer than the one requested. It is also returned for
-// a peer that is not a RawSocket peer at all (an HTTP server, say).
-var ErrBadHandshake = errors.New("rawsocket: malformed handshake")
+// ErrBadHandshake (protocol.ErrBadHandshake) matches a handshake that
+// breaks the protocol: a reply or request without the magic octet, with
+// reserved bits set, or a reply that names another serializer than the one
+// requested. It is also returned for a peer that is not a RawSocket peer at
+// all (an HTTP server, say).
+var ErrBadHandshake = protocol.ErrBadHandshake
 
 // HandshakeError is a router's error reply to the opening handshake. Dial
 // returns it; match the cause with errors.Is and ErrSerializerUnsupported,

@@ -95,10 +95,10 @@ func TestFrameReaderLimitsAndEnds(t *testing.T) {
 func TestLargestFrame(t *testing.T) {
 	payload := bytes.Repeat([]byte{0xAB}, MaxMaxLength)
 	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
-	c := &Conn{bw: w}
-	c.put(control{typ: FrameMessage, payload: payload})
-	w.Flush()
+	c := &Conn{sink: &buf}
+	if err := c.writeBatch([]control{{typ: FrameMessage, payload: payload}}); err != nil {
+		t.Fatal(err)
+	}
 	if !bytes.Equal(buf.Bytes()[:4], []byte{0x08, 0, 0, 0}) {
 		t.Fatalf("prefix % x", buf.Bytes()[:4])
 	}

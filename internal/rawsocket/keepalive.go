@@ -5,30 +5,18 @@ import (
 	"time"
 )
 
-// keepalive is the keepalive goroutine, run when PingInterval > 0. It
-// sends a PING PingInterval after the previous PONG and ends the
-// connection with ErrPingTimeout when the peer shows no sign of life for
-// PongTimeout. It stops when the connection ends (done).
-func (c *Conn) keepalive() {
-	defer c.wg.Done()
-	t := time.NewTimer(c.cfg.pingInterval)
-	defer t.Stop()
-	for seq := uint64(1); ; seq++ {
-		select {
-		case <-c.st.Done():
-			return
-		case <-t.C:
-		}
-		if !c.ping(seq) {
-			return
-		}
-		t.Reset(c.cfg.pingInterval)
-	}
+// keepalivePing is the keepalive timer's ping (connstate.Keepalive), run
+// PingInterval after the previous PONG: it sends the next PING and waits
+// for its PONG, ending the connection with ErrPingTimeout when the peer
+// shows no sign of life for PongTimeout.
+func (c *Conn) keepalivePing() bool {
+	c.pingSeq++
+	return c.ping(c.pingSeq)
 }
 
 // ping sends PING number seq (its 8-byte payload) and waits for the PONG
 // that echoes it, reporting whether the connection is still up. Only
-// keepalive calls it.
+// keepalivePing calls it.
 //
 // The PONG is read by the reader goroutine, so it cannot arrive while the
 // reader waits for the session to take a message. The deadline therefore
@@ -38,16 +26,16 @@ func (c *Conn) keepalive() {
 // ErrPingTimeout and closes the connection.
 func (c *Conn) ping(seq uint64) bool {
 	frame := control{typ: FramePing, payload: binary.BigEndian.AppendUint64(nil, seq)}
-	ctrlq := c.ctrlq // nil once the PING is queued
 	deadline := time.NewTimer(c.cfg.pongTimeout)
 	defer deadline.Stop()
 	seen := c.progress.Load()
+	if c.w.Control(frame) != nil {
+		return false
+	}
 	for {
 		select {
-		case ctrlq <- frame:
-			ctrlq = nil
 		case got := <-c.pongc:
-			if got == seq && ctrlq == nil {
+			if got == seq {
 				return true
 			}
 		case <-c.st.Done():

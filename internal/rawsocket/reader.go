@@ -112,14 +112,7 @@ func (c *Conn) pong(p []byte) bool {
 			ErrBadFrame, len(p), c.sendLimit, protocol.ErrProtocolViolation))
 		return false
 	}
-	select {
-	case c.ctrlq <- control{typ: FramePong, payload: append([]byte(nil), p...)}:
-		return true
-	case <-c.st.WritesStopped():
-		return false
-	case <-c.stop:
-		return false
-	}
+	return c.w.Control(control{typ: FramePong, payload: append([]byte(nil), p...)}) == nil
 }
 
 // gotPong hands a PONG that may answer a keepalive PING to keepalive,

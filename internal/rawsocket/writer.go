@@ -6,70 +6,62 @@ import (
 	"github.com/wampgo/wampgo/internal/connstate"
 )
 
-// writeLoop is the writer goroutine, the only one writing to the stream.
-// It blocks for the first frame queued (a message from Send, or a PING or
-// PONG), then takes every frame already queued without blocking, and
-// flushes once: a burst of messages costs one write call, a lone message
-// no added latency. It owns wdone and closes it on exit.
-//
-// It stops when wstop is closed. After Close it first writes what is still
-// queued (Close bounds that with CloseTimeout); after a fatal error it drops
-// the queue, as the connection is gone. A write error is fatal.
-func (c *Conn) writeLoop() {
-	defer c.wg.Done()
-	defer close(c.wdone)
-	for {
-		select {
-		case f := <-c.sendq:
-			c.put(f)
-		case f := <-c.ctrlq:
-			c.put(f)
-		case <-c.st.WritesStopped():
-			select {
-			case <-c.stop:
-				c.drain()
-			default:
+// writeBatch writes a batch of frames (messages, PINGs, PONGs), gathered
+// in a pooled buffer: a burst of messages costs one write call, and an
+// idle connection holds no write buffer. A frame too large to gather is
+// written through, after what was gathered before it. connstate.Writer
+// calls it, on the goroutine of the sender that found no write in
+// progress, one batch at a time. A write error is fatal.
+func (c *Conn) writeBatch(batch []control) error {
+	bp := ioBuffers.Get().(*[]byte)
+	buf := (*bp)[:0]
+	var err error
+	for _, f := range batch {
+		if !f.raw {
+			if f.typ == FrameMessage {
+				// Counted before it is written: the peer's answer may
+				// be read before the write returns.
+				connstate.CountWritten(c.cfg.traffic, len(f.payload))
 			}
-			return
+			if len(buf)+headerLen > cap(buf) {
+				if err = c.writeOut(buf); err != nil {
+					break
+				}
+				buf = buf[:0]
+			}
+			buf = appendHeader(buf, f.typ, len(f.payload))
 		}
-		if !c.drain() {
-			return
+		if len(buf)+len(f.payload) <= cap(buf) {
+			buf = append(buf, f.payload...)
+			continue
+		}
+		if err = c.writeOut(buf); err != nil {
+			break
+		}
+		buf = buf[:0]
+		if err = c.writeOut(f.payload); err != nil {
+			break
 		}
 	}
+	if err == nil {
+		err = c.writeOut(buf)
+	}
+	*bp = buf[:0]
+	ioBuffers.Put(bp)
+	if err != nil {
+		// The end reason: this error, or the earlier one that made the
+		// write fail (such as Close's protocol.ErrTransportClosed).
+		c.fail(fmt.Errorf("rawsocket: write: %w", err))
+		return c.Err()
+	}
+	return nil
 }
 
-// drain buffers every frame queued, without waiting for more, then
-// flushes, reporting whether the writes succeeded. A failure ends the
-// connection.
-func (c *Conn) drain() bool {
-	for {
-		select {
-		case f := <-c.sendq:
-			c.put(f)
-		case f := <-c.ctrlq:
-			c.put(f)
-		default:
-			if err := c.bw.Flush(); err != nil {
-				c.fail(fmt.Errorf("rawsocket: write: %w", err))
-				return false
-			}
-			return true
-		}
+// writeOut writes b to the stream, if not empty.
+func (c *Conn) writeOut(b []byte) error {
+	if len(b) == 0 {
+		return nil
 	}
-}
-
-// put buffers one frame. bufio.Writer keeps its first error and returns it
-// from every later call, so errors are checked once, at Flush. A message
-// frame's payload counts as written here, before it is: the peer's answer
-// may be read before the flush returns.
-func (c *Conn) put(f control) {
-	if !f.raw {
-		if f.typ == FrameMessage {
-			connstate.CountWritten(c.cfg.traffic, len(f.payload))
-		}
-		// Appended to the buffer's free space: no allocation unless
-		// fewer than headerLen bytes are free.
-		c.bw.Write(appendHeader(c.bw.AvailableBuffer(), f.typ, len(f.payload)))
-	}
-	c.bw.Write(f.payload)
+	_, err := c.sink.Write(b)
+	return err
 }
