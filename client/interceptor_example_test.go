@@ -110,18 +110,20 @@ func ExampleWithInterceptors_openTelemetry() {
 		log.Fatal(err)
 	}
 	defer caller.Close(ctx)
-	if _, err := caller.Call(ctx, "com.example.echo", protocol.List{"hi"}, nil).Await(ctx); err != nil {
-		log.Fatal(err)
-	}
-	if _, err := caller.Call(ctx, "com.example.missing", nil, nil).Await(ctx); err == nil {
-		log.Fatal("a call to a missing procedure succeeded")
-	}
 	// A call's span ends in AfterDone, just after the call completes.
-	for range 2 {
+	printEnded := func() {
 		s := <-ended
 		fmt.Printf("%s: status %s, duration recorded: %v\n", s.Name(), s.Status().Code,
 			slices.ContainsFunc(s.Attributes(), func(kv attribute.KeyValue) bool { return kv.Key == "wamp.call.duration_us" }))
 	}
+	if _, err := caller.Call(ctx, "com.example.echo", protocol.List{"hi"}, nil).Await(ctx); err != nil {
+		log.Fatal(err)
+	}
+	printEnded()
+	if _, err := caller.Call(ctx, "com.example.missing", nil, nil).Await(ctx); err == nil {
+		log.Fatal("a call to a missing procedure succeeded")
+	}
+	printEnded()
 
 	started := spans.Started()
 	i := slices.IndexFunc(started, func(s sdktrace.ReadWriteSpan) bool { return s.Name() == "call com.example.echo" })
