@@ -164,16 +164,8 @@ func (w *invocationWriter) send(b []byte) error {
 func (r *invocationReader) WriteTo(w io.Writer) (int64, error) {
 	var total int64
 	for {
-		for len(r.buf) > 0 {
-			n, err := w.Write(r.buf)
-			if err == nil && n < len(r.buf) {
-				err = io.ErrShortWrite
-			}
-			r.buf = r.buf[n:]
-			total += int64(n)
-			if err != nil {
-				return total, err
-			}
+		if err := writeBuffered(w, &r.buf, &total); err != nil {
+			return total, err
 		}
 		switch {
 		case r.err != nil:

@@ -123,16 +123,8 @@ func (r *callReader) failure(err error) error {
 func (r *callReader) WriteTo(w io.Writer) (int64, error) {
 	var total int64
 	for {
-		for len(r.buf) > 0 {
-			n, err := w.Write(r.buf)
-			if err == nil && n < len(r.buf) {
-				err = io.ErrShortWrite
-			}
-			r.buf = r.buf[n:]
-			total += int64(n)
-			if err != nil {
-				return total, err
-			}
+		if err := writeBuffered(w, &r.buf, &total); err != nil {
+			return total, err
 		}
 		if r.err != nil {
 			if r.err == io.EOF {
@@ -164,4 +156,22 @@ func (r *callReader) abandon() {
 	r.mu.Unlock()
 	for range r.call.results {
 	}
+}
+
+// writeBuffered writes all of *buf to w for a WriteTo, emptying it and
+// adding what was written to *total; it stops at w's error (a short write
+// without one is io.ErrShortWrite).
+func writeBuffered(w io.Writer, buf *[]byte, total *int64) error {
+	for len(*buf) > 0 {
+		n, err := w.Write(*buf)
+		if err == nil && n < len(*buf) {
+			err = io.ErrShortWrite
+		}
+		*buf = (*buf)[n:]
+		*total += int64(n)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
