@@ -30,8 +30,8 @@ func ExampleWaitForCallee() {
 	call := caller.Call(callCtx, "com.example.greet", protocol.List{"Ada"}, nil, client.WaitForCallee())
 
 	// The callee comes up after the router has refused the call once.
-	for caller.Stats().CallRetries == 0 {
-		time.Sleep(time.Millisecond)
+	for caller.Stats().CallRetries == 0 && callCtx.Err() == nil {
+		time.Sleep(time.Millisecond) // Stats is polled: it has no change signal
 	}
 	callee, err := router.Connect(ctx, "realm1")
 	if err != nil {

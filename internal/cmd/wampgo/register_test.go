@@ -117,14 +117,14 @@ func TestRegisterCommandConcurrencyLimit(t *testing.T) {
 		})
 	}
 	// Two runs start; no third can until one ends.
-	for strings.Count(readFile(t, filepath.Join(dir, "log")), "start") < 2 {
+	pollUntil(t, "two runs started", func() bool {
 		select {
 		case <-p.done:
 			t.Fatalf("exited: %+v", p.wait(t))
 		default:
-			time.Sleep(10 * time.Millisecond)
 		}
-	}
+		return strings.Count(readFile(t, filepath.Join(dir, "log")), "start") >= 2
+	})
 	if err := os.WriteFile(filepath.Join(dir, "gate"), nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -162,9 +162,7 @@ func TestRegisterInterruptKillsTheCommand(t *testing.T) {
 	p := start(t, nil, "", "--url", k.ws, "register", "com.test.forever", "--", "sh", "-c", script)
 	p.waitStderr(t, "wampgo: registered com.test.forever")
 	call := caller.Call(t.Context(), "com.test.forever", nil, nil)
-	for readFile(t, filepath.Join(dir, "pid")) == "" {
-		time.Sleep(10 * time.Millisecond)
-	}
+	pollUntil(t, "the command started", func() bool { return readFile(t, filepath.Join(dir, "pid")) != "" })
 	p.signal(t, syscall.SIGINT)
 	if res := p.wait(t); res.code != 0 {
 		t.Fatalf("exit %d: %s", res.code, res.stderr)
@@ -194,5 +192,19 @@ func TestRegisterPatternMatch(t *testing.T) {
 	ls := parseLines(t, res.stdout)
 	if res.code != 0 || len(ls) != 1 || ls[0]["procedure"] != "com.test.any.thing" {
 		t.Fatalf("exit %d, stdout %s", res.code, res.stdout)
+	}
+}
+
+// pollUntil waits for cond, made true by another process (which no
+// channel of the test's can signal), checking it every 10ms; the test
+// fails if it is still false after 20s.
+func pollUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
