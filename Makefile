@@ -61,12 +61,12 @@ fmt-check:
 ## bench: run all benchmarks once (BenchmarkStream, 256 MiB a run, one iteration each)
 bench:
 	$(GO) test -run='^$$' -bench=. -skip='^BenchmarkStream$$' -benchmem ./...
-	$(GO) test -run='^$$' -bench='^BenchmarkStream$$' -benchtime=1x -benchmem ./internal/bench/
+	$(GO) test -run='^$$' -bench='^BenchmarkStream$$' -benchtime=1x -benchmem ./internal/perf/bench/
 
 ## bench-idle: the idle-session footprint alone (N idle sessions to the
 ## test kit's router over WebSocket and RawSocket; WAMPGO_BENCH_IDLE_N=1000,4000)
 bench-idle:
-	$(GO) test -run='^$$' -bench=IdleSessions -benchtime=1x ./internal/bench/
+	$(GO) test -run='^$$' -bench=IdleSessions -benchtime=1x ./internal/perf/bench/
 
 ## fuzz: run every fuzz target in FUZZPKGS for FUZZTIME (default 10s) each
 fuzz:
@@ -90,11 +90,11 @@ interop: $(if $(WAMPGO_ROUTER_URL),,router)
 ## soak: 10,000 acknowledged events to a slow subscriber through fox-wamp
 # (a few minutes; not part of `make test` or CI)
 soak: router
-	$(GO) test -tags soak -run TestSoak -count=1 -v -timeout 10m ./internal/soak/
+	$(GO) test -tags soak -run TestSoak -count=1 -v -timeout 10m ./internal/perf/soak/
 
 ## demo: run the demo program against a local fox-wamp router
 demo: router
-	$(GO) run ./internal/demo
+	$(GO) run ./internal/cmd/demo
 
 ## cli: build the wampgo command line into bin/wampgo
 cli:

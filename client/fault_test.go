@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/faultproxy"
-	"github.com/wampgo/wampgo/internal/routertest"
+	"github.com/wampgo/wampgo/internal/testkit/faultproxy"
+	"github.com/wampgo/wampgo/internal/testkit/routertest"
 	"github.com/wampgo/wampgo/protocol"
 )
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/clienttest"
+	"github.com/wampgo/wampgo/internal/testkit/clienttest"
 )
 
 // A JavaScript router on MessagePack (msgpackr, cbor-x) writes ids of 2^32

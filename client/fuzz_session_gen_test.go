@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/scripted"
+	"github.com/wampgo/wampgo/internal/testkit/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 

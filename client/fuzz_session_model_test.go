@@ -9,7 +9,7 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/scripted"
+	"github.com/wampgo/wampgo/internal/testkit/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 

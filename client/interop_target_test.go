@@ -11,13 +11,13 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/rawsocket"
-	"github.com/wampgo/wampgo/internal/routertest"
+	"github.com/wampgo/wampgo/internal/transport/rawsocket"
+	"github.com/wampgo/wampgo/internal/testkit/routertest"
 	"github.com/wampgo/wampgo/wsconn"
 )
 
 // The router the TestRealRouter… suite runs against. Unset, it is fox-wamp
-// (started by internal/routertest). Set, WAMPGO_ROUTER_URL names one or
+// (started by internal/testkit/routertest). Set, WAMPGO_ROUTER_URL names one or
 // more routers, comma-separated, over any transport Dial speaks, such as
 // "ws://127.0.0.1:8080/ws,rs://127.0.0.1:8081"; WAMPGO_ROUTER_REALM names
 // the realm (default wampgo_interop). `make interop` runs the suite.

@@ -15,8 +15,8 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/client/auth"
-	"github.com/wampgo/wampgo/internal/clienttest"
-	"github.com/wampgo/wampgo/internal/scripted"
+	"github.com/wampgo/wampgo/internal/testkit/clienttest"
+	"github.com/wampgo/wampgo/internal/testkit/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 

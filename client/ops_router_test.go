@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/clienttest"
-	"github.com/wampgo/wampgo/internal/routertest"
+	"github.com/wampgo/wampgo/internal/testkit/clienttest"
+	"github.com/wampgo/wampgo/internal/testkit/routertest"
 	"github.com/wampgo/wampgo/protocol"
 )
 

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/wampgo/wampgo/internal/rawsocket"
+	"github.com/wampgo/wampgo/internal/transport/rawsocket"
 	"github.com/wampgo/wampgo/protocol"
 )
 

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/faultproxy"
+	"github.com/wampgo/wampgo/internal/testkit/faultproxy"
 	"github.com/wampgo/wampgo/protocol"
 )
 

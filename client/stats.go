@@ -3,7 +3,7 @@ package client
 import (
 	"sync/atomic"
 
-	"github.com/wampgo/wampgo/internal/connstate"
+	"github.com/wampgo/wampgo/internal/transport/connstate"
 	"github.com/wampgo/wampgo/protocol"
 )
 

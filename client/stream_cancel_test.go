@@ -13,8 +13,8 @@ import (
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/client/wamptest"
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/clienttest"
-	"github.com/wampgo/wampgo/internal/scripted"
+	"github.com/wampgo/wampgo/internal/testkit/clienttest"
+	"github.com/wampgo/wampgo/internal/testkit/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/routertest"
+	"github.com/wampgo/wampgo/internal/testkit/routertest"
 	"github.com/wampgo/wampgo/protocol"
 )
 

@@ -6,7 +6,7 @@ import (
 	neturl "net/url"
 	"strings"
 
-	"github.com/wampgo/wampgo/internal/rawsocket"
+	"github.com/wampgo/wampgo/internal/transport/rawsocket"
 	"github.com/wampgo/wampgo/protocol"
 	"github.com/wampgo/wampgo/wsconn"
 )

@@ -9,7 +9,7 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/client/payload"
-	"github.com/wampgo/wampgo/internal/routertest"
+	"github.com/wampgo/wampgo/internal/testkit/routertest"
 )
 
 // Typed RPC and events through fox-wamp with Autobahn|Python (testdata/peers/

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/clienttest"
-	"github.com/wampgo/wampgo/internal/scripted"
+	"github.com/wampgo/wampgo/internal/testkit/clienttest"
+	"github.com/wampgo/wampgo/internal/testkit/scripted"
 	"github.com/wampgo/wampgo/protocol"
 )
 

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/routertest"
+	"github.com/wampgo/wampgo/internal/testkit/routertest"
 	"github.com/wampgo/wampgo/protocol"
 )
 

@@ -3,8 +3,8 @@ package protocol
 import "context"
 
 // Transport is a message-level connection to a WAMP peer, as the session
-// sees it. Package wsconn provides one over WebSocket, internal/rawsocket
-// one over RawSocket (TCP, TLS or a Unix socket), and internal/memconn an
+// sees it. Package wsconn provides one over WebSocket, internal/transport/rawsocket
+// one over RawSocket (TCP, TLS or a Unix socket), and internal/transport/memconn an
 // in-memory pair for tests.
 //
 // Implementations must allow Send, SendEncoded, Close and Done to be called

@@ -11,7 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/connstate"
+	"github.com/wampgo/wampgo/internal/transport/connstate"
 	"github.com/wampgo/wampgo/protocol"
 )
 

@@ -9,7 +9,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/connstate"
+	"github.com/wampgo/wampgo/internal/transport/connstate"
 )
 
 // Defaults for the zero fields of Options and AcceptOptions.

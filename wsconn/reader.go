@@ -4,8 +4,8 @@ import (
 	"fmt"
 
 	"github.com/coder/websocket"
-	"github.com/wampgo/wampgo/internal/connstate"
-	"github.com/wampgo/wampgo/internal/oversize"
+	"github.com/wampgo/wampgo/internal/transport/connstate"
+	"github.com/wampgo/wampgo/internal/transport/oversize"
 	"github.com/wampgo/wampgo/protocol"
 )
 

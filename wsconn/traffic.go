@@ -1,6 +1,6 @@
 package wsconn
 
-import "github.com/wampgo/wampgo/internal/connstate"
+import "github.com/wampgo/wampgo/internal/transport/connstate"
 
 // Traffic counts the bytes of the WAMP messages that connections read and
 // write; pass it in Options.Traffic. Its fields are

@@ -3,7 +3,7 @@ package wsconn
 import (
 	"fmt"
 
-	"github.com/wampgo/wampgo/internal/connstate"
+	"github.com/wampgo/wampgo/internal/transport/connstate"
 )
 
 // writeBatch writes a batch of encoded messages, in order, each one data

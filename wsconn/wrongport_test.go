@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wampgo/wampgo/internal/rawsocket"
+	"github.com/wampgo/wampgo/internal/transport/rawsocket"
 	"github.com/wampgo/wampgo/wsconn"
 )
 

@@ -21,7 +21,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wampgo/wampgo/internal/routertest"
+	"github.com/wampgo/wampgo/internal/testkit/routertest"
 )
 
 func TestAuthVectorsRegenerate(t *testing.T) {

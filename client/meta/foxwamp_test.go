@@ -7,7 +7,7 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/client/meta"
-	"github.com/wampgo/wampgo/internal/routertest"
+	"github.com/wampgo/wampgo/internal/testkit/routertest"
 )
 
 // TestFoxWamp runs the meta procedures fox-wamp implements against it

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wampgo/wampgo/internal/memconn"
+	"github.com/wampgo/wampgo/internal/transport/memconn"
 	"github.com/wampgo/wampgo/protocol"
 )
 

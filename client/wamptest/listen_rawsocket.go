@@ -6,7 +6,7 @@ import (
 	"net"
 	"sync"
 
-	"github.com/wampgo/wampgo/internal/rawsocket"
+	"github.com/wampgo/wampgo/internal/transport/rawsocket"
 )
 
 // ServeRawSocket serves the router over RawSocket on ln: a TCP listener

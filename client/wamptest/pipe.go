@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/memconn"
+	"github.com/wampgo/wampgo/internal/transport/memconn"
 	"github.com/wampgo/wampgo/protocol"
 )
 

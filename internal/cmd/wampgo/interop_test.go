@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/internal/routertest"
+	"github.com/wampgo/wampgo/internal/testkit/routertest"
 	"github.com/wampgo/wampgo/protocol"
 )
 
 // These tests run wampgo against fox-wamp (testdata/router), started by
-// internal/routertest: skipped when node or the npm packages are missing,
+// internal/testkit/routertest: skipped when node or the npm packages are missing,
 // failed instead when CI is set. fox-wamp speaks WebSocket and JSON only.
 
 // foxClient joins a client of the test's own to fox-wamp.

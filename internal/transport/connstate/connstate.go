@@ -1,0 +1,97 @@
+// Package connstate holds what the connections of package wsconn and
+// package internal/transport/rawsocket share: the record of why a connection ended
+// (State), the defaults of their keepalive, queue and close settings
+// (Timing), and the byte counters of their messages (Traffic). How each ends its stream differs (a WebSocket closing
+// handshake, a plain network close) and stays in each package.
+package connstate
+
+import (
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// State records the end of one connection: the first reason it ended
+// (Err, Done) and whether its write side has stopped (WritesStopped). Its
+// methods are safe for concurrent use. Create it with New.
+type State struct {
+	mu        sync.Mutex
+	err       error         // first end reason; guarded by mu
+	done      chan struct{} // closed by End once err is set
+	wstop     chan struct{} // closed by StopWrites
+	wstopOnce sync.Once
+}
+
+// New returns the state of a connection that runs.
+func New() *State {
+	return &State{done: make(chan struct{}), wstop: make(chan struct{})}
+}
+
+// End records err as the end reason unless one was recorded, and closes
+// Done. It reports whether err was the first. Any goroutine may call it.
+func (s *State) End(err error) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return false
+	}
+	s.err = err
+	close(s.done)
+	return true
+}
+
+// Err returns the reason recorded by the first End, or nil while the
+// connection runs. It never changes once set.
+func (s *State) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// Done is closed by the first End.
+func (s *State) Done() <-chan struct{} { return s.done }
+
+// StopWrites closes WritesStopped; later calls do nothing.
+func (s *State) StopWrites() {
+	s.wstopOnce.Do(func() { close(s.wstop) })
+}
+
+// WritesStopped is closed by the first StopWrites: the connection takes
+// no more messages and its writer exits.
+func (s *State) WritesStopped() <-chan struct{} { return s.wstop }
+
+// Timing is the part of a connection's settings that both transports
+// take, as given in their options.
+type Timing struct {
+	PingInterval time.Duration // 0: no keepalive pings; negative: an error
+	PongTimeout  time.Duration // <= 0: PingInterval
+	SendQueue    int           // 0: the default; negative: unbuffered
+	CloseTimeout time.Duration // <= 0: the default
+	Log          *slog.Logger  // nil: discard
+}
+
+// Normalize fills in the defaults (sendQueue and closeTimeout for the
+// zero values of SendQueue and CloseTimeout). It fails on a negative
+// PingInterval, with an error whose text starts with pkg.
+func (t *Timing) Normalize(pkg string, sendQueue int, closeTimeout time.Duration) error {
+	if t.PingInterval < 0 {
+		return errors.New(pkg + ": negative PingInterval")
+	}
+	if t.PongTimeout <= 0 {
+		t.PongTimeout = t.PingInterval
+	}
+	switch {
+	case t.SendQueue == 0:
+		t.SendQueue = sendQueue
+	case t.SendQueue < 0:
+		t.SendQueue = 0
+	}
+	if t.CloseTimeout <= 0 {
+		t.CloseTimeout = closeTimeout
+	}
+	if t.Log == nil {
+		t.Log = slog.New(slog.DiscardHandler)
+	}
+	return nil
+}
