@@ -11,8 +11,8 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/transport/rawsocket"
 	"github.com/wampgo/wampgo/internal/testkit/routertest"
+	"github.com/wampgo/wampgo/internal/transport/rawsocket"
 	"github.com/wampgo/wampgo/wsconn"
 )
 

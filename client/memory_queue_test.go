@@ -9,8 +9,8 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/internal/testkit/clienttest"
-	"github.com/wampgo/wampgo/internal/transport/memconn"
 	"github.com/wampgo/wampgo/internal/testkit/scripted"
+	"github.com/wampgo/wampgo/internal/transport/memconn"
 	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )

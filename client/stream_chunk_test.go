@@ -11,8 +11,8 @@ import (
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/testkit/clienttest"
-	"github.com/wampgo/wampgo/internal/transport/rawsocket"
 	"github.com/wampgo/wampgo/internal/testkit/scripted"
+	"github.com/wampgo/wampgo/internal/transport/rawsocket"
 	"github.com/wampgo/wampgo/protocol"
 )
 

@@ -18,8 +18,8 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/internal/transport/memconn"
 	"github.com/wampgo/wampgo/internal/testkit/scripted"
+	"github.com/wampgo/wampgo/internal/transport/memconn"
 	"github.com/wampgo/wampgo/protocol"
 )
 
