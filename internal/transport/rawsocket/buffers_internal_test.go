@@ -6,6 +6,8 @@ import (
 	"io"
 	"testing"
 	"testing/iotest"
+
+	"github.com/wampgo/wampgo/internal/transport/lazyio"
 )
 
 // Frames of every size read back whole through the lazy reader, whatever
@@ -26,10 +28,10 @@ func TestLazyReaderReadsFramesWhole(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			// A pooled buffer as writeBatch leaves it: empty.
-			bp := ioBuffers.Get().(*[]byte)
+			bp := lazyio.GetBuffer()
 			*bp = (*bp)[:0]
-			ioBuffers.Put(bp)
-			lr := &lazyReader{r: r}
+			lazyio.PutBuffer(bp)
+			lr := &lazyio.Reader{R: r}
 			fr := frameReader{r: bufio.NewReaderSize(lr, 16), limit: MaxMaxLength}
 			for i, w := range want {
 				_, p, err := fr.ReadFrame()
@@ -40,7 +42,7 @@ func TestLazyReaderReadsFramesWhole(t *testing.T) {
 			if _, _, err := fr.ReadFrame(); err != io.EOF {
 				t.Fatalf("after the last frame: %v, want io.EOF", err)
 			}
-			if lr.big != nil {
+			if lr.Holding() {
 				t.Fatal("a pooled buffer is still held")
 			}
 		})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/transport/connstate"
+	"github.com/wampgo/wampgo/internal/transport/lazyio"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -69,7 +70,7 @@ type Conn struct {
 	onEnd     func() // called once when the connection ends; may be nil
 
 	fr   frameReader // owned by the reader
-	lr   lazyReader  // under fr; owned by the reader
+	lr   lazyio.Reader // under fr; owned by the reader
 	sink io.Writer   // nc: where writeBatch writes
 
 	wg sync.WaitGroup // the reader
@@ -120,7 +121,7 @@ func newConn(nc net.Conn, cd codec.Codec, cfg config, sendLimit int64) *Conn {
 	if tc, ok := nc.(*tls.Conn); ok {
 		c.raw = tc.NetConn()
 	}
-	c.lr.r = progressReader{nc, &c.progress}
+	c.lr.R = progressReader{nc, &c.progress}
 	c.sink = nc
 	c.fr = frameReader{
 		// bufio's smallest buffer: lr does the buffering, lazily.

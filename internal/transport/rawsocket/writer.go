@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/wampgo/wampgo/internal/transport/connstate"
+	"github.com/wampgo/wampgo/internal/transport/lazyio"
 )
 
 // writeBatch writes a batch of frames (messages, PINGs, PONGs), gathered
@@ -13,7 +14,7 @@ import (
 // calls it, on the goroutine of the sender that found no write in
 // progress, one batch at a time. A write error is fatal.
 func (c *Conn) writeBatch(batch []control) error {
-	bp := ioBuffers.Get().(*[]byte)
+	bp := lazyio.GetBuffer()
 	buf := (*bp)[:0]
 	var err error
 	for _, f := range batch {
@@ -47,7 +48,7 @@ func (c *Conn) writeBatch(batch []control) error {
 		err = c.writeOut(buf)
 	}
 	*bp = buf[:0]
-	ioBuffers.Put(bp)
+	lazyio.PutBuffer(bp)
 	if err != nil {
 		// The end reason: this error, or the earlier one that made the
 		// write fail (such as Close's protocol.ErrTransportClosed).
