@@ -48,7 +48,7 @@ func Accept(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn,
 	if err != nil {
 		return nil, err
 	}
-	return newConn(ws, hc.raw, cd, cfg), nil
+	return newConn(hc.raw, cd, cfg, func(c *Conn) framer { return newCoderFramer(ws, c) }), nil
 }
 
 // offeredSubprotocols lists the subprotocols of a handshake request in the

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/transport/connstate"
 	"github.com/wampgo/wampgo/protocol"
@@ -61,26 +60,22 @@ import (
 // the WebSocket close frame. Keepalive pings stop with the reader. Every
 // other cause ends both sides at once: Send then fails with Err's value.
 type Conn struct {
-	ws       *websocket.Conn
-	raw      *rawConn // the network connection under ws
+	fr       framer   // the framing: lean (Dial's default) or coder/websocket's
+	raw      *rawConn // the network connection under fr
 	codec    codec.Codec
-	frame    websocket.MessageType // the data frame type of codec
+	binary   bool // codec's messages travel in binary frames, else in text ones
 	cfg      config
 	subproto string
 
 	ctx    context.Context    // lives until Close: bounds the pings
 	cancel context.CancelFunc // called by Close after the handshake
-	// ioCtx is the context of every data frame's Read and Write: one that
-	// never ends, since coder/websocket registers a context.AfterFunc on
-	// every Read and Write whose context can end (an allocation and a lock
-	// per frame). Nothing needs it to end: a read or write in progress is
-	// cut short by closing the connection (Close, fail, Close's deadline).
-	ioCtx context.Context
-	wg    sync.WaitGroup // the reader
+	wg     sync.WaitGroup     // the reader
+	// readerDone is closed when the reader goroutine exits.
+	readerDone chan struct{}
 
-	w     *connstate.Writer[[]byte] // the write side: encoded messages
-	ka    *connstate.Keepalive      // nil without pings
-	recvc chan protocol.Message     // decoded messages: written by reader, closed by reader on exit
+	w     *connstate.Writer[frame] // the write side: messages, and the lean framing's control frames
+	ka    *connstate.Keepalive     // nil without pings
+	recvc chan protocol.Message    // decoded messages: written by reader, closed by reader on exit
 
 	st   *connstate.State // the end reason and the write side's stop
 	stop chan struct{}    // closed by Close: ends the reader's delivery and keepalive
@@ -94,29 +89,26 @@ type Conn struct {
 	closeErr  error // result of the first Close
 }
 
-func newConn(ws *websocket.Conn, raw *rawConn, cd codec.Codec, cfg config) *Conn {
+// newConn makes the connection over raw, whose handshake is done, and
+// starts it; newFramer makes its framing (which may keep c, to queue
+// control frames and to end it).
+func newConn(raw *rawConn, cd codec.Codec, cfg config, newFramer func(c *Conn) framer) *Conn {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Conn{
-		ws:       ws,
-		raw:      raw,
-		codec:    cd,
-		frame:    websocket.MessageText,
-		cfg:      cfg,
-		subproto: cd.Subprotocol(),
-		ctx:      ctx,
-		cancel:   cancel,
-		ioCtx:    context.WithoutCancel(ctx),
-		recvc:    make(chan protocol.Message),
-		st:       connstate.New(),
-		stop:     make(chan struct{}),
+		raw:        raw,
+		codec:      cd,
+		binary:     cd.Binary(),
+		cfg:        cfg,
+		subproto:   cd.Subprotocol(),
+		ctx:        ctx,
+		cancel:     cancel,
+		readerDone: make(chan struct{}),
+		recvc:      make(chan protocol.Message),
+		st:         connstate.New(),
+		stop:       make(chan struct{}),
 	}
+	c.fr = newFramer(c)
 	c.w = connstate.NewWriter(c.st, cfg.sendQueue, c.writeBatch)
-	if cd.Binary() {
-		c.frame = websocket.MessageBinary
-	}
-	// The reader applies the read limit itself (oversize.ReadMessage):
-	// coder/websocket's own limit would close the connection.
-	ws.SetReadLimit(-1)
 	c.wg.Add(1)
 	go c.readLoop()
 	c.ka = connstate.StartKeepalive(cfg.pingInterval, c.st.Done(), c.ping)
@@ -145,7 +137,7 @@ func (c *Conn) Send(ctx context.Context, msg protocol.Message) error {
 	if err != nil {
 		return fmt.Errorf("wsconn: send: %w", err)
 	}
-	return c.w.Send(ctx, b)
+	return c.w.Send(ctx, frame{data: true, p: b})
 }
 
 // SendEncoded queues frames, each one message already encoded with the
@@ -160,7 +152,8 @@ func (c *Conn) SendEncoded(ctx context.Context, frames [][]byte) error {
 	if len(frames) == 0 {
 		return nil
 	}
-	return c.w.Send(ctx, frames...)
+	var few [8]frame // on the stack: the writer copies the frames it queues
+	return c.w.Send(ctx, dataFrames(few[:0], frames)...)
 }
 
 // WriteEncoded is SendEncoded for a caller that is itself a writer
@@ -176,7 +169,16 @@ func (c *Conn) WriteEncoded(ctx context.Context, frames [][]byte) error {
 	if len(frames) == 0 {
 		return nil
 	}
-	return c.w.Write(ctx, frames...)
+	var few [8]frame // on the stack: the writer copies the frames it queues
+	return c.w.Write(ctx, dataFrames(few[:0], frames)...)
+}
+
+// dataFrames appends encoded messages to dst as data frames.
+func dataFrames(dst []frame, msgs [][]byte) []frame {
+	for _, m := range msgs {
+		dst = append(dst, frame{data: true, p: m})
+	}
+	return dst
 }
 
 // WriteStats reports how many message frames were written (counted as
@@ -235,8 +237,9 @@ func (c *Conn) shutdown() error {
 	// read or write is in progress, so every step below returns soon.
 	force := time.AfterFunc(c.cfg.closeTimeout, func() { c.raw.Close() })
 	c.w.Quiesce() // the write in progress writes what was queued
-	err := c.ws.Close(websocket.StatusNormalClosure, "")
+	err := c.fr.closeHandshake()
 	expired := !force.Stop()
+	c.fr.closeNow()
 	c.cancel()
 	c.ka.Stop()
 	c.wg.Wait()
@@ -266,6 +269,6 @@ func (c *Conn) fail(err error) {
 	case <-c.stop:
 		// Close is under way and closes the WebSocket itself.
 	default:
-		c.ws.CloseNow()
+		c.fr.closeNow()
 	}
 }

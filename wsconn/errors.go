@@ -95,23 +95,13 @@ func violation(err error) error {
 }
 
 // frameTypeError reports a data frame of the wrong type for the serializer.
-func frameTypeError(got websocket.MessageType, serializer string) error {
+func frameTypeError(binary bool, serializer string) error {
+	got, want := "text", "binary"
+	if binary {
+		got, want = want, got
+	}
 	return fmt.Errorf("wsconn: %s frame received, but serializer %q uses %s frames: %w",
-		frameName(got), serializer, frameName(otherFrame(got)), protocol.ErrProtocolViolation)
-}
-
-func frameName(t websocket.MessageType) string {
-	if t == websocket.MessageBinary {
-		return "binary"
-	}
-	return "text"
-}
-
-func otherFrame(t websocket.MessageType) websocket.MessageType {
-	if t == websocket.MessageBinary {
-		return websocket.MessageText
-	}
-	return websocket.MessageBinary
+		got, serializer, want, protocol.ErrProtocolViolation)
 }
 
 // ErrRedirect matches the error of a Dial whose server answered the

@@ -21,7 +21,7 @@ func (c *Conn) ping() bool {
 	ctx, cancel := context.WithCancel(c.ctx)
 	defer cancel()
 	pong := make(chan error, 1)
-	go func() { pong <- c.ws.Ping(ctx) }() // always waited for below
+	go func() { pong <- c.fr.ping(ctx) }() // always waited for below
 
 	deadline := time.NewTimer(c.cfg.pongTimeout)
 	defer deadline.Stop()
