@@ -30,6 +30,9 @@ func Dial(ctx context.Context, url string, opts *Options) (*Conn, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
+	if u, err := httpURL(url); err == nil && leanPath(opts, u) {
+		return dialLean(ctx, url, u, opts, cfg)
+	}
 	offered := subprotocols(cfg.codecs)
 
 	client, capture, cleanup := handshakeClient(opts, cfg.codecs)

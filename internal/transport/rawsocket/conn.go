@@ -69,9 +69,9 @@ type Conn struct {
 	sendLimit int64  // the peer's announced maximum length
 	onEnd     func() // called once when the connection ends; may be nil
 
-	fr   frameReader // owned by the reader
+	fr   frameReader   // owned by the reader
 	lr   lazyio.Reader // under fr; owned by the reader
-	sink io.Writer   // nc: where writeBatch writes
+	sink io.Writer     // nc: where writeBatch writes
 
 	wg sync.WaitGroup // the reader
 
