@@ -27,7 +27,18 @@ func bigPublish(n int) *protocol.Publish {
 func TestCloseDuringWriteStuckPeer(t *testing.T) {
 	url := rawServer(t, &websocket.AcceptOptions{Subprotocols: []string{"wamp.2.json"}},
 		func(ctx context.Context, c *websocket.Conn) { <-ctx.Done() })
-	client := dial(t, url, &wsconn.Options{CloseTimeout: 100 * time.Millisecond, HTTPClient: smallBuffers(t)})
+	for _, lean := range []bool{true, false} {
+		opts := &wsconn.Options{CloseTimeout: 100 * time.Millisecond}
+		if lean {
+			wsconn.SetNetDial(opts, smallBufferDial)
+		} else {
+			opts.HTTPClient = smallBuffers(t)
+		}
+		closeDuringWrite(t, dial(t, url, opts))
+	}
+}
+
+func closeDuringWrite(t *testing.T, client *wsconn.Conn) {
 	send(t, client, bigPublish(1<<20))
 	closed := make(chan error, 1)
 	go func() { closed <- client.Close() }()
@@ -48,7 +59,7 @@ func TestCloseDuringWriteStuckPeer(t *testing.T) {
 // TestCloseDuringWrite: with fake time over an unbuffered pipe, Close in
 // the middle of a write to a stuck peer takes exactly CloseTimeout.
 func TestCloseDuringWrite(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bothClients(t, func(t *testing.T, pipeDial pipeDialFunc) {
 		conns := make(chan *websocket.Conn, 1)
 		client := pipeDial(t, pipeServer(&websocket.AcceptOptions{Subprotocols: []string{"wamp.2.json"}}, conns),
 			&wsconn.Options{Codecs: []codec.Codec{codec.JSON()}})

@@ -3,6 +3,7 @@ package wsconn_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/coder/websocket"
@@ -115,15 +117,19 @@ func (l smallBufListener) Accept() (net.Conn, error) {
 // buffer: with rawServer's small receive buffer, a message of a few hundred
 // KiB fills both when the server does not read, and the writer blocks.
 func smallBuffers(t *testing.T) *http.Client {
-	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-		if tc, ok := c.(*net.TCPConn); ok {
-			tc.SetWriteBuffer(4096)
-		}
-		return c, err
-	}}
+	tr := &http.Transport{DialContext: smallBufferDial}
 	t.Cleanup(tr.CloseIdleConnections)
 	return &http.Client{Transport: tr}
+}
+
+// smallBufferDial dials a connection with a small send buffer (see
+// smallBuffers).
+func smallBufferDial(ctx context.Context, network, addr string) (net.Conn, error) {
+	c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetWriteBuffer(4096)
+	}
+	return c, err
 }
 
 // dial dials url and closes the connection when the test ends.
@@ -245,4 +251,80 @@ func pipeDial(t *testing.T, h http.HandlerFunc, opts *wsconn.Options) *wsconn.Co
 		t.Fatalf("Dial over pipe: %v", err)
 	}
 	return c
+}
+
+// pipeDialFunc dials a server handler in memory (pipeDial, leanPipeDial).
+type pipeDialFunc func(t *testing.T, h http.HandlerFunc, opts *wsconn.Options) *wsconn.Conn
+
+// bothClients runs test in a synctest bubble once with each client: Dial's
+// lean one and coder/websocket's (the one Dial takes with an HTTPClient).
+func bothClients(t *testing.T, test func(t *testing.T, pipeDial pipeDialFunc)) {
+	t.Helper()
+	for _, c := range []struct {
+		name string
+		dial pipeDialFunc
+	}{{"lean", leanPipeDial}, {"coder", pipeDial}} {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { test(t, c.dial) })
+		})
+	}
+}
+
+// leanPipeDial dials a server handler h in memory, with Dial's lean
+// client: h serves the one request read from the server's end of a
+// net.Pipe, and must hijack to switch protocols.
+func leanPipeDial(t *testing.T, h http.HandlerFunc, opts *wsconn.Options) *wsconn.Conn {
+	t.Helper()
+	o := wsconn.Options{}
+	if opts != nil {
+		o = *opts
+	}
+	client, server := net.Pipe()
+	go func() {
+		br := bufio.NewReader(server)
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			server.Close()
+			return
+		}
+		h(&pipeResponse{header: http.Header{}, conn: server, br: br}, req)
+	}()
+	wsconn.SetNetDial(&o, func(context.Context, string, string) (net.Conn, error) { return client, nil })
+	c, err := wsconn.Dial(context.Background(), "ws://pipe.invalid/", &o)
+	if err != nil {
+		t.Fatalf("Dial over pipe: %v", err)
+	}
+	return c
+}
+
+// pipeResponse is the http.ResponseWriter of leanPipeDial's server: it
+// writes the answer's head to the pipe at WriteHeader, and hijacks.
+type pipeResponse struct {
+	header http.Header
+	conn   net.Conn
+	br     *bufio.Reader
+	wrote  bool
+}
+
+func (p *pipeResponse) Header() http.Header { return p.header }
+
+func (p *pipeResponse) WriteHeader(code int) {
+	if p.wrote {
+		return
+	}
+	p.wrote = true
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", code, http.StatusText(code))
+	p.header.Write(&b)
+	b.WriteString("\r\n")
+	p.conn.Write([]byte(b.String()))
+}
+
+func (p *pipeResponse) Write(b []byte) (int, error) {
+	p.WriteHeader(http.StatusOK)
+	return p.conn.Write(b)
+}
+
+func (p *pipeResponse) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return p.conn, bufio.NewReadWriter(p.br, bufio.NewWriter(p.conn)), nil
 }

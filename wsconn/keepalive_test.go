@@ -7,7 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/coder/websocket"
@@ -47,7 +46,7 @@ func pipeServer(opts *websocket.AcceptOptions, conns chan<- *websocket.Conn) htt
 // is declared dead exactly PingInterval + PongTimeout after the start,
 // even though the ping's write itself is stuck (net.Pipe has no buffer).
 func TestPingTimeout(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bothClients(t, func(t *testing.T, pipeDial pipeDialFunc) {
 		conns := make(chan *websocket.Conn, 1)
 		start := time.Now()
 		client := pipeDial(t, pipeServer(&websocket.AcceptOptions{Subprotocols: []string{"wamp.2.json"}}, conns),
@@ -70,7 +69,7 @@ func TestPingTimeout(t *testing.T) {
 // TestKeepalive: a responsive peer is pinged every PingInterval and the
 // connection stays up.
 func TestKeepalive(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bothClients(t, func(t *testing.T, pipeDial pipeDialFunc) {
 		var pings atomic.Int64
 		conns := make(chan *websocket.Conn, 1)
 		client := pipeDial(t, pipeServer(&websocket.AcceptOptions{
@@ -104,7 +103,7 @@ func TestKeepalive(t *testing.T) {
 // TestKeepaliveSlowConsumer: a pong stuck behind messages that the session
 // has not taken yet does not count as a dead peer.
 func TestKeepaliveSlowConsumer(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bothClients(t, func(t *testing.T, pipeDial pipeDialFunc) {
 		conns := make(chan *websocket.Conn, 1)
 		client := pipeDial(t, pipeServer(&websocket.AcceptOptions{Subprotocols: []string{"wamp.2.json"}}, conns),
 			&wsconn.Options{Codecs: []codec.Codec{codec.JSON()}, PingInterval: time.Second, PongTimeout: time.Second})
@@ -157,7 +156,7 @@ func TestKeepaliveSlowConsumer(t *testing.T) {
 // no longer reads pongs, so keepalive stops instead of declaring a
 // timeout; the ABORT still goes out.
 func TestKeepaliveStopsAfterViolation(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bothClients(t, func(t *testing.T, pipeDial pipeDialFunc) {
 		conns := make(chan *websocket.Conn, 1)
 		client := pipeDial(t, pipeServer(&websocket.AcceptOptions{Subprotocols: []string{"wamp.2.json"}}, conns),
 			&wsconn.Options{Codecs: []codec.Codec{codec.JSON()}, PingInterval: time.Second, PongTimeout: time.Second})

@@ -118,7 +118,7 @@ func upgrade(ctx context.Context, u *url.URL, opts *Options, offered []string) (
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	nc, err := dialNet(ctx, u, opts.TLSConfig)
+	nc, err := dialNet(ctx, u, opts)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -165,7 +165,7 @@ func exchange(nc net.Conn, req []byte) (*http.Response, []byte, error) {
 }
 
 // dialNet opens the TCP connection to u's host, with TLS for https://.
-func dialNet(ctx context.Context, u *url.URL, tlsConfig *tls.Config) (net.Conn, error) {
+func dialNet(ctx context.Context, u *url.URL, opts *Options) (net.Conn, error) {
 	host, port := u.Hostname(), u.Port()
 	if port == "" {
 		port = "80"
@@ -173,8 +173,11 @@ func dialNet(ctx context.Context, u *url.URL, tlsConfig *tls.Config) (net.Conn, 
 			port = "443"
 		}
 	}
-	var d net.Dialer
-	nc, err := d.DialContext(ctx, "tcp", net.JoinHostPort(host, port))
+	dial := (&net.Dialer{}).DialContext
+	if opts.netDial != nil {
+		dial = opts.netDial
+	}
+	nc, err := dial(ctx, "tcp", net.JoinHostPort(host, port))
 	if err != nil {
 		return nil, fmt.Errorf("failed to send handshake request: %w", err)
 	}
@@ -182,8 +185,8 @@ func dialNet(ctx context.Context, u *url.URL, tlsConfig *tls.Config) (net.Conn, 
 		return nc, nil
 	}
 	var cfg *tls.Config
-	if tlsConfig != nil {
-		cfg = tlsConfig.Clone()
+	if opts.TLSConfig != nil {
+		cfg = opts.TLSConfig.Clone()
 	} else {
 		cfg = &tls.Config{}
 	}

@@ -1,9 +1,11 @@
 package wsconn
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -107,6 +109,10 @@ type Options struct {
 	// Traffic, if not nil, counts the bytes the connection reads and
 	// writes (see Traffic).
 	Traffic *Traffic
+
+	// netDial, if set, opens the lean client's network connections in
+	// place of a net.Dialer (for tests: an in-memory pipe).
+	netDial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // AcceptOptions configures Accept. A nil *AcceptOptions selects every
