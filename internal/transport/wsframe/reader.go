@@ -112,9 +112,8 @@ func (r *Reader) ReadMessage() (Message, error) {
 				return Message{}, err
 			}
 		} else {
-			n := int(h.length)
-			data = r.grow(data, n, h.fin && first)
-			if err := r.readFull(data[len(data)-n:]); err != nil {
+			var err error
+			if data, err = r.readPayload(data, h.length, h.fin && first); err != nil {
 				return Message{}, err
 			}
 		}
@@ -124,6 +123,25 @@ func (r *Reader) ReadMessage() (Message, error) {
 			return m, nil
 		}
 	}
+}
+
+// maxTrust is the most a frame's length may make the reader allocate
+// before its octets arrived: a longer payload grows its buffer as they do,
+// so that a peer claiming a huge frame (with no read limit) costs memory
+// only for what it sends.
+const maxTrust = 1 << 20
+
+// readPayload appends a payload of n octets, read from the stream, to data.
+func (r *Reader) readPayload(data []byte, n int64, last bool) ([]byte, error) {
+	for n > 0 {
+		step := min(n, int64(max(maxTrust, cap(data))))
+		data = r.grow(data, int(step), last && step == n)
+		if err := r.readFull(data[len(data)-int(step):]); err != nil {
+			return nil, err
+		}
+		n -= step
+	}
+	return data, nil
 }
 
 // grow returns data extended by n octets, in a pooled buffer while it
