@@ -48,7 +48,7 @@ func Accept(w http.ResponseWriter, r *http.Request, opts *AcceptOptions) (*Conn,
 	if err != nil {
 		return nil, err
 	}
-	return newConn(hc.raw, cd, cfg, func(c *Conn) framer { return newCoderFramer(ws, c) }), nil
+	return newConn(hc.raw, cd, cfg, coderFraming(ws, hc.raw, cd.Binary(), cfg)), nil
 }
 
 // offeredSubprotocols lists the subprotocols of a handshake request in the

@@ -2,12 +2,6 @@ package wsconn
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/transport/connstate"
@@ -36,7 +30,15 @@ import (
 // session's) write in its own goroutine instead. Keepalive pings run on a
 // timer, on a goroutine that lives for one ping. None of these outlives
 // Close, and the owner must call Close in every case, also after the
-// connection ended on its own.
+// connection ended on its own. (The skeleton is connstate.Conn's, shared
+// with RawSocket; the WebSocket framing is Dial's own lean client's, or
+// coder/websocket's for Accept and for Dial with an HTTPClient, compression
+// or a proxy.)
+//
+// An idle connection holds no read or write buffer of its own on Dial's
+// lean path: frame headers are read into a small array, messages into
+// buffers sized to them or pooled, and writes go out through a pooled
+// buffer.
 //
 // # Ending
 //
@@ -52,67 +54,38 @@ import (
 // # After a protocol violation
 //
 // A message that cannot be decoded (malformed, invalid, or in a text frame
-// where the serializer uses binary ones or the reverse) ends the read side
-// only: the reader stops, Receive's channel is closed, Done is closed and
-// Err returns an error matching protocol.ErrProtocolViolation. The write
-// side stays open until Close, so that the session can still Send an ABORT
-// (wamp.error.protocol_violation) and then Close, which flushes it before
-// the WebSocket close frame. Keepalive pings stop with the reader. Every
-// other cause ends both sides at once: Send then fails with Err's value.
+// where the serializer uses binary ones or the reverse), or a frame that
+// breaks RFC 6455, ends the read side only: the reader stops, Receive's
+// channel is closed, Done is closed and Err returns an error matching
+// protocol.ErrProtocolViolation. The write side stays open until Close, so
+// that the session can still Send an ABORT (wamp.error.protocol_violation)
+// and then Close, which flushes it before the WebSocket close frame.
+// Keepalive pings stop with the reader. Every other cause ends both sides
+// at once: Send then fails with Err's value.
 type Conn struct {
-	fr       framer   // the framing: lean (Dial's default) or coder/websocket's
-	raw      *rawConn // the network connection under fr
+	c        *connstate.Conn
+	raw      *rawConn // the network connection
 	codec    codec.Codec
-	binary   bool // codec's messages travel in binary frames, else in text ones
-	cfg      config
 	subproto string
-
-	ctx    context.Context    // lives until Close: bounds the pings
-	cancel context.CancelFunc // called by Close after the handshake
-	wg     sync.WaitGroup     // the reader
-	// readerDone is closed when the reader goroutine exits.
-	readerDone chan struct{}
-
-	w     *connstate.Writer[frame] // the write side: messages, and the lean framing's control frames
-	ka    *connstate.Keepalive     // nil without pings
-	recvc chan protocol.Message    // decoded messages: written by reader, closed by reader on exit
-
-	st   *connstate.State // the end reason and the write side's stop
-	stop chan struct{}    // closed by Close: ends the reader's delivery and keepalive
-
-	// reading is true while the reader is in a websocket read (not
-	// decoding, not waiting for the session). Written by the reader, read
-	// by keepalive, with raw.progress.
-	reading atomic.Bool
-
-	closeOnce sync.Once
-	closeErr  error // result of the first Close
 }
 
 // newConn makes the connection over raw, whose handshake is done, and
-// starts it; newFramer makes its framing (which may keep c, to queue
-// control frames and to end it).
-func newConn(raw *rawConn, cd codec.Codec, cfg config, newFramer func(c *Conn) framer) *Conn {
-	ctx, cancel := context.WithCancel(context.Background())
-	c := &Conn{
-		raw:        raw,
-		codec:      cd,
-		binary:     cd.Binary(),
-		cfg:        cfg,
-		subproto:   cd.Subprotocol(),
-		ctx:        ctx,
-		cancel:     cancel,
-		readerDone: make(chan struct{}),
-		recvc:      make(chan protocol.Message),
-		st:         connstate.New(),
-		stop:       make(chan struct{}),
-	}
-	c.fr = newFramer(c)
-	c.w = connstate.NewWriter(c.st, cfg.sendQueue, c.writeBatch)
-	c.wg.Add(1)
-	go c.readLoop()
-	c.ka = connstate.StartKeepalive(cfg.pingInterval, c.st.Done(), c.ping)
-	cfg.log.Debug("wsconn: connected", "subprotocol", c.subproto)
+// starts it; newFramer makes its framing.
+func newConn(raw *rawConn, cd codec.Codec, cfg config, newFraming func(c *connstate.Conn) connstate.Framing) *Conn {
+	c := &Conn{raw: raw, codec: cd, subproto: cd.Subprotocol()}
+	c.c = connstate.NewConn(connstate.Config{
+		Name:      "wsconn",
+		Codec:     cd,
+		ReadLimit: cfg.readLimit,
+		Timing:    cfg.timing,
+		Traffic:   cfg.traffic,
+		CheckType: true,
+	}, func(cc *connstate.Conn) connstate.Framing {
+		raw.progress = cc.Progress()
+		return newFraming(cc)
+	})
+	c.c.Start()
+	cfg.timing.Log.Debug("wsconn: connected", "subprotocol", c.subproto)
 	return c
 }
 
@@ -127,58 +100,30 @@ func newConn(raw *rawConn, cd codec.Codec, cfg config, newFramer func(c *Conn) f
 // accepted and then dropped.
 //
 // Send may be called from any goroutine. msg is not retained.
-func (c *Conn) Send(ctx context.Context, msg protocol.Message) error {
-	select {
-	case <-c.st.WritesStopped():
-		return c.Err()
-	default:
-	}
-	b, err := c.codec.Encode(msg)
-	if err != nil {
-		return fmt.Errorf("wsconn: send: %w", err)
-	}
-	return c.w.Send(ctx, frame{data: true, p: b})
-}
+func (c *Conn) Send(ctx context.Context, msg protocol.Message) error { return c.c.Send(ctx, msg) }
 
 // SendEncoded queues frames, each one message already encoded with the
 // negotiated codec (see Serializer), to be written in order after what is
 // queued before, back to back, in one network write when they fit. It
-// blocks, and fails, as Send does. The
-// connection owns frames and their bytes from then on; they are written
-// as they are, not checked.
+// blocks, and fails, as Send does. The connection owns frames and their
+// bytes from then on; they are written as they are, not checked.
 //
 // SendEncoded may be called from any goroutine.
 func (c *Conn) SendEncoded(ctx context.Context, frames [][]byte) error {
-	if len(frames) == 0 {
-		return nil
-	}
-	var few [8]frame // on the stack: the writer copies the frames it queues
-	return c.w.Send(ctx, dataFrames(few[:0], frames)...)
+	return c.c.SendEncoded(ctx, frames)
 }
 
 // WriteEncoded is SendEncoded for a caller that is itself a writer
 // goroutine, such as a session's: when no write is in progress it writes
 // frames (and whatever is queued meanwhile) in the caller's goroutine and
 // returns once they are written, with Err's value if the write failed;
-// otherwise it queues them for the write in progress, as SendEncoded. A
-// write stuck on the network is not cut short by ctx: Close, or a failure,
-// ends it.
+// otherwise it queues them for the write in progress, as SendEncoded, and
+// waits until they are written. A write stuck on the network is not cut
+// short by ctx: Close, or a failure, ends it.
 //
 // WriteEncoded may be called from any goroutine.
 func (c *Conn) WriteEncoded(ctx context.Context, frames [][]byte) error {
-	if len(frames) == 0 {
-		return nil
-	}
-	var few [8]frame // on the stack: the writer copies the frames it queues
-	return c.w.Write(ctx, dataFrames(few[:0], frames)...)
-}
-
-// dataFrames appends encoded messages to dst as data frames.
-func dataFrames(dst []frame, msgs [][]byte) []frame {
-	for _, m := range msgs {
-		dst = append(dst, frame{data: true, p: m})
-	}
-	return dst
+	return c.c.WriteEncoded(ctx, frames)
 }
 
 // WriteStats reports how many message frames were written (counted as
@@ -192,18 +137,18 @@ func (c *Conn) WriteStats() (frames, writes uint64) {
 // Receive returns the channel of decoded messages. It is closed when the
 // reader stops: after the connection ended and every message decoded before
 // was delivered, or at Close. Only one goroutine should receive from it.
-func (c *Conn) Receive() <-chan protocol.Message { return c.recvc }
+func (c *Conn) Receive() <-chan protocol.Message { return c.c.Receive() }
 
 // Done is closed once the connection has ended, for any reason.
-func (c *Conn) Done() <-chan struct{} { return c.st.Done() }
+func (c *Conn) Done() <-chan struct{} { return c.c.Done() }
 
 // Err returns why the connection ended, or nil while it runs. The value is
 // the first cause and never changes: protocol.ErrTransportClosed after
 // Close, ErrPingTimeout, an error matching ErrMessageTooLarge, a *CloseError
 // for the peer's close frame, an error matching
-// protocol.ErrProtocolViolation for an undecodable message, or a wrapped
-// network error.
-func (c *Conn) Err() error { return c.st.Err() }
+// protocol.ErrProtocolViolation for an undecodable message or a bad frame,
+// or a wrapped network error.
+func (c *Conn) Err() error { return c.c.Err() }
 
 // Serializer returns the negotiated codec's name, such as "json".
 func (c *Conn) Serializer() string { return c.codec.Name() }
@@ -222,53 +167,4 @@ func (c *Conn) Subprotocol() string { return c.subproto }
 // for the first and return its result. It returns nil when the closing
 // handshake completed or the connection had already failed, and otherwise
 // the error met (a handshake cut short by CloseTimeout is one).
-func (c *Conn) Close() error {
-	c.closeOnce.Do(func() { c.closeErr = c.shutdown() })
-	return c.closeErr
-}
-
-func (c *Conn) shutdown() error {
-	failed := c.Err() != nil && !errors.Is(c.Err(), protocol.ErrProtocolViolation)
-	c.st.End(protocol.ErrTransportClosed)
-	close(c.stop)
-	c.st.StopWrites()
-
-	// Past the deadline, closing the network connection fails whatever
-	// read or write is in progress, so every step below returns soon.
-	force := time.AfterFunc(c.cfg.closeTimeout, func() { c.raw.Close() })
-	c.w.Quiesce() // the write in progress writes what was queued
-	err := c.fr.closeHandshake()
-	expired := !force.Stop()
-	c.fr.closeNow()
-	c.cancel()
-	c.ka.Stop()
-	c.wg.Wait()
-	c.cfg.log.Debug("wsconn: closed", "err", err)
-
-	switch {
-	case failed:
-		return nil
-	case expired:
-		return fmt.Errorf("wsconn: close: not done within %v, connection closed", c.cfg.closeTimeout)
-	case err == nil, errors.Is(err, net.ErrClosed):
-		return nil
-	default:
-		return fmt.Errorf("wsconn: close: %w", err)
-	}
-}
-
-// fail ends the connection on a fatal error: records err, stops writes and
-// closes the WebSocket at once (no handshake), which unblocks any read or
-// write in progress. Any goroutine but Close's may call it.
-func (c *Conn) fail(err error) {
-	if c.st.End(err) {
-		c.cfg.log.Debug("wsconn: connection failed", "err", err)
-	}
-	c.st.StopWrites()
-	select {
-	case <-c.stop:
-		// Close is under way and closes the WebSocket itself.
-	default:
-		c.fr.closeNow()
-	}
-}
+func (c *Conn) Close() error { return c.c.Close() }

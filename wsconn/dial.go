@@ -63,7 +63,7 @@ func Dial(ctx context.Context, url string, opts *Options) (*Conn, error) {
 		}
 		return nil, errors.New("wsconn: dial: the HTTP client's transport did not return the connection as the body of the 101 response")
 	}
-	return newConn(capture.raw, cd, cfg, func(c *Conn) framer { return newCoderFramer(ws, c) }), nil
+	return newConn(capture.raw, cd, cfg, coderFraming(ws, capture.raw, cd.Binary(), cfg)), nil
 }
 
 // handshakeClient returns the HTTP client for the handshake, wrapped to

@@ -85,25 +85,6 @@ func readError(err error, limit int64) error {
 	}
 }
 
-// violation makes err match protocol.ErrProtocolViolation, wrapping it when
-// it does not already.
-func violation(err error) error {
-	if errors.Is(err, protocol.ErrProtocolViolation) {
-		return err
-	}
-	return fmt.Errorf("wsconn: %w: %w", err, protocol.ErrProtocolViolation)
-}
-
-// frameTypeError reports a data frame of the wrong type for the serializer.
-func frameTypeError(binary bool, serializer string) error {
-	got, want := "text", "binary"
-	if binary {
-		got, want = want, got
-	}
-	return fmt.Errorf("wsconn: %s frame received, but serializer %q uses %s frames: %w",
-		got, serializer, want, protocol.ErrProtocolViolation)
-}
-
 // ErrRedirect matches the error of a Dial whose server answered the
 // opening handshake with an HTTP redirect that Options.FollowRedirects does
 // not allow.

@@ -2,6 +2,7 @@ package wsconn
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -32,7 +33,7 @@ func TestDialTakesTheLeanPath(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, lean := c.fr.(*leanFramer); lean != tt.lean {
+		if _, lean := c.raw.ReadWriteCloser.(*net.TCPConn); lean != tt.lean { // the lean client keeps the net.Conn itself
 			t.Errorf("options %+v: lean framing %v, want %v", tt.opts, lean, tt.lean)
 		}
 		c.Close()

@@ -84,7 +84,7 @@ func dialLean(ctx context.Context, rawURL string, u *url.URL, opts *Options, cfg
 			return nil, redactDialError(fmt.Errorf("wsconn: dial %s: %w", rawURL, err), rawURL)
 		}
 		raw := &rawConn{ReadWriteCloser: nc}
-		return newConn(raw, cd, cfg, func(c *Conn) framer { return newLeanFramer(c, primed) }), nil
+		return newConn(raw, cd, cfg, leanFraming(raw, primed, cd.Binary(), cfg)), nil
 	}
 }
 

@@ -152,14 +152,10 @@ type AcceptOptions struct {
 
 // config is the options common to both sides, defaults applied.
 type config struct {
-	codecs       []codec.Codec
-	readLimit    int64
-	pingInterval time.Duration
-	pongTimeout  time.Duration
-	sendQueue    int
-	closeTimeout time.Duration
-	log          *slog.Logger
-	traffic      *Traffic // nil: not counted
+	codecs    []codec.Codec
+	readLimit int64
+	timing    connstate.Timing // normalized
+	traffic   *Traffic         // nil: not counted
 }
 
 func newConfig(codecs []codec.Codec, readLimit int64, ping, pong time.Duration,
@@ -186,7 +182,7 @@ func newConfig(codecs []codec.Codec, readLimit int64, ping, pong time.Duration,
 	if err := t.Normalize("wsconn", DefaultSendQueue, DefaultCloseTimeout); err != nil {
 		return config{}, err
 	}
-	c.pingInterval, c.pongTimeout, c.sendQueue, c.closeTimeout, c.log = t.PingInterval, t.PongTimeout, t.SendQueue, t.CloseTimeout, t.Log
+	c.timing = t
 	return c, nil
 }
 

@@ -36,10 +36,9 @@ type rawConn struct {
 	// frames the writer goroutine wrote (see WriteStats).
 	writes, frames atomic.Uint64
 
-	// progress counts the reads that returned data, and the reader's
-	// websocket reads started. Written by the reader goroutine (directly
-	// and through the websocket.Conn), read by keepalive.
-	progress atomic.Uint64
+	// progress counts the reads that returned data: the Conn's counter
+	// (connstate.Conn.Progress), set before its reader starts; nil before.
+	progress *atomic.Uint64
 	// tls is the TLS state of a dialed wss:// connection (the handshake
 	// response's), nil otherwise; see TLSConnectionState.
 	tls *tls.ConnectionState
@@ -47,7 +46,7 @@ type rawConn struct {
 
 func (r *rawConn) Read(p []byte) (int, error) {
 	n, err := r.ReadWriteCloser.Read(p)
-	if n > 0 {
+	if n > 0 && r.progress != nil {
 		r.progress.Add(1)
 	}
 	return n, err

@@ -64,6 +64,40 @@ func (l *Reader) Prime(b []byte) {
 	l.data = b
 }
 
+// Fill waits until data is buffered, reading R when nothing is, and
+// returns R's error if that read returned none (the next Read meets it
+// again). A reader goroutine calls it to wait for data on a shallow stack.
+func (l *Reader) Fill() error {
+	if len(l.data) > 0 {
+		return nil
+	}
+	return l.fill()
+}
+
+// fill reads R into small, or into a pooled buffer when the last read
+// filled its buffer.
+func (l *Reader) fill() error {
+	l.release()
+	buf := l.small[:]
+	if l.more {
+		l.big = GetBuffer()
+		buf = *l.big
+	}
+	n, err := l.R.Read(buf)
+	l.more = n == len(buf)
+	l.data = buf[:n]
+	if n == 0 {
+		l.release()
+		return err
+	}
+	// An error that came with data is dropped: the stream's next read
+	// reports it again.
+	if err != nil {
+		l.more = false
+	}
+	return nil
+}
+
 // Read reads into p, as io.Reader.
 func (l *Reader) Read(p []byte) (int, error) {
 	if len(l.data) == 0 {
@@ -74,22 +108,11 @@ func (l *Reader) Read(p []byte) (int, error) {
 			l.more = false
 			return l.R.Read(p)
 		}
-		buf := l.small[:]
-		if l.more {
-			l.big = GetBuffer()
-			buf = *l.big
-		}
-		n, err := l.R.Read(buf)
-		l.more = n == len(buf)
-		l.data = buf[:n]
-		if n == 0 {
-			l.release()
+		if err := l.fill(); err != nil {
 			return 0, err
 		}
-		// An error that came with data is dropped: the stream's next
-		// read reports it again.
-		if err != nil {
-			l.more = false
+		if len(l.data) == 0 {
+			return 0, nil
 		}
 	}
 	n := copy(p, l.data)
