@@ -24,6 +24,10 @@ type Config struct {
 	ReadLimit int64
 	Timing    Timing   // normalized
 	Traffic   *Traffic // nil: not counted
+	// TooLarge is the sentinel the end reason of a message over the read
+	// limit whose head cannot be read matches (protocol.ErrMessageTooLarge
+	// when nil).
+	TooLarge error
 	// CheckType makes a message in a frame of the other type than the
 	// codec's (Message.Binary against codec.Binary) a protocol violation.
 	CheckType bool
@@ -320,3 +324,6 @@ func (c *Conn) writeBatch(batch []Frame) error {
 	}
 	return nil
 }
+
+// Framing returns the connection's framing (for a transport's tests).
+func (c *Conn) Framing() Framing { return c.fr }

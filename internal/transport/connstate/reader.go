@@ -89,7 +89,11 @@ func (c *Conn) decode(m Message) (protocol.Message, error) {
 // (or the codec's own): m, or err when its head could not be read.
 func (c *Conn) tooLarge(m *protocol.TooLarge, err error) (protocol.Message, error) {
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", protocol.ErrMessageTooLarge, err)
+		sentinel := c.cfg.TooLarge
+		if sentinel == nil {
+			sentinel = protocol.ErrMessageTooLarge
+		}
+		return nil, fmt.Errorf("%w: %w", sentinel, err)
 	}
 	c.cfg.Timing.Log.Debug(c.cfg.Name+": message over the read limit discarded", "type", m.Of, "size", m.Size, "limit", m.Limit)
 	return m, nil

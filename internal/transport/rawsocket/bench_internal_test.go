@@ -13,8 +13,7 @@ import (
 // The write and read paths of one message without goroutines or a network
 // in between, so that a few nanoseconds more per message show: the writer
 // buffering a frame and flushing it to io.Discard, and the reader reading
-// a frame from memory, decoding it and handing it over; with Traffic
-// counting or not.
+// a frame from memory and decoding it; with Traffic counting or not.
 
 func BenchmarkWritePath(b *testing.B) {
 	b.Run("uncounted", func(b *testing.B) { benchWritePath(b, nil) })
@@ -37,44 +36,45 @@ func benchMessage(b *testing.B, cd codec.Codec) []byte {
 	return enc
 }
 
-// benchConn is a Conn whose goroutines do not run, counting into tr.
-func benchConn(b *testing.B, tr *connstate.Traffic) *Conn {
+// benchFramer is the framing of a Conn whose goroutines do not run,
+// counting into tr.
+func benchFramer(b *testing.B, tr *connstate.Traffic) *rawFramer {
 	cfg, err := (&Options{Codecs: []codec.Codec{codec.JSON()}, Traffic: tr}).config()
 	if err != nil {
 		b.Fatal(err)
 	}
-	return newConn(nil, codec.JSON(), cfg, MaxMaxLength)
+	return newConn(nil, codec.JSON(), cfg, MaxMaxLength).c.Framing().(*rawFramer)
 }
 
 func benchWritePath(b *testing.B, tr *connstate.Traffic) {
-	c := benchConn(b, tr)
-	c.sink = io.Discard
-	batch := []control{{typ: FrameMessage, payload: benchMessage(b, c.codec)}}
-	b.SetBytes(int64(len(batch[0].payload)))
+	f := benchFramer(b, tr)
+	f.sink = io.Discard
+	batch := []control{{Control: uint8(FrameMessage), P: benchMessage(b, f.conn.codec)}}
+	b.SetBytes(int64(len(batch[0].P)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := c.writeBatch(batch); err != nil {
+		if err := f.WriteBatch(batch); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func benchReadPath(b *testing.B, tr *connstate.Traffic) {
-	c := benchConn(b, tr)
-	enc := benchMessage(b, c.codec)
-	c.fr.r = bufio.NewReaderSize(&cycleReader{b: append(appendHeader(nil, FrameMessage, len(enc)), enc...)}, ioBuffer)
-	c.recvc = make(chan protocol.Message, 1)
+	f := benchFramer(b, tr)
+	enc := benchMessage(b, f.conn.codec)
+	f.fr.r = bufio.NewReaderSize(&cycleReader{b: append(appendHeader(nil, FrameMessage, len(enc)), enc...)}, ioBuffer)
 	b.SetBytes(int64(len(enc)))
 	b.ReportAllocs()
 	for b.Loop() {
-		_, p, err := c.fr.ReadFrame()
+		m, err := f.Read()
 		if err != nil {
 			b.Fatal(err)
 		}
-		if !c.deliver(p) {
-			b.Fatal(c.Err())
+		connstate.CountRead(tr, int(m.Size))
+		if _, err := f.conn.codec.Decode(m.Data); err != nil {
+			b.Fatal(err)
 		}
-		<-c.recvc
+		f.Release()
 	}
 }
 

@@ -35,15 +35,6 @@ func readError(err error) error {
 	}
 }
 
-// violation makes err match protocol.ErrProtocolViolation, wrapping it when
-// it does not already.
-func violation(err error) error {
-	if errors.Is(err, protocol.ErrProtocolViolation) {
-		return err
-	}
-	return fmt.Errorf("rawsocket: %w: %w", err, protocol.ErrProtocolViolation)
-}
-
 // closedErr reports whether err is the error of an operation on a
 // connection closed by this side.
 func closedErr(err error) bool { return errors.Is(err, net.ErrClosed) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/wampgo/wampgo/internal/transport/lazyio"
 	"github.com/wampgo/wampgo/internal/transport/oversize"
 	"github.com/wampgo/wampgo/protocol"
 )
@@ -74,20 +75,25 @@ func tooLargeIn(t FrameType, n int, limit int64) error {
 		ErrMessageTooLarge, t, n, limit, protocol.ErrProtocolViolation)
 }
 
-// frameReader reads frames from a buffered stream. Its buffer is reused:
-// the payload ReadFrame returns is valid until the next call.
+// frameReader reads frames from a buffered stream. The payload ReadFrame
+// returns is valid until release or the next call; an idle frameReader
+// holds no payload buffer.
 type frameReader struct {
-	r     *bufio.Reader
-	limit int64 // largest payload accepted
-	buf   []byte
+	r      *bufio.Reader
+	limit  int64   // largest payload accepted
+	pooled *[]byte // the last payload's buffer, when pooled
 	// over is the length of the last message frame read, when it was
 	// over limit: ReadFrame then returned its head only. 0 otherwise.
 	over int
 }
 
-// keepBuffer is the largest payload buffer a frameReader keeps between
-// frames; a larger one is dropped after use.
-const keepBuffer = 64 << 10
+// release gives back the last payload's buffer, if pooled.
+func (fr *frameReader) release() {
+	if fr.pooled != nil {
+		lazyio.PutBuffer(fr.pooled)
+		fr.pooled = nil
+	}
+}
 
 // ReadFrame reads one frame. A message frame over the limit is read
 // through in bounded memory: ReadFrame returns its first
@@ -118,12 +124,17 @@ func (fr *frameReader) ReadFrame() (FrameType, []byte, error) {
 	return t, p, err
 }
 
-// readPayload reads a payload of n bytes into the reader's buffer.
+// readPayload reads a payload of n bytes into a pooled buffer (or one
+// sized to it when larger), held until release.
 func (fr *frameReader) readPayload(n int) ([]byte, error) {
-	if cap(fr.buf) < n || cap(fr.buf) > keepBuffer {
-		fr.buf = make([]byte, n, max(n, 512))
+	fr.release()
+	var p []byte
+	if n <= lazyio.BufferSize {
+		fr.pooled = lazyio.GetBuffer()
+		p = (*fr.pooled)[:n]
+	} else {
+		p = make([]byte, n)
 	}
-	p := fr.buf[:n]
 	if _, err := io.ReadFull(fr.r, p); err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF

@@ -95,8 +95,8 @@ func TestFrameReaderLimitsAndEnds(t *testing.T) {
 func TestLargestFrame(t *testing.T) {
 	payload := bytes.Repeat([]byte{0xAB}, MaxMaxLength)
 	var buf bytes.Buffer
-	c := &Conn{sink: &buf}
-	if err := c.writeBatch([]control{{typ: FrameMessage, payload: payload}}); err != nil {
+	f := &rawFramer{conn: &Conn{}, sink: &buf}
+	if err := f.WriteBatch([]control{{Control: uint8(FrameMessage), P: payload}}); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes()[:4], []byte{0x08, 0, 0, 0}) {

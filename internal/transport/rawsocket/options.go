@@ -109,15 +109,11 @@ type ServerOptions struct {
 
 // config is the options common to both sides, defaults applied.
 type config struct {
-	codecs       []codec.Codec
-	readExp      uint8 // announced exponent
-	readLimit    int64 // announced and enforced
-	pingInterval time.Duration
-	pongTimeout  time.Duration
-	sendQueue    int
-	closeTimeout time.Duration
-	log          *slog.Logger
-	traffic      *connstate.Traffic // nil: not counted
+	codecs    []codec.Codec
+	readExp   uint8              // announced exponent
+	readLimit int64              // announced and enforced
+	timing    connstate.Timing   // normalized
+	traffic   *connstate.Traffic // nil: not counted
 }
 
 func newConfig(codecs []codec.Codec, readLimit int64, ping, pong time.Duration,
@@ -144,7 +140,7 @@ func newConfig(codecs []codec.Codec, readLimit int64, ping, pong time.Duration,
 	if err := t.Normalize("rawsocket", DefaultSendQueue, DefaultCloseTimeout); err != nil {
 		return config{}, err
 	}
-	c.pingInterval, c.pongTimeout, c.sendQueue, c.closeTimeout, c.log = t.PingInterval, t.PongTimeout, t.SendQueue, t.CloseTimeout, t.Log
+	c.timing = t
 	return c, nil
 }
 
