@@ -34,8 +34,7 @@ type leanFramer struct {
 	dataOp  wsframe.Opcode // text or binary: the codec's frames
 	traffic *Traffic
 
-	pongc   chan uint64 // pongs that may answer a keepalive ping: written by the reader
-	pingSeq uint64      // the last keepalive ping's number; owned by Ping
+	pings connstate.Pinger // keepalive pings and their pongs
 	// closeSent is set once this side wrote its close frame (or its echo of
 	// the peer's): a close frame from the peer then completes the
 	// handshake instead of asking for an echo. Set by the writer.
@@ -49,7 +48,7 @@ type leanFramer struct {
 // is what the handshake read past the 101 answer.
 func leanFraming(raw *rawConn, primed []byte, binary bool, cfg config) func(*connstate.Conn) connstate.Framing {
 	return func(c *connstate.Conn) connstate.Framing {
-		f := &leanFramer{c: c, raw: raw, dataOp: wsframe.OpText, traffic: cfg.traffic, pongc: make(chan uint64, 1)}
+		f := &leanFramer{c: c, raw: raw, dataOp: wsframe.OpText, traffic: cfg.traffic, pings: connstate.NewPinger()}
 		if binary {
 			f.dataOp = wsframe.OpBinary
 		}
@@ -98,12 +97,7 @@ func (f *leanFramer) control(op wsframe.Opcode, p []byte) error {
 		// A failure means the write side stopped: the connection ends.
 		f.c.Control(connstate.Frame{Control: uint8(wsframe.OpPong), P: append([]byte(nil), p...)})
 	case wsframe.OpPong:
-		if len(p) == 8 {
-			select {
-			case f.pongc <- binary.BigEndian.Uint64(p):
-			default:
-			}
-		}
+		f.pings.Answer(p)
 	case wsframe.OpClose:
 		f.closeSeen.Store(true)
 		if f.closeSent.Load() {
@@ -120,26 +114,9 @@ func (f *leanFramer) control(op wsframe.Opcode, p []byte) error {
 	return nil
 }
 
-// Ping sends keepalive ping number seq (an 8-octet payload) and waits for
-// the pong that echoes it, ctx's end or the connection's.
+// Ping sends the next keepalive ping and waits for its pong.
 func (f *leanFramer) Ping(ctx context.Context) error {
-	f.pingSeq++
-	seq := f.pingSeq
-	if err := f.c.Control(connstate.Frame{Control: uint8(wsframe.OpPing), P: binary.BigEndian.AppendUint64(nil, seq)}); err != nil {
-		return err
-	}
-	for {
-		select {
-		case got := <-f.pongc:
-			if got == seq {
-				return nil
-			}
-		case <-f.c.Done():
-			return f.c.Err()
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return f.pings.Ping(ctx, f.c, uint8(wsframe.OpPing))
 }
 
 // WriteBatch masks the frames into a pooled buffer (each with a mask key

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -30,12 +29,11 @@ type rawFramer struct {
 	lr   lazyio.Reader // under fr; owned by the reader
 	sink io.Writer     // nc: where WriteBatch writes
 
-	pongc   chan uint64 // PONG payloads that may answer a keepalive PING: written by the reader
-	pingSeq uint64      // the last keepalive PING's number; owned by Ping
+	pings connstate.Pinger // keepalive PINGs and their PONGs
 }
 
 func newRawFramer(c *connstate.Conn, conn *Conn) *rawFramer {
-	f := &rawFramer{c: c, conn: conn, nc: conn.nc, raw: conn.nc, sink: conn.nc, pongc: make(chan uint64, 1)}
+	f := &rawFramer{c: c, conn: conn, nc: conn.nc, raw: conn.nc, sink: conn.nc, pings: connstate.NewPinger()}
 	if tc, ok := f.nc.(*tls.Conn); ok {
 		f.raw = tc.NetConn()
 	}
@@ -90,7 +88,7 @@ func (f *rawFramer) Read() (connstate.Message, error) {
 				return connstate.Message{}, err
 			}
 		case FramePong:
-			f.gotPong(p)
+			f.pings.Answer(p)
 		default:
 			m := connstate.Message{Binary: f.conn.codec.Binary(), Data: p, Size: int64(len(p))}
 			if f.fr.over > 0 {
@@ -116,39 +114,9 @@ func (f *rawFramer) pong(p []byte) error {
 	return nil
 }
 
-// gotPong hands a PONG that may answer a keepalive PING to Ping, without
-// waiting: Ping compares it with the PING it sent, and an unsolicited
-// PONG is ignored.
-func (f *rawFramer) gotPong(p []byte) {
-	if len(p) != 8 {
-		return
-	}
-	select {
-	case f.pongc <- binary.BigEndian.Uint64(p):
-	default:
-	}
-}
-
-// Ping sends the next keepalive PING (its number in an 8-octet payload)
-// and waits for the PONG that echoes it, ctx's end or the connection's.
+// Ping sends the next keepalive PING and waits for its PONG.
 func (f *rawFramer) Ping(ctx context.Context) error {
-	f.pingSeq++
-	seq := f.pingSeq
-	if err := f.c.Control(control{Control: uint8(FramePing), P: binary.BigEndian.AppendUint64(nil, seq)}); err != nil {
-		return err
-	}
-	for {
-		select {
-		case got := <-f.pongc:
-			if got == seq {
-				return nil
-			}
-		case <-f.c.Done():
-			return f.c.Err()
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return f.pings.Ping(ctx, f.c, uint8(FramePing))
 }
 
 // WriteBatch writes a batch of frames (messages, PINGs, PONGs), gathered
