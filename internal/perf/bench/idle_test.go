@@ -30,8 +30,14 @@ import (
 // N is 1000 by default; WAMPGO_BENCH_IDLE_N sets it (a comma-separated
 // list runs each). With WAMPGO_BENCH_IDLE_PROFILES set to a directory, the
 // goroutine and heap profiles taken while the sessions are idle are
-// written there (<transport>-n<N>-goroutine.pprof, -heap.pprof).
+// written there (<transport>-n<N>-goroutine.pprof, -heap.pprof), the heap
+// profile recording every allocation (runtime.MemProfileRate 1: slower
+// joins, so the times of such a run are not comparable).
 func BenchmarkIdleSessions(b *testing.B) {
+	if os.Getenv("WAMPGO_BENCH_IDLE_PROFILES") != "" {
+		defer func(rate int) { runtime.MemProfileRate = rate }(runtime.MemProfileRate)
+		runtime.MemProfileRate = 1
+	}
 	kit, err := StartKitRouter(os.Args[0])
 	if err != nil {
 		b.Fatal(err)

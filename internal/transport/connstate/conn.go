@@ -72,9 +72,11 @@ type Conn struct {
 	cfg Config
 	fr  Framing
 
-	ctx    context.Context    // lives until Close: bounds the pings
-	cancel context.CancelFunc // called by Close
-	wg     sync.WaitGroup     // the reader
+	// closed is closed by Close once the closing handshake is over: it
+	// ends a ping still waiting (not before: cancelling a ping's write in
+	// progress may close the connection, as coder/websocket does).
+	closed chan struct{}
+	wg     sync.WaitGroup // the reader
 	// readerDone is closed when the reader goroutine exits.
 	readerDone chan struct{}
 
@@ -99,11 +101,9 @@ type Conn struct {
 // newFraming makes its framing (which may keep c, to queue control frames
 // and to count progress). Start runs it.
 func NewConn(cfg Config, newFraming func(c *Conn) Framing) *Conn {
-	ctx, cancel := context.WithCancel(context.Background())
 	c := &Conn{
 		cfg:        cfg,
-		ctx:        ctx,
-		cancel:     cancel,
+		closed:     make(chan struct{}),
 		readerDone: make(chan struct{}),
 		recvc:      make(chan protocol.Message),
 		st:         New(),
@@ -259,7 +259,7 @@ func (c *Conn) shutdown() error {
 	err := c.fr.CloseHandshake()
 	expired := !force.Stop()
 	c.fr.CloseNow()
-	c.cancel()
+	close(c.closed)
 	c.ka.Stop()
 	c.wg.Wait()
 	c.cfg.Timing.Log.Debug(c.cfg.Name+": closed", "err", err)

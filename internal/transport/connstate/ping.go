@@ -20,7 +20,7 @@ import (
 // connection, which unblocks the ping (whose write may itself be stuck on
 // a dead peer).
 func (c *Conn) ping() bool {
-	ctx, cancel := context.WithCancel(c.ctx)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pong := make(chan error, 1)
 	go func() { pong <- c.fr.Ping(ctx) }() // always waited for below
@@ -29,9 +29,12 @@ func (c *Conn) ping() bool {
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	seen := c.progress.Load()
-	done := c.st.Done()
+	done, closed := c.st.Done(), c.closed
 	for {
 		select {
+		case <-closed:
+			cancel() // Close is done with the connection: end the ping
+			closed = nil
 		case err := <-pong:
 			if done == nil {
 				return false
@@ -54,7 +57,7 @@ func (c *Conn) ping() bool {
 			// Wait for the ping without cancelling it: cancelling a
 			// write in progress may close the connection (as
 			// coder/websocket does), which must stay up for an ABORT
-			// after a protocol violation. Close's cancel ends the ping.
+			// after a protocol violation. Close ends the ping (closed).
 			done = nil
 			deadline.Stop()
 		case <-deadline.C:
