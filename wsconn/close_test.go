@@ -30,7 +30,7 @@ func TestCloseDuringWriteStuckPeer(t *testing.T) {
 	for _, lean := range []bool{true, false} {
 		opts := &wsconn.Options{CloseTimeout: 100 * time.Millisecond}
 		if lean {
-			wsconn.SetNetDial(opts, smallBufferDial)
+			opts.NetDial = smallBufferDial
 		} else {
 			opts.HTTPClient = smallBuffers(t)
 		}

@@ -85,6 +85,9 @@ func handshakeClient(opts *Options, offered []codec.Codec) (*http.Client, *captu
 	if opts.TLSConfig != nil {
 		tr.TLSClientConfig = opts.TLSConfig.Clone()
 	}
+	if opts.NetDial != nil {
+		tr.DialContext = opts.NetDial
+	}
 	capture := &captureTransport{base: tr, offered: offered}
 	return &http.Client{Transport: capture, CheckRedirect: checkRedirect(opts.FollowRedirects, nil)},
 		capture, tr.CloseIdleConnections

@@ -159,7 +159,7 @@ func TestSendContext(t *testing.T) {
 	url := rawServer(t, &websocket.AcceptOptions{Subprotocols: []string{"wamp.2.json"}},
 		func(ctx context.Context, c *websocket.Conn) { <-ctx.Done() }) // never reads
 	opts := &wsconn.Options{Codecs: []codec.Codec{codec.JSON()}, SendQueue: -1, CloseTimeout: 50 * time.Millisecond}
-	wsconn.SetNetDial(opts, smallBufferDial)
+	opts.NetDial = smallBufferDial
 	client := dial(t, url, opts)
 	big := &protocol.Publish{Request: 1, Options: protocol.Dict{}, Topic: "t", Payload: protocol.Payload{Args: protocol.List{strings.Repeat("x", 1<<20)}}}
 	send(t, client, big) // the writer takes it, and blocks writing it

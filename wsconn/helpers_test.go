@@ -289,7 +289,7 @@ func leanPipeDial(t *testing.T, h http.HandlerFunc, opts *wsconn.Options) *wscon
 		}
 		h(&pipeResponse{header: http.Header{}, conn: server, br: br}, req)
 	}()
-	wsconn.SetNetDial(&o, func(context.Context, string, string) (net.Conn, error) { return client, nil })
+	o.NetDial = func(context.Context, string, string) (net.Conn, error) { return client, nil }
 	c, err := wsconn.Dial(context.Background(), "ws://pipe.invalid/", &o)
 	if err != nil {
 		t.Fatalf("Dial over pipe: %v", err)

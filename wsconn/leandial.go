@@ -174,8 +174,8 @@ func dialNet(ctx context.Context, u *url.URL, opts *Options) (net.Conn, error) {
 		}
 	}
 	dial := (&net.Dialer{}).DialContext
-	if opts.netDial != nil {
-		dial = opts.netDial
+	if opts.NetDial != nil {
+		dial = opts.NetDial
 	}
 	nc, err := dial(ctx, "tcp", net.JoinHostPort(host, port))
 	if err != nil {

@@ -110,9 +110,12 @@ type Options struct {
 	// writes (see Traffic).
 	Traffic *Traffic
 
-	// netDial, if set, opens the lean client's network connections in
-	// place of a net.Dialer (for tests: an in-memory pipe).
-	netDial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// NetDial, if set, opens the network connection of the handshake
+	// (network "tcp"; TLS, for wss://, is run over it by Dial) in place of
+	// a net.Dialer: for a custom dialer, a connection that counts its
+	// traffic, or an in-memory pipe. It may not be combined with
+	// HTTPClient (whose Transport dials instead).
+	NetDial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // AcceptOptions configures Accept. A nil *AcceptOptions selects every
@@ -192,6 +195,9 @@ func (o *Options) config() (config, error) {
 	}
 	if o.TLSConfig != nil && o.HTTPClient != nil {
 		return config{}, errors.New("wsconn: Options.TLSConfig and Options.HTTPClient are exclusive")
+	}
+	if o.NetDial != nil && o.HTTPClient != nil {
+		return config{}, errors.New("wsconn: Options.NetDial and Options.HTTPClient are exclusive")
 	}
 	c, err := newConfig(o.Codecs, o.ReadLimit, o.PingInterval, o.PongTimeout,
 		o.SendQueue, o.CloseTimeout, o.Logger)

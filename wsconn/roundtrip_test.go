@@ -5,10 +5,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/coder/websocket"
@@ -174,5 +176,34 @@ func TestDialErrors(t *testing.T) {
 	}
 	if _, err := wsconn.Dial(ctx, "ws://127.0.0.1:1/", &wsconn.Options{Codecs: []codec.Codec{nil}}); err == nil {
 		t.Error("nil codec: no error")
+	}
+}
+
+// Options.NetDial opens the connection, on the lean path and on
+// coder/websocket's (compression); it is refused with an HTTPClient.
+func TestNetDial(t *testing.T) {
+	for _, compress := range []bool{false, true} {
+		opts := &wsconn.AcceptOptions{}
+		dopts := &wsconn.Options{}
+		if compress {
+			opts.Compression = websocket.CompressionContextTakeover
+			dopts.Compression = websocket.CompressionContextTakeover
+		}
+		srv := newAcceptServer(t, opts)
+		var dials atomic.Int32
+		dopts.NetDial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		}
+		client := dial(t, srv.url, dopts)
+		send(t, client, sampleMessages()[1])
+		equalMessages(t, recv(t, srv.next(t)), sampleMessages()[1])
+		if n := dials.Load(); n != 1 {
+			t.Errorf("compression %v: NetDial called %d times, want 1", compress, n)
+		}
+	}
+	if _, err := wsconn.Dial(context.Background(), "ws://127.0.0.1:1/", &wsconn.Options{
+		NetDial: (&net.Dialer{}).DialContext, HTTPClient: http.DefaultClient}); err == nil {
+		t.Error("NetDial with HTTPClient: no error")
 	}
 }
