@@ -1,6 +1,13 @@
-// Package wsconn carries WAMP messages over WebSocket (github.com/coder/websocket):
-// Dial opens a client connection, Accept serves one, and both return a *Conn
-// implementing protocol.Transport.
+// Package wsconn carries WAMP messages over WebSocket: Dial opens a client
+// connection, Accept serves one, and both return a *Conn implementing
+// protocol.Transport.
+//
+// Dial runs its own lean client by default: the HTTP/1.1 upgrade and the
+// client side of RFC 6455 framing (internal/transport/wsframe), which hold
+// no buffer while the connection idles. Accept, and Dial with an
+// HTTPClient, compression or an HTTP proxy, use github.com/coder/websocket.
+// Both run on the skeleton RawSocket shares (internal/transport/connstate):
+// one reader goroutine, the writer, keepalive and the end state.
 //
 // # Serializers
 //

@@ -50,11 +50,16 @@ type Options struct {
 	// CheckRedirect then runs only for the redirects allowed here.
 	FollowRedirects bool
 
-	// HTTPClient performs the handshake request. Its Transport must return
-	// a writable body for a 101 response, as *http.Transport does; its
-	// Timeout, if any, bounds the handshake only. Nil means a new
-	// *http.Transport cloned from http.DefaultTransport (with TLSConfig),
-	// private to the connection.
+	// HTTPClient performs the handshake request, through coder/websocket's
+	// client. Its Transport must return a writable body for a 101
+	// response, as *http.Transport does; its Timeout, if any, bounds the
+	// handshake only. Nil means Dial's own lean client: it dials (NetDial,
+	// TLS with TLSConfig) and runs the HTTP/1.1 upgrade itself, and frames
+	// the connection without buffers held while idle; unless Compression is
+	// set or an HTTP proxy applies (http.ProxyFromEnvironment), which take
+	// coder/websocket's client over a new *http.Transport cloned from
+	// http.DefaultTransport (with TLSConfig and NetDial), private to the
+	// connection.
 	HTTPClient *http.Client
 
 	// ReadLimit is the largest message, in bytes, that the peer may send.
@@ -87,7 +92,8 @@ type Options struct {
 	PongTimeout time.Duration
 
 	// Compression selects permessage-deflate compression. The zero value,
-	// websocket.CompressionDisabled, turns it off.
+	// websocket.CompressionDisabled, turns it off. With compression, Dial
+	// uses coder/websocket's client (see HTTPClient).
 	Compression websocket.CompressionMode
 
 	// SendQueue is how many encoded messages Send may queue ahead of the

@@ -1,8 +1,11 @@
-// Package connstate holds what the connections of package wsconn and
-// package internal/transport/rawsocket share: the record of why a connection ended
-// (State), the defaults of their keepalive, queue and close settings
-// (Timing), and the byte counters of their messages (Traffic). How each ends its stream differs (a WebSocket closing
-// handshake, a plain network close) and stays in each package.
+// Package connstate is the skeleton both transports (wsconn and
+// internal/transport/rawsocket) run on: Conn, the reader goroutine, the
+// writer (Writer), the keepalive timer (Keepalive, Pinger) and the record
+// of why a connection ended (State), around a transport's Framing, which
+// supplies only how messages and control frames are framed on the stream
+// (the handshake is done before). It also holds the defaults of their
+// keepalive, queue and close settings (Timing) and the byte counters of
+// their messages (Traffic).
 package connstate
 
 import (
