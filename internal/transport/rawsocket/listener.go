@@ -108,13 +108,19 @@ func (l *Listener) acceptLoop() {
 // Accept until Close.
 func (l *Listener) handshake(nc net.Conn) {
 	defer l.wg.Done()
+	// A connection refused for the limit takes no slot: counted, it could
+	// still hold one when the client, refused, tries again.
 	l.mu.Lock()
-	l.active++
-	full := l.opts.MaxConnections > 0 && l.active > l.opts.MaxConnections
+	full := l.opts.MaxConnections > 0 && l.active >= l.opts.MaxConnections
+	if !full {
+		l.active++
+	}
 	l.mu.Unlock()
 	c, err := serverHandshake(l.ctx, nc, &l.opts, full)
 	if err != nil {
-		l.release()
+		if !full {
+			l.release()
+		}
 		if l.opts.Logger != nil {
 			l.opts.Logger.Debug("rawsocket: handshake failed", "remote", nc.RemoteAddr().String(), "err", err)
 		}
