@@ -1,106 +1,184 @@
 package codec
 
 import (
-	"fmt"
+	"encoding"
 	"math"
 	"reflect"
+
+	"github.com/wampgo/wampgo/protocol"
 )
 
-// Normalize converts a Go value into the closed set of types that Encode
-// accepts (see the package comment), so that application code may build
-// arguments from everyday Go values:
+// Normalize converts a Go value into the closed value set that Encode
+// accepts (nil, bool, int64, uint64, float64, string, []byte, []any,
+// map[string]any; see the package comment), so that payloads and options
+// may be built from everyday Go values. It is the one converter of the
+// module: the encoders apply it to values outside the set, and package
+// client to every payload it sends. It maps
 //
-//   - every signed integer kind becomes int64; every unsigned one int64, or
-//     uint64 above math.MaxInt64; float32 becomes float64;
-//   - a string, bool or []byte (of any named type) keeps its value;
-//   - a slice or array becomes []any, a map with string keys map[string]any,
-//     their elements normalized in turn; a nil slice or map stays nil;
-//   - nil, and a nil pointer or interface, becomes nil; a non-nil pointer is
-//     followed.
+//	nil, nil pointer, nil interface   nil
+//	bool (and named bool types)       bool
+//	signed integers                   int64
+//	unsigned integers                 int64, or uint64 above math.MaxInt64
+//	                                  (a uint64 given as such stays uint64)
+//	float32, float64                  float64
+//	string (and named string types)   string
+//	[]byte, [N]byte, named byte types []byte; a nil one gives an empty one
+//	other slices and arrays           []any; a nil slice gives an empty list
+//	maps                              map[string]any; keys that are strings,
+//	                                  integers (decimal text) or
+//	                                  encoding.TextMarshaler; a nil map
+//	                                  gives an empty dict
+//	structs                           map[string]any, one entry per exported
+//	                                  field, named by its `wamp` tag, else
+//	                                  its `json` tag, else its name, with
+//	                                  the omitempty and omitzero options
+//	                                  and encoding/json's rules for embedded
+//	                                  structs (client/payload documents them)
+//	non-nil pointers, interfaces      the value they point to
+//	encoding.TextMarshaler            string: its text (time.Time so becomes
+//	                                  an RFC 3339 string with nanoseconds)
 //
-// Values already in the closed set are returned as they are when nothing
-// below them changes. Other types (structs, channels, functions, maps with
-// non-string keys, complex numbers) are an error wrapping
-// ErrUnsupportedValue; nesting deeper than DefaultMaxDepth (which also
-// stops a cyclic value) is ErrTooDeep. Normalize does not modify v.
+// A value already in the set is returned as it is, without allocating; a
+// list or dict is copied only along the branches that hold a value to
+// convert. Normalize never modifies v and keeps no reference to it beyond
+// the result, which may share v's lists, dicts and byte slices.
+//
+// Channels, functions, complex numbers and unsafe pointers have no payload
+// form. The error is a *ValueError naming the path to the value at fault:
+// it matches ErrUnsupportedValue, or ErrTooDeep for a value nested deeper
+// than DefaultMaxDepth (a cyclic value among them), or wraps the error of a
+// MarshalText method. Normalize is safe for concurrent use.
 func Normalize(v any) (any, error) {
-	return normalize(v, 0)
+	out, _, err := normalizeAny(v, 0)
+	if err != nil {
+		return nil, rooted(err, "")
+	}
+	return out, nil
 }
 
-func normalize(v any, depth int) (any, error) {
-	switch v := v.(type) {
+// NormalizePayload converts the positional and keyword arguments of a
+// payload with Normalize's rules. args and kwargs themselves are returned
+// when every value in them is already in the set (nil stays nil). Error
+// paths start at "args" or "kwargs": "args[1].when", "kwargs.user".
+func NormalizePayload(args protocol.List, kwargs protocol.Dict) (protocol.List, protocol.Dict, error) {
+	a, _, err := normalizeList(args, 0)
+	if err != nil {
+		return nil, nil, rooted(err, "args")
+	}
+	k, _, err := normalizeDict(kwargs, 0)
+	if err != nil {
+		return nil, nil, rooted(err, "kwargs")
+	}
+	return a, k, nil
+}
+
+// normalizeAny converts v, at nesting depth; changed reports whether the
+// result differs from v (so that lists and dicts are copied only where
+// needed). Errors are *ValueErrors whose path is made of steps.
+func normalizeAny(v any, depth int) (out any, changed bool, err error) {
+	switch x := v.(type) {
 	case nil, bool, int64, uint64, float64, string, []byte:
-		return v, nil
+		return v, false, nil
 	case int:
-		return int64(v), nil
+		return int64(x), true, nil
+	case []any:
+		l, changed, err := normalizeList(x, depth)
+		if err != nil || !changed {
+			// The original interface value: boxing the slice again would
+			// allocate.
+			return v, false, err
+		}
+		return l, true, nil
+	case map[string]any:
+		d, changed, err := normalizeDict(x, depth)
+		if err != nil || !changed {
+			return v, false, err
+		}
+		return d, true, nil
+	}
+	out, err = normalizeValue(reflect.ValueOf(v), depth)
+	return out, true, err
+}
+
+func normalizeList(l []any, depth int) ([]any, bool, error) {
+	if l == nil {
+		return l, false, nil
 	}
 	if depth >= DefaultMaxDepth {
-		return nil, ErrTooDeep
+		return nil, false, tooDeepValue()
 	}
-	switch v := v.(type) {
-	case []any:
-		var out []any
-		for i, e := range v {
-			n, err := normalize(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			if out == nil && !sameValue(n, e) {
-				out = make([]any, len(v))
-				copy(out, v[:i])
-			}
-			if out != nil {
-				out[i] = n
-			}
+	var out []any
+	for i, e := range l {
+		n, changed, err := normalizeAny(e, depth+1)
+		if err != nil {
+			return nil, false, within(err, indexStep(i))
 		}
-		if out == nil {
-			return v, nil
+		if changed && out == nil {
+			out = make([]any, len(l))
+			copy(out, l[:i])
 		}
-		return out, nil
-	case map[string]any:
-		var out map[string]any
-		for k, e := range v {
-			n, err := normalize(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			if out == nil && !sameValue(n, e) {
-				out = make(map[string]any, len(v))
-				for k2, e2 := range v {
-					out[k2] = e2
-				}
-			}
-			if out != nil {
-				out[k] = n
-			}
+		if out != nil {
+			out[i] = n
 		}
-		if out == nil {
-			return v, nil
-		}
-		return out, nil
 	}
-	return normalizeReflect(reflect.ValueOf(v), depth)
+	if out == nil {
+		return l, false, nil
+	}
+	return out, true, nil
 }
 
-// sameValue reports whether normalizing left e unchanged: same dynamic type,
-// and for the container types the same backing store.
-func sameValue(n, e any) bool {
-	switch n := n.(type) {
-	case []any:
-		o, ok := e.([]any)
-		return ok && len(n) == len(o) && (len(n) == 0 || &n[0] == &o[0])
-	case map[string]any:
-		o, ok := e.(map[string]any)
-		return ok && reflect.ValueOf(n).UnsafePointer() == reflect.ValueOf(o).UnsafePointer()
-	case []byte:
-		_, ok := e.([]byte)
-		return ok
+func normalizeDict(d map[string]any, depth int) (map[string]any, bool, error) {
+	if d == nil {
+		return d, false, nil
 	}
-	return reflect.TypeOf(n) == reflect.TypeOf(e)
+	if depth >= DefaultMaxDepth {
+		return nil, false, tooDeepValue()
+	}
+	var out map[string]any
+	for k, e := range d {
+		n, changed, err := normalizeAny(e, depth+1)
+		if err != nil {
+			return nil, false, within(err, keyStep(k))
+		}
+		if changed && out == nil {
+			out = make(map[string]any, len(d))
+			for k2, e2 := range d {
+				out[k2] = e2
+			}
+		}
+		if out != nil {
+			out[k] = n
+		}
+	}
+	if out == nil {
+		return d, false, nil
+	}
+	return out, true, nil
 }
 
-func normalizeReflect(rv reflect.Value, depth int) (any, error) {
+var textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+
+// normalizeValue converts a value outside the set's own types.
+func normalizeValue(rv reflect.Value, depth int) (any, error) {
+	if !rv.IsValid() {
+		return nil, nil
+	}
+	if depth >= DefaultMaxDepth {
+		return nil, tooDeepValue()
+	}
+	t := rv.Type()
 	switch rv.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return nil, nil
+		}
+	}
+	if t.Implements(textMarshalerType) {
+		return marshalText(rv)
+	}
+	switch rv.Kind() {
+	case reflect.Bool:
+		return rv.Bool(), nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return rv.Int(), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
@@ -110,58 +188,92 @@ func normalizeReflect(rv reflect.Value, depth int) (any, error) {
 		return int64(rv.Uint()), nil
 	case reflect.Float32, reflect.Float64:
 		return rv.Float(), nil
-	case reflect.Bool:
-		return rv.Bool(), nil
 	case reflect.String:
 		return rv.String(), nil
 	case reflect.Pointer, reflect.Interface:
-		if rv.IsNil() {
-			return nil, nil
-		}
-		if depth >= DefaultMaxDepth {
-			return nil, ErrTooDeep
-		}
-		return normalize(rv.Elem().Interface(), depth+1)
-	case reflect.Slice, reflect.Array:
-		if rv.Kind() == reflect.Slice && rv.IsNil() {
-			if rv.Type().Elem().Kind() == reflect.Uint8 {
-				return []byte(nil), nil
+		out, _, err := normalizeAny(rv.Elem().Interface(), depth+1)
+		return out, err
+	case reflect.Slice:
+		if isByteElem(t) {
+			if rv.IsNil() {
+				return []byte{}, nil
 			}
-			return []any(nil), nil
+			return rv.Bytes(), nil
 		}
-		if rv.Type().Elem().Kind() == reflect.Uint8 {
+		return normalizeSeq(rv, depth)
+	case reflect.Array:
+		if isByteElem(t) {
 			b := make([]byte, rv.Len())
 			reflect.Copy(reflect.ValueOf(b), rv)
 			return b, nil
 		}
-		out := make([]any, rv.Len())
-		for i := range out {
-			n, err := normalize(rv.Index(i).Interface(), depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = n
-		}
-		return out, nil
+		return normalizeSeq(rv, depth)
 	case reflect.Map:
-		if rv.Type().Key().Kind() != reflect.String {
-			break
-		}
-		if rv.IsNil() {
-			return map[string]any(nil), nil
-		}
-		out := make(map[string]any, rv.Len())
-		it := rv.MapRange()
-		for it.Next() {
-			n, err := normalize(it.Value().Interface(), depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[it.Key().String()] = n
-		}
-		return out, nil
+		return normalizeMap(rv, depth)
+	case reflect.Struct:
+		return normalizeStruct(rv, depth)
 	}
-	return nil, unsupported(fmt.Sprintf("type %s", rv.Type()))
+	return nil, noPayloadForm(t, "")
+}
+
+// isByteElem reports whether a slice or array type t holds bytes that are
+// binary: uint8 elements without a MarshalText method of their own.
+func isByteElem(t reflect.Type) bool {
+	return t.Elem().Kind() == reflect.Uint8 && !t.Elem().Implements(textMarshalerType)
+}
+
+func normalizeSeq(rv reflect.Value, depth int) (any, error) {
+	out := make([]any, rv.Len())
+	for i := range out {
+		n, err := normalizeElem(rv.Index(i), depth)
+		if err != nil {
+			return nil, within(err, indexStep(i))
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// normalizeElem converts an element of a container at depth.
+func normalizeElem(ev reflect.Value, depth int) (any, error) {
+	if ev.Kind() == reflect.Interface {
+		if ev.IsNil() {
+			return nil, nil
+		}
+		ev = ev.Elem()
+	}
+	// The set's own types take the fast path.
+	switch ev.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Struct, reflect.Array, reflect.Pointer:
+		if isPlain(ev.Type()) {
+			out, _, err := normalizeAny(ev.Interface(), depth+1)
+			return out, err
+		}
+		return normalizeValue(ev, depth+1)
+	}
+	if isPlain(ev.Type()) {
+		return ev.Interface(), nil
+	}
+	return normalizeValue(ev, depth+1)
+}
+
+var (
+	anyListType = reflect.TypeFor[[]any]()
+	anyDictType = reflect.TypeFor[map[string]any]()
+	bytesType   = reflect.TypeFor[[]byte]()
+)
+
+// isPlain reports whether t is one of the set's own types.
+func isPlain(t reflect.Type) bool {
+	switch t {
+	case anyListType, anyDictType, bytesType:
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int64, reflect.Uint64, reflect.Float64, reflect.String:
+		return t.PkgPath() == "" // bool, int64, uint64, float64, string, not named types
+	}
+	return false
 }
 
 // normalizeForeign converts a value outside the documented set with
