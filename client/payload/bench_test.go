@@ -21,25 +21,6 @@ type benchOrder struct {
 var benchValue = benchOrder{ID: "A-17", Items: []string{"tea", "milk", "bread"}, Total: 12.5, Quantity: 3,
 	Express: true, Tags: map[string]string{"channel": "web"}, Address: Inner{City: "Oslo", Zip: "0150"}}
 
-func BenchmarkEncodePlainList(b *testing.B) {
-	v := []any{int64(1), "two", 3.0, map[string]any{"k": []any{true, nil}}}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := codec.Normalize(v); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkEncodeStruct(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := codec.Normalize(benchValue); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 func BenchmarkDecodeStruct(b *testing.B) {
 	v, err := codec.Normalize(benchValue)
 	if err != nil {
