@@ -276,18 +276,18 @@ func isPlain(t reflect.Type) bool {
 	return false
 }
 
-// normalizeForeign converts a value outside the documented set with
-// Normalize, for the encoders. It reports false when Normalize cannot, or
-// when the result is still not of a documented type (so that encoding
-// cannot recurse forever).
-func normalizeForeign(v any) (any, bool) {
+// normalizeForeign converts v, a value outside the documented set, with
+// Normalize, for the encoders. The error is Normalize's *ValueError, or
+// for a result still not of a documented type (which would make encoding
+// recurse forever) an unsupported-value error.
+func normalizeForeign(v any) (any, error) {
 	nv, err := Normalize(v)
 	if err != nil {
-		return nil, false
+		return nil, err
 	}
 	switch nv.(type) {
 	case nil, bool, int64, uint64, float64, string, []byte, []any, map[string]any:
-		return nv, true
+		return nv, nil
 	}
-	return nil, false
+	return nil, unsupportedType(v)
 }

@@ -15,7 +15,10 @@ import (
 type ValueError struct {
 	// Path locates the value inside the one given to Normalize: "" for the
 	// value itself, "user.age", "[1].when", `["a b"][0]`. NormalizePayload
-	// names paths from "args" and "kwargs" ("args[1]", "kwargs.user").
+	// names paths from "args" and "kwargs" ("args[1]", "kwargs.user"). In
+	// an encoder's *EncodeError the path starts at the value the encoder
+	// converted: the foreign value (JSON, MessagePack) or the message's
+	// list (CBOR).
 	Path string
 	// Reason says what is wrong, such as "chan int has no payload form".
 	Reason string

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/protocol"
 )
 
 type Level int
@@ -261,5 +262,24 @@ func TestNormalizePayload(t *testing.T) {
 	_, _, err = codec.NormalizePayload(nil, map[string]any{"a b": make(chan int)})
 	if !errors.As(err, &ve) || ve.Path != `kwargs["a b"]` || !errors.Is(err, codec.ErrUnsupportedValue) {
 		t.Fatalf("NormalizePayload(chan at a quoted key): %v", err)
+	}
+}
+
+// Every encoder reports what Normalize cannot convert with its
+// *ValueError, path included, inside the *EncodeError. The path starts at
+// the value the encoder converted: the foreign value itself (JSON,
+// MessagePack), or the message's list (CBOR: "[4][0].items[1]").
+func TestEncodersReportValueError(t *testing.T) {
+	type order struct {
+		Items []any `wamp:"items"`
+	}
+	for _, c := range []codec.Codec{codec.JSON(), codec.MsgPack(), codec.CBOR()} {
+		_, err := c.Encode(&protocol.Call{Request: 1, Procedure: "a.b",
+			Payload: protocol.Payload{Args: protocol.List{order{Items: []any{1, make(chan int)}}}}})
+		var ee *codec.EncodeError
+		var ve *codec.ValueError
+		if !errors.As(err, &ee) || !errors.As(err, &ve) || !strings.HasSuffix(ve.Path, "items[1]") || !errors.Is(err, codec.ErrUnsupportedValue) {
+			t.Errorf("%s: %v, want an EncodeError holding the ValueError at items[1]", c.Name(), err)
+		}
 	}
 }
