@@ -79,8 +79,28 @@ func normalizeAny(v any, depth int) (out any, changed bool, err error) {
 	switch x := v.(type) {
 	case nil, bool, int64, uint64, float64, string, []byte:
 		return v, false, nil
+	// The everyday Go scalars, without reflect.
 	case int:
 		return int64(x), true, nil
+	case int32:
+		return int64(x), true, nil
+	case int16:
+		return int64(x), true, nil
+	case int8:
+		return int64(x), true, nil
+	case uint32:
+		return int64(x), true, nil
+	case uint16:
+		return int64(x), true, nil
+	case uint8:
+		return int64(x), true, nil
+	case uint:
+		if uint64(x) > math.MaxInt64 {
+			return uint64(x), true, nil
+		}
+		return int64(x), true, nil
+	case float32:
+		return float64(x), true, nil
 	case []any:
 		l, changed, err := normalizeList(x, depth)
 		if err != nil || !changed {
@@ -100,6 +120,16 @@ func normalizeAny(v any, depth int) (out any, changed bool, err error) {
 	return out, true, err
 }
 
+// isPlainScalar reports whether v is a scalar of the set (so stays as it
+// is): the loops over lists and dicts test it inline, before a call.
+func isPlainScalar(v any) bool {
+	switch v.(type) {
+	case nil, bool, int64, uint64, float64, string, []byte:
+		return true
+	}
+	return false
+}
+
 func normalizeList(l []any, depth int) ([]any, bool, error) {
 	if l == nil {
 		return l, false, nil
@@ -109,6 +139,12 @@ func normalizeList(l []any, depth int) ([]any, bool, error) {
 	}
 	var out []any
 	for i, e := range l {
+		if isPlainScalar(e) {
+			if out != nil {
+				out[i] = e
+			}
+			continue
+		}
 		n, changed, err := normalizeAny(e, depth+1)
 		if err != nil {
 			return nil, false, within(err, indexStep(i))
@@ -136,6 +172,9 @@ func normalizeDict(d map[string]any, depth int) (map[string]any, bool, error) {
 	}
 	var out map[string]any
 	for k, e := range d {
+		if isPlainScalar(e) {
+			continue // already in out, if out was made
+		}
 		n, changed, err := normalizeAny(e, depth+1)
 		if err != nil {
 			return nil, false, within(err, keyStep(k))
@@ -173,23 +212,13 @@ func normalizeValue(rv reflect.Value, depth int) (any, error) {
 			return nil, nil
 		}
 	}
-	if t.Implements(textMarshalerType) {
+	if isText(t) {
 		return marshalText(rv)
 	}
+	if v, ok := scalar(rv); ok {
+		return v, nil
+	}
 	switch rv.Kind() {
-	case reflect.Bool:
-		return rv.Bool(), nil
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return rv.Int(), nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if u := rv.Uint(); u > math.MaxInt64 {
-			return u, nil
-		}
-		return int64(rv.Uint()), nil
-	case reflect.Float32, reflect.Float64:
-		return rv.Float(), nil
-	case reflect.String:
-		return rv.String(), nil
 	case reflect.Pointer, reflect.Interface:
 		out, _, err := normalizeAny(rv.Elem().Interface(), depth+1)
 		return out, err
@@ -216,14 +245,86 @@ func normalizeValue(rv reflect.Value, depth int) (any, error) {
 	return nil, noPayloadForm(t, "")
 }
 
+// scalar converts rv by its kind when that is bool, an integer, a float or
+// string, whatever its type's methods: the caller has checked for
+// MarshalText. It reports false for the other kinds.
+func scalar(rv reflect.Value) (any, bool) {
+	switch rv.Kind() {
+	case reflect.Bool:
+		return rv.Bool(), true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int(), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if u := rv.Uint(); u > math.MaxInt64 {
+			return u, true
+		}
+		return int64(rv.Uint()), true
+	case reflect.Float32, reflect.Float64:
+		return rv.Float(), true
+	case reflect.String:
+		return rv.String(), true
+	}
+	return nil, false
+}
+
+// isScalar reports whether the values of type t convert by scalar: a
+// bool, integer, float or string kind without a MarshalText method. The
+// elements of a container of such a type are converted without looking
+// at each one's type again.
+func isScalar(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.String:
+		return !isText(t)
+	}
+	return false
+}
+
 // isByteElem reports whether a slice or array type t holds bytes that are
 // binary: uint8 elements without a MarshalText method of their own.
 func isByteElem(t reflect.Type) bool {
-	return t.Elem().Kind() == reflect.Uint8 && !t.Elem().Implements(textMarshalerType)
+	return t.Elem().Kind() == reflect.Uint8 && !isText(t.Elem())
+}
+
+// isText reports whether t implements encoding.TextMarshaler. The types
+// most often converted have no methods at all, which is told more cheaply
+// than by Implements: a predeclared type (int, string, …), or an unnamed
+// slice, array or map type ([]string, map[string]int).
+func isText(t reflect.Type) bool {
+	switch k := t.Kind(); k {
+	case reflect.Slice, reflect.Array, reflect.Map:
+		if t.Name() == "" {
+			return false
+		}
+	default:
+		if int(k) < len(predeclared) && predeclared[k] == t {
+			return false
+		}
+	}
+	return t.Implements(textMarshalerType)
+}
+
+// predeclared holds the predeclared type of each scalar kind.
+var predeclared = [...]reflect.Type{
+	reflect.Bool: reflect.TypeFor[bool](), reflect.Int: reflect.TypeFor[int](),
+	reflect.Int8: reflect.TypeFor[int8](), reflect.Int16: reflect.TypeFor[int16](),
+	reflect.Int32: reflect.TypeFor[int32](), reflect.Int64: reflect.TypeFor[int64](),
+	reflect.Uint: reflect.TypeFor[uint](), reflect.Uint8: reflect.TypeFor[uint8](),
+	reflect.Uint16: reflect.TypeFor[uint16](), reflect.Uint32: reflect.TypeFor[uint32](),
+	reflect.Uint64: reflect.TypeFor[uint64](), reflect.Uintptr: reflect.TypeFor[uintptr](),
+	reflect.Float32: reflect.TypeFor[float32](), reflect.Float64: reflect.TypeFor[float64](),
+	reflect.String: reflect.TypeFor[string](),
 }
 
 func normalizeSeq(rv reflect.Value, depth int) (any, error) {
 	out := make([]any, rv.Len())
+	if isScalar(rv.Type().Elem()) {
+		for i := range out {
+			out[i], _ = scalar(rv.Index(i))
+		}
+		return out, nil
+	}
 	for i := range out {
 		n, err := normalizeElem(rv.Index(i), depth)
 		if err != nil {
@@ -261,17 +362,32 @@ var (
 	anyListType = reflect.TypeFor[[]any]()
 	anyDictType = reflect.TypeFor[map[string]any]()
 	bytesType   = reflect.TypeFor[[]byte]()
+	boolType    = reflect.TypeFor[bool]()
+	int64Type   = reflect.TypeFor[int64]()
+	uint64Type  = reflect.TypeFor[uint64]()
+	float64Type = reflect.TypeFor[float64]()
+	stringType  = reflect.TypeFor[string]()
 )
 
-// isPlain reports whether t is one of the set's own types.
+// isPlain reports whether t is one of the set's own types (not a named
+// type defined on one of them). The kind narrows the comparisons to one or
+// two.
 func isPlain(t reflect.Type) bool {
-	switch t {
-	case anyListType, anyDictType, bytesType:
-		return true
-	}
 	switch t.Kind() {
-	case reflect.Bool, reflect.Int64, reflect.Uint64, reflect.Float64, reflect.String:
-		return t.PkgPath() == "" // bool, int64, uint64, float64, string, not named types
+	case reflect.Slice:
+		return t == anyListType || t == bytesType
+	case reflect.Map:
+		return t == anyDictType
+	case reflect.Bool:
+		return t == boolType
+	case reflect.Int64:
+		return t == int64Type
+	case reflect.Uint64:
+		return t == uint64Type
+	case reflect.Float64:
+		return t == float64Type
+	case reflect.String:
+		return t == stringType
 	}
 	return false
 }

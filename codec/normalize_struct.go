@@ -32,7 +32,7 @@ func normalizeStruct(rv reflect.Value, depth int) (any, error) {
 
 func normalizeMap(rv reflect.Value, depth int) (any, error) {
 	t := rv.Type()
-	keyText := t.Key().Implements(textMarshalerType)
+	keyText := isText(t.Key())
 	switch t.Key().Kind() {
 	case reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
@@ -42,14 +42,23 @@ func normalizeMap(rv reflect.Value, depth int) (any, error) {
 		}
 	}
 	out := make(map[string]any, rv.Len())
+	scalarValues := isScalar(t.Elem())
 	it := rv.MapRange()
 	for it.Next() {
 		k, err := mapKey(it.Key(), keyText)
 		if err != nil {
 			return nil, err
 		}
-		if _, dup := out[k]; dup {
-			return nil, &ValueError{Path: keyStep(k), Reason: "two keys of the map have this text", Err: ErrUnsupportedValue}
+		// Distinct strings and integers give distinct keys; only MarshalText
+		// may give two keys one text.
+		if keyText {
+			if _, dup := out[k]; dup {
+				return nil, &ValueError{Path: keyStep(k), Reason: "two keys of the map have this text", Err: ErrUnsupportedValue}
+			}
+		}
+		if scalarValues {
+			out[k], _ = scalar(it.Value())
+			continue
 		}
 		n, err := normalizeElem(it.Value(), depth)
 		if err != nil {
