@@ -1,13 +1,7 @@
 package payload_test
 
-import (
-	"errors"
-	"strings"
-	"time"
-)
-
-// The Go types of the tests of this package. The same set, in package
-// codec's tests, checks codec.Normalize, the way there.
+// Go types the tests of this package decode into (codec's tests encode the
+// same shapes with Normalize).
 
 type Level int
 
@@ -16,14 +10,6 @@ type Celsius float32
 type Name string
 
 type Blob []byte
-
-type upper string
-
-func (u upper) MarshalText() ([]byte, error) { return []byte(strings.ToUpper(string(u))), nil }
-
-type badText struct{}
-
-func (badText) MarshalText() ([]byte, error) { return nil, errors.New("no text") }
 
 type Inner struct {
 	City string `wamp:"city"`
@@ -35,28 +21,6 @@ type Base struct {
 	Kind string `wamp:"kind"`
 }
 
-type user struct {
-	Name     string            `wamp:"name"`
-	Age      int               `wamp:"age,omitempty"`
-	Email    string            `json:"email"`
-	Nick     *string           `wamp:"nick"`
-	Tags     []string          `wamp:"tags"`
-	Home     Inner             `wamp:"home"`
-	Extra    map[string]int    `wamp:"extra,omitempty"`
-	Secret   string            `wamp:"-"`
-	Skipped  string            `json:"-"`
-	Dash     string            `wamp:"-,"`
-	Plain    bool              //
-	When     time.Time         `wamp:"when,omitzero"`
-	Score    float32           `wamp:"score"`
-	private  int               //nolint:unused // unexported: never a field
-	Labels   map[Level]Name    `wamp:"labels,omitempty"`
-	Any      any               `wamp:"any"`
-	Raw      Blob              `wamp:"raw,omitempty"`
-	Children []*Inner          `wamp:"children,omitempty"`
-	Nested   map[string][]bool `wamp:"nested,omitempty"`
-}
-
 type embedded struct {
 	Base
 	*Inner
@@ -64,24 +28,10 @@ type embedded struct {
 	Extra string `wamp:"extra"`
 }
 
-type conflict struct {
-	A
-	B
-}
-
 type A struct{ Name, OnlyA string }
 
 type B struct{ Name, OnlyB string }
 
-type tagWins struct {
-	A
-	C
-}
-
 type C struct {
 	Name string `wamp:"Name"`
-}
-
-type node struct {
-	Next *node `wamp:"next"`
 }
