@@ -329,7 +329,7 @@
 // # Payloads and typed values
 //
 // Arguments and keyword arguments may hold any Go value that
-// payload.Encode accepts (structs, pointers, named types, slices, arrays,
+// codec.Normalize accepts (structs, pointers, named types, slices, arrays,
 // maps): the client converts them to the value set of package protocol on
 // the caller's goroutine (a value without a payload form, such as a channel,
 // fails the operation with an *ArgumentError naming its path). Every

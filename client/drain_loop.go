@@ -81,12 +81,7 @@ var errDrained = errors.New("wampgo: drained")
 // session has ended), then done with the router's error.
 func (s *loopState) removeAfterReply(msg protocol.Message, retire func(), done func(error)) {
 	req := s.nextID()
-	switch m := msg.(type) {
-	case *protocol.Unsubscribe:
-		m.Request = req
-	case *protocol.Unregister:
-		m.Request = req
-	}
+	protocol.SetRequestID(msg, req)
 	s.request(req, msg, func(_ protocol.Message, err error) {
 		retire()
 		done(err)

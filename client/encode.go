@@ -110,7 +110,7 @@ func (s *loopState) admit(op string, msg protocol.Message, e encoded) error {
 // *ArgumentError naming the first option (in key order) that the codec
 // cannot carry.
 func (ci *connInfo) checkOptions(op string, msg protocol.Message) (int, error) {
-	opts := optionsOf(msg)
+	opts := protocol.OptionsOf(msg)
 	if len(opts) == 0 {
 		return 0, nil
 	}
@@ -172,42 +172,6 @@ func sizeFailure(op string, err error) *ArgumentError {
 // scratch holds buffers for checkOptions, whose output is thrown away.
 var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
-// optionsOf returns the Options of a request the caller built.
-func optionsOf(msg protocol.Message) protocol.Dict {
-	switch m := msg.(type) {
-	case *protocol.Call:
-		return m.Options
-	case *protocol.Publish:
-		return m.Options
-	case *protocol.Subscribe:
-		return m.Options
-	case *protocol.Register:
-		return m.Options
-	case *protocol.Yield:
-		return m.Options
-	case *protocol.Error:
-		return m.Details
-	}
-	return nil
-}
-
-// uriOf returns the URI a message carries.
-func uriOf(msg protocol.Message) protocol.URI {
-	switch m := msg.(type) {
-	case *protocol.Call:
-		return m.Procedure
-	case *protocol.Publish:
-		return m.Topic
-	case *protocol.Subscribe:
-		return m.Topic
-	case *protocol.Register:
-		return m.Procedure
-	case *protocol.Error:
-		return m.Error
-	}
-	return ""
-}
-
 // maxRequestID is the largest request id, whose encoding is the longest.
 const maxRequestID = protocol.MaxID
 
@@ -225,7 +189,8 @@ func (ci *connInfo) checkSize(msg protocol.Message, p codec.EncodedPayload, opts
 	if ci.limit == nil {
 		return nil
 	}
-	bound := int64(p.Size()) + int64(6*len(uriOf(msg))) + headerSlack + int64(optsSize)
+	uri, _ := protocol.URIOf(msg)
+	bound := int64(p.Size()) + int64(6*len(uri)) + headerSlack + int64(optsSize)
 	if bound <= ci.limit.SendLimit() {
 		return nil
 	}
@@ -233,13 +198,12 @@ func (ci *connInfo) checkSize(msg protocol.Message, p codec.EncodedPayload, opts
 }
 
 // checkEncodes encodes msg (with the longest request id, when it takes
-// one) and payload p, as the writer will, and checks the result against the
-// connection's size limit. The error is the codec's *codec.EncodeError or
-// the limit's.
+// one the loop has not given yet) and payload p, as the writer will, and
+// checks the result against the connection's size limit. The error is the
+// codec's *codec.EncodeError or the limit's.
 func (ci *connInfo) checkEncodes(msg protocol.Message, p codec.EncodedPayload) error {
-	if req := requestOf(msg); req != nil && *req == 0 {
-		*req = maxRequestID
-		defer func() { *req = 0 }()
+	if id, _ := protocol.RequestID(msg); id == 0 && protocol.SetRequestID(msg, maxRequestID) {
+		defer protocol.SetRequestID(msg, 0)
 	}
 	b, err := codec.AppendSpliced(ci.codec, nil, msg, p)
 	if err != nil {
@@ -249,20 +213,4 @@ func (ci *connInfo) checkEncodes(msg protocol.Message, p codec.EncodedPayload) e
 		return nil
 	}
 	return ci.limit.CheckSend(msg.Type(), len(b))
-}
-
-// requestOf returns the request id field of msg, for the requests whose
-// id the loop gives; nil for other messages.
-func requestOf(msg protocol.Message) *protocol.ID {
-	switch m := msg.(type) {
-	case *protocol.Call:
-		return &m.Request
-	case *protocol.Publish:
-		return &m.Request
-	case *protocol.Subscribe:
-		return &m.Request
-	case *protocol.Register:
-		return &m.Request
-	}
-	return nil
 }

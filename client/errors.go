@@ -448,7 +448,7 @@ type ArgumentError struct {
 	Arg    string // the argument, such as "procedure", "topic" or "option timeout"
 	Reason string // what is wrong with it
 	// Err is the codec's *codec.EncodeError for a payload the serializer
-	// cannot carry, the *payload.EncodeError for a Go value that has no
+	// cannot carry, the *codec.ValueError for a Go value that has no
 	// payload form (then Arg is its path, such as "args[1]"); nil otherwise.
 	Err error
 }

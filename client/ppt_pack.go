@@ -20,7 +20,7 @@ import (
 // payload_passthru_mode for the role that routes msg, and with a
 // *PassthruError when the payload cannot be packed.
 func (c *Client) packPassthru(op string, msg protocol.Message, args protocol.List, kwargs protocol.Dict) (protocol.List, protocol.Dict, error) {
-	opts := optionsOf(msg)
+	opts := protocol.OptionsOf(msg)
 	if s, _ := opts["ppt_scheme"].(string); s == "" {
 		return args, kwargs, nil
 	}

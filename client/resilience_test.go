@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/client/payload"
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/testkit/routertest"
 	"github.com/wampgo/wampgo/mailbox"
@@ -256,7 +255,7 @@ func TestUnencodablePayloadFailsOnlyTheOperation(t *testing.T) {
 		t.Fatalf("Publish = %v", err)
 	}
 	// A Go value without a payload form fails before the codec sees it.
-	if _, err := c.Call(ctxT(t), "com.wampgo.bad", protocol.List{make(chan int)}, nil).Await(ctxT(t)); !errors.Is(err, payload.ErrUnsupported) {
+	if _, err := c.Call(ctxT(t), "com.wampgo.bad", protocol.List{make(chan int)}, nil).Await(ctxT(t)); !errors.Is(err, codec.ErrUnsupportedValue) {
 		t.Fatalf("Call = %v", err)
 	}
 	if _, err := c.Call(ctxT(t), "wamp.session.count", nil, nil).Await(ctxT(t)); err != nil {

@@ -82,7 +82,7 @@ func RegisterTyped[Req, Resp any](ctx context.Context, c *Client, procedure prot
 // context.DeadlineExceeded), as Call's final result does.
 //
 // A request that cannot be encoded is an *ArgumentError wrapping a
-// *payload.EncodeError, a result
+// *codec.ValueError, a result
 // that does not fit Resp a *payload.DecodeError (matching
 // payload.ErrMismatch; paths start "args" or "kwargs"), an ERROR from the
 // callee or router an *Error.

@@ -11,6 +11,7 @@ import (
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/client/payload"
 	"github.com/wampgo/wampgo/client/wamptest"
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -184,9 +185,9 @@ func TestUnencodablePayloads(t *testing.T) {
 	callee, caller := miniPair(t)
 	ch := make(chan int)
 	_, err := caller.Call(ctxT(t), "com.typed.none", protocol.List{1, ch}, nil).Await(ctxT(t))
-	var ee *payload.EncodeError
+	var ee *codec.ValueError
 	var ae *client.ArgumentError
-	if !errors.As(err, &ee) || !errors.Is(err, payload.ErrUnsupported) || ee.Path != "args[1]" ||
+	if !errors.As(err, &ee) || !errors.Is(err, codec.ErrUnsupportedValue) || ee.Path != "args[1]" ||
 		!errors.Is(err, client.ErrInvalidArgument) || !errors.As(err, &ae) || ae.Op != "Call" || ae.Arg != "args[1]" ||
 		err.Error() != "wampgo: Call: invalid args[1]: chan int has no payload form" {
 		t.Fatalf("Call with a channel: %v", err)
@@ -198,7 +199,7 @@ func TestUnencodablePayloads(t *testing.T) {
 		switch inv.Args[0] {
 		case "progress":
 			err := inv.SendProgress(ctx, protocol.List{ch}, nil)
-			return client.Result{Args: protocol.List{errors.Is(err, payload.ErrUnsupported)}}, nil
+			return client.Result{Args: protocol.List{errors.Is(err, codec.ErrUnsupportedValue)}}, nil
 		case "error":
 			return client.Result{}, client.NewError("com.typed.e", nil, protocol.Dict{"c": ch})
 		}
@@ -221,7 +222,7 @@ func TestUnencodablePayloads(t *testing.T) {
 		t.Fatalf("SendProgress with a channel: %v %v", res.Args, err)
 	}
 	stream := caller.Call(ctxT(t), "com.typed.badresult", protocol.List{"x"}, nil, client.ProgressiveInputs())
-	if err := stream.SendInput(ctxT(t), protocol.List{ch}, nil); !errors.Is(err, payload.ErrUnsupported) {
+	if err := stream.SendInput(ctxT(t), protocol.List{ch}, nil); !errors.Is(err, codec.ErrUnsupportedValue) {
 		t.Fatalf("SendInput with a channel: %v", err)
 	}
 	stream.FinishInput(ctxT(t), nil, nil)
@@ -280,7 +281,7 @@ func TestTypedRPC(t *testing.T) {
 		t.Fatalf("mismatched response: %v", err)
 	}
 	// A request that cannot be encoded.
-	if _, err := client.CallTyped[sum](ctxT(t), caller, "com.typed.add", map[string]any{"a": make(chan int)}); !errors.Is(err, payload.ErrUnsupported) || !errors.Is(err, client.ErrInvalidArgument) {
+	if _, err := client.CallTyped[sum](ctxT(t), caller, "com.typed.add", map[string]any{"a": make(chan int)}); !errors.Is(err, codec.ErrUnsupportedValue) || !errors.Is(err, client.ErrInvalidArgument) {
 		t.Fatalf("unencodable request: %v", err)
 	}
 
@@ -349,7 +350,7 @@ func TestTypedEvents(t *testing.T) {
 	if !errors.Is(err, payload.ErrMismatch) || !strings.Contains(err.Error(), `com.typed.points": kwargs.x: want an integer, got string "one"`) {
 		t.Fatalf("error handler got %v", err)
 	}
-	if _, err := client.PublishTyped(ctxT(t), pub, "com.typed.points", make(chan int)); !errors.Is(err, payload.ErrUnsupported) {
+	if _, err := client.PublishTyped(ctxT(t), pub, "com.typed.points", make(chan int)); !errors.Is(err, codec.ErrUnsupportedValue) {
 		t.Fatalf("PublishTyped(chan): %v", err)
 	}
 }

@@ -9,27 +9,17 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// checkMessage checks the URI and options of a request the caller built,
-// with the protocol's own rules; the payload is left to the codec. msg's
-// Request is not yet set: a placeholder stands in for it.
+// checkMessage checks the URI and options of a request the caller built
+// (CALL, PUBLISH, SUBSCRIBE, REGISTER), with the protocol's own rules. msg
+// carries no payload yet (the codec checks that) and its Request is not yet
+// set: a placeholder stands in for it. msg is validated in place (a copy
+// would be one more allocation per request), the placeholder set for the
+// check only: it is the caller's own, not yet shared.
 func checkMessage(op string, msg protocol.Message) error {
-	var err error
-	switch m := msg.(type) {
-	case *protocol.Call:
-		// Validated in place (a copy would be one more allocation per
-		// call): the request id the loop assigns later is set for the
-		// check only. msg is the caller's own, not yet shared.
-		req := m.Request
-		m.Request = 1
-		err = protocol.Validate(m)
-		m.Request = req
-	case *protocol.Publish:
-		err = protocol.Validate(&protocol.Publish{Request: 1, Options: m.Options, Topic: m.Topic})
-	case *protocol.Subscribe:
-		err = protocol.Validate(&protocol.Subscribe{Request: 1, Options: m.Options, Topic: m.Topic})
-	case *protocol.Register:
-		err = protocol.Validate(&protocol.Register{Request: 1, Options: m.Options, Procedure: m.Procedure})
-	}
+	req, _ := protocol.RequestID(msg)
+	protocol.SetRequestID(msg, 1)
+	err := protocol.Validate(msg)
+	protocol.SetRequestID(msg, req)
 	var ve *protocol.ValidationError
 	if errors.As(err, &ve) {
 		return &ArgumentError{Op: op, Arg: argName(ve.Field), Reason: ve.Reason}

@@ -3,7 +3,7 @@ package client
 import (
 	"errors"
 
-	"github.com/wampgo/wampgo/client/payload"
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -11,16 +11,16 @@ import (
 //
 // Every payload the client sends (Call, SendInput, FinishInput, Publish,
 // SendProgress, a handler's Result and the args and kwargs of an *Error it
-// returns) may hold any Go value that payload.Encode accepts: structs,
+// returns) may hold any Go value that codec.Normalize accepts: structs,
 // pointers, named types, slices, arrays and maps. They are converted to the
 // value set of package protocol on the caller's goroutine, before the
 // session loop sees them; a payload already in the value set passes through
 // without a copy. A value without a payload form fails the operation with an
 // *ArgumentError (matching ErrInvalidArgument) whose Arg is the value's path,
-// such as "args[1].when", and whose Err is the *payload.EncodeError
-// (matching payload.ErrUnsupported).
+// such as "args[1].when", and whose Err is the *codec.ValueError (matching
+// codec.ErrUnsupportedValue).
 
-// goValues converts the args and kwargs given to op with package payload.
+// goValues converts the args and kwargs given to op with codec.NormalizePayload.
 // It runs on the caller's goroutine and does not modify its arguments.
 func goValues(op string, args protocol.List, kwargs protocol.Dict) (protocol.List, protocol.Dict, error) {
 	a, k, err := encodeValues(args, kwargs)
@@ -30,24 +30,16 @@ func goValues(op string, args protocol.List, kwargs protocol.Dict) (protocol.Lis
 	return a, k, nil
 }
 
-// encodeValues converts args and kwargs with package payload; an error is
-// a *payload.EncodeError.
+// encodeValues converts args and kwargs with codec.NormalizePayload; an
+// error is a *codec.ValueError.
 func encodeValues(args protocol.List, kwargs protocol.Dict) (protocol.List, protocol.Dict, error) {
-	a, err := payload.EncodeArgs(args)
-	if err != nil {
-		return nil, nil, err
-	}
-	k, err := payload.EncodeKwargs(kwargs)
-	if err != nil {
-		return nil, nil, err
-	}
-	return a, k, nil
+	return codec.NormalizePayload(args, kwargs)
 }
 
 // valueError reports a Go value without a payload form as the caller's bad
 // argument.
 func valueError(op string, err error) error {
-	var ee *payload.EncodeError
+	var ee *codec.ValueError
 	if !errors.As(err, &ee) {
 		return err
 	}

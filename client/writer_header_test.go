@@ -118,7 +118,7 @@ func expectNoGap(t *testing.T, join func(t *testing.T) (*client.Client, *scripte
 func TestUnencodableOptionLeavesNoIDGap(t *testing.T) {
 	raw := func(k string, v any) client.AnyOption { return client.RawOptions(protocol.Dict{k: v}) }
 	cases := []refusal{
-		{"subscribe raw option of a Go type no codec carries", subscribeWith(raw("x", struct{}{})), `option "x"`, codec.ErrUnsupportedValue},
+		{"subscribe raw option of a Go type no codec carries", subscribeWith(raw("x", struct{ C chan int }{})), `option "x"`, codec.ErrUnsupportedValue},
 		{"register raw option of a Go type no codec carries", registerWith(raw("x", make(chan int))), `option "x"`, codec.ErrUnsupportedValue},
 		{"call raw option of a Go type no codec carries", callWith(nil, raw("x", func() {})), `option "x"`, codec.ErrUnsupportedValue},
 		{"publish raw option of a Go type no codec carries", publishWith(nil, raw("x", complex(1, 2))), `option "x"`, codec.ErrUnsupportedValue},

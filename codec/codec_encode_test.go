@@ -21,6 +21,11 @@ func TestEncodeConvertsCommonGoTypes(t *testing.T) {
 			{1, int64(1)}, {int32(-7), int64(-7)}, {uint8(9), int64(9)}, {float32(1.5), 1.5},
 			{[]string{"a"}, []any{"a"}}, {map[string]int{"k": 2}, map[string]any{"k": int64(2)}},
 			{[]any{1, []int{2}}, []any{int64(1), []any{int64(2)}}},
+			// Everything Normalize converts: structs, maps with integer keys.
+			{struct {
+				A int `wamp:"a"`
+			}{3}, map[string]any{"a": int64(3)}},
+			{map[int]string{1: "a"}, map[string]any{"1": "a"}},
 		} {
 			data, err := c.Encode(call(tc.in))
 			if err != nil {
@@ -37,7 +42,7 @@ func TestEncodeConvertsCommonGoTypes(t *testing.T) {
 
 func TestEncodeErrors(t *testing.T) {
 	for _, c := range codecs {
-		for _, v := range []any{struct{}{}, make(chan int), func() {}, map[int]string{1: "a"}, complex(1, 2)} {
+		for _, v := range []any{make(chan int), func() {}, map[bool]string{true: "a"}, complex(1, 2), []any{struct{ C chan int }{}}} {
 			_, err := c.Encode(call(v))
 			var ee *codec.EncodeError
 			if !errors.As(err, &ee) || ee.Codec != c.Name() || !errors.Is(err, codec.ErrUnsupportedValue) {
@@ -52,7 +57,7 @@ func TestEncodeErrors(t *testing.T) {
 		}
 		// AppendEncode leaves dst as it was on error.
 		dst := []byte("prefix")
-		out, err := c.(codec.Appender).AppendEncode(dst, call(struct{}{}))
+		out, err := c.(codec.Appender).AppendEncode(dst, call(make(chan int)))
 		if err == nil || string(out) != "prefix" {
 			t.Errorf("%s: AppendEncode on error = %q, %v", c.Name(), out, err)
 		}
@@ -123,7 +128,7 @@ func TestNormalize(t *testing.T) {
 	if n, _ := codec.Normalize(ok); &n.([]any)[0] != &ok[0] {
 		t.Error("Normalize copied a value already normalized")
 	}
-	for _, bad := range []any{struct{}{}, map[int]any{}, make(chan int), complex(1, 2), []any{func() {}}} {
+	for _, bad := range []any{struct{ F func() }{}, map[bool]any{}, make(chan int), complex(1, 2), []any{func() {}}} {
 		if _, err := codec.Normalize(bad); !errors.Is(err, codec.ErrUnsupportedValue) {
 			t.Errorf("Normalize(%T) = %v", bad, err)
 		}
@@ -174,10 +179,10 @@ func TestAppendValue(t *testing.T) {
 		}
 		// Errors are EncodeErrors and leave dst as it was.
 		dst := []byte("prefix")
-		out, err := va.AppendValue(dst, []any{struct{}{}})
+		out, err := va.AppendValue(dst, []any{make(chan int)})
 		var ee *codec.EncodeError
 		if !errors.As(err, &ee) || !errors.Is(err, codec.ErrUnsupportedValue) || string(out) != "prefix" {
-			t.Errorf("%s: struct: %q, %v", c.Name(), out, err)
+			t.Errorf("%s: chan: %q, %v", c.Name(), out, err)
 		}
 		// The value's own list counts as level 2, as a payload's does.
 		if _, err := va.AppendValue(nil, nested(codec.DefaultMaxDepth-1)); err != nil {

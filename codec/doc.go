@@ -140,11 +140,11 @@
 // package protocol reads a whole-number float64 in an ID's place as that ID
 // (protocol.AsID).
 //
-// Encode accepts the same closed set and, for convenience, the common Go
-// types that Normalize converts (int and the other sized integers, float32,
-// slices, arrays and string-keyed maps of them): they decode as the
-// documented types. Anything else (a struct, a channel, a map with
-// non-string keys) is an error wrapping ErrUnsupportedValue. Typed nil
+// Encode accepts the same closed set and, for convenience, every Go value
+// that Normalize converts (int and the other sized integers, float32,
+// named types, pointers, slices, arrays, maps, structs, TextMarshalers):
+// they decode as the documented types. Anything else (a channel, a
+// function, a complex number) is an error wrapping ErrUnsupportedValue. Typed nil
 // lists, dicts and byte slices encode as empty ones. Dict keys are written
 // in a deterministic order (sorted; CBOR uses RFC 8949 length-first order),
 // integers in their shortest form, floats as 64-bit floats. JSON output is

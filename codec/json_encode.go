@@ -74,12 +74,14 @@ func (e *jsonEncoder) value(b []byte, v any, depth int) ([]byte, error) {
 	case map[string]any:
 		return e.dict(b, v, depth+1)
 	}
-	// Common Go types (int, float32, []string, map[string]int, …) are
-	// converted to the documented ones; anything else is refused.
-	if nv, ok := normalizeForeign(v); ok {
-		return e.value(b, nv, depth)
+	// Other Go values (int, []string, map[string]int, structs, …) are
+	// converted with Normalize; what it cannot convert is refused with its
+	// *ValueError.
+	nv, err := normalizeForeign(v)
+	if err != nil {
+		return b, err
 	}
-	return b, unsupportedType(v)
+	return e.value(b, nv, depth)
 }
 
 // appendJSONString appends s quoted by jsontext, which refuses invalid

@@ -78,12 +78,14 @@ func (e *msgpackEncoder) value(v any, depth int) error {
 	case map[string]any:
 		return e.dict(v, depth+1)
 	}
-	// Common Go types (int, float32, []string, map[string]int, …) are
-	// converted to the documented ones; anything else is refused.
-	if nv, ok := normalizeForeign(v); ok {
-		return e.value(nv, depth)
+	// Other Go values (int, []string, map[string]int, structs, …) are
+	// converted with Normalize; what it cannot convert is refused with its
+	// *ValueError.
+	nv, err := normalizeForeign(v)
+	if err != nil {
+		return err
 	}
-	return unsupportedType(v)
+	return e.value(nv, depth)
 }
 
 func (e *msgpackEncoder) str(s string) error {

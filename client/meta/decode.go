@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client/payload"
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -21,26 +22,37 @@ func (d *decoder) fail(path, format string, a ...any) {
 	}
 }
 
-// failWith records err, an error of package payload for the value at
-// path, with the full path to the value at fault.
+// failWith records err, an error of package payload or of
+// codec.Normalize for the value at path, with the full path to the value at
+// fault.
 func (d *decoder) failWith(path string, err error) {
 	var de *payload.DecodeError
 	if errors.As(err, &de) {
-		p := de.Path
-		if p != "" && p[0] != '[' {
-			p = "." + p
-		}
-		d.fail(path+p, "%s", de.Reason)
+		d.fail(path+step(de.Path), "%s", de.Reason)
+		return
+	}
+	var ve *codec.ValueError
+	if errors.As(err, &ve) {
+		d.fail(path+step(ve.Path), "%s", ve.Reason)
 		return
 	}
 	d.fail(path, "%v", err)
+}
+
+// step turns p, a path relative to a value ("name.x", "[1]"), into a
+// suffix of the value's own path.
+func step(p string) string {
+	if p != "" && p[0] != '[' {
+		return "." + p
+	}
+	return p
 }
 
 // id converts an id carried in a payload (payload.ID): an integer, or an
 // integral float, in [1, 2^53]. Go integer types outside the value set of
 // package protocol are accepted too.
 func (d *decoder) id(path string, v any) protocol.ID {
-	nv, err := payload.Encode(v)
+	nv, err := codec.Normalize(v)
 	if err != nil {
 		d.failWith(path, err)
 		return 0

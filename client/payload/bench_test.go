@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/wampgo/wampgo/client/payload"
+	"github.com/wampgo/wampgo/codec"
 )
 
 type benchOrder struct {
@@ -20,27 +21,8 @@ type benchOrder struct {
 var benchValue = benchOrder{ID: "A-17", Items: []string{"tea", "milk", "bread"}, Total: 12.5, Quantity: 3,
 	Express: true, Tags: map[string]string{"channel": "web"}, Address: Inner{City: "Oslo", Zip: "0150"}}
 
-func BenchmarkEncodePlainList(b *testing.B) {
-	v := []any{int64(1), "two", 3.0, map[string]any{"k": []any{true, nil}}}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := payload.Encode(v); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkEncodeStruct(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := payload.Encode(benchValue); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 func BenchmarkDecodeStruct(b *testing.B) {
-	v, err := payload.Encode(benchValue)
+	v, err := codec.Normalize(benchValue)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,7 +38,7 @@ func BenchmarkDecodeStruct(b *testing.B) {
 // The baseline: what users do without package payload to get a struct out
 // of a decoded dict, a round trip through encoding/json.
 func BenchmarkDecodeStructViaJSON(b *testing.B) {
-	v, err := payload.Encode(benchValue)
+	v, err := codec.Normalize(benchValue)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,12 +10,20 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/govalue"
+)
+
+var (
+	textMarshalerType   = reflect.TypeFor[encoding.TextMarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
 // Decode stores the value v, of the value set of package protocol, in the
 // Go value that dst points to, following the rules in the package
 // documentation. v is typically one argument of a payload; a value outside
-// the value set is first converted with Encode.
+// the value set is first converted with codec.Normalize.
 //
 // dst must be a non-nil pointer. On error dst may hold part of the value.
 // Decode keeps no reference to v, except that a destination of interface
@@ -103,7 +111,7 @@ func decodeInto(v any, rv reflect.Value, depth int) error {
 	switch v.(type) {
 	case nil, bool, int64, uint64, float64, string, []byte, []any, map[string]any:
 	default:
-		nv, err := Encode(v)
+		nv, err := codec.Normalize(v)
 		if err != nil {
 			return &DecodeError{Reason: err.Error(), Err: errors.Join(ErrMismatch, err)}
 		}
@@ -418,19 +426,19 @@ func decodeStruct(v any, rv reflect.Value, depth int) error {
 	if !ok {
 		return mismatch("want a dict, got %s", describe(v))
 	}
-	si := fieldsOf(rv.Type())
-	for i := range si.fields {
-		f := &si.fields[i]
-		e, ok := d[f.name]
+	fields := govalue.Fields(rv.Type())
+	for i := range fields {
+		f := &fields[i]
+		e, ok := d[f.Name]
 		if !ok {
 			continue
 		}
-		fv, err := settableField(rv, f.index)
+		fv, err := settableField(rv, f.Index)
 		if err == nil {
 			err = decodeInto(e, fv, depth+1)
 		}
 		if err != nil {
-			return within(err, keyStep(f.name))
+			return within(err, keyStep(f.Name))
 		}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/client/payload"
+	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -338,7 +339,7 @@ type viaUnexportedValue struct {
 // The exported fields of an unexported embedded struct are promoted, as in
 // encoding/json; through a nil pointer to one they cannot be set.
 func TestUnexportedEmbedded(t *testing.T) {
-	v, err := payload.Encode(viaUnexported{hidden: &hidden{City: "c"}, Name: "n"})
+	v, err := codec.Normalize(viaUnexported{hidden: &hidden{City: "c"}, Name: "n"})
 	if err != nil || !reflect.DeepEqual(v, map[string]any{"city": "c", "name": "n"}) {
 		t.Fatalf("Encode = %v, %v", v, err)
 	}

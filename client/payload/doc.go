@@ -3,50 +3,34 @@
 // int64, uint64, float64, string, []byte, []any, map[string]any), which
 // every codec decodes to.
 //
-// Encode turns Go values (structs, pointers, named types, slices, arrays,
-// maps) into that set; package client applies it to every payload it sends,
-// so arguments may be any Go value that Encode accepts. Decode is the
-// strict way back: it stores a payload value in a Go destination and
-// reports, with the path to it, any value that does not fit, where a type
-// assertion would silently give zero. ID reads the WAMP ids carried in
-// payloads (integers arrive as int64, protocol.ID is a uint64).
+// codec.Normalize, the module's one converter from Go values, turns Go
+// values (structs, pointers, named types, slices, arrays, maps) into that
+// set; package client applies it to every payload it sends, so arguments
+// may be any Go value that it accepts (its documentation has the table).
+// This package is the strict way back: Decode stores a payload value in a
+// Go destination and reports, with the path to it, any value that does not
+// fit, where a type assertion would silently give zero. ID reads the WAMP
+// ids carried in payloads (integers arrive as int64, protocol.ID is a
+// uint64).
 //
-// EncodeArgs, EncodeKwargs, DecodeArgs and DecodeKwargs work on a whole
-// payload and name paths from "args[i]" and "kwargs". Pack and Unpack map
-// one Go value to a payload's args and kwargs in the shapes other WAMP
+// DecodeArgs and DecodeKwargs work on a whole payload and name paths from
+// "args[i]" and "kwargs" (as codec.NormalizePayload does). Pack and Unpack
+// map one Go value to a payload's args and kwargs in the shapes other WAMP
 // peers use, for typed RPC (see Pack).
 //
 // The package starts no goroutines and has no state besides a cache of
-// struct layouts; every function is safe for concurrent use.
+// struct layouts (shared with codec.Normalize); every function is safe for
+// concurrent use.
 //
 // # Encoding
 //
-// Encode maps Go values as follows:
-//
-//	nil, nil pointer, nil interface   nil
-//	bool (and named bool types)       bool
-//	signed integers                   int64
-//	unsigned integers                 int64, or uint64 above math.MaxInt64
-//	                                  (a uint64 given as such stays uint64)
-//	float32, float64                  float64 (NaN and ±Inf kept; JSON cannot carry them)
-//	string (and named string types)   string
-//	[]byte, [N]byte, named byte types []byte (binary)
-//	other slices and arrays           []any; a nil slice gives an empty list
-//	maps                              map[string]any; keys that are strings,
-//	                                  integers (decimal text) or
-//	                                  encoding.TextMarshaler; a nil map gives
-//	                                  an empty dict
-//	structs                           map[string]any, one entry per field (below)
-//	non-nil pointers, interfaces      the value they point to
-//	encoding.TextMarshaler            string: its text. time.Time so becomes
-//	                                  an RFC 3339 string with nanoseconds;
-//	                                  time.Duration, an int64, stays
-//	                                  nanoseconds.
-//
-// Channels, functions, complex numbers and unsafe pointers have no payload
-// form: Encode fails with an error matching ErrUnsupported. Values nested
-// deeper than MaxDepth (cyclic ones among them) fail with ErrTooDeep.
-// Encoding neither calls json.Marshaler nor reads json.Number specially.
+// codec.Normalize maps Go values as Decode reads them back. time.Duration,
+// an int64, stays nanoseconds; NaN and ±Inf are kept (JSON cannot carry
+// them). Channels, functions, complex numbers and unsafe pointers have no
+// payload form: Normalize fails with a *codec.ValueError matching
+// codec.ErrUnsupportedValue. Values nested deeper than MaxDepth (cyclic ones
+// among them) fail with ErrTooDeep. Encoding neither calls json.Marshaler
+// nor reads json.Number specially.
 //
 // # Struct fields
 //
@@ -111,5 +95,5 @@
 // ErrInvalidDestination.
 //
 // A source value outside the value set (a Go int, a struct, as an
-// in-process peer may hand over) is first converted with Encode.
+// in-process peer may hand over) is first converted with codec.Normalize.
 package payload

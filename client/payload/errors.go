@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/govalue"
 )
 
 // Sentinel errors, for use with errors.Is.
@@ -18,18 +21,16 @@ var (
 	// destination itself: not a non-nil pointer, or a type no value can
 	// decode into (a channel, a function, a map with unsupported keys).
 	ErrInvalidDestination = errors.New("payload: invalid destination")
-	// ErrUnsupported matches an EncodeError for a Go value that has no
-	// payload form: a channel, a function, a complex number, a map whose
-	// keys are not strings, integers or encoding.TextMarshaler.
-	ErrUnsupported = errors.New("payload: unsupported Go value")
-	// ErrTooDeep matches an EncodeError or DecodeError for a value nested
-	// deeper than MaxDepth (a cyclic value ends this way too).
-	ErrTooDeep = errors.New("payload: nested too deep")
+	// ErrTooDeep matches a DecodeError for a value nested deeper than
+	// MaxDepth. It is codec.ErrTooDeep, which the *codec.ValueError of
+	// codec.Normalize (and so of Pack) matches for a Go value nested too
+	// deeply (a cyclic value ends this way too).
+	ErrTooDeep = codec.ErrTooDeep
 )
 
 // MaxDepth is how deeply lists, dicts, structs and pointers may nest in a
-// value that Encode or Decode converts.
-const MaxDepth = 64
+// value that Decode converts (codec.DefaultMaxDepth, Normalize's limit).
+const MaxDepth = codec.DefaultMaxDepth
 
 // DecodeError reports why a value could not be decoded into a destination.
 // It matches ErrMismatch, ErrInvalidDestination or ErrTooDeep with
@@ -57,31 +58,6 @@ func (e *DecodeError) Error() string {
 // Unwrap returns Err.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// EncodeError reports a Go value that Encode could not convert. It matches
-// ErrUnsupported or ErrTooDeep with errors.Is, and wraps the error of a
-// MarshalText method.
-type EncodeError struct {
-	// Path locates the value inside the one given to Encode, as in
-	// DecodeError ("" for the value itself).
-	Path string
-	// Reason says what is wrong, such as "chan int has no payload form".
-	Reason string
-	// Err is ErrUnsupported or ErrTooDeep, or the error of a MarshalText
-	// method.
-	Err error
-}
-
-// Error returns "payload: path: reason".
-func (e *EncodeError) Error() string {
-	if e.Path == "" {
-		return "payload: " + e.Reason
-	}
-	return "payload: " + e.Path + ": " + e.Reason
-}
-
-// Unwrap returns Err.
-func (e *EncodeError) Unwrap() error { return e.Err }
-
 func mismatch(format string, a ...any) *DecodeError {
 	return &DecodeError{Reason: fmt.Sprintf(format, a...), Err: ErrMismatch}
 }
@@ -89,10 +65,7 @@ func mismatch(format string, a ...any) *DecodeError {
 // within prefixes err's path with one step (see keyStep and indexStep).
 // Errors that are not ours pass through unchanged.
 func within(err error, step string) error {
-	switch e := err.(type) {
-	case *DecodeError:
-		e.Path = join(step, e.Path)
-	case *EncodeError:
+	if e, ok := err.(*DecodeError); ok {
 		e.Path = join(step, e.Path)
 	}
 	return err
@@ -102,40 +75,11 @@ func within(err error, step string) error {
 // steps concatenate.
 func join(step, path string) string { return step + path }
 
-// keyStep is the path step of a dict key: .name for identifier-like keys,
-// ["key"] otherwise.
-func keyStep(k string) string {
-	if isIdent(k) {
-		return "." + k
-	}
-	return "[" + strconv.Quote(k) + "]"
-}
-
-func indexStep(i int) string { return "[" + strconv.Itoa(i) + "]" }
-
-// rootPath turns a path built by within (starting ".name" or "[i]") into
-// the form shown at the top ("name", "[i]").
-func rootPath(p string) string {
-	if len(p) > 0 && p[0] == '.' {
-		return p[1:]
-	}
-	return p
-}
-
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		switch {
-		case r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
-		case i > 0 && (r >= '0' && r <= '9' || r == '-'):
-		default:
-			return false
-		}
-	}
-	return true
-}
+// keyStep, indexStep and rootPath write paths as codec.Normalize does
+// (package govalue).
+func keyStep(k string) string  { return govalue.KeyStep(k) }
+func indexStep(i int) string   { return govalue.IndexStep(i) }
+func rootPath(p string) string { return govalue.RootPath(p) }
 
 // describe names a value of the value set for error reasons: its kind, and
 // for scalars the value itself (long strings and binaries shortened).

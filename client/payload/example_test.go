@@ -19,18 +19,6 @@ type Order struct {
 	Placed   time.Time `wamp:"placed"`
 }
 
-func ExampleEncode() {
-	order := Order{ID: "A-17", Items: []string{"tea"}, Total: 4.5, Quantity: 2,
-		Placed: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
-	v, err := payload.Encode(order)
-	if err != nil {
-		log.Fatal(err)
-	}
-	// A struct becomes a dict (fmt prints map keys sorted).
-	fmt.Printf("%v\n", v)
-	// Output: map[id:A-17 items:[tea] placed:2026-11-30T09:00:00Z quantity:2 total:4.5]
-}
-
 func ExampleDecode() {
 	// As a peer sends it: numbers from JSON may arrive as floats, and
 	// unknown keys are ignored.

@@ -5,6 +5,9 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/internal/govalue"
 )
 
 // shape is how a Go type maps to arguments (see Pack).
@@ -55,38 +58,39 @@ func shapeOf(t reflect.Type) shape {
 //	anything else                    the one positional argument, args[0]
 //
 // A type with a MarshalText or UnmarshalText method, such as time.Time, is
-// never a record. Errors are *EncodeError values with paths starting
-// "args[0]" or "kwargs".
+// never a record. Values are converted with codec.Normalize; errors are its
+// *codec.ValueError with paths starting "args[0]" or "kwargs".
 func Pack(v any) (args []any, kwargs map[string]any, err error) {
-	switch shapeOf(reflect.TypeOf(v)) {
-	case shapeNothing:
+	sh := shapeOf(reflect.TypeOf(v))
+	if sh == shapeNothing {
 		return nil, nil, nil
-	case shapeRecord:
-		d, err := EncodeDict(v)
+	}
+	n, err := codec.Normalize(v)
+	if sh != shapeRecord {
 		if err != nil {
-			if e, ok := err.(*EncodeError); ok {
-				e.Path = join("kwargs", pathStep(e.Path))
-			}
-			return nil, nil, err
+			return nil, nil, under("args[0]", err)
 		}
+		return []any{n}, nil, nil
+	}
+	if err != nil {
+		return nil, nil, under("kwargs", err)
+	}
+	switch d := n.(type) {
+	case nil: // a nil pointer to a record
+		return nil, nil, nil
+	case map[string]any:
 		return nil, d, nil
 	}
-	e, err := Encode(v)
-	if err != nil {
-		if ee, ok := err.(*EncodeError); ok {
-			ee.Path = join("args[0]", pathStep(ee.Path))
-		}
-		return nil, nil, err
-	}
-	return []any{e}, nil, nil
+	// A record is a struct or map, which Normalize makes a dict.
+	return nil, nil, &codec.ValueError{Path: "kwargs", Reason: fmt.Sprintf("%T does not encode to a dict", v), Err: codec.ErrUnsupportedValue}
 }
 
-// pathStep turns a root path ("name.x", "[1]") back into a step (".name.x").
-func pathStep(p string) string {
-	if p == "" || p[0] == '[' {
-		return p
+// under puts root before the path of err, a *codec.ValueError.
+func under(root string, err error) error {
+	if e, ok := err.(*codec.ValueError); ok {
+		e.Path = root + govalue.StepPath(e.Path)
 	}
-	return "." + p
+	return err
 }
 
 // Unpack decodes the arguments of a call, a result or an event into the
@@ -188,17 +192,17 @@ func unpackRecord(args []any, kwargs map[string]any, rv reflect.Value) error {
 	if sv.Kind() != reflect.Struct {
 		return mismatchAt("args", "%d positional arguments, but %s takes keyword arguments only", len(args), sv.Type())
 	}
-	fields := fieldsOf(sv.Type()).fields
+	fields := govalue.Fields(sv.Type())
 	if len(args) > len(fields) {
 		return mismatchAt("args", "%d positional arguments, %s has %d fields", len(args), sv.Type(), len(fields))
 	}
 	for i, a := range args {
 		f := &fields[i]
 		at := "args" + indexStep(i)
-		if _, dup := kwargs[f.name]; dup {
-			return mismatchAt(at, "%q is also given as a keyword argument", f.name)
+		if _, dup := kwargs[f.Name]; dup {
+			return mismatchAt(at, "%q is also given as a keyword argument", f.Name)
 		}
-		fv, err := settableField(sv, f.index)
+		fv, err := settableField(sv, f.Index)
 		if err == nil {
 			err = decodeInto(a, fv, 1)
 		}

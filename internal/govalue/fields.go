@@ -1,4 +1,4 @@
-package payload
+package govalue
 
 import (
 	"reflect"
@@ -6,35 +6,34 @@ import (
 	"sync"
 )
 
-// field is one struct field as a dict entry.
-type field struct {
-	name      string
-	index     []int // path through embedded structs, for the reflect walk
-	omitEmpty bool  // `omitempty`: leave out false, 0, "", nil and empty lists and dicts
-	omitZero  bool  // `omitzero`: leave out the type's zero value
+// Field is one struct field as a dict entry.
+type Field struct {
+	Name      string // the dict key
+	Index     []int  // path through embedded structs, for FieldByIndex
+	OmitEmpty bool   // `omitempty`: leave out false, 0, "", nil and empty lists, dicts and strings (IsEmpty)
+	OmitZero  bool   // `omitzero`: leave out the type's zero value
 }
 
-// structInfo lists the dict entries of a struct type in declaration order
-// (fields of embedded structs where the embedded field stands).
-type structInfo struct {
-	fields []field
-}
+var structCache sync.Map // reflect.Type -> []Field
 
-var structCache sync.Map // reflect.Type -> *structInfo
-
-// fieldsOf returns the dict entries of struct type t, computed once per type.
-func fieldsOf(t reflect.Type) *structInfo {
-	if si, ok := structCache.Load(t); ok {
-		return si.(*structInfo)
+// Fields returns the dict entries of struct type t in declaration order
+// (the fields of an embedded struct where the embedded field stands),
+// computed once per type. Each exported field is an entry named by its
+// `wamp` tag, else its `json` tag, else its Go name; encoding/json's rules
+// settle conflicting names (see buildFields). The result is shared: the
+// caller must not modify it.
+func Fields(t reflect.Type) []Field {
+	if fs, ok := structCache.Load(t); ok {
+		return fs.([]Field)
 	}
-	si, _ := structCache.LoadOrStore(t, buildFields(t))
-	return si.(*structInfo)
+	fs, _ := structCache.LoadOrStore(t, buildFields(t))
+	return fs.([]Field)
 }
 
 // candidate is a field found while walking a struct and its embedded
 // structs, before name conflicts are resolved.
 type candidate struct {
-	field
+	Field
 	depth  int
 	tagged bool
 }
@@ -43,20 +42,20 @@ type candidate struct {
 // exported fields of embedded structs, promoted) are entries; a name taken
 // by several fields goes to the shallowest one, or at equal depth to the
 // only tagged one; otherwise the name is dropped.
-func buildFields(t reflect.Type) *structInfo {
+func buildFields(t reflect.Type) []Field {
 	var all []candidate
 	collect(t, nil, 0, map[reflect.Type]bool{}, &all)
 	byName := map[string][]int{}
 	for i, c := range all {
-		byName[c.name] = append(byName[c.name], i)
+		byName[c.Name] = append(byName[c.Name], i)
 	}
-	si := &structInfo{}
+	var fields []Field
 	for i, c := range all {
-		if winner(all, byName[c.name]) == i {
-			si.fields = append(si.fields, c.field)
+		if winner(all, byName[c.Name]) == i {
+			fields = append(fields, c.Field)
 		}
 	}
-	return si
+	return fields
 }
 
 // winner picks the field that owns a name among the candidates at idx, or
@@ -128,11 +127,11 @@ func collect(t reflect.Type, index []int, depth int, onPath map[reflect.Type]boo
 			name = sf.Name
 		}
 		*out = append(*out, candidate{
-			field: field{
-				name:      name,
-				index:     idx,
-				omitEmpty: hasOption(opts, "omitempty"),
-				omitZero:  hasOption(opts, "omitzero"),
+			Field: Field{
+				Name:      name,
+				Index:     idx,
+				OmitEmpty: hasOption(opts, "omitempty"),
+				OmitZero:  hasOption(opts, "omitzero"),
 			},
 			depth:  depth,
 			tagged: tagged,
@@ -164,6 +163,36 @@ func hasOption(opts, want string) bool {
 		if o == want {
 			return true
 		}
+	}
+	return false
+}
+
+// FieldByIndex follows index, a Field's Index, from struct value v like
+// reflect.Value.FieldByIndex, reporting false when an embedded pointer on
+// the way is nil (where reflect would panic).
+func FieldByIndex(v reflect.Value, index []int) (reflect.Value, bool) {
+	for i, x := range index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return reflect.Value{}, false
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v, true
+}
+
+// IsEmpty is omitempty's test, as in encoding/json: false, 0, "", a nil
+// pointer or interface, an empty list, dict or array.
+func IsEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Interface, reflect.Pointer:
+		return v.IsZero()
 	}
 	return false
 }

@@ -1,4 +1,4 @@
-package payload_test
+package codec_test
 
 import (
 	"errors"
@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wampgo/wampgo/client/payload"
+	"github.com/wampgo/wampgo/codec"
+	"github.com/wampgo/wampgo/protocol"
 )
 
 type Level int
@@ -89,7 +90,7 @@ type node struct {
 	Next *node `wamp:"next"`
 }
 
-func TestEncodeTable(t *testing.T) {
+func TestNormalizeTable(t *testing.T) {
 	nick := "ada"
 	when := time.Date(2026, 11, 30, 5, 0, 0, 123, time.UTC)
 	tests := []struct {
@@ -149,18 +150,18 @@ func TestEncodeTable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := payload.Encode(tt.in)
+			got, err := codec.Normalize(tt.in)
 			if err != nil {
-				t.Fatalf("Encode(%#v): %v", tt.in, err)
+				t.Fatalf("Normalize(%#v): %v", tt.in, err)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("Encode(%#v)\n got %#v\nwant %#v", tt.in, got, tt.want)
+				t.Fatalf("Normalize(%#v)\n got %#v\nwant %#v", tt.in, got, tt.want)
 			}
 		})
 	}
 }
 
-func TestEncodeErrors(t *testing.T) {
+func TestNormalizeErrors(t *testing.T) {
 	cyc := &node{}
 	cyc.Next = cyc
 	loop := []any{nil}
@@ -171,23 +172,23 @@ func TestEncodeErrors(t *testing.T) {
 		is   error
 		msg  string
 	}{
-		{"chan", make(chan int), payload.ErrUnsupported, "payload: chan int has no payload form"},
-		{"func in list", []any{1, func() {}}, payload.ErrUnsupported, "payload: [1]: func() has no payload form"},
+		{"chan", make(chan int), codec.ErrUnsupportedValue, "payload: chan int has no payload form"},
+		{"func in list", []any{1, func() {}}, codec.ErrUnsupportedValue, "payload: [1]: func() has no payload form"},
 		{"complex in struct", struct {
 			C complex64 `wamp:"c"`
-		}{}, payload.ErrUnsupported, "payload: c: complex64 has no payload form"},
-		{"struct keys", map[Inner]int{{}: 1}, payload.ErrUnsupported, "dict keys must be strings"},
-		{"deep in dict", map[string]any{"a b": []any{make(chan int)}}, payload.ErrUnsupported, `payload: ["a b"][0]: chan int`},
-		{"cycle", cyc, payload.ErrTooDeep, "nested deeper than 64"},
-		{"list cycle", loop, payload.ErrTooDeep, "nested deeper than 64"},
-		{"marshal text fails", []badText{{}}, nil, "payload: [0]: payload_test.badText.MarshalText: no text"},
+		}{}, codec.ErrUnsupportedValue, "payload: c: complex64 has no payload form"},
+		{"struct keys", map[Inner]int{{}: 1}, codec.ErrUnsupportedValue, "dict keys must be strings"},
+		{"deep in dict", map[string]any{"a b": []any{make(chan int)}}, codec.ErrUnsupportedValue, `payload: ["a b"][0]: chan int`},
+		{"cycle", cyc, codec.ErrTooDeep, "nested deeper than 64"},
+		{"list cycle", loop, codec.ErrTooDeep, "nested deeper than 64"},
+		{"marshal text fails", []badText{{}}, nil, "payload: [0]: codec_test.badText.MarshalText: no text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := payload.Encode(tt.in)
-			var ee *payload.EncodeError
+			_, err := codec.Normalize(tt.in)
+			var ee *codec.ValueError
 			if !errors.As(err, &ee) {
-				t.Fatalf("Encode: %v, want *EncodeError", err)
+				t.Fatalf("Normalize: %v, want *ValueError", err)
 			}
 			if tt.is != nil && !errors.Is(err, tt.is) {
 				t.Fatalf("error %v does not match %v", err, tt.is)
@@ -201,70 +202,84 @@ func TestEncodeErrors(t *testing.T) {
 
 // A value already in the value set comes back as it is, without a copy or
 // an allocation.
-func TestEncodeFastPath(t *testing.T) {
+func TestNormalizeFastPath(t *testing.T) {
 	list := []any{int64(1), "s", []byte("b"), map[string]any{"k": []any{true, nil, 2.5, uint64(math.MaxUint64)}}}
 	dict := map[string]any{"l": list}
 	for _, v := range []any{nil, true, int64(-1), uint64(1), 1.5, "s", []byte("x"), list, dict} {
 		allocs := testing.AllocsPerRun(100, func() {
-			if _, err := payload.Encode(v); err != nil {
+			if _, err := codec.Normalize(v); err != nil {
 				t.Fatal(err)
 			}
 		})
 		if allocs != 0 {
-			t.Errorf("Encode(%T) allocated %v times", v, allocs)
+			t.Errorf("Normalize(%T) allocated %v times", v, allocs)
 		}
 	}
-	got, _ := payload.Encode(list)
+	got, _ := codec.Normalize(list)
 	if &got.([]any)[0] != &list[0] {
-		t.Fatal("Encode copied a list of the value set")
+		t.Fatal("Normalize copied a list of the value set")
 	}
 	// A list with one foreign value is copied, the original left alone.
 	mixed := []any{int64(1), 2}
-	got, _ = payload.Encode(mixed)
+	got, _ = codec.Normalize(mixed)
 	if mixed[1] != 2 || got.([]any)[1] != int64(2) || got.([]any)[0] != int64(1) {
-		t.Fatalf("Encode(%v) = %v", mixed, got)
+		t.Fatalf("Normalize(%v) = %v", mixed, got)
 	}
 	d := map[string]any{"a": int64(1), "b": int16(2)}
-	gd, _ := payload.Encode(d)
+	gd, _ := codec.Normalize(d)
 	if d["b"] != int16(2) || gd.(map[string]any)["b"] != int64(2) || gd.(map[string]any)["a"] != int64(1) {
-		t.Fatalf("Encode(%v) = %v", d, gd)
+		t.Fatalf("Normalize(%v) = %v", d, gd)
 	}
 }
 
-func TestEncodeDictAndList(t *testing.T) {
-	d, err := payload.EncodeDict(&Inner{City: "c"})
-	if err != nil || !reflect.DeepEqual(d, map[string]any{"city": "c"}) {
-		t.Fatalf("EncodeDict = %v, %v", d, err)
-	}
-	if d, err := payload.EncodeDict((*Inner)(nil)); d != nil || err != nil {
-		t.Fatalf("EncodeDict(nil) = %v, %v", d, err)
-	}
-	if _, err := payload.EncodeDict(3); !errors.Is(err, payload.ErrUnsupported) {
-		t.Fatalf("EncodeDict(3): %v", err)
-	}
-	if _, err := payload.EncodeDict(make(chan int)); !errors.Is(err, payload.ErrUnsupported) {
-		t.Fatalf("EncodeDict(chan): %v", err)
-	}
+func TestNormalizePayload(t *testing.T) {
 	args := []any{int64(1), "a"}
-	l, err := payload.EncodeArgs(args)
-	if err != nil || &l[0] != &args[0] {
-		t.Fatalf("EncodeArgs of plain args = %v, %v (copied)", l, err)
+	kwargs := map[string]any{"k": []any{true}}
+	l, kw, err := codec.NormalizePayload(args, kwargs)
+	if err != nil || &l[0] != &args[0] || reflect.ValueOf(kw).UnsafePointer() != reflect.ValueOf(kwargs).UnsafePointer() {
+		t.Fatalf("NormalizePayload of a plain payload = %v, %v, %v (copied)", l, kw, err)
 	}
-	l, err = payload.EncodeArgs([]any{1, "a", Inner{}})
-	if err != nil || !reflect.DeepEqual(l, []any{int64(1), "a", map[string]any{"city": ""}}) {
-		t.Fatalf("EncodeArgs = %v, %v", l, err)
+	if allocs := testing.AllocsPerRun(100, func() { _, _, _ = codec.NormalizePayload(args, kwargs) }); allocs != 0 {
+		t.Errorf("NormalizePayload of a plain payload allocated %v times", allocs)
 	}
-	if _, err := payload.EncodeArgs([]any{1, []any{make(chan int)}}); err == nil || err.Error() != "payload: args[1][0]: chan int has no payload form" {
-		t.Fatalf("EncodeArgs(chan): %v", err)
+	l, kw, err = codec.NormalizePayload([]any{1, "a", Inner{}}, map[string]any{"in": &Inner{City: "c"}})
+	if err != nil || !reflect.DeepEqual(l, []any{int64(1), "a", map[string]any{"city": ""}}) ||
+		!reflect.DeepEqual(kw, map[string]any{"in": map[string]any{"city": "c"}}) {
+		t.Fatalf("NormalizePayload = %v, %v, %v", l, kw, err)
 	}
-	kw, err := payload.EncodeKwargs(map[string]any{"in": &Inner{City: "c"}})
-	if err != nil || !reflect.DeepEqual(kw, map[string]any{"in": map[string]any{"city": "c"}}) {
-		t.Fatalf("EncodeKwargs = %v, %v", kw, err)
+	if l, kw, err := codec.NormalizePayload(nil, nil); l != nil || kw != nil || err != nil {
+		t.Fatalf("NormalizePayload(nil, nil) = %v, %v, %v", l, kw, err)
 	}
-	if kw, err := payload.EncodeKwargs(nil); kw != nil || err != nil {
-		t.Fatalf("EncodeKwargs(nil) = %v, %v", kw, err)
+	_, _, err = codec.NormalizePayload([]any{1, []any{make(chan int)}}, nil)
+	var ve *codec.ValueError
+	if !errors.As(err, &ve) || ve.Path != "args[1][0]" || err.Error() != "payload: args[1][0]: chan int has no payload form" {
+		t.Fatalf("NormalizePayload(chan in args): %v", err)
 	}
-	if _, err := payload.EncodeKwargs(map[string]any{"in": map[string]any{"x y": make(chan int)}}); err == nil || err.Error() != `payload: kwargs.in["x y"]: chan int has no payload form` {
-		t.Fatalf("EncodeKwargs(chan): %v", err)
+	_, _, err = codec.NormalizePayload(nil, map[string]any{"in": map[string]any{"x y": make(chan int)}})
+	if !errors.As(err, &ve) || err.Error() != `payload: kwargs.in["x y"]: chan int has no payload form` {
+		t.Fatalf("NormalizePayload(chan in kwargs): %v", err)
+	}
+	_, _, err = codec.NormalizePayload(nil, map[string]any{"a b": make(chan int)})
+	if !errors.As(err, &ve) || ve.Path != `kwargs["a b"]` || !errors.Is(err, codec.ErrUnsupportedValue) {
+		t.Fatalf("NormalizePayload(chan at a quoted key): %v", err)
+	}
+}
+
+// Every encoder reports what Normalize cannot convert with its
+// *ValueError, path included, inside the *EncodeError. The path starts at
+// the value the encoder converted: the foreign value itself (JSON,
+// MessagePack), or the message's list (CBOR: "[4][0].items[1]").
+func TestEncodersReportValueError(t *testing.T) {
+	type order struct {
+		Items []any `wamp:"items"`
+	}
+	for _, c := range []codec.Codec{codec.JSON(), codec.MsgPack(), codec.CBOR()} {
+		_, err := c.Encode(&protocol.Call{Request: 1, Procedure: "a.b",
+			Payload: protocol.Payload{Args: protocol.List{order{Items: []any{1, make(chan int)}}}}})
+		var ee *codec.EncodeError
+		var ve *codec.ValueError
+		if !errors.As(err, &ee) || !errors.As(err, &ve) || !strings.HasSuffix(ve.Path, "items[1]") || !errors.Is(err, codec.ErrUnsupportedValue) {
+			t.Errorf("%s: %v, want an EncodeError holding the ValueError at items[1]", c.Name(), err)
+		}
 	}
 }
