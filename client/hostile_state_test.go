@@ -10,7 +10,6 @@ import (
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/internal/testkit/clienttest"
 	"github.com/wampgo/wampgo/internal/testkit/scripted"
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -274,7 +273,7 @@ func TestHostileEventFloodToSlowHandler(t *testing.T) {
 			}
 		}
 		got <- ev.Publication
-	}, client.MailboxLimits(mailbox.Limits{MaxMessages: limit}))
+	}, client.MailboxLimits(client.Limits{MaxMessages: limit}))
 	call, req := pendingCall(t, c, r)
 	r.Send(&protocol.Event{Subscription: 1, Publication: 1, Details: protocol.Dict{}})
 	<-started

@@ -7,12 +7,13 @@ import (
 	"math"
 	"time"
 
+	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// inputBuffer is how many unread input chunks of a progressive invocation
-// may wait for its handler.
-const inputBuffer = 64
+// inputWindow is how many unread input chunks of a progressive invocation
+// may wait for its handler (streamInputWindow for RegisterStream's).
+const inputWindow = 64
 
 // handleInvocation starts an invocation, or feeds a further input chunk to
 // one with progressive invocations.
@@ -36,17 +37,16 @@ func (s *loopState) handleInvocation(m *protocol.Invocation) error {
 		inv.cancel = func(cause error) { stop(); cancel(cause) }
 	}
 	if progress, _ := m.Details["progress"].(bool); progress {
-		inv.inputs = make(chan Input, inputBuffer)
-		if reg.cfg.stream {
-			inv.inputs, inv.taken = make(chan Input, streamInputWindow), make(chan struct{}, 1)
-		}
+		s.startInputs(inv, reg)
 	}
 	if !reg.mb.TryPut(inv, messageSize(m.Details, m.Payload)) {
-		inv.cancel(errors.New("wampgo: mailbox full"))
-		s.c.cfg.logger.Warn("wampgo: invocation refused: mailbox full", "procedure", reg.procedure, "request", m.Request)
+		// Policy Fail, always: the caller is told at once.
+		s.endInvocationInputs(inv)
+		inv.cancel(errQueueFull)
+		s.c.cfg.logger.Warn("wampgo: invocation refused: queue full", "procedure", reg.procedure, "request", m.Request)
 		s.write(&protocol.Error{RequestType: protocol.TypeInvocation, Request: m.Request,
 			Details: protocol.Dict{}, Error: uriUnavailable,
-			Payload: protocol.Payload{Args: protocol.List{"callee overloaded: mailbox full"}}})
+			Payload: protocol.Payload{Args: protocol.List{"callee overloaded: queue full"}}})
 		return nil
 	}
 	s.invocations[m.Request] = inv
@@ -54,10 +54,31 @@ func (s *loopState) handleInvocation(m *protocol.Invocation) error {
 	return nil
 }
 
+// errQueueFull is the cause that ends the context of an invocation
+// refused for a full queue.
+var errQueueFull = errors.New("wampgo: queue full")
+
+// startInputs gives a progressive invocation its queue of input chunks,
+// bounded by the registration's input window and mailbox bytes, under its
+// OnOverflow policy; the queue's feeder exists only while chunks wait.
+func (s *loopState) startInputs(inv *Invocation, reg *Registration) {
+	window := inputWindow
+	if reg.cfg.stream {
+		window = streamInputWindow
+	}
+	lim := mailbox.Limits{MaxMessages: window, MaxBytes: reg.cfg.limits.MaxBytes}
+	inv.inputs = make(chan Input, 1)
+	inv.in = mailbox.NewFeed(&s.c.handlers, lim, reg.cfg.inputOverflow.mailbox(), inv.inputs, nil)
+	inv.taken = inv.in.Space()
+	inv.blockInputs = reg.cfg.inputOverflow == Block
+}
+
 // feedInput passes a further chunk of a progressive invocation to its
-// handler without blocking.
+// handler's queue without blocking; when the queue is full, the
+// registration's policy decides: wait and stop reading (Block), or end the
+// invocation (Fail).
 func (s *loopState) feedInput(inv *Invocation, m *protocol.Invocation) error {
-	if inv.inputs == nil || inv.inputsClosed {
+	if inv.in == nil || inv.inputsClosed {
 		return violation(protocol.TypeInvocation, "Request", fmt.Sprintf("%d is already running and takes no further input", m.Request))
 	}
 	progress, _ := m.Details["progress"].(bool)
@@ -66,22 +87,36 @@ func (s *loopState) feedInput(inv *Invocation, m *protocol.Invocation) error {
 		s.finishInvocation(inv, NewError(uriInvalidArgument, protocol.List{err.Error()}, nil))
 		return nil
 	}
-	select {
-	case inv.inputs <- in:
-	default:
+	size := messageSize(nil, m.Payload)
+	if !inv.in.TryPut(in, size) {
 		if s.mayParkInput(inv) {
-			s.parkInput(inv, in) // a stream: wait, and stop reading
+			s.parkInput(inv, in, size) // wait, and stop reading
 			return nil
 		}
 		// The handler is not reading its inputs: end the invocation.
-		s.finishInvocation(inv, NewError(uriInvalidArgument, protocol.List{"too many unread input chunks"}, nil))
+		s.finishInvocation(inv, NewError(uriInvalidArgument, protocol.List{"input queue full: the handler leaves its inputs unread"}, nil))
 		return nil
 	}
-	if !progress {
-		inv.inputsClosed = true
-		close(inv.inputs)
+	if in.Final {
+		s.endInputs(inv)
 	}
 	return nil
+}
+
+// endInputs takes no more input for inv: its Inputs channel closes after
+// the chunks queued.
+func (s *loopState) endInputs(inv *Invocation) {
+	inv.inputsClosed = true
+	inv.in.CloseWhenDrained()
+}
+
+// endInvocationInputs discards inv's unread inputs and closes its Inputs
+// channel, so a handler ranging over it returns.
+func (s *loopState) endInvocationInputs(inv *Invocation) {
+	if inv.in != nil {
+		inv.inputsClosed = true
+		inv.in.Close()
+	}
 }
 
 func (s *loopState) handleInterrupt(m *protocol.Interrupt) {
@@ -156,10 +191,7 @@ func (s *loopState) endInvocation(inv *Invocation, cause error) {
 	delete(s.invocations, inv.req)
 	s.unparkInput(inv)
 	inv.cancel(cause)
-	if inv.inputs != nil && !inv.inputsClosed {
-		inv.inputsClosed = true
-		close(inv.inputs)
-	}
+	s.endInvocationInputs(inv)
 }
 
 // handlerError maps what a handler returned to the ERROR sent for it.

@@ -5,22 +5,23 @@ package client
 // before the session stops reading from the router.
 const streamInputWindow = 16
 
-// parkedInput is an input chunk of a RegisterStream invocation that found
-// the invocation's inputs full: the loop stops reading until the handler
-// takes one (inv.taken), so that the router, then the caller, wait too.
-// Only the loop touches it.
+// parkedInput is an input chunk of an invocation under OnOverflow(Block)
+// that found the invocation's queue full: the loop stops reading until
+// the handler takes one (inv.taken), so that the router, then the caller,
+// wait too. Only the loop touches it.
 type parkedInput struct {
-	inv *Invocation
-	in  Input
+	inv  *Invocation
+	in   Input
+	size int
 }
 
 // mayParkInput reports whether inv's input may wait with the session's
-// reading: inv is a stream whose handler runs or will run as soon as its
-// worker is scheduled. One queued behind running invocations of its
-// registration must not: those may need the session to read their own
-// inputs before they end.
+// reading: its registration's policy is Block and its handler runs or
+// will run as soon as its worker is scheduled. One queued behind running
+// invocations of its registration must not: those may need the session
+// to read their own inputs before they end.
 func (s *loopState) mayParkInput(inv *Invocation) bool {
-	if inv.taken == nil {
+	if !inv.blockInputs {
 		return false
 	}
 	if inv.began.Load() {
@@ -40,22 +41,19 @@ func (s *loopState) mayParkInput(inv *Invocation) bool {
 }
 
 // parkInput holds in for inv and stops the loop's reading.
-func (s *loopState) parkInput(inv *Invocation, in Input) {
-	s.parkedInput = &parkedInput{inv: inv, in: in}
+func (s *loopState) parkInput(inv *Invocation, in Input, size int) {
+	s.parkedInput = &parkedInput{inv: inv, in: in, size: size}
 }
 
 // resumeParkedInput retries the parked chunk after its handler took one.
 func (s *loopState) resumeParkedInput() {
 	p := s.parkedInput
-	select {
-	case p.inv.inputs <- p.in:
-	default:
-		return // taken meanwhile by nobody: still full
+	if !p.inv.in.TryPut(p.in, p.size) {
+		return // still full
 	}
 	s.parkedInput = nil
 	if p.in.Final {
-		p.inv.inputsClosed = true
-		close(p.inv.inputs)
+		s.endInputs(p.inv)
 	}
 }
 
