@@ -35,11 +35,11 @@ type Invocation struct {
 
 	c      *Client
 	req    protocol.ID
-	ctx    context.Context // the handler's; made by the session loop
-	inputs chan Input                // progressive call invocations: one slot, fed by in; nil for plain calls
-	in     *mailbox.Mailbox[Input]   // the unread input chunks (invocation_loop.go); nil for plain calls
-	taken  <-chan struct{}           // in.Space(): signalled when the handler took a chunk
-	began  atomic.Bool               // its handler runs (set by run, read by the loop)
+	ctx    context.Context         // the handler's; made by the session loop
+	inputs chan Input              // progressive call invocations: one slot, fed by in; nil for plain calls
+	in     *mailbox.Mailbox[Input] // the unread input chunks (invocation_loop.go); nil for plain calls
+	taken  <-chan struct{}         // in.Space(): signalled when the handler took a chunk
+	began  atomic.Bool             // its handler runs (set by run, read by the loop)
 
 	// Owned by the session loop.
 	cancel       context.CancelCauseFunc
