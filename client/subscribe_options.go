@@ -77,7 +77,8 @@ func Match(p MatchPolicy) RegisterSubscribeOption {
 // handled comes on top (one per Concurrency), so one subscription holds at
 // most MaxBytes plus one decoded message, each at most the codec's
 // MaxDecodedSize: 128 MiB at the defaults (see "Memory" in the package
-// documentation).
+// documentation). A registration's MaxBytes also bounds each running
+// invocation's unread progressive inputs (see Invocation.Inputs).
 func MailboxLimits(l Limits) RegisterSubscribeOption {
 	return sharedOption{
 		register:  func(c *registerConfig) { c.limits = l },
