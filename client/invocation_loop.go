@@ -7,13 +7,8 @@ import (
 	"math"
 	"time"
 
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
-
-// inputWindow is how many unread input chunks of a progressive invocation
-// may wait for its handler (streamInputWindow for RegisterStream's).
-const inputWindow = 64
 
 // handleInvocation starts an invocation, or feeds a further input chunk to
 // one with progressive invocations.
@@ -52,71 +47,6 @@ func (s *loopState) handleInvocation(m *protocol.Invocation) error {
 	s.invocations[m.Request] = inv
 	s.c.stats().queued()
 	return nil
-}
-
-// errQueueFull is the cause that ends the context of an invocation
-// refused for a full queue.
-var errQueueFull = errors.New("wampgo: queue full")
-
-// startInputs gives a progressive invocation its queue of input chunks,
-// bounded by the registration's input window and mailbox bytes, under its
-// OnOverflow policy; the queue's feeder exists only while chunks wait.
-func (s *loopState) startInputs(inv *Invocation, reg *Registration) {
-	window := inputWindow
-	if reg.cfg.stream {
-		window = streamInputWindow
-	}
-	lim := mailbox.Limits{MaxMessages: window, MaxBytes: reg.cfg.limits.MaxBytes}
-	inv.inputs = make(chan Input, 1)
-	inv.in = mailbox.NewFeed(&s.c.handlers, lim, reg.cfg.inputOverflow.mailbox(), inv.inputs, nil)
-	inv.taken = inv.in.Space()
-	inv.blockInputs = reg.cfg.inputOverflow == Block
-}
-
-// feedInput passes a further chunk of a progressive invocation to its
-// handler's queue without blocking; when the queue is full, the
-// registration's policy decides: wait and stop reading (Block), or end the
-// invocation (Fail).
-func (s *loopState) feedInput(inv *Invocation, m *protocol.Invocation) error {
-	if inv.in == nil || inv.inputsClosed {
-		return violation(protocol.TypeInvocation, "Request", fmt.Sprintf("%d is already running and takes no further input", m.Request))
-	}
-	progress, _ := m.Details["progress"].(bool)
-	in, err := s.c.passthruInput(m, !progress)
-	if err != nil {
-		s.finishInvocation(inv, NewError(uriInvalidArgument, protocol.List{err.Error()}, nil))
-		return nil
-	}
-	size := messageSize(nil, m.Payload)
-	if !inv.in.TryPut(in, size) {
-		if s.mayParkInput(inv) {
-			s.parkInput(inv, in, size) // wait, and stop reading
-			return nil
-		}
-		// The handler is not reading its inputs: end the invocation.
-		s.finishInvocation(inv, NewError(uriInvalidArgument, protocol.List{"input queue full: the handler leaves its inputs unread"}, nil))
-		return nil
-	}
-	if in.Final {
-		s.endInputs(inv)
-	}
-	return nil
-}
-
-// endInputs takes no more input for inv: its Inputs channel closes after
-// the chunks queued.
-func (s *loopState) endInputs(inv *Invocation) {
-	inv.inputsClosed = true
-	inv.in.CloseWhenDrained()
-}
-
-// endInvocationInputs discards inv's unread inputs and closes its Inputs
-// channel, so a handler ranging over it returns.
-func (s *loopState) endInvocationInputs(inv *Invocation) {
-	if inv.in != nil {
-		inv.inputsClosed = true
-		inv.in.Close()
-	}
 }
 
 func (s *loopState) handleInterrupt(m *protocol.Interrupt) {

@@ -66,6 +66,11 @@ func (streamRegistration) applyRegister(c *registerConfig) {
 // run at once by default.
 const streamConcurrency = 16
 
+// streamInputWindow is how many input chunks of a RegisterStream
+// invocation wait for its handler (about 1 MiB at the default chunk size)
+// before the session stops reading from the router.
+const streamInputWindow = 16
+
 // invocationReader reads a stream invocation's input chunks.
 type invocationReader struct {
 	ctx  context.Context
