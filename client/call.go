@@ -90,13 +90,9 @@ func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol
 		call.fail(err)
 		return call
 	}
-	// Only a call that asked for progressive results needs room for them;
-	// every call has the one slot its final result takes.
-	size := 1
-	if cfg.receiveProgress {
-		size += max(cfg.progressBuffer, 0) // a negative one fails in checkCall
-	}
-	call.results = make(chan Result, size)
+	// One slot: the final result's, or the next progressive one, which
+	// the call's queue feeds (progress.go).
+	call.results = make(chan Result, 1)
 	msg := &protocol.Call{Procedure: procedure, Options: cfg.options()}
 	if err := c.checkCall(msg, cfg); err != nil {
 		call.fail(err)
@@ -128,8 +124,9 @@ func (call *Call) fail(err error) {
 }
 
 // Results returns the channel on which progressive results and then the
-// final result arrive; it is closed after the final one. Up to the call's
-// ProgressBuffer progressive results wait in it; what happens to more is
+// final result arrive; it is closed after the final one. It holds one
+// result; up to the call's ProgressBuffer progressive results wait for it
+// (bounded in bytes by ProgressQueueLimits); what happens to more is
 // OnProgressOverflow's choice (by default they wait, and none is dropped).
 // The final result is never dropped.
 func (call *Call) Results() <-chan Result { return call.results }

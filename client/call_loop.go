@@ -107,22 +107,18 @@ func (s *loopState) handleCallError(m *protocol.Error) error {
 	return nil
 }
 
-// deliverProgress queues a progressive result without blocking, keeping
-// the last slot of the channel for the final result. When the channel is
-// full, the call's overflow policy decides: queue it (Block), parking it
-// and stopping reading when the queue is full too, or drop it (Drop).
+// deliverProgress queues a progressive result in the call's queue without
+// blocking. When the queue is full, the call's overflow policy decides:
+// park it and stop reading (Block), or drop it (Drop).
 func (s *loopState) deliverProgress(call *Call, res Result, size int) {
-	if call.pq == nil && len(call.results) < cap(call.results)-1 {
-		call.results <- res
+	if call.pq == nil {
+		call.pq = newProgressQueue(call)
+	}
+	if call.pq.push(res, size) {
 		return
 	}
 	if call.cfg.progressOverflow == Block {
-		if call.pq == nil {
-			call.pq = newProgressQueue(call)
-		}
-		if !call.pq.push(res, size) {
-			s.parkedResult = &parkedResult{call: call, res: res, size: size}
-		}
+		s.parkedResult = &parkedResult{call: call, res: res, size: size}
 		return
 	}
 	n := call.dropped.Add(1)

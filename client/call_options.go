@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/codec"
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -37,7 +36,7 @@ type callConfig struct {
 	raw               protocol.Dict
 	progressBuffer    int
 	progressOverflow  OverflowPolicy
-	progressLimits    mailbox.Limits
+	progressLimits    Limits
 	waitForCallee     bool // WaitForCallee (wait_for_callee.go)
 }
 
@@ -126,53 +125,54 @@ func WithCancelMode(m CancelMode) CallOption {
 	return callOptionFunc(func(c *callConfig) { c.cancelMode = m })
 }
 
-// ProgressBuffer sets how many progressive results the Results channel
-// holds (default DefaultProgressBuffer); see OnProgressOverflow for what
-// happens to the ones that find it full. The channel counts results, not
-// bytes: each may hold up to a decoded message (the codec's
-// MaxDecodedSize), so a call to a router you do not trust is best given a
-// small buffer, its results then waiting in the byte-bounded queue. A
-// negative n fails the call with an *ArgumentError.
+// ProgressBuffer sets how many progressive results may wait for the
+// reader before OnProgressOverflow applies (default
+// DefaultProgressBuffer); see OnProgressOverflow for what happens to the
+// ones past it. They wait in the call's queue, which hands them to Results
+// one at a time (Results holds the next one; it counts as waiting); the
+// queue's bytes are bounded too (ProgressQueueLimits). A negative n fails
+// the call with an *ArgumentError.
 func ProgressBuffer(n int) CallOption {
 	return callOptionFunc(func(c *callConfig) { c.progressBuffer = n })
 }
 
 // OnProgressOverflow sets what happens to a progressive result that finds
-// the call's Results channel full (ProgressBuffer results wait unread):
+// ProgressBuffer results waiting unread:
 //
-//   - Block, the default: no progressive result is ever dropped. Results
-//     that find the channel full wait in a queue of the call's, fed to the
-//     channel in order as the reader takes them (by a goroutine that exists
-//     only while results wait); the queue holds up to 512k results or
-//     64 MiB, like a subscription's mailbox (ProgressQueueLimits changes
-//     that). Past that, the session stops reading from the router until
-//     the reader catches up: backpressure, which also holds up the
-//     session's other incoming traffic (results and events for others
-//     wait); it still sends requests.
-//   - Drop: results that find the channel full are dropped, counted by
-//     Dropped and reported to the error handler. The session never waits.
+//   - Block, the default: no progressive result is ever dropped. Past
+//     ProgressBuffer, results go on waiting in the call's queue, up to
+//     ProgressQueueLimits (512k more results, 64 MiB in all, by default).
+//     Past that, the session stops reading from the router until the
+//     reader catches up: backpressure, which also holds up the session's
+//     other incoming traffic (results and events for others wait); it
+//     still sends requests. The queue is fed to Results in order by a
+//     goroutine that exists only while results wait.
+//   - Drop: results past ProgressBuffer, or past ProgressQueueLimits'
+//     bytes, are dropped, counted by Dropped and reported to the error
+//     handler. The session never waits.
 //
 // The final result is never dropped. If the session ends while results
 // wait unread, those still queued are discarded and Results is closed (the
 // final result is always available from Await). A call canceled or timed
 // out while results wait in its queue releases them at once: those queued
-// and those unread in Results are discarded, the final result is the next
-// value on Results, and the queue's goroutine ends.
+// and the one unread in Results are discarded, the final result is the
+// next value on Results, and the queue's goroutine ends. Fail fails the
+// call with an *ArgumentError.
 func OnProgressOverflow(p OverflowPolicy) CallOption {
 	return callOptionFunc(func(c *callConfig) { c.progressOverflow = p })
 }
 
-// ProgressQueueLimits bounds the queue in which progressive results wait
-// for the reader once Results is full, under OnProgressOverflow(Block):
-// at most l.MaxMessages results and l.MaxBytes bytes (counted as a
-// subscription's mailbox counts them: details, arguments and keyword
-// arguments at codec.MemSize's cost, plus 256 bytes per result; see
-// MailboxLimits). A result that would pass either bound
-// waits, with the session's reading, until the reader makes room; one
-// larger than MaxBytes is still taken by an empty queue. Zero or negative
-// fields keep the defaults, 512k results and 64 MiB. Under Drop there is
-// no queue, and the limits do not apply.
-func ProgressQueueLimits(l mailbox.Limits) CallOption {
+// ProgressQueueLimits bounds the call's queue of progressive results,
+// Results' one included, in bytes (l.MaxBytes, under either policy) and,
+// under OnProgressOverflow(Block), in number beyond ProgressBuffer
+// (l.MaxMessages). Results are counted as Limits says. Under Block, a
+// result that would pass either bound waits, with the session's reading,
+// until the reader makes room (one result of any size is taken when none
+// is queued, so the queue holds at most the limits plus one result);
+// under Drop it is dropped (one result of any size is taken when none
+// waits). Zero or negative fields keep the defaults, 512k results and
+// 64 MiB.
+func ProgressQueueLimits(l Limits) CallOption {
 	return callOptionFunc(func(c *callConfig) { c.progressLimits = l })
 }
 

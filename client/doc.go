@@ -29,18 +29,29 @@
 //
 // # Backpressure
 //
-// Mailboxes are bounded in bytes and messages (MailboxLimits; by default
-// 64 MiB or 512k messages, like nats.go's pending limits). When an
-// event finds its subscription's mailbox full, the default policy (Drop)
-// drops it, counts it (Subscription.Dropped) and reports a *SlowConsumerError
-// to the error handler (WithErrorHandler) and the logger: the reader never
-// waits, so a handler that calls back is never stuck behind its own queue.
-// The opt-in Block policy instead stops reading from the router until the
-// mailbox has room, pushing back on the router; use it only for handlers
-// that never call the client. An invocation that finds its registration's
-// mailbox full is answered with ERROR wamp.error.unavailable. Progressive
-// results that find Call.Results full wait in a queue of the call's and are
-// never dropped by default (OnProgressOverflow).
+// Every message the session hands on waits in a queue bounded in bytes and
+// messages (Limits; by default 64 MiB or 512k messages, like nats.go's
+// pending limits): a subscription's or registration's mailbox
+// (MailboxLimits), a call's progressive results (ProgressBuffer,
+// ProgressQueueLimits), an invocation's progressive inputs (64 chunks, 16
+// for RegisterStream, and the registration's MailboxLimits bytes). What
+// happens to a message that finds its queue full is an OverflowPolicy:
+// Drop (drop it, count it, report it), Block (stop reading from the
+// router until there is room) or Fail (fail its operation).
+//
+// When an event finds its subscription's mailbox full, the default policy
+// (Drop) drops it, counts it (Subscription.Dropped) and reports a
+// *SlowConsumerError to the error handler (WithErrorHandler) and the
+// logger: the reader never waits, so a handler that calls back is never
+// stuck behind its own queue. The opt-in Block policy instead stops
+// reading from the router until the mailbox has room, pushing back on the
+// router; use it only for handlers that never call the client. An
+// invocation that finds its registration's mailbox full fails: it is
+// answered with ERROR wamp.error.unavailable. Progressive results wait in
+// a queue of the call's and are never dropped by default
+// (OnProgressOverflow: Block). Progressive inputs a handler leaves unread
+// past its window fail the invocation by default (OnOverflow on Register:
+// Fail), or stop the session's reading under Block (RegisterStream's).
 //
 // # Memory
 //
@@ -63,12 +74,13 @@
 //   - A subscription: its mailbox (MailboxLimits: 64 MiB, or a single
 //     message when empty) and the event its handler holds: 128 MiB.
 //   - A registration: its mailbox and the invocations its handlers hold
-//     (one per Concurrency): 64 MiB plus 64 MiB per handler running.
-//   - A progressive call: its queue (ProgressQueueLimits: 64 MiB) and the
-//     results waiting in Results, at most ProgressBuffer of them (256),
-//     which are counted in number, not bytes: give calls to a router you do
-//     not trust a small ProgressBuffer. A call canceled or timed out
-//     releases its queue at once.
+//     (one per Concurrency): 64 MiB plus 64 MiB per handler running; and
+//     each running invocation's unread progressive inputs: 64 MiB
+//     (MailboxLimits' bytes) plus the one its Inputs channel holds.
+//   - A progressive call: its queue of results, the one Results holds
+//     included (ProgressQueueLimits: 64 MiB; under Block one more result
+//     of any size when the queue's bound is reached with nothing else
+//     queued). A call canceled or timed out releases its queue at once.
 //   - A call completed before its answer (canceled without waiting, timed
 //     out): a tombstone of about 50 bytes, at most 4,096 of them, none
 //     kept more than ten minutes.
@@ -77,6 +89,10 @@
 // subscriptions, registrations and progressive calls the application has
 // open, plus the message being decoded. Under the Block policies one more
 // message waits, parked, while the session stops reading.
+//
+// The queues' goroutines exist only while messages wait: a subscription's
+// worker, a registration's (up to Concurrency), a call's or an
+// invocation's feeder each ends when its queue is empty.
 //
 // # Call canceling
 //

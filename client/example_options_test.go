@@ -9,7 +9,6 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/client/wamptest"
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -141,7 +140,7 @@ func ExampleProgressQueueLimits() {
 	}
 	defer caller.Close(ctx)
 	call := caller.Call(ctx, "com.example.lines", nil, nil, client.ReceiveProgress(),
-		client.ProgressBuffer(4), client.ProgressQueueLimits(mailbox.Limits{MaxMessages: 8, MaxBytes: 1 << 10}))
+		client.ProgressBuffer(4), client.ProgressQueueLimits(client.Limits{MaxMessages: 8, MaxBytes: 1 << 10}))
 	n := 0
 	var last any
 	for res := range call.Results() {

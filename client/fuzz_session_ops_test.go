@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/wampgo/wampgo/client"
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -154,7 +153,7 @@ func (s *fuzzSession) subscribe() {
 		s.oracle = false // the reader may park: replies may wait
 	}
 	if b&8 != 0 {
-		opts = append(opts, client.MailboxLimits(mailbox.Limits{MaxMessages: 1 + s.g.intn(3)}))
+		opts = append(opts, client.MailboxLimits(client.Limits{MaxMessages: 1 + s.g.intn(3)}))
 	}
 	h := s.eventHandler(int(b>>4) % 4)
 	s.note("subscribe %s (options %#x)", topic, b)
@@ -196,7 +195,7 @@ func (s *fuzzSession) register() {
 	proc := fmt.Sprintf("r.%d", b%3)
 	opts := []client.RegisterOption{client.Concurrency(1 + int(b>>2)%3)}
 	if b&16 != 0 {
-		opts = append(opts, client.MailboxLimits(mailbox.Limits{MaxMessages: 1 + s.g.intn(2)}))
+		opts = append(opts, client.MailboxLimits(client.Limits{MaxMessages: 1 + s.g.intn(2)}))
 	}
 	s.note("register %s (options %#x)", proc, b)
 	before := s.closedAlready()

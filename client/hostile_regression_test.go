@@ -11,7 +11,6 @@ import (
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/internal/testkit/clienttest"
 	"github.com/wampgo/wampgo/internal/testkit/scripted"
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -43,7 +42,7 @@ func TestHostileRegressionParkedEventBlocksAfterUnsubscribe(t *testing.T) {
 		r := j.Router
 		defer j.Stop()
 		sub, _ := clienttest.Subscribe(t, c, r, "blk", 1, func(ctx context.Context, _ *client.Event) { <-ctx.Done() },
-			client.OnOverflow(client.Block), client.MailboxLimits(mailbox.Limits{MaxMessages: 1}))
+			client.OnOverflow(client.Block), client.MailboxLimits(client.Limits{MaxMessages: 1}))
 		call, req := pendingCall(t, c, r)
 		// 1 is being handled, 2 waits in the mailbox, 3 is parked.
 		for i := 1; i <= 3; i++ {

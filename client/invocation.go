@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wampgo/wampgo/actor"
+	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -34,15 +35,17 @@ type Invocation struct {
 
 	c      *Client
 	req    protocol.ID
-	ctx    context.Context // the handler's; made by the session loop
-	inputs chan Input      // progressive call invocations; nil for plain calls
-	taken  chan struct{}   // RegisterStream only: one slot, signalled when the handler took an input
-	began  atomic.Bool     // RegisterStream only: its handler runs (set by it, read by the loop)
+	ctx    context.Context         // the handler's; made by the session loop
+	inputs chan Input              // progressive call invocations: one slot, fed by in; nil for plain calls
+	in     *mailbox.Mailbox[Input] // the unread input chunks (invocation_loop.go); nil for plain calls
+	taken  <-chan struct{}         // in.Space(): signalled when the handler took a chunk
+	began  atomic.Bool             // its handler runs (set by run, read by the loop)
 
 	// Owned by the session loop.
 	cancel       context.CancelCauseFunc
 	interrupted  CancelMode // set by INTERRUPT
-	inputsClosed bool
+	inputsClosed bool       // no more input is taken
+	blockInputs  bool       // inputs past the window wait with the session's reading (OnOverflow(Block))
 
 	// AnswerWith's choice, set on any goroutine; nil: as the call (ppt.go).
 	answer atomic.Pointer[Passthru]
@@ -59,6 +62,13 @@ type Input struct {
 // Inputs returns the channel of further input chunks when the caller
 // streams its inputs (progressive call invocations), else nil. The
 // channel is closed after the final chunk or when the invocation ends.
+//
+// Chunks the handler has not taken wait for it in the invocation's queue:
+// up to 64 of them (16 for RegisterStream), bounded in bytes by the
+// registration's MailboxLimits. Past that, the registration's OnOverflow
+// policy applies: Fail (Register's default) ends the invocation with ERROR
+// wamp.error.invalid_argument; Block (RegisterStream's) stops the
+// session's reading until the handler takes a chunk.
 func (inv *Invocation) Inputs() <-chan Input { return inv.inputs }
 
 // SendProgress sends a progressive result to the caller. It fails if the
@@ -84,6 +94,7 @@ func (inv *Invocation) SendProgress(ctx context.Context, args protocol.List, kwa
 // run executes one invocation on a mailbox goroutine and hands the outcome,
 // encoded here, to the session loop. The handler's result is not retained.
 func (r *Registration) run(inv *Invocation) {
+	inv.began.Store(true)
 	var res Result
 	err := inv.c.unpackInvocation(inv)
 	if err == nil {

@@ -10,10 +10,6 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
-// inputBuffer is how many unread input chunks of a progressive invocation
-// may wait for its handler.
-const inputBuffer = 64
-
 // handleInvocation starts an invocation, or feeds a further input chunk to
 // one with progressive invocations.
 func (s *loopState) handleInvocation(m *protocol.Invocation) error {
@@ -36,51 +32,20 @@ func (s *loopState) handleInvocation(m *protocol.Invocation) error {
 		inv.cancel = func(cause error) { stop(); cancel(cause) }
 	}
 	if progress, _ := m.Details["progress"].(bool); progress {
-		inv.inputs = make(chan Input, inputBuffer)
-		if reg.cfg.stream {
-			inv.inputs, inv.taken = make(chan Input, streamInputWindow), make(chan struct{}, 1)
-		}
+		s.startInputs(inv, reg)
 	}
 	if !reg.mb.TryPut(inv, messageSize(m.Details, m.Payload)) {
-		inv.cancel(errors.New("wampgo: mailbox full"))
-		s.c.cfg.logger.Warn("wampgo: invocation refused: mailbox full", "procedure", reg.procedure, "request", m.Request)
+		// Policy Fail, always: the caller is told at once.
+		s.endInvocationInputs(inv)
+		inv.cancel(errQueueFull)
+		s.c.cfg.logger.Warn("wampgo: invocation refused: queue full", "procedure", reg.procedure, "request", m.Request)
 		s.write(&protocol.Error{RequestType: protocol.TypeInvocation, Request: m.Request,
 			Details: protocol.Dict{}, Error: uriUnavailable,
-			Payload: protocol.Payload{Args: protocol.List{"callee overloaded: mailbox full"}}})
+			Payload: protocol.Payload{Args: protocol.List{"callee overloaded: queue full"}}})
 		return nil
 	}
 	s.invocations[m.Request] = inv
 	s.c.stats().queued()
-	return nil
-}
-
-// feedInput passes a further chunk of a progressive invocation to its
-// handler without blocking.
-func (s *loopState) feedInput(inv *Invocation, m *protocol.Invocation) error {
-	if inv.inputs == nil || inv.inputsClosed {
-		return violation(protocol.TypeInvocation, "Request", fmt.Sprintf("%d is already running and takes no further input", m.Request))
-	}
-	progress, _ := m.Details["progress"].(bool)
-	in, err := s.c.passthruInput(m, !progress)
-	if err != nil {
-		s.finishInvocation(inv, NewError(uriInvalidArgument, protocol.List{err.Error()}, nil))
-		return nil
-	}
-	select {
-	case inv.inputs <- in:
-	default:
-		if s.mayParkInput(inv) {
-			s.parkInput(inv, in) // a stream: wait, and stop reading
-			return nil
-		}
-		// The handler is not reading its inputs: end the invocation.
-		s.finishInvocation(inv, NewError(uriInvalidArgument, protocol.List{"too many unread input chunks"}, nil))
-		return nil
-	}
-	if !progress {
-		inv.inputsClosed = true
-		close(inv.inputs)
-	}
 	return nil
 }
 
@@ -156,10 +121,7 @@ func (s *loopState) endInvocation(inv *Invocation, cause error) {
 	delete(s.invocations, inv.req)
 	s.unparkInput(inv)
 	inv.cancel(cause)
-	if inv.inputs != nil && !inv.inputsClosed {
-		inv.inputsClosed = true
-		close(inv.inputs)
-	}
+	s.endInvocationInputs(inv)
 }
 
 // handlerError maps what a handler returned to the ERROR sent for it.

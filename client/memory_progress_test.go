@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -68,6 +69,54 @@ func TestMemoryAbandonedProgressiveCallsReleased(t *testing.T) {
 			if !errors.Is(last.Err, client.ErrCanceled) {
 				t.Fatalf("call %d: last value on Results %+v, want the final result, canceled", i, last)
 			}
+		}
+	})
+}
+
+// Results is bounded in bytes, not only in number: a flood of large
+// progressive results to a caller that does not read, under the default
+// ProgressBuffer (256) and Drop, holds about ProgressQueueLimits' bytes
+// (4 MiB here), the result Results holds included, and drops the rest.
+// Before, Results alone held 256 results of any size: all 64 here, 16 MiB.
+func TestMemoryResultsBoundedInBytes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, j := clienttest.JoinedWith(t, wire)
+		defer j.Stop()
+		r := j.Router
+		const flood, size, bound = 64, 256 << 10, 4 << 20
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		before := liveHeap()
+		call := c.Call(ctx, "com.stream", nil, nil, client.ReceiveProgress(), client.OnProgressOverflow(client.Drop),
+			client.ProgressQueueLimits(client.Limits{MaxBytes: bound}), client.WithCancelMode(client.CancelKillNoWait))
+		req := scripted.Expect[*protocol.Call](r).Request
+		for i := range flood {
+			chunk := bytes.Repeat([]byte{byte(i)}, size)
+			r.Send(&protocol.Result{Request: req, Details: protocol.Dict{"progress": true},
+				Payload: protocol.Payload{Args: protocol.List{chunk}}})
+		}
+		synctest.Wait()
+		held := int64(liveHeap()) - int64(before)
+		kept := flood - int64(call.Dropped())
+		t.Logf("live heap: %+d bytes for %d results of %d KiB kept, %d dropped", held, kept, size>>10, call.Dropped())
+		if kept*size > bound || kept < bound/size-2 {
+			t.Errorf("%d results of %d KiB kept, want about %d (the byte bound)", kept, size>>10, bound/size)
+		}
+		if held > bound+2<<20 {
+			t.Errorf("live heap grew by %d bytes, want about the bound, %d", held, bound)
+		}
+		r.Send(&protocol.Result{Request: req, Details: protocol.Dict{}})
+		n := 0
+		for res := range call.Results() {
+			if res.Progress {
+				if b := res.Args[0].([]byte); len(b) != size || b[0] != byte(n) {
+					t.Fatalf("result %d: %d bytes of %d, want the %dth", n, len(b), b[0], n)
+				}
+				n++
+			}
+		}
+		if int64(n) != kept {
+			t.Fatalf("read %d progressive results, %d were kept", n, kept)
 		}
 	})
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/wampgo/wampgo/internal/testkit/clienttest"
 	"github.com/wampgo/wampgo/internal/testkit/scripted"
 	"github.com/wampgo/wampgo/internal/transport/memconn"
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -51,7 +50,7 @@ func TestMemoryMailboxChargesWhatEventsHold(t *testing.T) {
 					case <-release:
 					case <-ctx.Done():
 					}
-				}, client.MailboxLimits(mailbox.Limits{MaxBytes: tc.maxBytes}))
+				}, client.MailboxLimits(client.Limits{MaxBytes: tc.maxBytes}))
 				before := liveHeap()
 				for i := range tc.n {
 					r.Send(tc.event(protocol.ID(i + 1)))
@@ -78,7 +77,7 @@ func TestMemoryProgressQueueChargesDetails(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		call := c.Call(ctx, "com.stream", nil, nil, client.ReceiveProgress(), client.ProgressBuffer(0),
-			client.ProgressQueueLimits(mailbox.Limits{MaxBytes: 1 << 20}), client.WithCancelMode(client.CancelKillNoWait))
+			client.ProgressQueueLimits(client.Limits{MaxBytes: 1 << 20}), client.WithCancelMode(client.CancelKillNoWait))
 		req := scripted.Expect[*protocol.Call](r).Request
 		junk := strings.Repeat("x", 512<<10)
 		const n = 100

@@ -13,7 +13,6 @@ import (
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/testkit/clienttest"
 	"github.com/wampgo/wampgo/internal/testkit/scripted"
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -112,14 +111,13 @@ func TestProgressQueueFillsToItsByteBound(t *testing.T) {
 		const buffer, queued = 2, 10
 		chunk := strings.Repeat("p", 1000)
 		stream := c.Call(ctx, "com.stream", nil, nil, client.ReceiveProgress(), client.ProgressBuffer(buffer),
-			client.ProgressQueueLimits(mailbox.Limits{MaxBytes: queued * 1800}))
+			client.ProgressQueueLimits(client.Limits{MaxBytes: queued * 1800}))
 		m := scripted.Expect[*protocol.Call](r)
 
-		// Accepted without waiting: the Results channel (buffer, and the
-		// final result's slot, which the queue's feeder also fills), the
-		// one result the feeder holds, blocked on the channel, and the
-		// queue's ten.
-		const accepted = buffer + 1 + 1 + queued
+		// Accepted without waiting: ten, the one Results holds included
+		// (the byte bound covers the whole window; ProgressBuffer counts
+		// results, and two are far within it).
+		const accepted = queued
 		for i := range accepted {
 			r.Send(progress(m.Request, fmt.Sprintf("%d:%s", i, chunk)))
 			if i == accepted/2 {
@@ -233,7 +231,7 @@ func TestKillCancelReleasesParkedProgress(t *testing.T) {
 		defer cancel()
 		chunk := strings.Repeat("p", 1000)
 		stream := c.Call(ctx, "com.stream", nil, nil, client.ReceiveProgress(), client.ProgressBuffer(2),
-			client.ProgressQueueLimits(mailbox.Limits{MaxBytes: 4 * 1800}))
+			client.ProgressQueueLimits(client.Limits{MaxBytes: 4 * 1800}))
 		m := scripted.Expect[*protocol.Call](r)
 		for i := range 20 { // far past the queue: the session parks one and stops reading
 			r.Send(progress(m.Request, fmt.Sprintf("%d:%s", i, chunk)))

@@ -9,7 +9,6 @@ import (
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/internal/testkit/clienttest"
 	"github.com/wampgo/wampgo/internal/testkit/scripted"
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -165,7 +164,7 @@ func TestSlowConsumerDropsAndHandlerCanCallBack(t *testing.T) {
 		<-release
 		_, err := c.Call(ctx, "from.handler", nil, nil).Await(ctx)
 		callResult <- err
-	}, client.MailboxLimits(mailbox.Limits{MaxMessages: 4}))
+	}, client.MailboxLimits(client.Limits{MaxMessages: 4}))
 	const flood = 50
 	r.Send(&protocol.Event{Subscription: 1, Publication: 1, Details: protocol.Dict{}})
 	<-started
@@ -198,7 +197,7 @@ func TestBlockPolicyDropsNothing(t *testing.T) {
 	sub, _ := clienttest.Subscribe(t, c, r, "flood", 1, func(_ context.Context, ev *client.Event) {
 		<-release
 		got <- ev.Args[0].(int64)
-	}, client.MailboxLimits(mailbox.Limits{MaxMessages: 2}), client.OnOverflow(client.Block))
+	}, client.MailboxLimits(client.Limits{MaxMessages: 2}), client.OnOverflow(client.Block))
 	sent := make(chan struct{})
 	go func() {
 		defer close(sent)

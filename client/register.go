@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 
 	"github.com/wampgo/wampgo/actor"
@@ -61,9 +62,10 @@ type registerConfig struct {
 	match          MatchPolicy
 	invoke         InvokePolicy
 	concurrency    int
-	limits         mailbox.Limits
+	limits         Limits
+	inputOverflow  OverflowPolicy // OnOverflow: Fail or Block
 	raw            protocol.Dict
-	stream         bool // RegisterStream: inputs wait under backpressure (stream_loop.go)
+	stream         bool // RegisterStream: its own input window (stream_loop.go)
 }
 
 func (cfg *registerConfig) options() protocol.Dict {
@@ -113,9 +115,12 @@ func (c *Client) Register(ctx context.Context, procedure protocol.URI, handler H
 	if handler == nil {
 		return nil, &ArgumentError{Op: "Register", Arg: "handler", Reason: "nil"}
 	}
-	cfg := registerConfig{concurrency: 1}
+	cfg := registerConfig{concurrency: 1, inputOverflow: Fail}
 	for _, o := range opts {
 		o.applyRegister(&cfg)
+	}
+	if p := cfg.inputOverflow; p != Fail && p != Block {
+		return nil, &ArgumentError{Op: "Register", Arg: "option OnOverflow", Reason: fmt.Sprintf("policy %v does not apply to a registration's inputs (Fail or Block)", p)}
 	}
 	msg := &protocol.Register{Procedure: procedure, Options: cfg.options()}
 	if err := c.checkRegister(msg, &cfg); err != nil {

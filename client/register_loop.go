@@ -159,7 +159,7 @@ func (s *loopState) handleRegistrationRevoked(m *protocol.Unregistered) {
 func (r *Registration) start() {
 	c := r.c
 	r.ctx, r.cancel = context.WithCancelCause(c.base)
-	r.mb = mailbox.NewTracked(&c.handlers, r.cfg.limits, r.cfg.concurrency, r.run, func(p *mailbox.PanicError) {
+	r.mb = mailbox.NewTracked(&c.handlers, r.cfg.limits.mailbox(), r.cfg.concurrency, r.run, func(p *mailbox.PanicError) {
 		c.reportPanic("invocation of "+r.procedure, p)
 	})
 }

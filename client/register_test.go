@@ -10,7 +10,6 @@ import (
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/internal/testkit/clienttest"
 	"github.com/wampgo/wampgo/internal/testkit/scripted"
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -250,7 +249,7 @@ func TestFullInvocationMailboxAnswersUnavailable(t *testing.T) {
 		started <- struct{}{}
 		<-release
 		return client.Result{}, nil
-	}, client.MailboxLimits(mailbox.Limits{MaxMessages: 1}))
+	}, client.MailboxLimits(client.Limits{MaxMessages: 1}))
 	r.Send(&protocol.Invocation{Request: 1, Registration: 1, Details: protocol.Dict{}})
 	<-started                                                                           // the worker holds #1
 	r.Send(&protocol.Invocation{Request: 2, Registration: 1, Details: protocol.Dict{}}) // queued

@@ -13,7 +13,6 @@ import (
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/testkit/routertest"
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -164,7 +163,7 @@ func TestFloodDropPolicyBoundedAndResponsive(t *testing.T) {
 			_, err := sub.Call(ctx, "com.wampgo.flood.ping", nil, nil).Await(ctx)
 			calledBack <- err
 		}
-	}, client.MailboxLimits(mailbox.Limits{MaxMessages: 64, MaxBytes: 1 << 20}))
+	}, client.MailboxLimits(client.Limits{MaxMessages: 64, MaxBytes: 1 << 20}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +218,7 @@ func TestFloodBlockPolicyDeliversEverything(t *testing.T) {
 			time.Sleep(100 * time.Microsecond) // a slow consumer
 		}
 		got <- ev.Args[0].(int64)
-	}, client.MailboxLimits(mailbox.Limits{MaxMessages: 16}), client.OnOverflow(client.Block))
+	}, client.MailboxLimits(client.Limits{MaxMessages: 16}), client.OnOverflow(client.Block))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/internal/testkit/clienttest"
 	"github.com/wampgo/wampgo/internal/testkit/scripted"
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -90,7 +89,7 @@ func TestStatsPendingAndDropped(t *testing.T) {
 			case <-release:
 			case <-ctx.Done():
 			}
-		}, client.MailboxLimits(mailbox.Limits{MaxMessages: 1}))
+		}, client.MailboxLimits(client.Limits{MaxMessages: 1}))
 		r.Send(&protocol.Event{Subscription: 20, Publication: 1, Details: protocol.Dict{}})
 		synctest.Wait() // the handler holds the first event
 		r.Send(&protocol.Event{Subscription: 20, Publication: 2, Details: protocol.Dict{}})

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -14,10 +13,12 @@ import (
 // message.
 const DefaultStreamChunk = 64 << 10
 
-// The window a CallStream reader keeps before the session stops reading.
+// The window a CallStream reader keeps before the session stops reading:
+// its results in number and in bytes (about 32 chunks of the default
+// size).
 const (
 	streamResultBuffer = 16
-	streamQueueBytes   = 1 << 20
+	streamWindowBytes  = 2 << 20
 )
 
 // CallStream calls procedure as a byte stream: r's bytes go out as
@@ -26,9 +27,8 @@ const (
 // with Reader; Await returns the final result. The call asks for progressive results and
 // progressive inputs (ReceiveProgress and ProgressiveInputs are implied);
 // the router must announce progressive_call_invocations, else the call
-// fails with an error matching ErrNotSupported. Its reading window is 16
-// results and 1 MiB (ProgressBuffer and ProgressQueueLimits in opts change
-// it).
+// fails with an error matching ErrNotSupported. Its reading window is
+// 2 MiB of results (ProgressQueueLimits in opts changes it).
 //
 // CallStream returns at once. A goroutine of the call's reads r until EOF,
 // sending what each Read returns as one chunk (at most the chunk size: a
@@ -48,7 +48,7 @@ const (
 // reading all its input leaves the rest of r unread.
 func (c *Client) CallStream(ctx context.Context, procedure protocol.URI, r io.Reader, opts ...CallOption) *Call {
 	all := make([]CallOption, 0, len(opts)+4)
-	all = append(all, ProgressBuffer(streamResultBuffer), ProgressQueueLimits(mailbox.Limits{MaxBytes: streamQueueBytes}))
+	all = append(all, ProgressBuffer(streamResultBuffer), ProgressQueueLimits(Limits{MaxBytes: streamWindowBytes}))
 	all = append(all, opts...)
 	all = append(all, ReceiveProgress(), ProgressiveInputs())
 	sctx, cancel := context.WithCancelCause(ctx)

@@ -28,8 +28,7 @@ type StreamHandler func(ctx context.Context, inv *Invocation, in io.Reader, out 
 // plain call's input is its args[0] alone), and out writes progressive
 // results, split into chunks. Up to 16 input chunks wait for in's reader;
 // past that the session stops reading from the router until it reads on
-// (read them through in: a handler that takes inv.Inputs() itself does not
-// tell the session it made room).
+// (its inputs are under OnOverflow(Block), whatever opts say).
 // out.Write returns once its chunks are queued for the connection, waiting
 // while the session's write queue is full; it fails with an error
 // matching ErrNoProgress when the caller did not ask for progressive
@@ -47,7 +46,6 @@ func (c *Client) RegisterStream(ctx context.Context, procedure protocol.URI, h S
 	all := make([]RegisterOption, 0, len(opts)+2)
 	all = append(append(append(all, Concurrency(streamConcurrency)), opts...), streamRegistration{})
 	return c.Register(ctx, procedure, func(ctx context.Context, inv *Invocation) (Result, error) {
-		inv.began.Store(true)
 		in := &invocationReader{ctx: ctx, inv: inv}
 		in.buf, in.err = chunkOf(inv.Args)
 		if in.err == nil && inv.inputs == nil {
@@ -60,11 +58,18 @@ func (c *Client) RegisterStream(ctx context.Context, procedure protocol.URI, h S
 // streamRegistration marks a registration as RegisterStream's.
 type streamRegistration struct{}
 
-func (streamRegistration) applyRegister(c *registerConfig) { c.stream = true }
+func (streamRegistration) applyRegister(c *registerConfig) {
+	c.stream, c.inputOverflow = true, Block
+}
 
 // streamConcurrency is how many invocations of a RegisterStream procedure
 // run at once by default.
 const streamConcurrency = 16
+
+// streamInputWindow is how many input chunks of a RegisterStream
+// invocation wait for its handler (about 1 MiB at the default chunk size)
+// before the session stops reading from the router.
+const streamInputWindow = 16
 
 // invocationReader reads a stream invocation's input chunks.
 type invocationReader struct {
@@ -99,7 +104,6 @@ func (r *invocationReader) next() {
 			r.err = r.cause()
 			return
 		}
-		signal(r.inv.taken)
 		r.buf, r.err = chunkOf(in.Args)
 		r.done = in.Final
 	case <-r.ctx.Done():

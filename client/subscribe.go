@@ -62,7 +62,7 @@ func (c *Client) Subscribe(ctx context.Context, topic protocol.URI, handler Even
 	if handler == nil {
 		return nil, &ArgumentError{Op: "Subscribe", Arg: "handler", Reason: "nil"}
 	}
-	cfg := subscribeConfig{limits: mailbox.Limits{}}
+	cfg := subscribeConfig{}
 	for _, o := range opts {
 		o.applySubscribe(&cfg)
 	}

@@ -292,7 +292,7 @@ func idFromDetails(d protocol.Dict, key string) (protocol.ID, bool) {
 func (sub *Subscription) start() {
 	c := sub.c
 	sub.ctx, sub.cancel = context.WithCancelCause(c.base)
-	sub.mb = mailbox.NewTracked(&c.handlers, sub.cfg.limits, 1, sub.handle, func(p *mailbox.PanicError) {
+	sub.mb = mailbox.NewTracked(&c.handlers, sub.cfg.limits.mailbox(), 1, sub.handle, func(p *mailbox.PanicError) {
 		c.reportPanic("event handler for "+sub.topic, p)
 	})
 }

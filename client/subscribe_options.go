@@ -1,9 +1,6 @@
 package client
 
-import (
-	"github.com/wampgo/wampgo/mailbox"
-	"github.com/wampgo/wampgo/protocol"
-)
+import "github.com/wampgo/wampgo/protocol"
 
 // MatchPolicy is how a subscription's topic or a registration's procedure
 // is matched (Options.match).
@@ -16,20 +13,6 @@ const (
 	MatchWildcard MatchPolicy = "wildcard"
 )
 
-// OverflowPolicy is what happens to an event that finds its subscription's
-// mailbox full.
-type OverflowPolicy int
-
-const (
-	// Drop drops the event, counts it and reports a *SlowConsumerError. The
-	// reader never waits. This is the default.
-	Drop OverflowPolicy = iota
-	// Block stops reading from the router until the mailbox has room. A
-	// handler under this policy must not wait on the client (call, publish
-	// with acknowledge, …): the answer would queue behind its own events.
-	Block
-)
-
 // SubscribeOption configures Subscribe.
 type SubscribeOption interface{ applySubscribe(*subscribeConfig) }
 
@@ -38,7 +21,7 @@ type subscribeConfig struct {
 	nodeKey     string
 	getRetained bool
 	overflow    OverflowPolicy
-	limits      mailbox.Limits
+	limits      Limits
 	raw         protocol.Dict
 }
 
@@ -73,11 +56,6 @@ func GetRetained() SubscribeOption {
 	return subscribeOptionFunc(func(c *subscribeConfig) { c.getRetained = true })
 }
 
-// OnOverflow sets the subscription's overflow policy (default Drop).
-func OnOverflow(p OverflowPolicy) SubscribeOption {
-	return subscribeOptionFunc(func(c *subscribeConfig) { c.overflow = p })
-}
-
 // RegisterSubscribeOption applies to both Register and Subscribe.
 type RegisterSubscribeOption interface {
 	RegisterOption
@@ -93,17 +71,15 @@ func Match(p MatchPolicy) RegisterSubscribeOption {
 }
 
 // MailboxLimits bounds the handler's mailbox in messages and bytes
-// (defaults mailbox.DefaultMaxMessages and mailbox.DefaultMaxBytes: 512k
-// messages, 64 MiB). A message is counted at what it holds in memory:
-// its details, arguments and keyword arguments at codec.MemSize's cost
-// (every list, dict, string and number as the Go runtime lays it out),
-// plus 256 bytes for the item. The mailbox holds at most MaxBytes, or
-// one message of any size when it is empty; a message being handled
-// comes on top (one per Concurrency), so one subscription holds at most
-// MaxBytes plus one decoded message, each at most the codec's
+// (defaults DefaultMaxMessages and DefaultMaxBytes: 512k messages,
+// 64 MiB), messages counted as Limits says. The mailbox holds at most
+// MaxBytes, or one message of any size when it is empty; a message being
+// handled comes on top (one per Concurrency), so one subscription holds at
+// most MaxBytes plus one decoded message, each at most the codec's
 // MaxDecodedSize: 128 MiB at the defaults (see "Memory" in the package
-// documentation).
-func MailboxLimits(l mailbox.Limits) RegisterSubscribeOption {
+// documentation). A registration's MaxBytes also bounds each running
+// invocation's unread progressive inputs (see Invocation.Inputs).
+func MailboxLimits(l Limits) RegisterSubscribeOption {
 	return sharedOption{
 		register:  func(c *registerConfig) { c.limits = l },
 		subscribe: func(c *subscribeConfig) { c.limits = l },

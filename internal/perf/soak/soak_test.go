@@ -12,7 +12,6 @@ import (
 
 	"github.com/wampgo/wampgo/client"
 	"github.com/wampgo/wampgo/internal/testkit/routertest"
-	"github.com/wampgo/wampgo/mailbox"
 	"github.com/wampgo/wampgo/protocol"
 )
 
@@ -56,7 +55,7 @@ func TestSoak(t *testing.T) {
 		mu.Lock()
 		delivered[ev.Args[0].(int64)]++
 		mu.Unlock()
-	}, client.MailboxLimits(mailbox.Limits{MaxMessages: 256}))
+	}, client.MailboxLimits(client.Limits{MaxMessages: 256}))
 	if err != nil {
 		t.Fatal(err)
 	}
