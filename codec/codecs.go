@@ -191,3 +191,32 @@ func (s *pairStack) reset() {
 		*s = nil
 	}
 }
+
+// maxPooledTop bounds the message list a pooled decoder keeps: a message
+// has at most seven elements; a longer list (refused by fromList) is not
+// kept.
+const maxPooledTop = 8
+
+// reuseTop readies a decoder's message list for the next message: its
+// elements are dropped (the message holds them now), and a list grown past
+// maxPooledTop is not kept.
+func reuseTop(l []any) []any {
+	if cap(l) > maxPooledTop {
+		return nil
+	}
+	clear(l)
+	return l[:0]
+}
+
+// maxPooledStack bounds the element stack a pooled JSON decoder keeps.
+const maxPooledStack = 256
+
+// reuseStack empties a decoder's element stack for the next message,
+// dropping one a large message grew.
+func reuseStack(s []any) []any {
+	if cap(s) > maxPooledStack {
+		return nil
+	}
+	clear(s)
+	return s[:0]
+}

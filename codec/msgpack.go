@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"slices"
 	"sync"
 	"unicode/utf8"
 
@@ -39,6 +40,7 @@ type msgpackDecoder struct {
 	maxDepth int
 	mem      memBudget
 	strs     strCache // caches short strings across messages
+	top      []any    // the message's own list, reused: fromList keeps only its elements
 }
 
 var msgpackDecoderPool = sync.Pool{New: func() any {
@@ -60,6 +62,7 @@ func (f msgpackFormat) decode(data []byte) (protocol.Message, error) {
 	}
 	d.data = nil
 	d.r.Reset(nil)
+	d.top = reuseTop(d.top)
 	msgpackDecoderPool.Put(d)
 	return msg, err
 }
@@ -73,14 +76,25 @@ func (d *msgpackDecoder) message() ([]any, error) {
 	if !msgpcode.IsFixedArray(c) && c != msgpcode.Array16 && c != msgpcode.Array32 {
 		return nil, d.fail(errMsgpackNotList)
 	}
-	v, err := d.value(0)
+	n, err := d.dec.DecodeArrayLen()
 	if err != nil {
+		return nil, d.fail(err)
+	}
+	if err := d.enter(1, n, 1, listMemSize(n)); err != nil {
+		return nil, err
+	}
+	// The message's list is only read by fromList, which keeps its
+	// elements, not the list: the decoder's own array serves every
+	// message.
+	l := slices.Grow(d.top[:0], n)[:n]
+	d.top = l
+	if err := d.elements(l, 1); err != nil {
 		return nil, err
 	}
 	if d.r.Len() != 0 {
 		return nil, d.fail(ErrTrailingData)
 	}
-	return v.([]any), nil
+	return l, nil
 }
 
 // offset is the position of the next unread byte.
@@ -262,14 +276,22 @@ func (d *msgpackDecoder) list(n, depth int) (any, error) {
 	// least) and already charged to the budget: its array is allocated
 	// whole.
 	l := make([]any, n)
+	if err := d.elements(l, depth); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// elements reads the elements of a list at nesting level depth into l.
+func (d *msgpackDecoder) elements(l []any, depth int) error {
 	for i := range l {
 		v, err := d.value(depth)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		l[i] = v
 	}
-	return l, nil
+	return nil
 }
 
 // dict reads the n entries of a dict at nesting level depth.
