@@ -3,7 +3,14 @@ package codec
 import (
 	"bytes"
 	"unicode/utf8"
+
+	"github.com/wampgo/wampgo/protocol"
 )
+
+// appendMessage appends msg's list form through the library's encoder.
+func (f cborFormat) appendMessage(st *encodeState, dst []byte, msg protocol.Message) ([]byte, error) {
+	return appendListForm(f, st, dst, msg)
+}
 
 // appendValue appends v through the library's encoder (definite lengths,
 // integers in their shortest form, dict keys in RFC 8949 core

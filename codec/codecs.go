@@ -28,6 +28,10 @@ type format interface {
 	// (if it is one) sits at nesting level depth+1, with the scratch state
 	// st (owned by the caller for the duration of the call).
 	appendValue(st *encodeState, dst []byte, v any, depth int) ([]byte, error)
+	// appendMessage appends the serialization of msg, which it validates
+	// first (protocol.WriteList), with the scratch state st. The error is
+	// the *protocol.ValidationError or the encoding's error, unwrapped.
+	appendMessage(st *encodeState, dst []byte, msg protocol.Message) ([]byte, error)
 	// decode parses data, which must hold exactly one list, and converts
 	// the list with fromList. len(data) is within the size limit.
 	decode(data []byte) (protocol.Message, error)
@@ -93,15 +97,22 @@ func (c *codec) AppendEncode(dst []byte, msg protocol.Message) ([]byte, error) {
 }
 
 func (c *codec) appendEncode(st *encodeState, dst []byte, msg protocol.Message) ([]byte, error) {
-	l, err := protocol.ToList(msg)
-	if err != nil {
-		return dst, &EncodeError{Codec: c.f.name(), Err: err}
-	}
-	b, err := c.f.appendValue(st, dst, l, 0)
+	b, err := c.f.appendMessage(st, dst, msg)
 	if err != nil {
 		return dst, &EncodeError{Codec: c.f.name(), Err: err}
 	}
 	return b, nil
+}
+
+// appendListForm is the appendMessage of a format without a
+// protocol.ListWriter of its own: msg's list form is built and appended as
+// a value.
+func appendListForm(f format, st *encodeState, dst []byte, msg protocol.Message) ([]byte, error) {
+	l, err := protocol.ToList(msg)
+	if err != nil {
+		return dst, err
+	}
+	return f.appendValue(st, dst, l, 0)
 }
 
 // AppendValue appends the serialization of one value to dst, with the
