@@ -36,6 +36,12 @@ type Call struct {
 
 	reader atomic.Pointer[callReader] // made by the first Reader call
 
+	// The CALL and the command that carries it to the loop, made with the
+	// future (one allocation for the three): msg is the caller's until
+	// the command is sent, then the loop's.
+	msg protocol.Call
+	cmd cmdCall
+
 	// Owned by the session loop.
 	pq         *progressQueue // results waiting for room in results (policy Block); nil until needed
 	req        protocol.ID
@@ -97,7 +103,8 @@ func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol
 		size += max(cfg.progressBuffer, 0) // a negative one fails in checkCall
 	}
 	call.results = make(chan Result, size)
-	msg := &protocol.Call{Procedure: procedure, Options: cfg.options()}
+	call.msg = protocol.Call{Procedure: procedure, Options: cfg.options()}
+	msg := &call.msg
 	if err := c.checkCall(msg, cfg); err != nil {
 		call.fail(err)
 		return call
@@ -111,7 +118,8 @@ func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol
 		call.fail(canceledError(context.Cause(ctx)))
 		return call
 	}
-	if err := c.send(ctx, &cmdCall{ctx: ctx, call: call, msg: msg, payload: e}); err != nil {
+	call.cmd = cmdCall{ctx: ctx, call: call, msg: msg, payload: e}
+	if err := c.send(ctx, &call.cmd); err != nil {
 		call.fail(err)
 	}
 	return call

@@ -30,6 +30,9 @@ func checkMessage(op string, msg protocol.Message) error {
 	case *protocol.Register:
 		err = protocol.Validate(&protocol.Register{Request: 1, Options: m.Options, Procedure: m.Procedure})
 	}
+	if err == nil {
+		return nil // before errors.As, whose target escapes: no allocation
+	}
 	var ve *protocol.ValidationError
 	if errors.As(err, &ve) {
 		return &ArgumentError{Op: op, Arg: argName(ve.Field), Reason: ve.Reason}

@@ -7,6 +7,12 @@ import (
 	"github.com/wampgo/wampgo/protocol"
 )
 
+// appendList appends l through the library's encoder (boxed: the library
+// takes an interface).
+func (f cborFormat) appendList(st *encodeState, dst []byte, l []any) ([]byte, error) {
+	return f.appendValue(st, dst, l, 1)
+}
+
 // appendMessage appends msg's list form through the library's encoder.
 func (f cborFormat) appendMessage(st *encodeState, dst []byte, msg protocol.Message) ([]byte, error) {
 	return appendListForm(f, st, dst, msg)

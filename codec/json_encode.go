@@ -23,6 +23,17 @@ type jsonEncoder struct {
 	started bool
 }
 
+// appendList appends l as appendValue(st, dst, l, 1) would.
+func (f jsonFormat) appendList(st *encodeState, dst []byte, l []any) ([]byte, error) {
+	e := &st.json
+	e.maxDepth = f.maxDepth
+	b, err := e.list(dst, l, 1)
+	if err != nil {
+		return dst, err
+	}
+	return b, nil
+}
+
 // appendMessage writes msg's list form straight into dst: the encoder is
 // msg's protocol.ListWriter, and no list is built.
 func (f jsonFormat) appendMessage(st *encodeState, dst []byte, msg protocol.Message) ([]byte, error) {

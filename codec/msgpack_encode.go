@@ -40,6 +40,19 @@ func (f msgpackFormat) appendValue(st *encodeState, dst []byte, v any, depth int
 	return b, nil
 }
 
+// appendList appends l as appendValue(st, dst, l, 1) would.
+func (f msgpackFormat) appendList(st *encodeState, dst []byte, l []any) ([]byte, error) {
+	e := &st.mp
+	e.w.b, e.maxDepth = dst, f.maxDepth
+	err := e.list(l, 1)
+	b := e.w.b
+	e.w.b = nil
+	if err != nil {
+		return dst, err
+	}
+	return b, nil
+}
+
 // appendMessage writes msg's list form straight into dst: the encoder is
 // msg's protocol.ListWriter, and no list is built.
 func (f msgpackFormat) appendMessage(st *encodeState, dst []byte, msg protocol.Message) ([]byte, error) {

@@ -20,11 +20,13 @@ import (
 //	        the child's session is the callee, an echo
 //	callee  this process's session is the callee, an echo; the child makes
 //	        the calls, on N goroutines
+//	both    this process holds both sessions, the caller's and the
+//	        callee's; the child holds the router alone (the process to
+//	        profile for the client's whole share of a round trip)
 //
 // Each reports calls/s and, for this process alone, cpu-µs/op, B/op and
 // allocs/op: the cost of one call on that side (the benchmark's own loop
-// allocates nothing per call on the callee side, and only its closures'
-// captures on the caller side).
+// allocates nothing per call).
 func BenchmarkCallSide(b *testing.B) {
 	peer, err := StartCallPeer(peerExe())
 	if err != nil {
@@ -35,7 +37,7 @@ func BenchmarkCallSide(b *testing.B) {
 			b.Errorf("call peer: %v", err)
 		}
 	}()
-	for _, side := range []string{"caller", "callee"} {
+	for _, side := range []string{"caller", "callee", "both"} {
 		for _, cd := range []string{"msgpack", "json"} {
 			for _, tr := range []struct{ name, url string }{
 				{"ws", peer.RouterURL}, // StartCallPeer: the WebSocket URL
@@ -43,10 +45,13 @@ func BenchmarkCallSide(b *testing.B) {
 			} {
 				for _, n := range []int{1, 16, 128} {
 					b.Run(fmt.Sprintf("%s/%s/%s/c=%d", side, cd, tr.name, n), func(b *testing.B) {
-						if side == "caller" {
+						switch side {
+						case "caller":
 							benchCallerSide(b, peer, tr.url, cd, n)
-						} else {
+						case "callee":
 							benchCalleeSide(b, peer, tr.url, cd, n)
+						default:
+							benchBothSides(b, tr.url, cd, n)
 						}
 					})
 				}
@@ -122,4 +127,17 @@ func benchCalleeSide(b *testing.B, peer *CallPeer, url, cd string, n int) {
 	if cpuOK {
 		reportCPU(b, cpu1-cpu0)
 	}
+}
+
+func benchBothSides(b *testing.B, url, cd string, n int) {
+	callee := sideDial(b, url, cd)
+	defer closeClient(b, callee)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	if _, err := callee.Register(ctx, echoProc, echoHandler); err != nil {
+		b.Fatalf("Register: %v", err)
+	}
+	caller := sideDial(b, url, cd)
+	defer closeClient(b, caller)
+	measureCalls(b, n, func() error { return echoCall(ctx, caller) }, func() {})
 }
