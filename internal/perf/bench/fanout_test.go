@@ -28,6 +28,7 @@ import (
 //	cpu-µs/delivery    this process's CPU time (user and system)
 //	B/delivery         bytes allocated
 //	allocs/delivery    allocations
+//	reads/delivery     read system calls (Linux only: /proc/self/io)
 //
 // and deliveries/s. The subscribers join before the clock starts, and
 // leave after it stops. N is 1000 by default; WAMPGO_BENCH_FANOUT_N sets
@@ -160,6 +161,7 @@ func (f *fanOut) run(b *testing.B) {
 
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
+	reads0, readsOK := readSyscalls()
 	cpu0, _ := processCPU()
 	b.ResetTimer()
 	t0 := time.Now()
@@ -167,6 +169,7 @@ func (f *fanOut) run(b *testing.B) {
 	elapsed := time.Since(t0)
 	b.StopTimer()
 	cpu1, cpuOK := processCPU()
+	reads1, _ := readSyscalls()
 	runtime.ReadMemStats(&ms1)
 
 	deliveries := float64(b.N) * float64(f.n)
@@ -176,6 +179,25 @@ func (f *fanOut) run(b *testing.B) {
 	if cpuOK {
 		b.ReportMetric(float64(cpu1-cpu0)/float64(time.Microsecond)/deliveries, "cpu-µs/delivery")
 	}
+	if readsOK {
+		b.ReportMetric(float64(reads1-reads0)/deliveries, "reads/delivery")
+	}
+}
+
+// readSyscalls returns the number of read system calls this process has
+// made, from /proc/self/io (Linux); false elsewhere.
+func readSyscalls() (uint64, bool) {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "syscr: "); ok {
+			n, err := strconv.ParseUint(v, 10, 64)
+			return n, err == nil
+		}
+	}
+	return 0, false
 }
 
 // close closes every session of f.
