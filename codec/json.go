@@ -54,6 +54,7 @@ type jsonDecoder struct {
 	buf        []byte    // unescaped text of the current string
 	stack      []any     // the elements of the lists being read, innermost last
 	strs       strCache  // caches short strings across messages
+	ints       intCache  // caches boxed integers across messages
 	// surrogates is set for a second reading of input that failed and
 	// holds a surrogate, escaped or encoded: jsontext then lets unpaired
 	// surrogate escapes and invalid UTF-8 through, and text reads the
@@ -404,10 +405,10 @@ func (d *jsonDecoder) number(raw jsontext.Value) (any, error) {
 	if !bytes.ContainsAny(raw, ".eE") {
 		if raw[0] == '-' {
 			if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
-				return n, nil
+				return d.ints.value(n), nil
 			}
 		} else if u, err := strconv.ParseUint(string(raw), 10, 64); err == nil {
-			return normUint(u), nil
+			return d.ints.uint(u), nil
 		}
 	}
 	f, err := strconv.ParseFloat(string(raw), 64)

@@ -3,7 +3,6 @@ package codec
 import (
 	"errors"
 	"io"
-	"math"
 	"slices"
 	"sync"
 	"unicode/utf8"
@@ -37,6 +36,7 @@ type msgpackDecoder struct {
 	maxDepth int
 	mem      memBudget
 	strs     strCache // caches short strings across messages
+	ints     intCache // caches boxed integers across messages
 	top      []any    // the message's own list, reused: fromList keeps only its elements
 }
 
@@ -164,13 +164,13 @@ func (d *msgpackDecoder) item(depth int) (any, error) {
 		if err != nil {
 			return nil, d.fail(err)
 		}
-		return normUint(u), nil
+		return d.ints.uint(u), nil
 	case c >= msgpcode.Uint8 && c <= msgpcode.Int64: // every other integer
 		n, err := d.integer(c)
 		if err != nil {
 			return nil, d.fail(err)
 		}
-		return n, nil
+		return d.ints.value(n), nil
 	case c == msgpcode.Float || c == msgpcode.Double:
 		f, err := d.float(c)
 		if err != nil {
@@ -183,14 +183,6 @@ func (d *msgpackDecoder) item(depth int) (any, error) {
 		return d.ext(c) // msgpack_ext.go
 	}
 	return nil, d.fail(errMsgpackReserved) // 0xc1, the one code left
-}
-
-// normUint returns u as int64 when it fits, else as uint64.
-func normUint(u uint64) any {
-	if u <= math.MaxInt64 {
-		return int64(u)
-	}
-	return u
 }
 
 // length reads the length of a str or bin of code c and checks it
