@@ -43,13 +43,14 @@ type Call struct {
 	cmd cmdCall
 
 	// Owned by the session loop.
-	pq         *progressQueue // results waiting for room in results (policy Block); nil until needed
-	req        protocol.ID
-	completed  bool
-	inputDone  bool // the final input chunk was sent
-	stopCancel func() bool
-	timer      *time.Timer
-	wait       *calleeWait // WaitForCallee's state; nil without it
+	pq        *progressQueue // results waiting for room in results (policy Block); nil until needed
+	req       protocol.ID
+	completed bool
+	inputDone bool      // the final input chunk was sent
+	watch     *ctxWatch // the watch of the call's context (call_watch.go); nil when not watched
+	watchAt   int       // the call's index in watch.calls
+	timer     *time.Timer
+	wait      *calleeWait // WaitForCallee's state; nil without it
 	// ctxCause is why the call's context ended, kept while a CANCEL in
 	// kill mode waits for the router's ERROR so that the final error
 	// names it too.
