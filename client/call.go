@@ -36,14 +36,21 @@ type Call struct {
 
 	reader atomic.Pointer[callReader] // made by the first Reader call
 
+	// The CALL and the command that carries it to the loop, made with the
+	// future (one allocation for the three): msg is the caller's until
+	// the command is sent, then the loop's.
+	msg protocol.Call
+	cmd cmdCall
+
 	// Owned by the session loop.
-	pq         *progressQueue // results waiting for room in results (policy Block); nil until needed
-	req        protocol.ID
-	completed  bool
-	inputDone  bool // the final input chunk was sent
-	stopCancel func() bool
-	timer      *time.Timer
-	wait       *calleeWait // WaitForCallee's state; nil without it
+	pq        *progressQueue // results waiting for room in results (policy Block); nil until needed
+	req       protocol.ID
+	completed bool
+	inputDone bool      // the final input chunk was sent
+	watch     *ctxWatch // the watch of the call's context (call_watch.go); nil when not watched
+	watchAt   int       // the call's index in watch.calls
+	timer     *time.Timer
+	wait      *calleeWait // WaitForCallee's state; nil without it
 	// ctxCause is why the call's context ended, kept while a CANCEL in
 	// kill mode waits for the router's ERROR so that the final error
 	// names it too.
@@ -93,7 +100,8 @@ func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol
 	// One slot: the final result's, or the next progressive one, which
 	// the call's queue feeds (progress.go).
 	call.results = make(chan Result, 1)
-	msg := &protocol.Call{Procedure: procedure, Options: cfg.options()}
+	call.msg = protocol.Call{Procedure: procedure, Options: cfg.options()}
+	msg := &call.msg
 	if err := c.checkCall(msg, cfg); err != nil {
 		call.fail(err)
 		return call
@@ -107,7 +115,8 @@ func (c *Client) call(ctx context.Context, procedure protocol.URI, args protocol
 		call.fail(canceledError(context.Cause(ctx)))
 		return call
 	}
-	if err := c.send(ctx, &cmdCall{ctx: ctx, call: call, msg: msg, payload: e}); err != nil {
+	call.cmd = cmdCall{ctx: ctx, call: call, msg: msg, payload: e}
+	if err := c.send(ctx, &call.cmd); err != nil {
 		call.fail(err)
 	}
 	return call

@@ -46,17 +46,6 @@ func (s *loopState) handleCall(c *cmdCall) {
 	}
 }
 
-// watchCall arms the call's cancellation by its context (once).
-func (s *loopState) watchCall(c *cmdCall) {
-	if c.call.stopCancel != nil || c.ctx.Done() == nil {
-		return // armed already, or a context that never ends
-	}
-	cl, call, ctx := s.c, c.call, c.ctx
-	call.stopCancel = context.AfterFunc(ctx, func() {
-		cl.control(&cmdCancelCall{call: call, cause: context.Cause(ctx)})
-	})
-}
-
 func (s *loopState) handleResult(m *protocol.Result) error {
 	call, ok := s.calls[m.Request]
 	if !ok {
@@ -138,9 +127,7 @@ func (s *loopState) completeCall(call *Call, res Result) {
 		s.parkedResult = nil // read again: nobody waits for that result now
 	}
 	s.c.stats().callEnded(res.Err)
-	if call.stopCancel != nil {
-		call.stopCancel()
-	}
+	s.unwatchCall(call)
 	if call.timer != nil {
 		call.timer.Stop()
 	}
@@ -182,6 +169,10 @@ func (s *loopState) resumeParkedResult() {
 // handleCancelCall reacts to the end of a call's context or to its local
 // timeout.
 func (s *loopState) handleCancelCall(c *cmdCancelCall) {
+	if c.watch != nil {
+		s.handleContextEnded(c.watch, c.cause)
+		return
+	}
 	call := c.call
 	if call.completed {
 		return

@@ -32,7 +32,8 @@ type cmdCallInput struct {
 
 type cmdCancelCall struct {
 	call    *Call
-	timeout bool // true for the local call timeout, false for ctx's end
+	watch   *ctxWatch // instead of call: the context of every call in watch ended (call_watch.go)
+	timeout bool      // true for the local call timeout, false for ctx's end
 	cause   error
 	// unanswered: a CANCEL in kill mode went unanswered for
 	// killAnswerWait; the call completes as in killnowait.

@@ -43,6 +43,8 @@ type loopState struct {
 	restoring restoreSet      // restores not done yet in this session (restore.go)
 
 	calls       map[protocol.ID]*Call           // by CALL request id
+	watches     map[context.Context]*ctxWatch   // the contexts of pending calls (call_watch.go)
+	spareWatch  *ctxWatch                       // a stopped watch, for reuse
 	tombs       tombstones                      // calls completed before their answer (call_tombstone.go)
 	pending     map[protocol.ID]*pendingRequest // other requests awaiting a reply
 	invocations map[protocol.ID]*Invocation     // by INVOCATION request id

@@ -40,7 +40,9 @@ func (s *loopState) failCommand(cmd command, err error) {
 	case *cmdRegister:
 		c.reply <- err
 	case *cmdCancelCall:
-		s.completeCall(c.call, Result{Err: err})
+		if c.call != nil { // else a context's watch: its calls end with the loop
+			s.completeCall(c.call, Result{Err: err})
+		}
 	case *cmdUnsubscribe:
 		c.reply <- err
 	case *cmdUnregister:

@@ -20,6 +20,9 @@ func checkMessage(op string, msg protocol.Message) error {
 	protocol.SetRequestID(msg, 1)
 	err := protocol.Validate(msg)
 	protocol.SetRequestID(msg, req)
+	if err == nil {
+		return nil // before errors.As, whose target escapes: no allocation
+	}
 	var ve *protocol.ValidationError
 	if errors.As(err, &ve) {
 		return &ArgumentError{Op: op, Arg: argName(ve.Field), Reason: ve.Reason}

@@ -3,7 +3,20 @@ package codec
 import (
 	"bytes"
 	"unicode/utf8"
+
+	"github.com/wampgo/wampgo/protocol"
 )
+
+// appendList appends l through the library's encoder (boxed: the library
+// takes an interface).
+func (f cborFormat) appendList(st *encodeState, dst []byte, l []any) ([]byte, error) {
+	return f.appendValue(st, dst, l, 1)
+}
+
+// appendMessage appends msg's list form through the library's encoder.
+func (f cborFormat) appendMessage(st *encodeState, dst []byte, msg protocol.Message) ([]byte, error) {
+	return appendListForm(f, st, dst, msg)
+}
 
 // appendValue appends v through the library's encoder (definite lengths,
 // integers in their shortest form, dict keys in RFC 8949 core

@@ -28,6 +28,13 @@ type format interface {
 	// (if it is one) sits at nesting level depth+1, with the scratch state
 	// st (owned by the caller for the duration of the call).
 	appendValue(st *encodeState, dst []byte, v any, depth int) ([]byte, error)
+	// appendMessage appends the serialization of msg, which it validates
+	// first (protocol.WriteList), with the scratch state st. The error is
+	// the *protocol.ValidationError or the encoding's error, unwrapped.
+	appendMessage(st *encodeState, dst []byte, msg protocol.Message) ([]byte, error)
+	// appendList is appendValue of a list at depth 1 (a payload's
+	// Arguments), without boxing it in an interface.
+	appendList(st *encodeState, dst []byte, l []any) ([]byte, error)
 	// decode parses data, which must hold exactly one list, and converts
 	// the list with fromList. len(data) is within the size limit.
 	decode(data []byte) (protocol.Message, error)
@@ -93,15 +100,22 @@ func (c *codec) AppendEncode(dst []byte, msg protocol.Message) ([]byte, error) {
 }
 
 func (c *codec) appendEncode(st *encodeState, dst []byte, msg protocol.Message) ([]byte, error) {
-	l, err := protocol.ToList(msg)
-	if err != nil {
-		return dst, &EncodeError{Codec: c.f.name(), Err: err}
-	}
-	b, err := c.f.appendValue(st, dst, l, 0)
+	b, err := c.f.appendMessage(st, dst, msg)
 	if err != nil {
 		return dst, &EncodeError{Codec: c.f.name(), Err: err}
 	}
 	return b, nil
+}
+
+// appendListForm is the appendMessage of a format without a
+// protocol.ListWriter of its own: msg's list form is built and appended as
+// a value.
+func appendListForm(f format, st *encodeState, dst []byte, msg protocol.Message) ([]byte, error) {
+	l, err := protocol.ToList(msg)
+	if err != nil {
+		return dst, err
+	}
+	return f.appendValue(st, dst, l, 0)
 }
 
 // AppendValue appends the serialization of one value to dst, with the
@@ -113,6 +127,18 @@ func (c *codec) appendEncode(st *encodeState, dst []byte, msg protocol.Message) 
 func (c *codec) AppendValue(dst []byte, v any) ([]byte, error) {
 	st := getEncodeState()
 	b, err := c.f.appendValue(st, dst, v, 1)
+	putEncodeState(st)
+	if err != nil {
+		return dst, &EncodeError{Codec: c.f.name(), Err: err}
+	}
+	return b, nil
+}
+
+// appendArgs is AppendValue for a payload's Arguments, l, which it does
+// not box in an interface (one allocation less per payload).
+func (c *codec) appendArgs(dst []byte, l []any) ([]byte, error) {
+	st := getEncodeState()
+	b, err := c.f.appendList(st, dst, l)
 	putEncodeState(st)
 	if err != nil {
 		return dst, &EncodeError{Codec: c.f.name(), Err: err}
@@ -190,4 +216,33 @@ func (s *pairStack) reset() {
 	if cap(*s) > maxPooledPairs {
 		*s = nil
 	}
+}
+
+// maxPooledTop bounds the message list a pooled decoder keeps: a message
+// has at most seven elements; a longer list (refused by fromList) is not
+// kept.
+const maxPooledTop = 8
+
+// reuseTop readies a decoder's message list for the next message: its
+// elements are dropped (the message holds them now), and a list grown past
+// maxPooledTop is not kept.
+func reuseTop(l []any) []any {
+	if cap(l) > maxPooledTop {
+		return nil
+	}
+	clear(l)
+	return l[:0]
+}
+
+// maxPooledStack bounds the element stack a pooled JSON decoder keeps.
+const maxPooledStack = 256
+
+// reuseStack empties a decoder's element stack for the next message,
+// dropping one a large message grew.
+func reuseStack(s []any) []any {
+	if cap(s) > maxPooledStack {
+		return nil
+	}
+	clear(s)
+	return s[:0]
 }

@@ -1,6 +1,9 @@
 package codec
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"math"
+)
 
 // Bounds of a strCache.
 const (
@@ -58,4 +61,47 @@ func (c *strCache) value(b []byte) any {
 		e.v = e.s
 	}
 	return e.v
+}
+
+// intCacheSlots bounds an intCache: a power of two.
+const intCacheSlots = 64
+
+// intCache remembers the integers a decoder has boxed in an interface, as
+// strCache remembers strings: the same ids come over and over (a
+// subscription's and a registration's in every EVENT and INVOCATION, and a
+// publication's in the EVENT of each of its subscribers, decoded by the
+// decoders of one process), and boxing one that does not fit in a byte
+// allocates. Direct-mapped, like strCache; a boxed integer is immutable,
+// so sharing it is safe. It belongs to one pooled decoder at a time.
+type intCache struct {
+	slots *[intCacheSlots]intSlot // allocated on first use
+}
+
+type intSlot struct {
+	v   int64
+	box any // v boxed; nil while the slot is empty
+}
+
+// value returns v boxed.
+func (c *intCache) value(v int64) any {
+	if uint64(v) < 256 {
+		return v // the runtime boxes these without allocating
+	}
+	if c.slots == nil {
+		c.slots = new([intCacheSlots]intSlot)
+	}
+	// Fibonacci hashing: consecutive ids land in different slots.
+	e := &c.slots[(uint64(v)*0x9e3779b97f4a7c15)>>(64-6)]
+	if e.box == nil || e.v != v {
+		e.v, e.box = v, v
+	}
+	return e.box
+}
+
+// uint returns u boxed as int64 when it fits, else as uint64.
+func (c *intCache) uint(u uint64) any {
+	if u <= math.MaxInt64 {
+		return c.value(int64(u))
+	}
+	return u
 }

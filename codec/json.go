@@ -52,7 +52,9 @@ type jsonDecoder struct {
 	maxDecoded int
 	mem        memBudget // of the current reading
 	buf        []byte    // unescaped text of the current string
+	stack      []any     // the elements of the lists being read, innermost last
 	strs       strCache  // caches short strings across messages
+	ints       intCache  // caches boxed integers across messages
 	// surrogates is set for a second reading of input that failed and
 	// holds a surrogate, escaped or encoded: jsontext then lets unpaired
 	// surrogate escapes and invalid UTF-8 through, and text reads the
@@ -96,6 +98,7 @@ func (f jsonFormat) decode(data []byte) (protocol.Message, error) {
 	if cap(d.buf) > maxPooledBuf {
 		d.buf = nil
 	}
+	d.stack = reuseStack(d.stack)
 	jsonDecoderPool.Put(d)
 	return msg, err
 }
@@ -139,15 +142,17 @@ func (d *jsonDecoder) message() ([]any, error) {
 		return nil, &DecodeError{Codec: "json", Offset: int(d.dec.InputOffset()), Err: errJSONNotList}
 	}
 	d.mem = memBudget{d.maxDecoded}
-	v, err := d.value(0)
-	if err != nil {
+	d.stack = reuseStack(d.stack) // a first reading may have failed half-way
+	// The message's list is only read by fromList, which keeps its
+	// elements, not the list: it is left on the stack.
+	if err := d.elements(1); err != nil {
 		return nil, err
 	}
 	end := int(d.dec.InputOffset())
 	if rest := bytes.TrimLeft(d.data[end:], " \t\r\n"); len(rest) != 0 {
 		return nil, &DecodeError{Codec: "json", Offset: len(d.data) - len(rest), Err: ErrTrailingData}
 	}
-	return v.([]any), nil
+	return d.stack, nil
 }
 
 // fail wraps an error of jsontext, at the offset it reports.
@@ -241,27 +246,47 @@ func (d *jsonDecoder) close() error {
 	return nil
 }
 
+// list reads a list at nesting level depth into a new slice of its own
+// length: its elements gather on the stack first.
 func (d *jsonDecoder) list(depth int) (any, error) {
-	if err := d.open(depth); err != nil {
+	base := len(d.stack)
+	if err := d.elements(depth); err != nil {
 		return nil, err
 	}
-	if !d.mem.charge(listMemSize(0)) {
+	n := len(d.stack) - base
+	if !d.mem.charge(slotMem * n) {
 		return nil, d.tooLarge()
 	}
-	l := []any{}
+	l := make([]any, n)
+	copy(l, d.stack[base:])
+	clear(d.stack[base:])
+	d.stack = d.stack[:base]
+	return l, nil
+}
+
+// elements reads a list at nesting level depth, pushing its elements on
+// the stack. The budget pays for every array the stack outgrows (a pooled
+// decoder's stack seldom grows; the list made of the elements is its
+// caller's to charge).
+func (d *jsonDecoder) elements(depth int) error {
+	if err := d.open(depth); err != nil {
+		return err
+	}
+	if !d.mem.charge(listMemSize(0)) {
+		return d.tooLarge()
+	}
 	for d.dec.PeekKind() != ']' {
 		v, err := d.value(depth)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		grown := append(l, v)
-		// The budget pays for every array the list outgrows too.
-		if cap(grown) != cap(l) && !d.mem.charge(slotMem*cap(grown)) {
-			return nil, d.tooLarge()
+		grown := append(d.stack, v)
+		if cap(grown) != cap(d.stack) && !d.mem.charge(slotMem*cap(grown)) {
+			return d.tooLarge()
 		}
-		l = grown
+		d.stack = grown
 	}
-	return l, d.close()
+	return d.close()
 }
 
 func (d *jsonDecoder) dict(depth int) (any, error) {
@@ -380,10 +405,10 @@ func (d *jsonDecoder) number(raw jsontext.Value) (any, error) {
 	if !bytes.ContainsAny(raw, ".eE") {
 		if raw[0] == '-' {
 			if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
-				return n, nil
+				return d.ints.value(n), nil
 			}
 		} else if u, err := strconv.ParseUint(string(raw), 10, 64); err == nil {
-			return normUint(u), nil
+			return d.ints.uint(u), nil
 		}
 	}
 	f, err := strconv.ParseFloat(string(raw), 64)

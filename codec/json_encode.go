@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/wampgo/wampgo/protocol"
 )
 
 // jsonEncoder is the state of one encoding (part of the pooled
@@ -14,6 +16,92 @@ import (
 type jsonEncoder struct {
 	pairs    pairStack
 	maxDepth int
+	// A message written as a protocol.ListWriter: the bytes so far, the
+	// first error, and whether an element was written.
+	out     []byte
+	err     error
+	started bool
+}
+
+// appendList appends l as appendValue(st, dst, l, 1) would.
+func (f jsonFormat) appendList(st *encodeState, dst []byte, l []any) ([]byte, error) {
+	e := &st.json
+	e.maxDepth = f.maxDepth
+	b, err := e.list(dst, l, 1)
+	if err != nil {
+		return dst, err
+	}
+	return b, nil
+}
+
+// appendMessage writes msg's list form straight into dst: the encoder is
+// msg's protocol.ListWriter, and no list is built.
+func (f jsonFormat) appendMessage(st *encodeState, dst []byte, msg protocol.Message) ([]byte, error) {
+	e := &st.json
+	e.maxDepth, e.out, e.err, e.started = f.maxDepth, dst, nil, false
+	err := protocol.WriteList(msg, e)
+	if err == nil {
+		err = e.err
+	}
+	b := append(e.out, ']')
+	e.out, e.err = nil, nil
+	if err != nil {
+		return dst, err
+	}
+	return b, nil
+}
+
+// The protocol.ListWriter methods write the elements of a message's list,
+// which sits at nesting level 1, as appendValue would write the list; the
+// first error is kept in e.err and ends the writing.
+
+func (e *jsonEncoder) BeginList(int) {
+	if e.maxDepth < 1 {
+		e.err = ErrTooDeep
+	}
+	e.out = append(e.out, '[')
+}
+
+// next starts an element: false when an earlier one failed.
+func (e *jsonEncoder) next() bool {
+	if e.err != nil {
+		return false
+	}
+	if e.started {
+		e.out = append(e.out, ',')
+	}
+	e.started = true
+	return true
+}
+
+func (e *jsonEncoder) Int(v int64) {
+	if e.next() {
+		e.out = strconv.AppendInt(e.out, v, 10)
+	}
+}
+
+func (e *jsonEncoder) String(s string) {
+	if e.next() {
+		e.out, e.err = e.str(e.out, s)
+	}
+}
+
+func (e *jsonEncoder) Dict(d protocol.Dict) {
+	if e.next() {
+		e.out, e.err = e.dict(e.out, d, 2)
+	}
+}
+
+func (e *jsonEncoder) List(l protocol.List) {
+	if e.next() {
+		e.out, e.err = e.list(e.out, l, 1)
+	}
+}
+
+func (e *jsonEncoder) Bytes(b []byte) {
+	if e.next() {
+		e.out, e.err = e.value(e.out, b, 1)
+	}
 }
 
 // appendValue appends v as compact JSON, not HTML-escaped, dict keys in
@@ -46,31 +134,13 @@ func (e *jsonEncoder) value(b []byte, v any, depth int) ([]byte, error) {
 		}
 		return appendJSONFloat(b, v), nil
 	case string:
-		if len(v) > 0 && v[0] == 0 {
-			if _, binary := decodeBase64([]byte(v[1:])); binary {
-				return b, unsupported(`JSON string of NUL and base64 (it would read back as binary)`)
-			}
-		}
-		return appendJSONString(b, v)
+		return e.str(b, v)
 	case []byte:
 		b = append(b, `"\u0000`...)
 		b = base64.StdEncoding.AppendEncode(b, v)
 		return append(b, '"'), nil
 	case []any:
-		if depth+1 > e.maxDepth {
-			return b, ErrTooDeep
-		}
-		b = append(b, '[')
-		for i, x := range v {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = e.value(b, x, depth+1); err != nil {
-				return b, err
-			}
-		}
-		return append(b, ']'), nil
+		return e.list(b, v, depth)
 	case map[string]any:
 		return e.dict(b, v, depth+1)
 	}
@@ -82,6 +152,35 @@ func (e *jsonEncoder) value(b []byte, v any, depth int) ([]byte, error) {
 		return b, err
 	}
 	return e.value(b, nv, depth)
+}
+
+// str appends the string value s; one that would read back as binary (a
+// NUL, then base64) is refused.
+func (e *jsonEncoder) str(b []byte, s string) ([]byte, error) {
+	if len(s) > 0 && s[0] == 0 {
+		if _, binary := decodeBase64([]byte(s[1:])); binary {
+			return b, unsupported(`JSON string of NUL and base64 (it would read back as binary)`)
+		}
+	}
+	return appendJSONString(b, s)
+}
+
+// list appends l, an element of a list or dict at level depth.
+func (e *jsonEncoder) list(b []byte, l []any, depth int) ([]byte, error) {
+	if depth+1 > e.maxDepth {
+		return b, ErrTooDeep
+	}
+	b = append(b, '[')
+	for i, x := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = e.value(b, x, depth+1); err != nil {
+			return b, err
+		}
+	}
+	return append(b, ']'), nil
 }
 
 // appendJSONString appends s quoted by jsontext, which refuses invalid

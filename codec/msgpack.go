@@ -1,14 +1,12 @@
 package codec
 
 import (
-	"bytes"
 	"errors"
 	"io"
-	"math"
+	"slices"
 	"sync"
 	"unicode/utf8"
 
-	"github.com/vmihailenco/msgpack/v5"
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
 
 	"github.com/wampgo/wampgo/protocol"
@@ -34,60 +32,68 @@ var (
 // msgpackDecoder is the pooled state of one decoding.
 type msgpackDecoder struct {
 	data     []byte
-	r        bytes.Reader
-	dec      *msgpack.Decoder
+	pos      int // the offset of the next unread byte (msgpack_read.go)
 	maxDepth int
 	mem      memBudget
 	strs     strCache // caches short strings across messages
+	ints     intCache // caches boxed integers across messages
+	top      []any    // the message's own list, reused: fromList keeps only its elements
 }
 
-var msgpackDecoderPool = sync.Pool{New: func() any {
-	d := new(msgpackDecoder)
-	// A bytes.Reader is an io.ByteScanner: the library reads it directly,
-	// without a buffer of its own, so d.r always knows what is left.
-	d.dec = msgpack.NewDecoder(&d.r)
-	return d
-}}
+var msgpackDecoderPool = sync.Pool{New: func() any { return new(msgpackDecoder) }}
 
 func (f msgpackFormat) decode(data []byte) (protocol.Message, error) {
 	d := msgpackDecoderPool.Get().(*msgpackDecoder)
-	d.data, d.maxDepth, d.mem = data, f.maxDepth, memBudget{f.maxDecoded}
-	d.r.Reset(data)
+	d.data, d.pos, d.maxDepth, d.mem = data, 0, f.maxDepth, memBudget{f.maxDecoded}
 	var msg protocol.Message
 	l, err := d.message()
 	if err == nil {
 		msg, err = fromList("msgpack", l)
 	}
-	d.data = nil
-	d.r.Reset(nil)
+	d.data, d.pos = nil, 0
+	d.top = reuseTop(d.top)
 	msgpackDecoderPool.Put(d)
 	return msg, err
 }
 
 // message reads the whole input, which must be one array.
 func (d *msgpackDecoder) message() ([]any, error) {
-	c, err := d.dec.PeekCode()
+	c, err := d.peek()
 	if err != nil {
 		return nil, d.fail(err)
 	}
-	if !msgpcode.IsFixedArray(c) && c != msgpcode.Array16 && c != msgpcode.Array32 {
+	if !isArray(c) {
 		return nil, d.fail(errMsgpackNotList)
 	}
-	v, err := d.value(0)
+	n, err := d.arrayLen(c)
 	if err != nil {
+		return nil, d.fail(err)
+	}
+	if err := d.enter(1, n, 1, listMemSize(n)); err != nil {
 		return nil, err
 	}
-	if d.r.Len() != 0 {
+	// The message's list is only read by fromList, which keeps its
+	// elements, not the list: the decoder's own array serves every
+	// message.
+	l := slices.Grow(d.top[:0], n)[:n]
+	d.top = l
+	if err := d.elements(l, 1); err != nil {
+		return nil, err
+	}
+	if d.pos != len(d.data) {
 		return nil, d.fail(ErrTrailingData)
 	}
-	return v.([]any), nil
+	return l, nil
 }
 
 // offset is the position of the next unread byte.
-func (d *msgpackDecoder) offset() int { return len(d.data) - d.r.Len() }
+func (d *msgpackDecoder) offset() int { return d.pos }
 
-// fail wraps err, at the current offset; the library's end-of-input errors
-// become ErrTruncated.
+// left is the number of bytes not read yet.
+func (d *msgpackDecoder) left() int { return len(d.data) - d.pos }
+
+// fail wraps err, at the current offset; end-of-input errors become
+// ErrTruncated.
 func (d *msgpackDecoder) fail(err error) error {
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		err = ErrTruncated
@@ -121,80 +127,72 @@ func (d *msgpackDecoder) value(depth int) (any, error) {
 
 // item reads one value whose container sits at nesting level depth.
 func (d *msgpackDecoder) item(depth int) (any, error) {
-	c, err := d.dec.PeekCode()
+	c, err := d.peek()
 	if err != nil {
 		return nil, d.fail(err)
 	}
 	switch {
 	case msgpcode.IsFixedNum(c):
-		_, _ = d.r.ReadByte()
+		d.pos++
 		return int64(int8(c)), nil
 	case msgpcode.IsString(c):
-		b, err := d.str()
+		b, err := d.str(c)
 		if err != nil {
 			return nil, err
 		}
 		return d.strs.value(b), nil
-	case msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32:
-		n, err := d.dec.DecodeArrayLen()
+	case isArray(c):
+		n, err := d.arrayLen(c)
 		if err != nil {
 			return nil, d.fail(err)
 		}
 		return d.list(n, depth+1)
-	case msgpcode.IsFixedMap(c) || c == msgpcode.Map16 || c == msgpcode.Map32:
-		n, err := d.dec.DecodeMapLen()
+	case isMap(c):
+		n, err := d.mapLen(c)
 		if err != nil {
 			return nil, d.fail(err)
 		}
 		return d.dict(n, depth+1)
 	case c == msgpcode.Nil:
-		_, _ = d.r.ReadByte()
+		d.pos++
 		return nil, nil
 	case c == msgpcode.False || c == msgpcode.True:
-		_, _ = d.r.ReadByte()
+		d.pos++
 		return c == msgpcode.True, nil
 	case c == msgpcode.Uint64:
-		u, err := d.dec.DecodeUint64()
+		u, err := d.header(8)
 		if err != nil {
 			return nil, d.fail(err)
 		}
-		return normUint(u), nil
+		return d.ints.uint(u), nil
 	case c >= msgpcode.Uint8 && c <= msgpcode.Int64: // every other integer
-		n, err := d.dec.DecodeInt64()
+		n, err := d.integer(c)
 		if err != nil {
 			return nil, d.fail(err)
 		}
-		return n, nil
+		return d.ints.value(n), nil
 	case c == msgpcode.Float || c == msgpcode.Double:
-		f, err := d.dec.DecodeFloat64()
+		f, err := d.float(c)
 		if err != nil {
 			return nil, d.fail(err)
 		}
 		return f, nil
 	case msgpcode.IsBin(c):
-		return d.bin()
+		return d.bin(c)
 	case msgpcode.IsExt(c):
-		return d.ext() // msgpack_ext.go
+		return d.ext(c) // msgpack_ext.go
 	}
 	return nil, d.fail(errMsgpackReserved) // 0xc1, the one code left
 }
 
-// normUint returns u as int64 when it fits, else as uint64.
-func normUint(u uint64) any {
-	if u <= math.MaxInt64 {
-		return int64(u)
-	}
-	return u
-}
-
-// length reads the length of a str or bin and checks it against the bytes
-// left.
-func (d *msgpackDecoder) length() (int, error) {
-	n, err := d.dec.DecodeBytesLen()
+// length reads the length of a str or bin of code c and checks it
+// against the bytes left.
+func (d *msgpackDecoder) length(c byte) (int, error) {
+	n, err := d.bytesLen(c)
 	if err != nil {
 		return 0, d.fail(err)
 	}
-	if n > d.r.Len() {
+	if n > d.left() {
 		return 0, d.fail(errLengthExceedsEnd)
 	}
 	return n, nil
@@ -202,8 +200,8 @@ func (d *msgpackDecoder) length() (int, error) {
 
 // str reads a str, valid UTF-8, as a slice of the input (or, when it holds
 // a lone surrogate, as a new slice with U+FFFD in its place).
-func (d *msgpackDecoder) str() ([]byte, error) {
-	n, err := d.length()
+func (d *msgpackDecoder) str(c byte) ([]byte, error) {
+	n, err := d.length(c)
 	if err != nil {
 		return nil, err
 	}
@@ -215,20 +213,19 @@ func (d *msgpackDecoder) str() ([]byte, error) {
 			return nil, &DecodeError{Codec: "msgpack", Offset: start, Err: ErrInvalidUTF8}
 		}
 	}
-	_, _ = d.r.Seek(int64(n), io.SeekCurrent)
+	d.pos += n
 	return b, nil
 }
 
 // bin reads a bin into a new slice.
-func (d *msgpackDecoder) bin() (any, error) {
-	n, err := d.length()
+func (d *msgpackDecoder) bin(c byte) (any, error) {
+	n, err := d.length(c)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]byte, n)
-	if err := d.dec.ReadFull(out); err != nil {
-		return nil, d.fail(err)
-	}
+	copy(out, d.data[d.pos:])
+	d.pos += n
 	return out, nil
 }
 
@@ -239,7 +236,7 @@ func (d *msgpackDecoder) enter(depth, n, size, mem int) error {
 	if depth > d.maxDepth {
 		return d.fail(ErrTooDeep)
 	}
-	if n > d.r.Len()/size {
+	if n > d.left()/size {
 		return d.fail(errLengthExceedsEnd)
 	}
 	if !d.mem.charge(mem) {
@@ -262,14 +259,22 @@ func (d *msgpackDecoder) list(n, depth int) (any, error) {
 	// least) and already charged to the budget: its array is allocated
 	// whole.
 	l := make([]any, n)
+	if err := d.elements(l, depth); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// elements reads the elements of a list at nesting level depth into l.
+func (d *msgpackDecoder) elements(l []any, depth int) error {
 	for i := range l {
 		v, err := d.value(depth)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		l[i] = v
 	}
-	return l, nil
+	return nil
 }
 
 // dict reads the n entries of a dict at nesting level depth.
@@ -279,14 +284,14 @@ func (d *msgpackDecoder) dict(n, depth int) (any, error) {
 	}
 	m := make(map[string]any, min(n, maxPrealloc))
 	for i := range n {
-		c, err := d.dec.PeekCode()
+		c, err := d.peek()
 		if err != nil {
 			return nil, d.fail(err)
 		}
 		if !msgpcode.IsString(c) {
 			return nil, d.fail(errMsgpackKey)
 		}
-		kb, err := d.str()
+		kb, err := d.str(c)
 		if err != nil {
 			return nil, err
 		}

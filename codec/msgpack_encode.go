@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/wampgo/wampgo/protocol"
 )
 
 // msgpackEncoder is the state of one encoding (part of the pooled
@@ -15,6 +17,7 @@ type msgpackEncoder struct {
 	enc      *msgpack.Encoder
 	pairs    pairStack
 	maxDepth int
+	err      error // the first error of a message written as a protocol.ListWriter
 }
 
 // init makes the library's Encoder, once per pooled state.
@@ -35,6 +38,83 @@ func (f msgpackFormat) appendValue(st *encodeState, dst []byte, v any, depth int
 		return dst, err
 	}
 	return b, nil
+}
+
+// appendList appends l as appendValue(st, dst, l, 1) would.
+func (f msgpackFormat) appendList(st *encodeState, dst []byte, l []any) ([]byte, error) {
+	e := &st.mp
+	e.w.b, e.maxDepth = dst, f.maxDepth
+	err := e.list(l, 1)
+	b := e.w.b
+	e.w.b = nil
+	if err != nil {
+		return dst, err
+	}
+	return b, nil
+}
+
+// appendMessage writes msg's list form straight into dst: the encoder is
+// msg's protocol.ListWriter, and no list is built.
+func (f msgpackFormat) appendMessage(st *encodeState, dst []byte, msg protocol.Message) ([]byte, error) {
+	e := &st.mp
+	e.w.b, e.maxDepth, e.err = dst, f.maxDepth, nil
+	err := protocol.WriteList(msg, e)
+	if err == nil {
+		err = e.err
+	}
+	b := e.w.b
+	e.w.b, e.err = nil, nil
+	if err != nil {
+		return dst, err
+	}
+	return b, nil
+}
+
+// The protocol.ListWriter methods write the elements of a message's list,
+// which sits at nesting level 1, as appendValue would write the list; the
+// first error is kept in e.err and ends the writing.
+
+func (e *msgpackEncoder) BeginList(n int) {
+	if e.err == nil && e.maxDepth < 1 {
+		e.err = ErrTooDeep
+	}
+	if e.err == nil {
+		e.err = e.enc.EncodeArrayLen(n)
+	}
+}
+
+func (e *msgpackEncoder) Int(v int64) {
+	switch {
+	case e.err != nil:
+	case v >= 0:
+		e.err = e.enc.EncodeUint(uint64(v)) // as value writes an int64
+	default:
+		e.err = e.enc.EncodeInt(v)
+	}
+}
+
+func (e *msgpackEncoder) String(s string) {
+	if e.err == nil {
+		e.err = e.str(s)
+	}
+}
+
+func (e *msgpackEncoder) Dict(d protocol.Dict) {
+	if e.err == nil {
+		e.err = e.dict(d, 2)
+	}
+}
+
+func (e *msgpackEncoder) List(l protocol.List) {
+	if e.err == nil {
+		e.err = e.list(l, 1)
+	}
+}
+
+func (e *msgpackEncoder) Bytes(b []byte) {
+	if e.err == nil {
+		e.err = e.value(b, 1)
+	}
 }
 
 func (e *msgpackEncoder) value(v any, depth int) error {
@@ -63,18 +143,7 @@ func (e *msgpackEncoder) value(v any, depth int) error {
 		}
 		return e.enc.EncodeBytes(v)
 	case []any:
-		if depth+1 > e.maxDepth {
-			return ErrTooDeep
-		}
-		if err := e.enc.EncodeArrayLen(len(v)); err != nil {
-			return err
-		}
-		for _, x := range v {
-			if err := e.value(x, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
+		return e.list(v, depth)
 	case map[string]any:
 		return e.dict(v, depth+1)
 	}
@@ -86,6 +155,22 @@ func (e *msgpackEncoder) value(v any, depth int) error {
 		return err
 	}
 	return e.value(nv, depth)
+}
+
+// list writes l, an element of a list or dict at level depth.
+func (e *msgpackEncoder) list(l []any, depth int) error {
+	if depth+1 > e.maxDepth {
+		return ErrTooDeep
+	}
+	if err := e.enc.EncodeArrayLen(len(l)); err != nil {
+		return err
+	}
+	for _, x := range l {
+		if err := e.value(x, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (e *msgpackEncoder) str(s string) error {

@@ -3,7 +3,6 @@ package codec
 import (
 	"encoding/binary"
 	"errors"
-	"io"
 	"time"
 )
 
@@ -33,19 +32,19 @@ var (
 	errMsgpackNanos = errors.New("timestamp nanoseconds out of range")
 )
 
-// ext reads an extension at the current offset.
-func (d *msgpackDecoder) ext() (any, error) {
-	typ, n, err := d.dec.DecodeExtHeader()
+// ext reads an extension of code c at the current offset.
+func (d *msgpackDecoder) ext(c byte) (any, error) {
+	typ, n, err := d.extHeader(c)
 	if err != nil {
 		return nil, d.fail(err)
 	}
 	// n < 0: an ext 32 length beyond what an int holds.
-	if n < 0 || n > d.r.Len() {
+	if n < 0 || n > d.left() {
 		return nil, d.fail(errLengthExceedsEnd)
 	}
 	start := d.offset()
 	b := d.data[start : start+n]
-	_, _ = d.r.Seek(int64(n), io.SeekCurrent)
+	d.pos += n
 	switch {
 	case typ == msgpackExtTimestamp:
 		s, err := msgpackTimestamp(b)

@@ -59,7 +59,13 @@ func EncodePayload(c Codec, args protocol.List, kwargs protocol.Dict) (EncodedPa
 	}
 	// Room for a small payload at once, instead of growing it by
 	// doubling from nothing as the value is appended.
-	b, err := va.AppendValue(make([]byte, 0, 64), args)
+	var b []byte
+	var err error
+	if cc, ok := c.(*codec); ok {
+		b, err = cc.appendArgs(make([]byte, 0, 64), args)
+	} else {
+		b, err = va.AppendValue(make([]byte, 0, 64), args)
+	}
 	if err != nil {
 		return EncodedPayload{}, encodeError(c, err)
 	}

@@ -1,76 +1,199 @@
 package protocol
 
+// ListWriter receives the list form of a message from WriteList, element
+// by element, so that a serializer can write it without building the list
+// (and boxing its integers and strings). The calls come in list order:
+// BeginList first, with the number of elements, then one call per element.
+// A ListWriter records its own errors; WriteList does not look.
+type ListWriter interface {
+	// BeginList starts the message's list of n elements.
+	BeginList(n int)
+	// Int writes the type code or an id.
+	Int(v int64)
+	// String writes a URI or another string field.
+	String(s string)
+	// Dict writes Options, Details or Extra, or ArgumentsKw.
+	Dict(d Dict)
+	// List writes Arguments.
+	List(l List)
+	// Bytes writes a passthru payload (Payload.Payload) in the Arguments
+	// position, bare.
+	Bytes(b []byte)
+}
+
+// WriteList validates msg (see Validate) and hands its list form, as
+// ToList would return it, to w element by element. It returns the
+// *ValidationError found, if any, before w is called.
+func WriteList(msg Message, w ListWriter) error {
+	if err := Validate(msg); err != nil {
+		return err
+	}
+	walk(msg, w)
+	return nil
+}
+
 // encode builds the list form of a message that Validate accepted.
 func encode(msg Message) List {
+	var b listBuilder
+	walk(msg, &b)
+	return b.l
+}
+
+// listBuilder is the ListWriter that builds the list.
+type listBuilder struct{ l List }
+
+func (b *listBuilder) BeginList(n int) { b.l = make(List, 0, n) }
+func (b *listBuilder) Int(v int64)     { b.l = append(b.l, v) }
+func (b *listBuilder) String(s string) { b.l = append(b.l, s) }
+func (b *listBuilder) Dict(d Dict)     { b.l = append(b.l, d) }
+func (b *listBuilder) List(l List)     { b.l = append(b.l, l) }
+func (b *listBuilder) Bytes(p []byte)  { b.l = append(b.l, p) }
+
+// walk hands the list form of a message that Validate accepted to w.
+func walk(msg Message, w ListWriter) {
 	t := int64(msg.Type())
 	switch m := msg.(type) {
 	case *Hello:
-		return List{t, m.Realm, dictOrEmpty(m.Details)}
+		w.BeginList(3)
+		w.Int(t)
+		w.String(m.Realm)
+		w.Dict(dictOrEmpty(m.Details))
 	case *Welcome:
-		return List{t, int64(m.Session), dictOrEmpty(m.Details)}
+		w.BeginList(3)
+		w.Int(t)
+		w.Int(int64(m.Session))
+		w.Dict(dictOrEmpty(m.Details))
 	case *Abort:
-		return appendPayload(payloadList(t, dictOrEmpty(m.Details), m.Reason), m.Payload, m.Details)
+		w.BeginList(3 + payloadLen(m.Payload))
+		w.Int(t)
+		w.Dict(dictOrEmpty(m.Details))
+		w.String(m.Reason)
+		writePayload(w, m.Payload, m.Details)
 	case *Challenge:
-		return List{t, m.AuthMethod, dictOrEmpty(m.Extra)}
+		w.BeginList(3)
+		w.Int(t)
+		w.String(m.AuthMethod)
+		w.Dict(dictOrEmpty(m.Extra))
 	case *Authenticate:
-		return List{t, m.Signature, dictOrEmpty(m.Extra)}
+		w.BeginList(3)
+		w.Int(t)
+		w.String(m.Signature)
+		w.Dict(dictOrEmpty(m.Extra))
 	case *Goodbye:
-		return List{t, dictOrEmpty(m.Details), m.Reason}
+		w.BeginList(3)
+		w.Int(t)
+		w.Dict(dictOrEmpty(m.Details))
+		w.String(m.Reason)
 	case *Error:
-		l := payloadList(t, int64(m.RequestType), int64(m.Request), dictOrEmpty(m.Details), m.Error)
-		return appendPayload(l, m.Payload, m.Details)
+		w.BeginList(5 + payloadLen(m.Payload))
+		w.Int(t)
+		w.Int(int64(m.RequestType))
+		w.Int(int64(m.Request))
+		w.Dict(dictOrEmpty(m.Details))
+		w.String(m.Error)
+		writePayload(w, m.Payload, m.Details)
 	case *Publish:
-		l := payloadList(t, int64(m.Request), dictOrEmpty(m.Options), m.Topic)
-		return appendPayload(l, m.Payload, m.Options)
+		w.BeginList(4 + payloadLen(m.Payload))
+		w.Int(t)
+		w.Int(int64(m.Request))
+		w.Dict(dictOrEmpty(m.Options))
+		w.String(m.Topic)
+		writePayload(w, m.Payload, m.Options)
 	case *Published:
-		return List{t, int64(m.Request), int64(m.Publication)}
+		writeInts(w, t, int64(m.Request), int64(m.Publication))
 	case *Subscribe:
-		return List{t, int64(m.Request), dictOrEmpty(m.Options), m.Topic}
+		w.BeginList(4)
+		w.Int(t)
+		w.Int(int64(m.Request))
+		w.Dict(dictOrEmpty(m.Options))
+		w.String(m.Topic)
 	case *Subscribed:
-		return List{t, int64(m.Request), int64(m.Subscription)}
+		writeInts(w, t, int64(m.Request), int64(m.Subscription))
 	case *Unsubscribe:
-		return List{t, int64(m.Request), int64(m.Subscription)}
+		writeInts(w, t, int64(m.Request), int64(m.Subscription))
 	case *Unsubscribed:
-		if m.Request == 0 {
-			return List{t, int64(0), dictOrEmpty(m.Details)}
-		}
-		return List{t, int64(m.Request)}
+		writeUnlisted(w, t, m.Request, m.Details)
 	case *Event:
-		l := payloadList(t, int64(m.Subscription), int64(m.Publication), dictOrEmpty(m.Details))
-		return appendPayload(l, m.Payload, m.Details)
+		w.BeginList(4 + payloadLen(m.Payload))
+		w.Int(t)
+		w.Int(int64(m.Subscription))
+		w.Int(int64(m.Publication))
+		w.Dict(dictOrEmpty(m.Details))
+		writePayload(w, m.Payload, m.Details)
 	case *Call:
-		l := payloadList(t, int64(m.Request), dictOrEmpty(m.Options), m.Procedure)
-		return appendPayload(l, m.Payload, m.Options)
+		w.BeginList(4 + payloadLen(m.Payload))
+		w.Int(t)
+		w.Int(int64(m.Request))
+		w.Dict(dictOrEmpty(m.Options))
+		w.String(m.Procedure)
+		writePayload(w, m.Payload, m.Options)
 	case *Cancel:
-		return List{t, int64(m.Request), dictOrEmpty(m.Options)}
+		w.BeginList(3)
+		w.Int(t)
+		w.Int(int64(m.Request))
+		w.Dict(dictOrEmpty(m.Options))
 	case *Result:
-		return appendPayload(payloadList(t, int64(m.Request), dictOrEmpty(m.Details)), m.Payload, m.Details)
+		w.BeginList(3 + payloadLen(m.Payload))
+		w.Int(t)
+		w.Int(int64(m.Request))
+		w.Dict(dictOrEmpty(m.Details))
+		writePayload(w, m.Payload, m.Details)
 	case *Register:
-		return List{t, int64(m.Request), dictOrEmpty(m.Options), m.Procedure}
+		w.BeginList(4)
+		w.Int(t)
+		w.Int(int64(m.Request))
+		w.Dict(dictOrEmpty(m.Options))
+		w.String(m.Procedure)
 	case *Registered:
-		return List{t, int64(m.Request), int64(m.Registration)}
+		writeInts(w, t, int64(m.Request), int64(m.Registration))
 	case *Unregister:
-		return List{t, int64(m.Request), int64(m.Registration)}
+		writeInts(w, t, int64(m.Request), int64(m.Registration))
 	case *Unregistered:
-		if m.Request == 0 {
-			return List{t, int64(0), dictOrEmpty(m.Details)}
-		}
-		return List{t, int64(m.Request)}
+		writeUnlisted(w, t, m.Request, m.Details)
 	case *Invocation:
-		l := payloadList(t, int64(m.Request), int64(m.Registration), dictOrEmpty(m.Details))
-		return appendPayload(l, m.Payload, m.Details)
+		w.BeginList(4 + payloadLen(m.Payload))
+		w.Int(t)
+		w.Int(int64(m.Request))
+		w.Int(int64(m.Registration))
+		w.Dict(dictOrEmpty(m.Details))
+		writePayload(w, m.Payload, m.Details)
 	case *Interrupt:
-		return List{t, int64(m.Request), dictOrEmpty(m.Options)}
+		w.BeginList(3)
+		w.Int(t)
+		w.Int(int64(m.Request))
+		w.Dict(dictOrEmpty(m.Options))
 	case *Yield:
-		return appendPayload(payloadList(t, int64(m.Request), dictOrEmpty(m.Options)), m.Payload, m.Options)
+		w.BeginList(3 + payloadLen(m.Payload))
+		w.Int(t)
+		w.Int(int64(m.Request))
+		w.Dict(dictOrEmpty(m.Options))
+		writePayload(w, m.Payload, m.Options)
+	default:
+		panic("protocol: encode of unvalidated message " + msg.Type().String())
 	}
-	panic("protocol: encode of unvalidated message " + msg.Type().String())
 }
 
-// payloadList returns a list of the given head elements with room for the
-// two payload elements, so appendPayload does not reallocate.
-func payloadList(head ...any) List {
-	return append(make(List, 0, len(head)+2), head...)
+// writeInts writes a list of three integers.
+func writeInts(w ListWriter, a, b, c int64) {
+	w.BeginList(3)
+	w.Int(a)
+	w.Int(b)
+	w.Int(c)
+}
+
+// writeUnlisted writes UNSUBSCRIBED or UNREGISTERED: [t, req] answering a
+// request, [t, 0, details] when the router revokes.
+func writeUnlisted(w ListWriter, t int64, req ID, details Dict) {
+	if req == 0 {
+		w.BeginList(3)
+		w.Int(t)
+		w.Int(0)
+		w.Dict(dictOrEmpty(details))
+		return
+	}
+	w.BeginList(2)
+	w.Int(t)
+	w.Int(int64(req))
 }
 
 func dictOrEmpty(d Dict) Dict {
@@ -84,23 +207,38 @@ func dictOrEmpty(d Dict) Dict {
 // may add to it (codecs only read lists).
 var emptyDict = Dict{}
 
-// appendPayload appends the shortest list form of p; dict is the message's
-// Options or Details, which select the payload passthru form.
-func appendPayload(l List, p Payload, dict Dict) List {
+// payloadLen is the number of elements of the shortest list form of p.
+func payloadLen(p Payload) int {
+	switch {
+	case p.Payload != nil:
+		return 1
+	case len(p.Kwargs) > 0:
+		return 2
+	case len(p.Args) > 0:
+		return 1
+	}
+	return 0
+}
+
+// writePayload writes the shortest list form of p (payloadLen elements);
+// dict is the message's Options or Details, which select the payload
+// passthru form.
+func writePayload(w ListWriter, p Payload, dict Dict) {
 	switch {
 	case p.Payload != nil:
 		if passthruModeOf(dict) == passthruWrapped {
-			return append(l, List{p.Payload})
+			w.List(List{p.Payload})
+			return
 		}
-		return append(l, p.Payload)
+		w.Bytes(p.Payload)
 	case len(p.Kwargs) > 0:
 		args := p.Args
 		if args == nil {
 			args = List{}
 		}
-		return append(l, args, p.Kwargs)
+		w.List(args)
+		w.Dict(p.Kwargs)
 	case len(p.Args) > 0:
-		return append(l, p.Args)
+		w.List(p.Args)
 	}
-	return l
 }

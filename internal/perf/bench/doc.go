@@ -73,6 +73,27 @@
 // goroutines, heap+stack and RSS each costs, and the wall and CPU time of
 // one join and one close; make bench-idle runs it alone.
 //
+// BenchmarkCallSide/<caller|callee|both>/<codec>/<ws|rs>/c=N
+// (callside_test.go) measures each side of a call round trip alone: this
+// process holds the caller's session (caller), the callee's (callee) or
+// both (both); the test kit's router, and the other side's session, run in
+// a child process (StartCallPeer). Its allocs/op, B/op and cpu-µs/op are
+// those of one side; both is the process to profile for the client's whole
+// share of a round trip through a real router.
+//
+// BenchmarkFanOut/<ws|rs>/n=N (fanout_test.go) publishes from one session
+// to N subscriber sessions (MessagePack) through the test kit's router in a
+// child process, and reports cpu-µs/delivery, B/delivery, allocs/delivery,
+// reads/delivery and deliveries/s. N is 1000 by default;
+// WAMPGO_BENCH_FANOUT_N sets it (4000 is the figure).
+//
+// The child processes of BenchmarkCallSide and BenchmarkFanOut run the
+// binary WAMPGO_BENCH_PEER_EXE names (default: the test binary itself). To
+// compare two builds, build both test binaries (the baseline with these
+// benchmark files copied in), point WAMPGO_BENCH_PEER_EXE of both at one
+// of them, and run them alternately: the router's work is then the same in
+// every run.
+//
 // # Reading the ratio
 //
 // The figure of merit is

@@ -47,7 +47,7 @@ type External struct {
 // StartExternal starts exe (normally os.Args[0], the running test binary)
 // with ExternalEnv set and waits until it has printed its URLs.
 func StartExternal(exe string) (*External, error) {
-	x, urls, err := startChild(exe, ExternalEnv, 2)
+	x, urls, _, err := startChild(exe, ExternalEnv, 2)
 	if err != nil {
 		return nil, err
 	}
@@ -56,34 +56,36 @@ func StartExternal(exe string) (*External, error) {
 }
 
 // startChild starts exe with env set and waits for the first line it
-// prints, n URLs.
-func startChild(exe, env string, n int) (*External, []string, error) {
+// prints, n URLs. It returns the child's standard output too, read up to
+// the end of that line.
+func startChild(exe, env string, n int) (*External, []string, *bufio.Reader, error) {
 	cmd := exec.Command(exe, "-test.run=^$")
 	cmd.Env = append(os.Environ(), env+"=1")
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	x := &External{cmd: cmd, stdin: stdin, wait: make(chan error, 1)}
-	line, err := bufio.NewReader(stdout).ReadString('\n')
+	out := bufio.NewReader(stdout)
+	line, err := out.ReadString('\n')
 	go func() { x.wait <- cmd.Wait() }()
 	if err == nil {
 		urls := strings.Fields(line)
 		if len(urls) == n {
-			return x, urls, nil
+			return x, urls, out, nil
 		}
 		err = fmt.Errorf("unexpected first line %q", line)
 	}
 	x.Close()
-	return nil, nil, fmt.Errorf("bench: external server: %w", err)
+	return nil, nil, nil, fmt.Errorf("bench: external server: %w", err)
 }
 
 // Close asks the child to stop (closing its standard input) and waits for

@@ -32,7 +32,7 @@ func ServeKitRouter(in io.Reader, out io.Writer) error {
 // in a child process and returns it with its WebSocket and RawSocket URLs
 // (RouterURL and EchoURL respectively).
 func StartKitRouter(exe string) (*External, error) {
-	x, urls, err := startChild(exe, KitRouterEnv, 2)
+	x, urls, _, err := startChild(exe, KitRouterEnv, 2)
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,13 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
+	if os.Getenv(CallPeerEnv) != "" {
+		if err := ServeCallPeer(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "bench call peer:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	goleak.VerifyTestMain(m)
 }
 
