@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/http"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -92,10 +91,8 @@ func dialCounted(tb testing.TB, r *Router, tr string, cd codec.Codec) (*client.C
 	cleanup := func() {}
 	switch tr {
 	case "websocket":
-		ht := http.DefaultTransport.(*http.Transport).Clone()
-		ht.DialContext = dialer
-		cleanup = ht.CloseIdleConnections
-		conn, err := wsconn.Dial(ctx, r.URL(), &wsconn.Options{Codecs: []codec.Codec{cd}, HTTPClient: &http.Client{Transport: ht}})
+		// The lean client (no HTTPClient), dialing through the counter.
+		conn, err := wsconn.Dial(ctx, r.URL(), &wsconn.Options{Codecs: []codec.Codec{cd}, NetDial: dialer})
 		if err != nil {
 			tb.Fatal(err)
 		}
