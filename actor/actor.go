@@ -65,15 +65,28 @@ func Spawn[C any](buffer int, fn func(inbox Inbox[C]) error, orphan func(cmd C, 
 // goroutine's last work (the owner's cleanup after the actor's end,
 // without a goroutine waiting for it). A panic in then is not recovered.
 func SpawnThen[C any](buffer int, fn func(inbox Inbox[C]) error, orphan func(cmd C, reason error), then func(reason error)) *Actor[C] {
-	a := &Actor[C]{
+	a := New(buffer, orphan)
+	a.Start(fn, then)
+	return a
+}
+
+// New returns an actor that does not run yet: Send queues up to buffer
+// commands (and then waits), Stop waits for a Start. It lets the owner
+// publish the actor before its goroutine runs. orphan is as for Spawn.
+func New[C any](buffer int, orphan func(cmd C, reason error)) *Actor[C] {
+	return &Actor[C]{
 		cmdc:   make(chan C, buffer),
 		stop:   make(chan struct{}),
 		ended:  make(chan struct{}),
 		done:   make(chan struct{}),
 		orphan: orphan,
 	}
+}
+
+// Start runs fn, and then then, on the actor's goroutine, as SpawnThen
+// describes. Call it once, on an actor from New.
+func (a *Actor[C]) Start(fn func(inbox Inbox[C]) error, then func(reason error)) {
 	go a.run(fn, then)
-	return a
 }
 
 func (a *Actor[C]) run(fn func(Inbox[C]) error, then func(error)) {

@@ -128,11 +128,14 @@ func start(t protocol.Transport, url, realm string, sess Session, cfg *config) *
 	if t == nil {
 		c.watch.set(StateConnecting) // retry_connect.go: no session yet
 	}
-	c.loop = actor.SpawnThen(commandBuffer, st.run, func(cmd command, reason error) {
+	c.loop = actor.New(commandBuffer, func(cmd command, reason error) {
 		// Accepted while the loop was ending: answered like every
 		// command refused after the end.
 		st.failCommand(cmd, closedError(reason))
-	}, c.reap)
+	})
+	// c.loop is set before the loop runs: the loop's writers report
+	// through c.control, which watches c.loop's end.
+	c.loop.Start(st.run, c.reap)
 	if t == nil {
 		return c
 	}
@@ -147,8 +150,7 @@ func start(t protocol.Transport, url, realm string, sess Session, cfg *config) *
 // reap is the session loop goroutine's last work, once the loop has ended
 // (it hands its connection to a closer goroutine on its way out): it waits
 // for the closers and every handler goroutine and records the end reason.
-// No goroutine of its own waits for the loop's end. It reads nothing of
-// c.loop, which start may still be assigning.
+// No goroutine of its own waits for the loop's end.
 func (c *Client) reap(reason error) {
 	c.closers.Wait()
 	c.cancelBase()
