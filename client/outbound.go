@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
@@ -44,9 +45,10 @@ type writeFailure struct {
 // as few system calls as it can; other transports get it through
 // SendEncoded.
 //
-// The writer is a goroutine that exists only while there is something to
-// write: flush starts it when the queue gets work, and it exits once the
-// queue is empty. An idle session has none. Its reports (a message it could
+// The writer is a goroutine that exists only while the connection has
+// traffic: flush starts it when the queue gets work, and it exits once the
+// queue has stayed empty for writerLinger (a session that sends now and
+// then keeps its writer, with its grown stack). An idle session has none. Its reports (a message it could
 // not encode, the end of the connection's write side, room again in a full
 // queue) reach the loop as commands on the client's control channel
 // (cmdWriter), which the loop always takes.
@@ -70,6 +72,7 @@ type outbound struct {
 	running bool          // guarded by mu: a writer goroutine runs (or is starting)
 	closed  bool          // guarded by mu: no more pushes; the writer exits once the queue is written
 	stopped bool          // guarded by mu: what is queued is dropped; the writer exits after its current write
+	ready   chan struct{} // one slot: wakes a writer waiting for work; made by the first start, then fixed
 	done    chan struct{} // guarded by mu: made by close or stop; closed once no writer runs or will
 	ended   bool          // guarded by mu: done is closed
 	bytes   atomic.Int64
@@ -130,12 +133,25 @@ func (o *outbound) flush() {
 	}
 	o.unflushed = false
 	o.mu.Lock()
-	start := !o.running && !o.closed && len(o.items) > 0
-	o.running = o.running || start
+	if o.running {
+		o.mu.Unlock()
+		signal(o.ready)
+		return
+	}
+	start := !o.closed && len(o.items) > 0
+	o.running = start
 	o.mu.Unlock()
 	if start {
-		go o.write()
+		o.start()
 	}
+}
+
+// start starts the writer goroutine; o.running has been set.
+func (o *outbound) start() {
+	if o.ready == nil {
+		o.ready = make(chan struct{}, 1)
+	}
+	go o.write(o.ready)
 }
 
 // full reports whether the loop should stop taking new commands.
@@ -151,13 +167,13 @@ func (o *outbound) close() <-chan struct{} {
 	if o.done == nil {
 		o.done = make(chan struct{})
 	}
-	if !o.running {
-		if len(o.items) > 0 && !o.stopped {
-			o.running = true
-			go o.write()
-		} else {
-			o.endLocked()
-		}
+	if o.running {
+		signal(o.ready) // a waiting writer exits
+	} else if len(o.items) > 0 && !o.stopped {
+		o.running = true
+		o.start()
+	} else {
+		o.endLocked()
 	}
 	return o.done
 }
@@ -183,24 +199,60 @@ func (o *outbound) endLocked() {
 	}
 }
 
-// write is the writer goroutine: it writes batches until the queue is
-// empty, then exits.
-func (o *outbound) write() {
-	// Let the goroutines that are ready to run (callers about to send,
-	// the loop with their commands) go first, so that the batch gathers
-	// what they add. Alone, this returns at once: a lone message waits
-	// for nothing.
-	runtime.Gosched()
+// writerLinger is how long a writer whose queue is empty waits for more
+// before it exits.
+const writerLinger = time.Second
+
+// write is the writer goroutine: it writes batches while there are any,
+// and exits once the queue has stayed empty for writerLinger, or is empty
+// and closed. ready wakes it.
+func (o *outbound) write(ready <-chan struct{}) {
+	var linger *time.Timer
+	defer func() {
+		if linger != nil {
+			linger.Stop()
+		}
+	}()
+	for {
+		// Let the goroutines that are ready to run (callers about to
+		// send, the loop with their commands) go first, so that the
+		// batch gathers what they add. Alone, this returns at once: a
+		// lone message waits for nothing.
+		runtime.Gosched()
+		if !o.writeQueued() {
+			return
+		}
+		if linger == nil {
+			linger = time.NewTimer(writerLinger)
+		} else {
+			linger.Reset(writerLinger)
+		}
+		select {
+		case <-ready:
+		case <-linger.C:
+			if o.exitIdle() {
+				return
+			}
+		}
+	}
+}
+
+// writeQueued writes batches until the queue is empty. It reports false
+// when the writer must exit: the queue is closed (and written) or
+// stopped, or the connection failed.
+func (o *outbound) writeQueued() bool {
 	for {
 		o.mu.Lock()
 		batch := o.items
-		if len(batch) == 0 || o.stopped {
+		if o.stopped || (o.closed && len(batch) == 0) {
 			o.running = false
-			if o.closed {
-				o.endLocked()
-			}
+			o.endLocked()
 			o.mu.Unlock()
-			return
+			return false
+		}
+		if len(batch) == 0 {
+			o.mu.Unlock()
+			return true
 		}
 		o.items, o.spare = o.spare, nil
 		o.mu.Unlock()
@@ -219,13 +271,26 @@ func (o *outbound) write() {
 			o.endLocked()
 			o.mu.Unlock()
 			o.c.control(&cmdWriter{out: o, failure: writeFailure{err: err}})
-			return
+			return false
 		}
 		o.mu.Unlock()
 		if left := o.bytes.Add(-taken); left+taken >= o.limit && left < o.limit {
 			o.c.control(&cmdWriter{out: o, space: true})
 		}
 	}
+}
+
+// exitIdle ends the writer whose queue stayed empty, unless work came
+// meanwhile. It reports whether the writer exits.
+func (o *outbound) exitIdle() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.items) > 0 || o.closed || o.stopped {
+		return false // write, or end, in the next round
+	}
+	o.running = false
+	o.spare = nil
+	return true
 }
 
 // writeBatch encodes batch, reports the messages that cannot be encoded,
