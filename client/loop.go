@@ -36,8 +36,9 @@ type loopState struct {
 
 	// Reconnection (see reconnect_loop.go).
 	attempts  int           // consecutive failed attempts so far
-	rejoinc   chan rejoin   // written by the reconnector (room for one)
+	rejoinc   chan *rejoin  // written by the reconnector (room for one)
 	rejoinEnd chan struct{} // closed when the reconnector has exited
+	rejoined  *rejoin       // taken from rejoinc by wait, for handle
 	stopRetry context.CancelFunc
 	deferred  []command       // commands held until the session is back
 	localSubs []*Subscription // every live subscription, for restore
@@ -185,35 +186,29 @@ const (
 	wakeStop                     // the actor is asked to stop
 )
 
-// wake is what woke the loop, with what came with it.
-type wake struct {
-	kind wakeKind
-	cmd  command
-	msg  protocol.Message
-	r    rejoin
-}
-
 // wait flushes the writer when the loop has nothing more to do at once,
-// then waits for the next thing to handle. Only the channels that can
+// then waits for the next thing to handle: what woke the loop, with the
+// command, message or rejoin that came with it. Only the channels that can
 // have something for the loop now are waited on.
-func (s *loopState) wait(in actor.Inbox[command]) wake {
+func (s *loopState) wait(in actor.Inbox[command]) (kind wakeKind, cmd command, msg protocol.Message) {
 	cmds, recv, resume := s.sources(in)
 	select {
-	case cmd := <-cmds:
-		return wake{kind: wakeCommand, cmd: cmd}
-	case cmd := <-s.c.ctl:
-		return wake{kind: wakeCommand, cmd: cmd}
-	case msg, ok := <-recv:
+	case cmd = <-cmds:
+		return wakeCommand, cmd, nil
+	case cmd = <-s.c.ctl:
+		return wakeCommand, cmd, nil
+	case m, ok := <-recv:
 		if !ok {
-			return wake{kind: wakeConnGone}
+			return wakeConnGone, nil, nil
 		}
-		return wake{kind: wakeMessage, msg: msg}
+		return wakeMessage, nil, m
 	case <-resume:
-		return wake{kind: wakeResume}
+		return wakeResume, nil, nil
 	case r := <-s.rejoinc:
-		return wake{kind: wakeRejoin, r: r}
+		s.rejoined = r
+		return wakeRejoin, nil, nil
 	case <-in.Stop:
-		return wake{kind: wakeStop}
+		return wakeStop, nil, nil
 	}
 }
 
@@ -247,15 +242,15 @@ func (s *loopState) sources(in actor.Inbox[command]) (cmds <-chan command, recv 
 	return cmds, recv, resume
 }
 
-// handle handles what woke the loop. It reports whether the loop must
-// return at once (Stop).
-func (s *loopState) handle(w wake) (stop bool) {
-	switch w.kind {
+// handle handles what woke the loop (see wait). It reports whether the
+// loop must return at once (Stop).
+func (s *loopState) handle(kind wakeKind, cmd command, msg protocol.Message) (stop bool) {
+	switch kind {
 	case wakeCommand:
-		s.handleCommand(w.cmd)
+		s.handleCommand(cmd)
 	case wakeMessage:
-		s.c.stats().received(w.msg)
-		if done, err := s.handleMessage(w.msg); done {
+		s.c.stats().received(msg)
+		if done, err := s.handleMessage(msg); done {
 			s.sessionEnded(err)
 		}
 	case wakeConnGone:
@@ -270,7 +265,9 @@ func (s *loopState) handle(w wake) (stop bool) {
 			s.resumeParkedInput()
 		}
 	case wakeRejoin:
-		s.handleRejoin(w.r)
+		r := s.rejoined
+		s.rejoined = nil
+		s.handleRejoin(r)
 	case wakeStop:
 		return true
 	}
