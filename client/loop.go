@@ -45,6 +45,7 @@ type loopState struct {
 	localRegs []*Registration // every live registration, for restore
 	restoring restoreSet      // restores not done yet in this session (restore.go)
 
+	// The maps are nil until the loop's first work (makeMaps).
 	calls       map[protocol.ID]*Call           // by CALL request id
 	tombs       tombstones                      // calls completed before their answer (call_tombstone.go)
 	pending     map[protocol.ID]*pendingRequest // other requests awaiting a reply
@@ -85,20 +86,21 @@ type pendingRequest struct {
 }
 
 func newLoopState(c *Client, t protocol.Transport) *loopState {
-	s := &loopState{
-		c:           c,
-		sess:        c.Session(),
-		joinedAt:    time.Now(),
-		calls:       map[protocol.ID]*Call{},
-		pending:     map[protocol.ID]*pendingRequest{},
-		invocations: map[protocol.ID]*Invocation{},
-		subs:        map[protocol.ID]*subEntry{},
-		subTopic:    map[protocol.URI][]protocol.ID{},
-		regs:        map[protocol.ID]*Registration{},
-		regProc:     map[protocol.URI][]protocol.ID{},
-	}
+	s := &loopState{c: c, sess: c.Session(), joinedAt: time.Now()}
 	s.attach(t)
 	return s
+}
+
+// makeMaps makes the loop's maps, on its first work: an idle session holds
+// none. Before, they are nil, which reads as empty.
+func (s *loopState) makeMaps() {
+	s.calls = map[protocol.ID]*Call{}
+	s.pending = map[protocol.ID]*pendingRequest{}
+	s.invocations = map[protocol.ID]*Invocation{}
+	s.subs = map[protocol.ID]*subEntry{}
+	s.subTopic = map[protocol.URI][]protocol.ID{}
+	s.regs = map[protocol.ID]*Registration{}
+	s.regProc = map[protocol.URI][]protocol.ID{}
 }
 
 // attach makes t the session's connection and starts its writer. A nil t
@@ -245,6 +247,9 @@ func (s *loopState) sources(in actor.Inbox[command]) (cmds <-chan command, recv 
 // handle handles what woke the loop (see wait). It reports whether the
 // loop must return at once (Stop).
 func (s *loopState) handle(kind wakeKind, cmd command, msg protocol.Message) (stop bool) {
+	if s.calls == nil {
+		s.makeMaps()
+	}
 	switch kind {
 	case wakeCommand:
 		s.handleCommand(cmd)
