@@ -190,39 +190,66 @@ const (
 
 // wait flushes the writer when the loop has nothing more to do at once,
 // then waits for the next thing to handle: what woke the loop, with the
-// command, message or rejoin that came with it. Only the channels that can
-// have something for the loop now are waited on.
+// command or message that came with it (a rejoin is left in s.rejoined).
+// Urgent commands (cancels, the writer's reports) come first; the others
+// only while the writer is not behind (then the loop takes no new work,
+// and keeps handling the router's messages and the urgent commands).
+// Between queued commands and the router's messages, both ready, it
+// chooses at random, as a select does. The goroutine parks on at most
+// four channels: the actor's wake-up, the router's messages, or instead
+// the room a parked delivery waits for, and the reconnector's result.
 func (s *loopState) wait(in actor.Inbox[command]) (kind wakeKind, cmd command, msg protocol.Message) {
-	cmds, recv, resume := s.sources(in)
-	select {
-	case cmd = <-cmds:
-		return wakeCommand, cmd, nil
-	case cmd = <-s.c.ctl:
-		return wakeCommand, cmd, nil
-	case m, ok := <-recv:
-		if !ok {
-			return wakeConnGone, nil, nil
+	for {
+		if in.Stopping() {
+			return wakeStop, nil, nil
 		}
-		return wakeMessage, nil, m
-	case <-resume:
-		return wakeResume, nil, nil
-	case r := <-s.rejoinc:
-		s.rejoined = r
-		return wakeRejoin, nil, nil
-	case <-in.Stop:
-		return wakeStop, nil, nil
+		if cmd, ok := in.NextUrgent(); ok {
+			return wakeCommand, cmd, nil
+		}
+		queued := 0
+		if s.out == nil || !s.out.full() {
+			queued = in.Len()
+		}
+		if s.out != nil && (queued == 0 || s.out.full()) {
+			s.out.flush()
+		}
+		recv, resume := s.sources()
+		wake := in.Wake
+		if queued > 0 {
+			if recv == nil && resume == nil && s.rejoinc == nil {
+				cmd, _ = in.Next()
+				return wakeCommand, cmd, nil
+			}
+			wake = readyChan // a command is ready: take it or what else is
+		}
+		select {
+		case <-wake:
+			if queued > 0 {
+				cmd, _ = in.Next()
+				return wakeCommand, cmd, nil
+			}
+		case m, ok := <-recv:
+			if !ok {
+				return wakeConnGone, nil, nil
+			}
+			return wakeMessage, nil, m
+		case <-resume:
+			return wakeResume, nil, nil
+		case r := <-s.rejoinc:
+			s.rejoined = r
+			return wakeRejoin, nil, nil
+		}
 	}
 }
 
-// sources returns the channels wait takes from besides the control
-// channel: the commands, unless the writer is behind (then the loop takes
-// no new work, and keeps handling the router's messages and the control
-// channel: cancels, the writer's reports); the router's messages, unless
-// something is parked for room (the Block policy's backpressure: the loop
-// stops reading), or else the room it waits for. It flushes the writer
-// when no command is waiting.
-func (s *loopState) sources(in actor.Inbox[command]) (cmds <-chan command, recv <-chan protocol.Message, resume <-chan struct{}) {
-	cmds = in.Commands
+// readyChan is always ready to receive from.
+var readyChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// sources returns the channels wait takes from besides the actor's: the
+// router's messages, unless something is parked for room (the Block
+// policy's backpressure: the loop stops reading), or else the room it
+// waits for.
+func (s *loopState) sources() (recv <-chan protocol.Message, resume <-chan struct{}) {
 	switch {
 	case s.parked != nil:
 		resume = s.parked.sub.mb.Space()
@@ -233,15 +260,7 @@ func (s *loopState) sources(in actor.Inbox[command]) (cmds <-chan command, recv 
 	case s.t != nil:
 		recv = s.t.Receive()
 	}
-	if s.out != nil {
-		if len(in.Commands) == 0 || s.out.full() {
-			s.out.flush()
-		}
-		if s.out.full() {
-			cmds = nil
-		}
-	}
-	return cmds, recv, resume
+	return recv, resume
 }
 
 // handle handles what woke the loop (see wait). It reports whether the
