@@ -28,11 +28,11 @@ import (
 // Actor is a running goroutine with a typed command queue. Its methods
 // are safe to call from any goroutine.
 type Actor[C any] struct {
-	limit  int                    // Send waits while this many commands are queued
-	wake   chan struct{}          // one slot: signalled by Send, SendUrgent and Stop
-	ended  chan struct{}          // closed by run when the function has returned: Send refuses from then on
-	done   chan struct{}          // closed by run once every orphaned command is answered
-	err    error                  // the end reason; written before ended is closed
+	limit  int           // Send waits while this many commands are queued
+	wake   chan struct{} // one slot: signalled by Send, SendUrgent and Stop
+	ended  chan struct{} // closed by run when the function has returned: Send refuses from then on
+	done   chan struct{} // closed by run once every orphaned command is answered
+	err    error         // the end reason; written before ended is closed
 	orphan func(cmd C, reason error)
 
 	mu       sync.Mutex
