@@ -55,7 +55,7 @@ func TestMemoryAbandonedProgressiveCallsReleased(t *testing.T) {
 			}
 		}()
 		synctest.Wait()
-		time.Sleep(2 * time.Second) // fake time: the connection's writer exits once idle
+		time.Sleep(3 * time.Second) // fake time: the connection's writer exits once idle (within 2s)
 		synctest.Wait()
 		goleak.VerifyNone(t, ignore, goleak.IgnoreAnyFunction("github.com/wampgo/wampgo/client_test.TestMemoryAbandonedProgressiveCallsReleased.func1.1"))
 		left := int64(liveHeap()) - int64(before) // the futures are still referenced

@@ -47,7 +47,7 @@ type writeFailure struct {
 //
 // The writer is a goroutine that exists only while the connection has
 // traffic: flush starts it when the queue gets work, and it exits once the
-// queue has stayed empty for writerLinger (a session that sends now and
+// queue has stayed empty for a while (writerLinger; a session that sends now and
 // then keeps its writer, with its grown stack). An idle session has none. Its reports (a message it could
 // not encode, the end of the connection's write side, room again in a full
 // queue) reach the loop as commands on the client's control channel
@@ -200,59 +200,58 @@ func (o *outbound) endLocked() {
 }
 
 // writerLinger is how long a writer whose queue is empty waits for more
-// before it exits.
+// before it exits (between one and two of them).
 const writerLinger = time.Second
 
 // write is the writer goroutine: it writes batches while there are any,
 // and exits once the queue has stayed empty for writerLinger, or is empty
 // and closed. ready wakes it.
 func (o *outbound) write(ready <-chan struct{}) {
-	var linger *time.Timer
-	defer func() {
-		if linger != nil {
-			linger.Stop()
-		}
-	}()
+	// The linger timer runs while the writer does: it fires every
+	// writerLinger, and the writer exits at the first firing after which
+	// it wrote nothing, without a timer reset per batch.
+	linger := time.NewTimer(writerLinger)
+	defer linger.Stop()
+	wrote := false
 	for {
 		// Let the goroutines that are ready to run (callers about to
 		// send, the loop with their commands) go first, so that the
 		// batch gathers what they add. Alone, this returns at once: a
 		// lone message waits for nothing.
 		runtime.Gosched()
-		if !o.writeQueued() {
+		more, n := o.writeQueued()
+		if !more {
 			return
 		}
-		if linger == nil {
-			linger = time.NewTimer(writerLinger)
-		} else {
-			linger.Reset(writerLinger)
-		}
+		wrote = wrote || n > 0
 		select {
 		case <-ready:
 		case <-linger.C:
-			if o.exitIdle() {
+			if !wrote && o.exitIdle() {
 				return
 			}
+			wrote = false
+			linger.Reset(writerLinger)
 		}
 	}
 }
 
-// writeQueued writes batches until the queue is empty. It reports false
-// when the writer must exit: the queue is closed (and written) or
-// stopped, or the connection failed.
-func (o *outbound) writeQueued() bool {
-	for {
+// writeQueued writes batches until the queue is empty, and returns how
+// many it wrote. It reports more false when the writer must exit: the
+// queue is closed (and written) or stopped, or the connection failed.
+func (o *outbound) writeQueued() (more bool, batches int) {
+	for ; ; batches++ {
 		o.mu.Lock()
 		batch := o.items
 		if o.stopped || (o.closed && len(batch) == 0) {
 			o.running = false
 			o.endLocked()
 			o.mu.Unlock()
-			return false
+			return false, batches
 		}
 		if len(batch) == 0 {
 			o.mu.Unlock()
-			return true
+			return true, batches
 		}
 		o.items, o.spare = o.spare, nil
 		o.mu.Unlock()
@@ -271,7 +270,7 @@ func (o *outbound) writeQueued() bool {
 			o.endLocked()
 			o.mu.Unlock()
 			o.c.control(&cmdWriter{out: o, failure: writeFailure{err: err}})
-			return false
+			return false, batches
 		}
 		o.mu.Unlock()
 		if left := o.bytes.Add(-taken); left+taken >= o.limit && left < o.limit {
