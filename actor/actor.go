@@ -30,7 +30,6 @@ import (
 type Actor[C any] struct {
 	limit  int           // Send waits while this many commands are queued
 	wake   chan struct{} // one slot: signalled by Send, SendUrgent and Stop
-	ended  chan struct{} // closed by run when the function has returned: Send refuses from then on
 	done   chan struct{} // closed by run once every orphaned command is answered
 	err    error         // the end reason; written before ended is closed
 	orphan func(cmd C, reason error)
@@ -41,7 +40,8 @@ type Actor[C any] struct {
 	urgent   []C           // guarded by mu: SendUrgent's commands, oldest first
 	room     chan struct{} // guarded by mu: made by a Send that waits for room; closed when there is some
 	stopping bool          // guarded by mu: Stop was called
-	over     bool          // guarded by mu: the function has returned; nothing more is queued
+	over     bool          // guarded by mu: the function has returned; nothing more is queued; err is set
+	ended    chan struct{} // guarded by mu: made by Ended; closed once over
 }
 
 // Inbox is the actor's side of its queue, handed to the function that
@@ -163,7 +163,6 @@ func New[C any](buffer int, orphan func(cmd C, reason error)) *Actor[C] {
 	return &Actor[C]{
 		limit:  max(buffer, 1),
 		wake:   make(chan struct{}, 1),
-		ended:  make(chan struct{}),
 		done:   make(chan struct{}),
 		orphan: orphan,
 	}
@@ -199,8 +198,9 @@ func (a *Actor[C]) drain() {
 		close(a.room)
 		a.room = nil
 	}
-	// Closed under mu: a Send that finds the queue over finds Err set.
-	close(a.ended) // wakes every Send waiting for room
+	if a.ended != nil {
+		close(a.ended)
+	}
 	a.mu.Unlock()
 	if a.orphan != nil {
 		for _, cmd := range left {
@@ -242,11 +242,9 @@ func (a *Actor[C]) Send(ctx context.Context, cmd C) error {
 		room := a.room
 		a.mu.Unlock()
 		select {
-		case <-room:
+		case <-room: // room, or the end (then the queue is over)
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-a.ended:
-			return ErrStopped
 		}
 	}
 }
@@ -290,17 +288,27 @@ func (a *Actor[C]) Done() <-chan struct{} { return a.done }
 // Ended is closed as soon as the actor's function has returned, before the
 // orphaned commands are answered. From then on Send fails with ErrStopped
 // and Err reports the end reason.
-func (a *Actor[C]) Ended() <-chan struct{} { return a.ended }
+func (a *Actor[C]) Ended() <-chan struct{} {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.ended == nil {
+		a.ended = make(chan struct{})
+		if a.over {
+			close(a.ended)
+		}
+	}
+	return a.ended
+}
 
 // Err returns the actor's end reason: nil while it runs and after a clean
 // return, the function's error, or a *PanicError.
 func (a *Actor[C]) Err() error {
-	select {
-	case <-a.ended:
-		return a.err
-	default:
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.over {
 		return nil
 	}
+	return a.err
 }
 
 // signal makes a non-blocking send on a one-slot channel.
