@@ -23,6 +23,7 @@ import (
 	"context"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 )
 
 // Actor is a running goroutine with a typed command queue. Its methods
@@ -31,17 +32,22 @@ type Actor[C any] struct {
 	limit  int           // Send waits while this many commands are queued
 	wake   chan struct{} // one slot: signalled by Send, SendUrgent and Stop
 	done   chan struct{} // closed by run once every orphaned command is answered
-	err    error         // the end reason; written before ended is closed
+	err    error         // the end reason; written before over is set
 	orphan func(cmd C, reason error)
 
-	mu       sync.Mutex
-	queue    []C           // guarded by mu: Send's commands, oldest first from head
-	head     int           // guarded by mu: queue[head:] is waiting
-	urgent   []C           // guarded by mu: SendUrgent's commands, oldest first
-	room     chan struct{} // guarded by mu: made by a Send that waits for room; closed when there is some
-	stopping bool          // guarded by mu: Stop was called
-	over     bool          // guarded by mu: the function has returned; nothing more is queued; err is set
-	ended    chan struct{} // guarded by mu: made by Ended; closed once over
+	// Read without mu by the actor's function; the counts are written
+	// under mu.
+	queued   atomic.Int32 // len(queue) - head
+	urgents  atomic.Int32 // len(urgent)
+	stopping atomic.Bool  // Stop was called
+
+	mu     sync.Mutex
+	queue  []C           // guarded by mu: Send's commands, oldest first from head
+	head   int           // guarded by mu: queue[head:] is waiting
+	urgent []C           // guarded by mu: SendUrgent's commands, oldest first
+	room   chan struct{} // guarded by mu: made by a Send that waits for room; closed when there is some
+	over   bool          // guarded by mu: the function has returned; nothing more is queued; err is set
+	ended  chan struct{} // guarded by mu: made by Ended; closed once over
 }
 
 // Inbox is the actor's side of its queue, handed to the function that
@@ -58,6 +64,9 @@ type Inbox[C any] struct {
 // Next takes the oldest command Send queued, if any.
 func (in Inbox[C]) Next() (cmd C, ok bool) {
 	a := in.a
+	if a.queued.Load() == 0 {
+		return cmd, false
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.head == len(a.queue) {
@@ -67,6 +76,7 @@ func (in Inbox[C]) Next() (cmd C, ok bool) {
 	var zero C
 	a.queue[a.head] = zero
 	a.head++
+	a.queued.Add(-1)
 	if a.head == len(a.queue) {
 		a.head = 0
 		a.queue = a.queue[:0]
@@ -84,6 +94,9 @@ func (in Inbox[C]) Next() (cmd C, ok bool) {
 // NextUrgent takes the oldest command SendUrgent queued, if any.
 func (in Inbox[C]) NextUrgent() (cmd C, ok bool) {
 	a := in.a
+	if a.urgents.Load() == 0 {
+		return cmd, false
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if len(a.urgent) == 0 {
@@ -93,6 +106,7 @@ func (in Inbox[C]) NextUrgent() (cmd C, ok bool) {
 	var zero C
 	a.urgent[0] = zero
 	a.urgent = a.urgent[1:]
+	a.urgents.Add(-1)
 	if len(a.urgent) == 0 {
 		a.urgent = nil
 	}
@@ -100,21 +114,11 @@ func (in Inbox[C]) NextUrgent() (cmd C, ok bool) {
 }
 
 // Len returns how many commands Send queued that Next has not taken.
-func (in Inbox[C]) Len() int {
-	a := in.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return len(a.queue) - a.head
-}
+func (in Inbox[C]) Len() int { return int(in.a.queued.Load()) }
 
 // Stopping reports whether Stop was called; the function should then
 // return.
-func (in Inbox[C]) Stopping() bool {
-	a := in.a
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.stopping
-}
+func (in Inbox[C]) Stopping() bool { return in.a.stopping.Load() }
 
 // Receive waits for the next command Send queued and takes it; ok is
 // false once Stop has been called. It is the whole loop of an actor that
@@ -194,6 +198,8 @@ func (a *Actor[C]) drain() {
 	a.over = true
 	left := a.queue[a.head:]
 	a.queue, a.head, a.urgent = nil, 0, nil
+	a.queued.Store(0)
+	a.urgents.Store(0)
 	if a.room != nil {
 		close(a.room)
 		a.room = nil
@@ -232,6 +238,7 @@ func (a *Actor[C]) Send(ctx context.Context, cmd C) error {
 				a.queue, a.head = a.queue[:n], 0
 			}
 			a.queue = append(a.queue, cmd)
+			a.queued.Add(1)
 			a.mu.Unlock()
 			signal(a.wake)
 			return nil
@@ -260,6 +267,7 @@ func (a *Actor[C]) SendUrgent(cmd C) error {
 		return ErrStopped
 	}
 	a.urgent = append(a.urgent, cmd)
+	a.urgents.Add(1)
 	a.mu.Unlock()
 	signal(a.wake)
 	return nil
@@ -269,9 +277,7 @@ func (a *Actor[C]) SendUrgent(cmd C) error {
 // is safe to call more than once and from several goroutines; it returns
 // ctx's error if the wait was cut short, else nil.
 func (a *Actor[C]) Stop(ctx context.Context) error {
-	a.mu.Lock()
-	a.stopping = true
-	a.mu.Unlock()
+	a.stopping.Store(true)
 	signal(a.wake)
 	select {
 	case <-a.done:
