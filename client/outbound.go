@@ -73,9 +73,15 @@ type outbound struct {
 	closed  bool          // guarded by mu: no more pushes; the writer exits once the queue is written
 	stopped bool          // guarded by mu: what is queued is dropped; the writer exits after its current write
 	ready   chan struct{} // one slot: wakes a writer waiting for work; made by the first start, then fixed
-	done    chan struct{} // guarded by mu: made by close or stop; closed once no writer runs or will
-	ended   bool          // guarded by mu: done is closed
-	bytes   atomic.Int64
+
+	// The writes' context, cancelled by stop (a transport whose Close
+	// does not end a write in progress ends it so). Made by the first
+	// start, then fixed.
+	writeCtx    context.Context
+	cancelWrite context.CancelFunc // guarded by mu
+	done        chan struct{}      // guarded by mu: made by close or stop; closed once no writer runs or will
+	ended       bool               // guarded by mu: done is closed
+	bytes       atomic.Int64
 }
 
 // newOutbound returns the queue for t, whose messages cd encodes, of c's
@@ -138,18 +144,19 @@ func (o *outbound) flush() {
 		signal(o.ready)
 		return
 	}
-	start := !o.closed && len(o.items) > 0
-	o.running = start
-	o.mu.Unlock()
-	if start {
-		o.start()
+	if !o.closed && len(o.items) > 0 {
+		o.running = true
+		o.startLocked()
 	}
+	o.mu.Unlock()
 }
 
-// start starts the writer goroutine; o.running has been set.
-func (o *outbound) start() {
+// startLocked starts the writer goroutine, making on the first start what
+// it needs; o.mu is held, and o.running set.
+func (o *outbound) startLocked() {
 	if o.ready == nil {
 		o.ready = make(chan struct{}, 1)
+		o.writeCtx, o.cancelWrite = context.WithCancel(context.Background())
 	}
 	go o.write(o.ready)
 }
@@ -171,21 +178,23 @@ func (o *outbound) close() <-chan struct{} {
 		signal(o.ready) // a waiting writer exits
 	} else if len(o.items) > 0 && !o.stopped {
 		o.running = true
-		o.start()
+		o.startLocked()
 	} else {
 		o.endLocked()
 	}
 	return o.done
 }
 
-// stop drops what is queued; the channel it returns is closed once the
-// writer has exited, which it does after the write in progress (closing
-// the transport cuts that short). It is safe to call more than once, and
-// with close.
+// stop drops what is queued and cancels the write in progress; the
+// channel it returns is closed once the writer has exited. It is safe to
+// call more than once, and with close.
 func (o *outbound) stop() <-chan struct{} {
 	o.mu.Lock()
 	o.stopped = true
 	o.items, o.spare = nil, nil
+	if o.cancelWrite != nil {
+		o.cancelWrite()
+	}
 	o.mu.Unlock()
 	return o.close()
 }
@@ -362,12 +371,13 @@ func (eb *encodeBuf) release() {
 }
 
 // send hands frames to the transport, to write now in the writer's
-// goroutine when it can. Closing the transport cuts a write short.
+// goroutine when it can. Closing the transport, or stop, cuts a write
+// short.
 func (o *outbound) send(frames [][]byte) error {
 	if o.direct != nil {
-		return o.direct.WriteEncoded(context.Background(), frames)
+		return o.direct.WriteEncoded(o.writeCtx, frames)
 	}
-	return o.t.SendEncoded(context.Background(), frames)
+	return o.t.SendEncoded(o.writeCtx, frames)
 }
 
 // signal makes a non-blocking send on a one-slot channel.
