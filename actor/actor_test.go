@@ -22,13 +22,12 @@ func counter() *actor.Actor[incr] {
 	return actor.Spawn(0, func(in actor.Inbox[incr]) error {
 		n := 0
 		for {
-			select {
-			case c := <-in.Commands:
-				n += c.by
-				c.reply <- n
-			case <-in.Stop:
+			c, ok := in.Receive()
+			if !ok {
 				return nil
 			}
+			n += c.by
+			c.reply <- n
 		}
 	}, nil)
 }
@@ -75,7 +74,7 @@ func TestStopHandshakeTwice(t *testing.T) {
 
 func TestPanicBecomesEndReason(t *testing.T) {
 	a := actor.Spawn(0, func(in actor.Inbox[int]) error {
-		<-in.Commands
+		in.Receive()
 		panic("boom")
 	}, nil)
 	if err := a.Send(context.Background(), 1); err != nil {
@@ -104,7 +103,7 @@ func TestSendHonoursContext(t *testing.T) {
 	block := make(chan struct{})
 	a := actor.Spawn(0, func(in actor.Inbox[int]) error {
 		<-block
-		<-in.Stop
+		waitStop(in)
 		return nil
 	}, nil)
 	defer a.Stop(context.Background())
@@ -133,7 +132,7 @@ func TestStopHonoursContext(t *testing.T) {
 
 func TestAskReturnsAnswerGivenJustBeforeEnd(t *testing.T) {
 	a := actor.Spawn(0, func(in actor.Inbox[incr]) error {
-		c := <-in.Commands
+		c, _ := in.Receive()
 		c.reply <- 7
 		return nil
 	}, nil)
@@ -152,8 +151,10 @@ func TestEveryAcceptedCommandIsAnswered(t *testing.T) {
 		a := actor.Spawn(8, func(in actor.Inbox[incr]) error {
 			for {
 				select {
-				case c := <-in.Commands:
-					c.reply <- 1
+				case <-in.Wake:
+					for c, ok := in.Next(); ok; c, ok = in.Next() {
+						c.reply <- 1
+					}
 				case <-stopAt:
 					return errors.New("ended")
 				}
@@ -196,7 +197,7 @@ func TestSpawnThenRunsAfterDone(t *testing.T) {
 	var a *actor.Actor[int]
 	ready := make(chan struct{})
 	a = actor.SpawnThen(0, func(in actor.Inbox[int]) error {
-		<-in.Stop
+		waitStop(in)
 		return nil
 	}, nil, func(error) {
 		<-ready
@@ -213,5 +214,97 @@ func TestSpawnThenRunsAfterDone(t *testing.T) {
 	}
 	if !<-ran {
 		t.Fatal("then ran before Done was closed")
+	}
+}
+
+// waitStop returns once Stop is called, dropping commands.
+func waitStop[C any](in actor.Inbox[C]) {
+	for {
+		if _, ok := in.Receive(); !ok {
+			return
+		}
+	}
+}
+
+// Send waits while the queue is full, and honours its context meanwhile;
+// SendUrgent never waits, and its commands come first for an actor that
+// asks for them.
+func TestSendWaitsForRoomUrgentDoesNot(t *testing.T) {
+	take := make(chan struct{})
+	got := make(chan string, 8)
+	a := actor.Spawn(2, func(in actor.Inbox[string]) error {
+		for {
+			select {
+			case <-take:
+			case <-in.Wake:
+				if in.Stopping() {
+					return nil
+				}
+				continue
+			}
+			if c, ok := in.NextUrgent(); ok {
+				got <- c
+			} else if c, ok := in.Next(); ok {
+				got <- c
+			}
+		}
+	}, nil)
+	defer a.Stop(context.Background())
+	bg := context.Background()
+	for _, c := range []string{"a", "b"} {
+		if err := a.Send(bg, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(bg, 20*time.Millisecond)
+	defer cancel()
+	if err := a.Send(ctx, "c"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Send on a full queue = %v, want to wait until the deadline", err)
+	}
+	if err := a.SendUrgent("u"); err != nil {
+		t.Fatal(err)
+	}
+	sent := make(chan error, 1)
+	go func() { sent <- a.Send(bg, "c") }()
+	for _, want := range []string{"u", "a", "b", "c"} {
+		take <- struct{}{}
+		if c := <-got; c != want {
+			t.Fatalf("took %q, want %q", c, want)
+		}
+		if want == "a" {
+			if err := <-sent; err != nil { // room for "c" now
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// Commands left in the queue at the end go to orphan; urgent ones are
+// dropped; Send and SendUrgent refuse from then on.
+func TestEndOrphansQueuedCommands(t *testing.T) {
+	release := make(chan struct{})
+	var orphaned []int
+	a := actor.Spawn(4, func(in actor.Inbox[int]) error {
+		<-release
+		return errors.New("ended")
+	}, func(c int, reason error) { orphaned = append(orphaned, c) })
+	for i := range 3 {
+		if err := a.Send(context.Background(), i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.SendUrgent(9); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	<-a.Done()
+	if len(orphaned) != 3 || orphaned[0] != 0 || orphaned[2] != 2 {
+		t.Fatalf("orphaned %v, want [0 1 2]", orphaned)
+	}
+	if err := a.Send(context.Background(), 5); !errors.Is(err, actor.ErrStopped) {
+		t.Fatalf("Send after the end = %v", err)
+	}
+	if err := a.SendUrgent(5); !errors.Is(err, actor.ErrStopped) {
+		t.Fatalf("SendUrgent after the end = %v", err)
 	}
 }

@@ -29,11 +29,6 @@ type Client struct {
 	base       context.Context
 	cancelBase context.CancelFunc
 
-	// ctl carries the commands the loop takes even while its writer is
-	// behind (see outbound): call cancels, from context watchers and
-	// timers. Written by them, read by the loop.
-	ctl chan command
-
 	done     chan struct{}  // closed by reap (on the loop's goroutine, last) when everything has stopped
 	err      error          // the end reason; written by reap before done is closed
 	handlers sync.WaitGroup // handler goroutines of subscriptions and registrations; Add on the loop only
@@ -52,14 +47,11 @@ type Client struct {
 	errs   *mailbox.Mailbox[error]       // WithErrorHandler deliveries; nil without
 }
 
-// The loop's channels, sized by need: commandBuffer lets a burst of callers
-// (128 concurrent calls) queue without each waiting for the loop, which
-// drains the buffer before its writer flushes; ctl carries only cancels,
-// whose senders wait their turn.
-const (
-	commandBuffer = 32
-	ctlBuffer     = 4
-)
+// commandBuffer is how many commands the loop's queue takes before
+// callers wait: a burst of callers (128 concurrent calls) queue without
+// each waiting for the loop, which takes them all before its writer
+// flushes. The queue holds no buffer while empty.
+const commandBuffer = 32
 
 // idIndex maps a URI to an immutable []protocol.ID (see ids.go).
 type idIndex = sync.Map
@@ -109,7 +101,7 @@ func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Op
 // start creates the client around a joined transport and starts its
 // goroutines.
 func start(t protocol.Transport, url, realm string, sess Session, cfg *config) *Client {
-	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{}), ctl: make(chan command, ctlBuffer)}
+	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{})}
 	ci := &connInfo{session: sess, serializer: serializerOf(t), codec: startCodec(t, cfg)}
 	ci.limit, _ = t.(sendChecker)
 	c.conn.Store(ci)
@@ -128,11 +120,14 @@ func start(t protocol.Transport, url, realm string, sess Session, cfg *config) *
 	if t == nil {
 		c.watch.set(StateConnecting) // retry_connect.go: no session yet
 	}
-	c.loop = actor.SpawnThen(commandBuffer, st.run, func(cmd command, reason error) {
+	c.loop = actor.New(commandBuffer, func(cmd command, reason error) {
 		// Accepted while the loop was ending: answered like every
 		// command refused after the end.
 		st.failCommand(cmd, closedError(reason))
-	}, c.reap)
+	})
+	// c.loop is set before the loop runs: the loop's writers report
+	// through c.control, which watches c.loop's end.
+	c.loop.Start(st.run, c.reap)
 	if t == nil {
 		return c
 	}
@@ -147,8 +142,7 @@ func start(t protocol.Transport, url, realm string, sess Session, cfg *config) *
 // reap is the session loop goroutine's last work, once the loop has ended
 // (it hands its connection to a closer goroutine on its way out): it waits
 // for the closers and every handler goroutine and records the end reason.
-// No goroutine of its own waits for the loop's end. It reads nothing of
-// c.loop, which start may still be assigning.
+// No goroutine of its own waits for the loop's end.
 func (c *Client) reap(reason error) {
 	c.closers.Wait()
 	c.cancelBase()
@@ -299,14 +293,12 @@ func (c *Client) ask(ctx context.Context, mk func(actor.Reply[error]) command) e
 // ended (Send failed with actor.ErrStopped).
 func (c *Client) endReason() error { return c.loop.Err() }
 
-// control hands a cancel to the loop, which takes it even while its writer
-// is behind. It gives up once the loop has ended (shutdown completes every
-// call then).
+// control hands the loop a command it takes even while its writer is
+// behind: a call's cancel (from context watchers and timers), a writer's
+// report. It never waits; once the loop has ended it drops cmd (shutdown
+// completes every call then).
 func (c *Client) control(cmd command) {
-	select {
-	case c.ctl <- cmd:
-	case <-c.loop.Ended():
-	}
+	c.loop.SendUrgent(cmd)
 }
 
 // reportError hands err to the error handler, if any.

@@ -29,7 +29,7 @@ func join(ctx context.Context, t protocol.Transport, addr, realm string, cfg *co
 	for k, v := range cfg.helloDetails {
 		details[k] = v
 	}
-	details["roles"] = helloRoles()
+	details["roles"] = clientRoles
 	if _, ok := details["agent"]; !ok {
 		details["agent"] = "wampgo"
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/wampgo/wampgo/actor"
@@ -20,8 +21,9 @@ const abortSendTimeout = 2 * time.Second
 // loop goroutine (run); nothing else reads or writes it, so no lock guards
 // it.
 type loopState struct {
-	c   *Client
-	ctx context.Context // cancelled when the loop is asked to stop or ends
+	c      *Client
+	ctx    context.Context    // the reconnector's and restores' parent; cancelled when the loop ends
+	cancel context.CancelFunc // cancels ctx; nil when ctx is Background (no reconnection)
 
 	t        protocol.Transport // the current connection; nil while reconnecting
 	out      *outbound          // t's writer; nil while reconnecting
@@ -34,14 +36,16 @@ type loopState struct {
 
 	// Reconnection (see reconnect_loop.go).
 	attempts  int           // consecutive failed attempts so far
-	rejoinc   chan rejoin   // written by the reconnector (room for one)
+	rejoinc   chan *rejoin  // written by the reconnector (room for one)
 	rejoinEnd chan struct{} // closed when the reconnector has exited
+	rejoined  *rejoin       // taken from rejoinc by wait, for handle
 	stopRetry context.CancelFunc
 	deferred  []command       // commands held until the session is back
 	localSubs []*Subscription // every live subscription, for restore
 	localRegs []*Registration // every live registration, for restore
 	restoring restoreSet      // restores not done yet in this session (restore.go)
 
+	// The maps are nil until the loop's first work (makeMaps).
 	calls       map[protocol.ID]*Call           // by CALL request id
 	watches     map[context.Context]*ctxWatch   // the contexts of pending calls (call_watch.go)
 	spareWatch  *ctxWatch                       // a stopped watch, for reuse
@@ -84,20 +88,21 @@ type pendingRequest struct {
 }
 
 func newLoopState(c *Client, t protocol.Transport) *loopState {
-	s := &loopState{
-		c:           c,
-		sess:        c.Session(),
-		joinedAt:    time.Now(),
-		calls:       map[protocol.ID]*Call{},
-		pending:     map[protocol.ID]*pendingRequest{},
-		invocations: map[protocol.ID]*Invocation{},
-		subs:        map[protocol.ID]*subEntry{},
-		subTopic:    map[protocol.URI][]protocol.ID{},
-		regs:        map[protocol.ID]*Registration{},
-		regProc:     map[protocol.URI][]protocol.ID{},
-	}
+	s := &loopState{c: c, sess: c.Session(), joinedAt: time.Now()}
 	s.attach(t)
 	return s
+}
+
+// makeMaps makes the loop's maps, on its first work: an idle session holds
+// none. Before, they are nil, which reads as empty.
+func (s *loopState) makeMaps() {
+	s.calls = map[protocol.ID]*Call{}
+	s.pending = map[protocol.ID]*pendingRequest{}
+	s.invocations = map[protocol.ID]*Invocation{}
+	s.subs = map[protocol.ID]*subEntry{}
+	s.subTopic = map[protocol.URI][]protocol.ID{}
+	s.regs = map[protocol.ID]*Registration{}
+	s.regProc = map[protocol.URI][]protocol.ID{}
 }
 
 // attach makes t the session's connection and starts its writer. A nil t
@@ -107,7 +112,7 @@ func (s *loopState) attach(t protocol.Transport) {
 		return
 	}
 	s.t = t
-	s.out = newOutbound(t, s.c.conn.Load().codec, s.c.cfg.outboundBytes)
+	s.out = newOutbound(s.c, t, s.c.conn.Load().codec, s.c.cfg.outboundBytes)
 	s.lastID = 0 // session-scope request ids begin at 1 in every session
 	s.tombs = tombstones{}
 }
@@ -123,95 +128,176 @@ func (s *loopState) detach(flush bool) {
 	t, out := s.t, s.out
 	s.t, s.out = nil, nil
 	s.c.closers.Add(1)
-	go func() {
-		defer s.c.closers.Done()
-		if flush {
-			out.close()
-			timer := time.NewTimer(abortSendTimeout)
-			select {
-			case <-out.done:
-			case <-timer.C:
-			}
-			timer.Stop()
+	go closeConnection(&s.c.closers, t, out, flush)
+}
+
+// closeConnection is the goroutine that shuts down a connection the loop
+// gave up: it lets the writer write what is queued when flush is set
+// (within abortSendTimeout), closes the transport, which cuts short a
+// write in progress, and waits for the writer's exit.
+func closeConnection(closers *sync.WaitGroup, t protocol.Transport, out *outbound, flush bool) {
+	defer closers.Done()
+	if flush {
+		timer := time.NewTimer(abortSendTimeout)
+		select {
+		case <-out.close():
+		case <-timer.C:
 		}
-		t.Close() // also cuts short a send of the writer's
-		out.stop()
-		<-out.done
-	}()
+		timer.Stop()
+	}
+	t.Close()
+	<-out.stop()
 }
 
 // run is the session loop. It returns the session's end reason: nil after
 // a completed GOODBYE handshake or a Stop.
+//
+// Its goroutine spends most of its life parked in wait, so the frames
+// under wait are kept small (the handlers run in calls that return before
+// the next wait): the garbage collector shrinks the stack of a goroutine
+// parked in shallow frames, and an idle session keeps a small one.
 func (s *loopState) run(in actor.Inbox[command]) (reason error) {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.ctx = ctx
 	// Shutdown, in order: fail everything pending with the end reason,
 	// close every mailbox (handlers see their contexts end via Client.base
-	// once reap runs), hand the connection to a closer, then cancel ctx.
-	// Commands still queued are answered by the actor's orphan function.
-	defer cancel()
+	// once reap runs), hand the connection to a closer, then cancel the
+	// loop's context. Commands still queued are answered by the actor's
+	// orphan function.
 	defer func() { s.shutdown(reason) }()
+	s.ctx = context.Background()
+	if s.c.cfg.reconnect != nil {
+		s.ctx, s.cancel = context.WithCancel(s.ctx)
+	}
 	if s.t == nil {
 		s.disconnect(s.c.cfg.connectErr) // RetryOnFailedConnect: connect in the background
 	}
-
 	for !s.end {
-		var recv <-chan protocol.Message
-		var space, resultSpace, inputSpace, outSpace <-chan struct{}
-		var failed <-chan writeFailure
-		cmds := in.Commands
-		switch {
-		case s.parked != nil:
-			// Stop reading: the Block policy's backpressure.
-			space = s.parked.sub.mb.Space()
-		case s.parkedResult != nil:
-			resultSpace = s.parkedResult.call.pq.space
-		case s.parkedInput != nil:
-			inputSpace = s.parkedInput.inv.taken
-		case s.t != nil:
-			recv = s.t.Receive()
-		}
-		if s.out != nil {
-			failed = s.out.failed
-			if len(in.Commands) == 0 || s.out.full() {
-				s.out.flush()
-			}
-			if s.out.full() {
-				// The writer is behind: take no new work, keep handling
-				// the router's messages and the cancels.
-				cmds, outSpace = nil, s.out.space
-			}
-		}
-		select {
-		case cmd := <-cmds:
-			s.handleCommand(cmd)
-		case cmd := <-s.c.ctl:
-			s.handleCommand(cmd)
-		case msg, ok := <-recv:
-			if !ok {
-				s.connectionEnded()
-				continue
-			}
-			s.c.stats().received(msg)
-			if done, err := s.handleMessage(msg); done {
-				s.sessionEnded(err)
-			}
-		case f := <-failed:
-			s.handleWriteFailure(f)
-		case <-space:
-			s.resumeParked()
-		case <-resultSpace:
-			s.resumeParkedResult()
-		case <-inputSpace:
-			s.resumeParkedInput()
-		case <-outSpace:
-		case r := <-s.rejoinc:
-			s.handleRejoin(r)
-		case <-in.Stop:
+		if s.handle(s.wait(in)) {
 			return nil
 		}
 	}
 	return s.endErr
+}
+
+// wakeKind says what woke the loop (see wait).
+type wakeKind uint8
+
+const (
+	wakeCommand  wakeKind = iota // a command from Send or the control channel
+	wakeMessage                  // a message from the router
+	wakeConnGone                 // the transport's Receive is closed
+	wakeResume                   // room for what is parked
+	wakeRejoin                   // the reconnector's result
+	wakeStop                     // the actor is asked to stop
+)
+
+// wait flushes the writer when the loop has nothing more to do at once,
+// then waits for the next thing to handle: what woke the loop, with the
+// command or message that came with it (a rejoin is left in s.rejoined).
+// Urgent commands (cancels, the writer's reports) come first; the others
+// only while the writer is not behind (then the loop takes no new work,
+// and keeps handling the router's messages and the urgent commands).
+// Between queued commands and the router's messages, both ready, it
+// chooses at random, as a select does. The goroutine parks on at most
+// four channels: the actor's wake-up, the router's messages, or instead
+// the room a parked delivery waits for, and the reconnector's result.
+func (s *loopState) wait(in actor.Inbox[command]) (kind wakeKind, cmd command, msg protocol.Message) {
+	for {
+		if in.Stopping() {
+			return wakeStop, nil, nil
+		}
+		if cmd, ok := in.NextUrgent(); ok {
+			return wakeCommand, cmd, nil
+		}
+		queued := 0
+		if s.out == nil || !s.out.full() {
+			queued = in.Len()
+		}
+		if s.out != nil && (queued == 0 || s.out.full()) {
+			s.out.flush()
+		}
+		recv, resume := s.sources()
+		wake := in.Wake
+		if queued > 0 {
+			if recv == nil && resume == nil && s.rejoinc == nil {
+				cmd, _ = in.Next()
+				return wakeCommand, cmd, nil
+			}
+			wake = readyChan // a command is ready: take it or what else is
+		}
+		select {
+		case <-wake:
+			if queued > 0 {
+				cmd, _ = in.Next()
+				return wakeCommand, cmd, nil
+			}
+		case m, ok := <-recv:
+			if !ok {
+				return wakeConnGone, nil, nil
+			}
+			return wakeMessage, nil, m
+		case <-resume:
+			return wakeResume, nil, nil
+		case r := <-s.rejoinc:
+			s.rejoined = r
+			return wakeRejoin, nil, nil
+		}
+	}
+}
+
+// readyChan is always ready to receive from.
+var readyChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// sources returns the channels wait takes from besides the actor's: the
+// router's messages, unless something is parked for room (the Block
+// policy's backpressure: the loop stops reading), or else the room it
+// waits for.
+func (s *loopState) sources() (recv <-chan protocol.Message, resume <-chan struct{}) {
+	switch {
+	case s.parked != nil:
+		resume = s.parked.sub.mb.Space()
+	case s.parkedResult != nil:
+		resume = s.parkedResult.call.pq.space
+	case s.parkedInput != nil:
+		resume = s.parkedInput.inv.taken
+	case s.t != nil:
+		recv = s.t.Receive()
+	}
+	return recv, resume
+}
+
+// handle handles what woke the loop (see wait). It reports whether the
+// loop must return at once (Stop).
+func (s *loopState) handle(kind wakeKind, cmd command, msg protocol.Message) (stop bool) {
+	if s.calls == nil {
+		s.makeMaps()
+	}
+	switch kind {
+	case wakeCommand:
+		s.handleCommand(cmd)
+	case wakeMessage:
+		s.c.stats().received(msg)
+		if done, err := s.handleMessage(msg); done {
+			s.sessionEnded(err)
+		}
+	case wakeConnGone:
+		s.connectionEnded()
+	case wakeResume:
+		switch {
+		case s.parked != nil:
+			s.resumeParked()
+		case s.parkedResult != nil:
+			s.resumeParkedResult()
+		case s.parkedInput != nil:
+			s.resumeParkedInput()
+		}
+	case wakeRejoin:
+		r := s.rejoined
+		s.rejoined = nil
+		s.handleRejoin(r)
+	case wakeStop:
+		return true
+	}
+	return false
 }
 
 // connectionGone reports whether the transport has ended for a reason that
@@ -381,6 +467,8 @@ func (s *loopState) dispatch(cmd command) {
 		s.handleRestoreRetry(c)
 	case *cmdStaleKilled:
 		s.handleStaleKilled(c)
+	case *cmdWriter:
+		s.handleWriter(c)
 	default:
 		s.failCommand(cmd, fmt.Errorf("wampgo: unknown command %T", cmd))
 	}
@@ -550,6 +638,9 @@ func (s *loopState) shutdown(reason error) {
 	s.localSubs, s.localRegs = nil, nil
 	s.parked, s.parkedResult, s.parkedInput = nil, nil, nil
 	s.detach(true)
+	if s.cancel != nil {
+		s.cancel()
+	}
 }
 
 // fail records a protocol violation found while handling a router

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/wampgo/wampgo/codec"
 	"github.com/wampgo/wampgo/protocol"
@@ -13,6 +14,10 @@ import (
 // defaultOutboundBytes bounds what the session loop queues for one
 // connection's writer before it stops taking new commands.
 const defaultOutboundBytes = 8 << 20
+
+// maxKeptItems is the largest queue a writer keeps for the next burst;
+// a larger one, left by a burst, goes back to the garbage collector.
+const maxKeptItems = 256
 
 // outItem is one message for the writer: msg, whose own payload is empty
 // (or small, for messages the loop makes itself), and payload, encoded by
@@ -31,58 +36,60 @@ type writeFailure struct {
 	err error
 }
 
-// outbound is the queue between the session loop and the writer goroutine
-// of one connection, modelled on http2's serve loop: the loop never waits
-// on the wire. The loop pushes messages without ever blocking; the writer
-// takes everything queued at once, encodes it (header with the request id
-// the loop assigned, then the payload the caller encoded, spliced in) and
+// outbound is the queue between the session loop and the writer of one
+// connection, modelled on http2's serve loop: the loop never waits on the
+// wire. The loop pushes messages without ever blocking; the writer takes
+// everything queued at once, encodes it (header with the request id the
+// loop assigned, then the payload the caller encoded, spliced in) and
 // writes it as one batch into the connection itself (encodedWriter), with
 // as few system calls as it can; other transports get it through
-// SendEncoded. Failures come back to the loop on failed.
+// SendEncoded.
+//
+// The writer is a goroutine that exists only while the connection has
+// traffic: flush starts it when the queue gets work, and it exits once the
+// queue has stayed empty for a while (writerLinger; a session that sends now and
+// then keeps its writer, with its grown stack). An idle session has none. Its reports (a message it could
+// not encode, the end of the connection's write side, room again in a full
+// queue) reach the loop as commands on the client's control channel
+// (cmdWriter), which the loop always takes.
 //
 // The queue is bounded in bytes, softly: push always succeeds, and the
-// loop stops taking new commands while full reports true, until space
-// signals that the writer made room.
+// loop stops taking new commands while full reports true, until the
+// writer reports that it made room.
 type outbound struct {
 	t      protocol.Transport
 	check  sendChecker   // t's, or nil
 	direct encodedWriter // t's, or nil
 	codec  codec.Codec
 	limit  int64
+	c      *Client // its control channel takes the writer's reports
 
 	unflushed bool // owned by the loop: push queued items the writer was not told of
 
-	mu     sync.Mutex
-	items  []outItem // guarded by mu: written by push, taken by the writer
-	closed bool      // guarded by mu: no more pushes; the writer exits once the queue is written
-	bytes  atomic.Int64
+	mu      sync.Mutex
+	items   []outItem     // guarded by mu: written by push, taken by the writer
+	spare   []outItem     // guarded by mu: the writer's last batch, emptied, for the next one
+	running bool          // guarded by mu: a writer goroutine runs (or is starting)
+	closed  bool          // guarded by mu: no more pushes; the writer exits once the queue is written
+	stopped bool          // guarded by mu: what is queued is dropped; the writer exits after its current write
+	ready   chan struct{} // one slot: wakes a writer waiting for work; made by the first start, then fixed
 
-	ready  chan struct{}     // one slot; written by push and close, read by the writer
-	space  chan struct{}     // one slot; written by the writer when it made room, read by the loop
-	failed chan writeFailure // written by the writer, read by the loop
-	ctx    context.Context   // bounds the writer's sends; cancelled by stop
-	cancel context.CancelFunc
-	done   chan struct{} // closed when the writer has exited
+	// The writes' context, cancelled by stop (a transport whose Close
+	// does not end a write in progress ends it so). Made by the first
+	// start, then fixed.
+	writeCtx    context.Context
+	cancelWrite context.CancelFunc // guarded by mu
+	done        chan struct{}      // guarded by mu: made by close or stop; closed once no writer runs or will
+	ended       bool               // guarded by mu: done is closed
+	bytes       atomic.Int64
 }
 
-// newOutbound starts the writer goroutine for t, whose messages cd
-// encodes.
-func newOutbound(t protocol.Transport, cd codec.Codec, limit int) *outbound {
-	ctx, cancel := context.WithCancel(context.Background())
-	o := &outbound{
-		t:      t,
-		codec:  cd,
-		limit:  int64(limit),
-		ready:  make(chan struct{}, 1),
-		space:  make(chan struct{}, 1),
-		failed: make(chan writeFailure, 2), // the writer waits for the loop beyond
-		ctx:    ctx,
-		cancel: cancel,
-		done:   make(chan struct{}),
-	}
+// newOutbound returns the queue for t, whose messages cd encodes, of c's
+// session. No goroutine starts until there is something to write.
+func newOutbound(c *Client, t protocol.Transport, cd codec.Codec, limit int) *outbound {
+	o := &outbound{t: t, codec: cd, limit: int64(limit), c: c}
 	o.check, _ = t.(sendChecker)
 	o.direct, _ = t.(encodedWriter)
-	go o.write()
 	return o
 }
 
@@ -122,111 +129,221 @@ func (o *outbound) push(msg protocol.Message, p codec.EncodedPayload) {
 	o.unflushed = true
 }
 
-// flush wakes the writer for what push queued. The loop calls it when it
+// flush starts the writer for what push queued, unless it runs already
+// (it takes what is queued before it exits). The loop calls it when it
 // has nothing more to do at once, so that the writer takes everything the
 // loop queued in one burst as one batch: one write for many messages.
 func (o *outbound) flush() {
-	if o.unflushed {
-		o.unflushed = false
-		signal(o.ready)
+	if !o.unflushed {
+		return
 	}
+	o.unflushed = false
+	o.mu.Lock()
+	if o.running {
+		o.mu.Unlock()
+		signal(o.ready)
+		return
+	}
+	if !o.closed && len(o.items) > 0 {
+		o.running = true
+		o.startLocked()
+	}
+	o.mu.Unlock()
+}
+
+// startLocked starts the writer goroutine, making on the first start what
+// it needs; o.mu is held, and o.running set.
+func (o *outbound) startLocked() {
+	if o.ready == nil {
+		o.ready = make(chan struct{}, 1)
+		o.writeCtx, o.cancelWrite = context.WithCancel(context.Background())
+	}
+	go o.write(o.ready)
 }
 
 // full reports whether the loop should stop taking new commands.
 func (o *outbound) full() bool { return o.bytes.Load() >= o.limit }
 
-// close lets the writer write what is queued and exit.
-func (o *outbound) close() {
+// close lets the writer write what is queued and exit; the channel it
+// returns is closed once it has (at once when nothing is queued). It is
+// safe to call more than once, and with stop.
+func (o *outbound) close() <-chan struct{} {
 	o.mu.Lock()
+	defer o.mu.Unlock()
 	o.closed = true
+	if o.done == nil {
+		o.done = make(chan struct{})
+	}
+	if o.running {
+		signal(o.ready) // a waiting writer exits
+	} else if len(o.items) > 0 && !o.stopped {
+		o.running = true
+		o.startLocked()
+	} else {
+		o.endLocked()
+	}
+	return o.done
+}
+
+// stop drops what is queued and cancels the write in progress; the
+// channel it returns is closed once the writer has exited. It is safe to
+// call more than once, and with close.
+func (o *outbound) stop() <-chan struct{} {
+	o.mu.Lock()
+	o.stopped = true
+	o.items, o.spare = nil, nil
+	if o.cancelWrite != nil {
+		o.cancelWrite()
+	}
 	o.mu.Unlock()
-	signal(o.ready)
+	return o.close()
 }
 
-// stop ends the writer at once: what is queued is dropped, a send in
-// progress is cut short. It is safe to call more than once.
-func (o *outbound) stop() {
-	o.close()
-	o.cancel()
+// endLocked closes done, once. o.mu must be held, no writer running, and
+// done made.
+func (o *outbound) endLocked() {
+	if !o.ended && o.done != nil {
+		o.ended = true
+		close(o.done)
+	}
 }
 
-// write is the writer goroutine.
-func (o *outbound) write() {
-	defer close(o.done)
-	var spare []outItem
+// writerLinger is how long a writer whose queue is empty waits for more
+// before it exits (between one and two of them).
+const writerLinger = time.Second
+
+// write is the writer goroutine: it writes batches while there are any,
+// and exits once the queue has stayed empty for writerLinger, or is empty
+// and closed. ready wakes it.
+func (o *outbound) write(ready <-chan struct{}) {
+	// The linger timer runs while the writer does: it fires every
+	// writerLinger, and the writer exits at the first firing after which
+	// it wrote nothing, without a timer reset per batch.
+	linger := time.NewTimer(writerLinger)
+	defer linger.Stop()
+	wrote := false
 	for {
-		o.mu.Lock()
-		for len(o.items) == 0 && !o.closed {
-			o.mu.Unlock()
-			select {
-			case <-o.ready:
-			case <-o.ctx.Done():
+		// Let the goroutines that are ready to run (callers about to
+		// send, the loop with their commands) go first, so that the
+		// batch gathers what they add. Alone, this returns at once: a
+		// lone message waits for nothing.
+		runtime.Gosched()
+		more, n := o.writeQueued()
+		if !more {
+			return
+		}
+		wrote = wrote || n > 0
+		select {
+		case <-ready:
+		case <-linger.C:
+			if !wrote && o.exitIdle() {
 				return
 			}
-			// Let the goroutines that are ready to run (callers about to
-			// send, the loop with their commands) go first, so that the
-			// batch gathers what they add. Alone, this returns at once:
-			// a lone message waits for nothing.
-			runtime.Gosched()
-			o.mu.Lock()
-		}
-		batch := o.items
-		o.items = spare[:0]
-		closed := o.closed
-		o.mu.Unlock()
-		if len(batch) == 0 && closed {
-			return
-		}
-
-		// A transport that writes in this goroutine is done with the
-		// batch's bytes when send returns: they go back to the pool.
-		// Otherwise they belong to the transport from then on.
-		eb := encodeBufs.Get().(*encodeBuf)
-		buf, offsets := eb.buf[:0], eb.offsets[:0]
-		var taken int64
-		for i := range batch {
-			it := &batch[i]
-			taken += int64(it.size)
-			start := len(buf)
-			b, err := codec.AppendSpliced(o.codec, buf, it.msg, it.payload)
-			if err == nil && o.check != nil {
-				err = o.check.CheckSend(it.msg.Type(), len(b)-start)
-			}
-			if err != nil {
-				o.report(writeFailure{msg: it.msg, err: err})
-				buf = b[:start]
-			} else {
-				buf = b
-				offsets = append(offsets, start)
-			}
-			*it = outItem{}
-		}
-		spare = batch
-		var err error
-		if len(offsets) > 0 {
-			frames := eb.frames[:0]
-			for i, start := range offsets {
-				end := len(buf)
-				if i+1 < len(offsets) {
-					end = offsets[i+1]
-				}
-				frames = append(frames, buf[start:end:end])
-			}
-			err = o.send(frames)
-			eb.frames = frames
-		}
-		eb.buf, eb.offsets = buf, offsets
-		if o.direct != nil {
-			eb.release()
-		}
-		if err != nil {
-			o.report(writeFailure{err: err})
-			return
-		}
-		if o.bytes.Add(-taken)+taken >= o.limit && o.bytes.Load() < o.limit {
-			signal(o.space)
+			wrote = false
+			linger.Reset(writerLinger)
 		}
 	}
+}
+
+// writeQueued writes batches until the queue is empty, and returns how
+// many it wrote. It reports more false when the writer must exit: the
+// queue is closed (and written) or stopped, or the connection failed.
+func (o *outbound) writeQueued() (more bool, batches int) {
+	for ; ; batches++ {
+		o.mu.Lock()
+		batch := o.items
+		if o.stopped || (o.closed && len(batch) == 0) {
+			o.running = false
+			o.endLocked()
+			o.mu.Unlock()
+			return false, batches
+		}
+		if len(batch) == 0 {
+			o.mu.Unlock()
+			return true, batches
+		}
+		o.items, o.spare = o.spare, nil
+		o.mu.Unlock()
+
+		taken, err := o.writeBatch(batch)
+
+		o.mu.Lock()
+		if cap(batch) <= maxKeptItems && !o.stopped {
+			o.spare = batch[:0]
+		}
+		if err != nil {
+			// The connection's write side is gone: nothing more is
+			// written, and the loop hears why.
+			o.closed, o.running = true, false
+			o.items = nil
+			o.endLocked()
+			o.mu.Unlock()
+			o.c.control(&cmdWriter{out: o, failure: writeFailure{err: err}})
+			return false, batches
+		}
+		o.mu.Unlock()
+		if left := o.bytes.Add(-taken); left+taken >= o.limit && left < o.limit {
+			o.c.control(&cmdWriter{out: o, space: true})
+		}
+	}
+}
+
+// exitIdle ends the writer whose queue stayed empty, unless work came
+// meanwhile. It reports whether the writer exits.
+func (o *outbound) exitIdle() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.items) > 0 || o.closed || o.stopped {
+		return false // write, or end, in the next round
+	}
+	o.running = false
+	o.spare = nil
+	return true
+}
+
+// writeBatch encodes batch, reports the messages that cannot be encoded,
+// writes the rest, and empties batch. It returns the bytes the batch
+// counted against the queue's limit and the write's error.
+func (o *outbound) writeBatch(batch []outItem) (taken int64, err error) {
+	// A transport that writes in this goroutine is done with the
+	// batch's bytes when send returns: they go back to the pool.
+	// Otherwise they belong to the transport from then on.
+	eb := encodeBufs.Get().(*encodeBuf)
+	buf, offsets := eb.buf[:0], eb.offsets[:0]
+	for i := range batch {
+		it := &batch[i]
+		taken += int64(it.size)
+		start := len(buf)
+		b, err := codec.AppendSpliced(o.codec, buf, it.msg, it.payload)
+		if err == nil && o.check != nil {
+			err = o.check.CheckSend(it.msg.Type(), len(b)-start)
+		}
+		if err != nil {
+			o.c.control(&cmdWriter{out: o, failure: writeFailure{msg: it.msg, err: err}})
+			buf = b[:start]
+		} else {
+			buf = b
+			offsets = append(offsets, start)
+		}
+		*it = outItem{}
+	}
+	if len(offsets) > 0 {
+		frames := eb.frames[:0]
+		for i, start := range offsets {
+			end := len(buf)
+			if i+1 < len(offsets) {
+				end = offsets[i+1]
+			}
+			frames = append(frames, buf[start:end:end])
+		}
+		err = o.send(frames)
+		eb.frames = frames
+	}
+	eb.buf, eb.offsets = buf, offsets
+	if o.direct != nil {
+		eb.release()
+	}
+	return taken, err
 }
 
 // encodeBuf is what the writer encodes one batch into: the bytes, the
@@ -254,20 +371,13 @@ func (eb *encodeBuf) release() {
 }
 
 // send hands frames to the transport, to write now in the writer's
-// goroutine when it can.
+// goroutine when it can. Closing the transport, or stop, cuts a write
+// short.
 func (o *outbound) send(frames [][]byte) error {
 	if o.direct != nil {
-		return o.direct.WriteEncoded(o.ctx, frames)
+		return o.direct.WriteEncoded(o.writeCtx, frames)
 	}
-	return o.t.SendEncoded(o.ctx, frames)
-}
-
-// report hands f to the loop, unless the writer is being stopped.
-func (o *outbound) report(f writeFailure) {
-	select {
-	case o.failed <- f:
-	case <-o.ctx.Done():
-	}
+	return o.t.SendEncoded(o.writeCtx, frames)
 }
 
 // signal makes a non-blocking send on a one-slot channel.

@@ -158,12 +158,12 @@ type rejoin struct {
 // lost is why there is no session (the lost session's end, or the first
 // connection's failure); the first StateRetrying reports it. Each failed
 // attempt is kept for connFailure until the loop takes a rejoin.
-func (c *Client) reconnector(ctx context.Context, firstAttempt int, lost error, out chan<- rejoin) {
+func (c *Client) reconnector(ctx context.Context, firstAttempt int, lost error, out chan<- *rejoin) {
 	r := c.cfg.reconnect
 	last := lost
 	for attempt := firstAttempt; ; attempt++ {
 		if r.MaxAttempts > 0 && attempt > r.MaxAttempts {
-			out <- rejoin{err: last}
+			out <- &rejoin{err: last}
 			return
 		}
 		url := r.URLs[(attempt-1)%len(r.URLs)]
@@ -174,19 +174,19 @@ func (c *Client) reconnector(ctx context.Context, firstAttempt int, lost error, 
 		case <-timer.C:
 		case <-ctx.Done():
 			timer.Stop()
-			out <- rejoin{err: ctx.Err()}
+			out <- &rejoin{err: ctx.Err()}
 			return
 		}
 		t, sess, err := c.attempt(ctx, url)
 		if err == nil {
-			out <- rejoin{t: t, session: sess, url: url}
+			out <- &rejoin{t: t, session: sess, url: url}
 			return
 		}
 		last = err
 		c.setConnFailure(err)
 		c.cfg.logger.Warn("wampgo: reconnect attempt failed", "url", redactURL(url), "attempt", attempt, "err", err)
 		if permanent(err) || ctx.Err() != nil { // ctx: the loop is stopping
-			out <- rejoin{err: err}
+			out <- &rejoin{err: err}
 			return
 		}
 	}

@@ -98,7 +98,7 @@ func (s *loopState) disconnect(reason error) {
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	s.stopRetry = cancel
-	s.rejoinc = make(chan rejoin, 1)
+	s.rejoinc = make(chan *rejoin, 1)
 	s.rejoinEnd = make(chan struct{})
 	out, end := s.rejoinc, s.rejoinEnd
 	first := s.attempts + 1
@@ -110,7 +110,7 @@ func (s *loopState) disconnect(reason error) {
 
 // handleRejoin takes the reconnector's result: a new session to restore
 // state on, or the end.
-func (s *loopState) handleRejoin(r rejoin) {
+func (s *loopState) handleRejoin(r *rejoin) {
 	<-s.rejoinEnd
 	s.stopRetry()
 	s.rejoinc, s.rejoinEnd, s.stopRetry = nil, nil, nil

@@ -50,6 +50,10 @@ func sessionFromWelcome(realm string, w *protocol.Welcome) Session {
 	}
 }
 
+// clientRoles is what every HELLO announces (helloRoles), made once and
+// never modified.
+var clientRoles = helloRoles()
+
 // helloRoles is what HELLO announces: the four client roles with every
 // feature this package implements.
 func helloRoles() protocol.Dict {
