@@ -384,24 +384,13 @@ func (s *loopState) handleWriteFailure(f writeFailure) {
 // this is the net under a codec that refuses what it accepted when checked.
 func (s *loopState) rejected(msg protocol.Message, err error) {
 	err = fmt.Errorf("wampgo: encoding %s: %w", msg.Type(), err)
-	var req protocol.ID
-	switch m := msg.(type) {
-	case *protocol.Call:
-		if call := s.calls[m.Request]; call != nil {
-			delete(s.calls, m.Request)
+	req, _ := protocol.RequestID(msg)
+	if msg.Type() == protocol.TypeCall {
+		if call := s.calls[req]; call != nil {
+			delete(s.calls, req)
 			s.completeCall(call, Result{Err: err})
 		}
 		return
-	case *protocol.Publish:
-		req = m.Request
-	case *protocol.Subscribe:
-		req = m.Request
-	case *protocol.Unsubscribe:
-		req = m.Request
-	case *protocol.Register:
-		req = m.Request
-	case *protocol.Unregister:
-		req = m.Request
 	}
 	if p := s.pending[req]; req != 0 && p != nil && p.kind == msg.Type() {
 		delete(s.pending, req)
@@ -518,28 +507,20 @@ func (s *loopState) handleMessage(msg protocol.Message) (done bool, reason error
 // handleReply routes PUBLISHED, SUBSCRIBED, UNSUBSCRIBED, REGISTERED and
 // UNREGISTERED to the request they answer.
 func (s *loopState) handleReply(msg protocol.Message) error {
-	var req protocol.ID
-	var kind protocol.MessageType
-	switch m := msg.(type) {
-	case *protocol.Published:
-		req, kind = m.Request, protocol.TypePublish
-	case *protocol.Subscribed:
-		req, kind = m.Request, protocol.TypeSubscribe
-	case *protocol.Unsubscribed:
-		if m.Request == 0 {
+	req, _ := protocol.RequestID(msg)
+	if req == 0 {
+		// UNSUBSCRIBED and UNREGISTERED without a request: the router
+		// revoked the subscription or registration.
+		switch m := msg.(type) {
+		case *protocol.Unsubscribed:
 			s.handleSubscriptionRevoked(m)
 			return nil
-		}
-		req, kind = m.Request, protocol.TypeUnsubscribe
-	case *protocol.Registered:
-		req, kind = m.Request, protocol.TypeRegister
-	case *protocol.Unregistered:
-		if m.Request == 0 {
+		case *protocol.Unregistered:
 			s.handleRegistrationRevoked(m)
 			return nil
 		}
-		req, kind = m.Request, protocol.TypeUnregister
 	}
+	kind, _ := protocol.RequestType(msg)
 	p, ok := s.pending[req]
 	if !ok || p.kind != kind {
 		return violation(msg.Type(), "Request", fmt.Sprintf("%d answers no pending %s", req, kind))
