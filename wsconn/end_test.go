@@ -136,7 +136,7 @@ func TestSendEncodeError(t *testing.T) {
 	client := dial(t, srv.url, nil)
 	server := srv.next(t)
 	bad := []protocol.Message{
-		&protocol.Call{Request: 0, Options: protocol.Dict{}, Procedure: "p"},                                                             // invalid id
+		&protocol.Call{Request: 0, Options: protocol.Dict{}, Procedure: "p"},                                                                 // invalid id
 		&protocol.Call{Request: 1, Options: protocol.Dict{}, Procedure: "p", Payload: protocol.Payload{Args: protocol.List{make(chan int)}}}, // not a WAMP value (no Go value converts a channel)
 	}
 	for _, m := range bad {
