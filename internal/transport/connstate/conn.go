@@ -76,14 +76,14 @@ type Conn struct {
 	// ends a ping still waiting (not before: cancelling a ping's write in
 	// progress may close the connection, as coder/websocket does).
 	closed chan struct{}
-	wg     sync.WaitGroup // the reader
-	// readerDone is closed when the reader goroutine exits.
-	readerDone chan struct{}
+	wg     sync.WaitGroup // the reader: done when its goroutine exits
 
-	w     *Writer[Frame]
+	// w and st are embedded, not separate objects: every idle
+	// connection holds them.
+	w     Writer[Frame]
 	ka    *Keepalive            // nil without pings
 	recvc chan protocol.Message // decoded messages: written by reader, closed by reader on exit
-	st    *State                // the end reason and the write side's stop
+	st    State                 // the end reason and the write side's stop
 	stop  chan struct{}         // closed by Close: ends the reader's delivery
 
 	// progress counts the network reads that returned data (the
@@ -102,14 +102,13 @@ type Conn struct {
 // and to count progress). Start runs it.
 func NewConn(cfg Config, newFraming func(c *Conn) Framing) *Conn {
 	c := &Conn{
-		cfg:        cfg,
-		closed:     make(chan struct{}),
-		readerDone: make(chan struct{}),
-		recvc:      make(chan protocol.Message),
-		st:         New(),
-		stop:       make(chan struct{}),
+		cfg:    cfg,
+		closed: make(chan struct{}),
+		recvc:  make(chan protocol.Message),
+		stop:   make(chan struct{}),
 	}
-	c.w = NewWriter(c.st, cfg.Timing.SendQueue, c.writeBatch)
+	c.st.init()
+	c.w.init(&c.st, cfg.Timing.SendQueue, c.writeBatch)
 	c.fr = newFraming(c)
 	return c
 }
@@ -125,9 +124,10 @@ func (c *Conn) Start() {
 // read that returned data.
 func (c *Conn) Progress() *atomic.Uint64 { return &c.progress }
 
-// ReaderDone is closed once the reader goroutine has exited: the framing
-// may then read itself (Framing.CloseHandshake).
-func (c *Conn) ReaderDone() <-chan struct{} { return c.readerDone }
+// WaitReader returns once the reader goroutine has exited (at once if it
+// never started): the framing may then read itself
+// (Framing.CloseHandshake).
+func (c *Conn) WaitReader() { c.wg.Wait() }
 
 // Send encodes msg with the codec and queues it for writing. It returns
 // at once, sending nothing, if msg cannot be encoded (the codec's error) or

@@ -28,7 +28,15 @@ type State struct {
 
 // New returns the state of a connection that runs.
 func New() *State {
-	return &State{done: make(chan struct{}), wstop: make(chan struct{})}
+	s := new(State)
+	s.init()
+	return s
+}
+
+// init makes s, in place, the state of a connection that runs: for an
+// owner that embeds its State. s must not be in use.
+func (s *State) init() {
+	s.done, s.wstop = make(chan struct{}), make(chan struct{})
 }
 
 // End records err as the end reason unless one was recorded, and closes

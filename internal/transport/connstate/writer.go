@@ -28,14 +28,14 @@ type Writer[T any] struct {
 	write func(batch []T) error
 
 	mu      sync.Mutex
-	queue   []T        // guarded by mu
-	spare   []T        // guarded by mu: the previous batch's array, for reuse
-	queued  int        // guarded by mu: sends in queue
-	writing bool       // guarded by mu: a goroutine is writing (or Quiesce took the write side)
-	idle    *sync.Cond // on mu: broadcast after each batch written, and when writing ends
-	taken   uint64     // guarded by mu: batches the writers took
-	written uint64     // guarded by mu: batches the writers wrote (or gave up on)
-	failed  error      // guarded by mu: the first write error
+	queue   []T       // guarded by mu
+	spare   []T       // guarded by mu: the previous batch's array, for reuse
+	queued  int       // guarded by mu: sends in queue
+	writing bool      // guarded by mu: a goroutine is writing (or Quiesce took the write side)
+	idle    sync.Cond // on mu: broadcast after each batch written, and when writing ends
+	taken   uint64    // guarded by mu: batches the writers took
+	written uint64    // guarded by mu: batches the writers wrote (or gave up on)
+	failed  error     // guarded by mu: the first write error
 	space   chan struct{}
 	wg      sync.WaitGroup // the writer goroutine started by Send or Control; Add under mu
 }
@@ -44,9 +44,18 @@ type Writer[T any] struct {
 // in st. limit is how many sends may wait behind a write in progress
 // before Send blocks (0: Send waits whenever a write is in progress).
 func NewWriter[T any](st *State, limit int, write func(batch []T) error) *Writer[T] {
-	w := &Writer[T]{st: st, limit: limit, write: write, space: make(chan struct{}, 1)}
-	w.idle = sync.NewCond(&w.mu)
+	w := new(Writer[T])
+	w.init(st, limit, write)
 	return w
+}
+
+// init makes w, in place, what NewWriter returns: for an owner that
+// embeds its Writer rather than holding a separate object. w must not be
+// in use.
+func (w *Writer[T]) init(st *State, limit int, write func(batch []T) error) {
+	w.st, w.limit, w.write = st, limit, write
+	w.space = make(chan struct{}, 1)
+	w.idle.L = &w.mu
 }
 
 // maxSpare is the largest batch array kept for reuse: a burst's larger
