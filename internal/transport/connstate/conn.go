@@ -72,11 +72,15 @@ type Conn struct {
 	cfg Config
 	fr  Framing
 
-	// closed is closed by Close once the closing handshake is over: it
-	// ends a ping still waiting (not before: cancelling a ping's write in
-	// progress may close the connection, as coder/websocket does).
-	closed chan struct{}
-	wg     sync.WaitGroup // the reader: done when its goroutine exits
+	// pingMu guards pingCancel and closed. closed is set by Close once
+	// the closing handshake is over, when it cancels the ping still
+	// waiting, if any (not before: cancelling a ping's write in progress
+	// may close the connection, as coder/websocket does); pingCancel is
+	// that ping's cancel function, nil between pings.
+	pingMu     sync.Mutex
+	pingCancel context.CancelFunc
+	closed     bool
+	wg         sync.WaitGroup // the reader: done when its goroutine exits
 
 	// w and st are embedded, not separate objects: every idle
 	// connection holds them.
@@ -102,10 +106,9 @@ type Conn struct {
 // and to count progress). Start runs it.
 func NewConn(cfg Config, newFraming func(c *Conn) Framing) *Conn {
 	c := &Conn{
-		cfg:    cfg,
-		closed: make(chan struct{}),
-		recvc:  make(chan protocol.Message),
-		stop:   make(chan struct{}),
+		cfg:   cfg,
+		recvc: make(chan protocol.Message),
+		stop:  make(chan struct{}),
 	}
 	c.st.init()
 	c.w.init(&c.st, cfg.Timing.SendQueue, c.writeBatch)
@@ -259,7 +262,7 @@ func (c *Conn) shutdown() error {
 	err := c.fr.CloseHandshake()
 	expired := !force.Stop()
 	c.fr.CloseNow()
-	close(c.closed)
+	c.endPing()
 	c.ka.Stop()
 	c.wg.Wait()
 	c.cfg.Timing.Log.Debug(c.cfg.Name+": closed", "err", err)

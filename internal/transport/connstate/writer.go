@@ -36,8 +36,10 @@ type Writer[T any] struct {
 	taken   uint64    // guarded by mu: batches the writers took
 	written uint64    // guarded by mu: batches the writers wrote (or gave up on)
 	failed  error     // guarded by mu: the first write error
-	space   chan struct{}
-	wg      sync.WaitGroup // the writer goroutine started by Send or Control; Add under mu
+	// space wakes a sender waiting for room: made by the first sender
+	// that waits (an idle connection holds none); guarded by mu.
+	space chan struct{}
+	wg    sync.WaitGroup // the writer goroutine started by Send or Control; Add under mu
 }
 
 // NewWriter returns the write side of a connection whose end is recorded
@@ -54,7 +56,6 @@ func NewWriter[T any](st *State, limit int, write func(batch []T) error) *Writer
 // in use.
 func (w *Writer[T]) init(st *State, limit int, write func(batch []T) error) {
 	w.st, w.limit, w.write = st, limit, write
-	w.space = make(chan struct{}, 1)
 	w.idle.L = &w.mu
 }
 
@@ -100,9 +101,13 @@ func (w *Writer[T]) Control(items ...T) error {
 func (w *Writer[T]) wait(ctx context.Context) error {
 	w.mu.Lock()
 	for w.writing && w.queued >= w.limit && !w.stopped() {
+		if w.space == nil {
+			w.space = make(chan struct{}, 1) // the first sender to wait
+		}
+		space := w.space
 		w.mu.Unlock()
 		select {
-		case <-w.space:
+		case <-space:
 		case <-w.st.WritesStopped():
 		case <-ctx.Done():
 			return ctx.Err()
@@ -160,8 +165,9 @@ func (w *Writer[T]) run() error {
 		batch := w.queue
 		w.queue, w.spare, w.queued = w.spare[:0], nil, 0
 		w.taken++
+		space := w.space
 		w.mu.Unlock()
-		signal(w.space)
+		signal(space)
 		err = w.write(batch)
 		clear(batch)
 		w.mu.Lock()
