@@ -140,10 +140,8 @@ func (c *Conn) WaitReader() { c.wg.Wait() }
 // fails later ends the connection and is reported by Err. msg is not
 // retained.
 func (c *Conn) Send(ctx context.Context, msg protocol.Message) error {
-	select {
-	case <-c.st.WritesStopped():
+	if c.st.StoppedWrites() {
 		return c.Err()
-	default:
 	}
 	b, err := c.cfg.Codec.Encode(msg)
 	if err != nil {

@@ -192,14 +192,7 @@ func (w *Writer[T]) run() error {
 }
 
 // stopped reports whether the write side has stopped.
-func (w *Writer[T]) stopped() bool {
-	select {
-	case <-w.st.WritesStopped():
-		return true
-	default:
-		return false
-	}
-}
+func (w *Writer[T]) stopped() bool { return w.st.StoppedWrites() }
 
 // Quiesce waits until the write in progress, if any, has written the
 // queue, then takes the write side for good: nothing more is written, and
