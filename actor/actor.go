@@ -40,18 +40,19 @@ type Actor[C any] struct {
 	urgents  atomic.Int32 // len(urgent)
 	stopping atomic.Bool  // Stop was called
 
-	mu     sync.Mutex
-	queue  []C           // guarded by mu: Send's commands, oldest first from head
-	head   int           // guarded by mu: queue[head:] is waiting
-	urgent []C           // guarded by mu: SendUrgent's commands, oldest first
-	room   chan struct{} // guarded by mu: made by a Send that waits for room; closed when there is some
-	over   bool          // guarded by mu: the function has returned; nothing more is queued; err is set
-	ended  chan struct{} // guarded by mu: made by Ended; closed once over
+	mu sync.Mutex
+	// The flags first: they fill the padding after mu.
+	over     bool          // guarded by mu: the function has returned; nothing more is queued; err is set
+	finished bool          // guarded by mu: done is closed, or made closed
+	queue    []C           // guarded by mu: Send's commands, oldest first from head
+	head     int           // guarded by mu: queue[head:] is waiting
+	urgent   []C           // guarded by mu: SendUrgent's commands, oldest first
+	room     chan struct{} // guarded by mu: made by a Send that waits for room; closed when there is some
+	ended    chan struct{} // guarded by mu: made by Ended; closed once over
 	// done is made by the first caller of Done (an actor nobody waits for
 	// holds none) and closed once finished: once every orphaned command
 	// is answered. Both guarded by mu.
-	done     chan struct{}
-	finished bool
+	done chan struct{}
 }
 
 // Inbox is the actor's side of its queue, handed to the function that
