@@ -31,7 +31,6 @@ import (
 type Actor[C any] struct {
 	limit  int           // Send waits while this many commands are queued
 	wake   chan struct{} // one slot: signalled by Send, SendUrgent and Stop
-	done   chan struct{} // closed by run once every orphaned command is answered
 	err    error         // the end reason; written before over is set
 	orphan func(cmd C, reason error)
 
@@ -41,13 +40,19 @@ type Actor[C any] struct {
 	urgents  atomic.Int32 // len(urgent)
 	stopping atomic.Bool  // Stop was called
 
-	mu     sync.Mutex
-	queue  []C           // guarded by mu: Send's commands, oldest first from head
-	head   int           // guarded by mu: queue[head:] is waiting
-	urgent []C           // guarded by mu: SendUrgent's commands, oldest first
-	room   chan struct{} // guarded by mu: made by a Send that waits for room; closed when there is some
-	over   bool          // guarded by mu: the function has returned; nothing more is queued; err is set
-	ended  chan struct{} // guarded by mu: made by Ended; closed once over
+	mu sync.Mutex
+	// The flags first: they fill the padding after mu.
+	over     bool          // guarded by mu: the function has returned; nothing more is queued; err is set
+	finished bool          // guarded by mu: done is closed, or made closed
+	queue    []C           // guarded by mu: Send's commands, oldest first from head
+	head     int           // guarded by mu: queue[head:] is waiting
+	urgent   []C           // guarded by mu: SendUrgent's commands, oldest first
+	room     chan struct{} // guarded by mu: made by a Send that waits for room; closed when there is some
+	ended    chan struct{} // guarded by mu: made by Ended; closed once over
+	// done is made by the first caller of Done (an actor nobody waits for
+	// holds none) and closed once finished: once every orphaned command
+	// is answered. Both guarded by mu.
+	done chan struct{}
 }
 
 // Inbox is the actor's side of its queue, handed to the function that
@@ -167,7 +172,6 @@ func New[C any](buffer int, orphan func(cmd C, reason error)) *Actor[C] {
 	return &Actor[C]{
 		limit:  max(buffer, 1),
 		wake:   make(chan struct{}, 1),
-		done:   make(chan struct{}),
 		orphan: orphan,
 	}
 }
@@ -182,7 +186,7 @@ func (a *Actor[C]) run(fn func(Inbox[C]) error, then func(error)) {
 	if then != nil {
 		defer func() { then(a.err) }()
 	}
-	defer close(a.done)
+	defer a.finish()
 	defer a.drain()
 	defer func() {
 		if v := recover(); v != nil {
@@ -280,7 +284,7 @@ func (a *Actor[C]) Stop(ctx context.Context) error {
 	a.stopping.Store(true)
 	signal(a.wake)
 	select {
-	case <-a.done:
+	case <-a.Done():
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -289,7 +293,27 @@ func (a *Actor[C]) Stop(ctx context.Context) error {
 
 // Done is closed once the actor's function has returned and every command
 // it left behind has been handed to the orphan function.
-func (a *Actor[C]) Done() <-chan struct{} { return a.done }
+func (a *Actor[C]) Done() <-chan struct{} {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.done == nil {
+		a.done = make(chan struct{})
+		if a.finished {
+			close(a.done)
+		}
+	}
+	return a.done
+}
+
+// finish closes Done, if made, as run's last step before then.
+func (a *Actor[C]) finish() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.finished = true
+	if a.done != nil {
+		close(a.done)
+	}
+}
 
 // Ended is closed as soon as the actor's function has returned, before the
 // orphaned commands are answered. From then on Send fails with ErrStopped

@@ -25,7 +25,7 @@ func Ask[C, R any](ctx context.Context, a *Actor[C], mk func(Reply[R]) C) (R, er
 		return r, nil
 	case <-ctx.Done():
 		return zero, ctx.Err()
-	case <-a.done:
+	case <-a.Done():
 		// The actor may have answered just before ending.
 		select {
 		case r := <-reply:

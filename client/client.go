@@ -29,8 +29,13 @@ type Client struct {
 	base       context.Context
 	cancelBase context.CancelFunc
 
-	done     chan struct{}  // closed by reap (on the loop's goroutine, last) when everything has stopped
-	err      error          // the end reason; written by reap before done is closed
+	err error // the end reason; written by reap before done is closed
+	// done is closed by reap (on the loop's goroutine, last) when
+	// everything has stopped; made by the first caller of Done (an idle
+	// session nobody waits on holds none). Both guarded by doneMu.
+	doneMu   sync.Mutex
+	done     chan struct{}
+	reaped   bool
 	handlers sync.WaitGroup // handler goroutines of subscriptions and registrations; Add on the loop only
 	closers  sync.WaitGroup // goroutines closing a connection the loop gave up; Add on the loop only
 
@@ -101,7 +106,7 @@ func Connect(ctx context.Context, t protocol.Transport, realm string, opts ...Op
 // start creates the client around a joined transport and starts its
 // goroutines.
 func start(t protocol.Transport, url, realm string, sess Session, cfg *config) *Client {
-	c := &Client{cfg: cfg, realm: realm, done: make(chan struct{})}
+	c := &Client{cfg: cfg, realm: realm}
 	ci := &connInfo{session: sess, serializer: serializerOf(t), codec: startCodec(t, cfg)}
 	ci.limit, _ = t.(sendChecker)
 	c.conn.Store(ci)
@@ -162,7 +167,12 @@ func (c *Client) reap(reason error) {
 	}
 	reason = userPanic(reason) // a loop panic: the one panic type users match
 	c.err = reason
-	close(c.done)
+	c.doneMu.Lock()
+	c.reaped = true
+	if c.done != nil {
+		close(c.done)
+	}
+	c.doneMu.Unlock()
 	if reason != nil {
 		c.cfg.logger.Info("wampgo: session ended", "session", c.Session().ID, "reason", reason)
 	}
@@ -174,7 +184,17 @@ func (c *Client) Session() Session { return c.conn.Load().session }
 
 // Done is closed once the session has ended and every goroutine of the
 // client (loop, transport, handlers) has exited.
-func (c *Client) Done() <-chan struct{} { return c.done }
+func (c *Client) Done() <-chan struct{} {
+	c.doneMu.Lock()
+	defer c.doneMu.Unlock()
+	if c.done == nil {
+		c.done = make(chan struct{})
+		if c.reaped {
+			close(c.done)
+		}
+	}
+	return c.done
+}
 
 // Err returns why the session ended: nil while it runs and after Close
 // completed the GOODBYE handshake; *GoodbyeError when the router closed it;
@@ -183,7 +203,7 @@ func (c *Client) Done() <-chan struct{} { return c.done }
 // broke the protocol (the client then sent ABORT).
 func (c *Client) Err() error {
 	select {
-	case <-c.done:
+	case <-c.Done():
 		return c.err
 	default:
 		return nil
@@ -194,7 +214,7 @@ func (c *Client) Err() error {
 // returns Err, or ctx's error.
 func (c *Client) Wait(ctx context.Context) error {
 	select {
-	case <-c.done:
+	case <-c.Done():
 		return c.err
 	case <-ctx.Done():
 		return ctx.Err()
@@ -205,7 +225,7 @@ func (c *Client) Wait(ctx context.Context) error {
 func (c *Client) String() string {
 	state := "open"
 	select {
-	case <-c.done:
+	case <-c.Done():
 		state = "closed"
 	default:
 	}
@@ -259,7 +279,7 @@ func (c *Client) Close(ctx context.Context, opts ...CloseOption) error {
 	} else {
 		c.loop.Stop(ctx)
 		select {
-		case <-c.done:
+		case <-c.Done():
 		case <-ctx.Done():
 			return ctx.Err()
 		}

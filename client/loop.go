@@ -27,7 +27,7 @@ type loopState struct {
 
 	t        protocol.Transport // the current connection; nil while reconnecting
 	out      *outbound          // t's writer; nil while reconnecting
-	sess     Session            // the current session
+	sess     *Session           // the current session: c.conn's (its connInfo's, never changed)
 	joinedAt time.Time          // when sess was joined
 	closing  bool               // GOODBYE sent; waiting for the router's
 	end      bool               // the loop must return endErr
@@ -88,7 +88,7 @@ type pendingRequest struct {
 }
 
 func newLoopState(c *Client, t protocol.Transport) *loopState {
-	s := &loopState{c: c, sess: c.Session(), joinedAt: time.Now()}
+	s := &loopState{c: c, sess: &c.conn.Load().session, joinedAt: time.Now()}
 	s.attach(t)
 	return s
 }

@@ -64,15 +64,17 @@ type outbound struct {
 	limit  int64
 	c      *Client // its control channel takes the writer's reports
 
-	unflushed bool // owned by the loop: push queued items the writer was not told of
-
 	mu      sync.Mutex
-	items   []outItem     // guarded by mu: written by push, taken by the writer
-	spare   []outItem     // guarded by mu: the writer's last batch, emptied, for the next one
-	running bool          // guarded by mu: a writer goroutine runs (or is starting)
-	closed  bool          // guarded by mu: no more pushes; the writer exits once the queue is written
-	stopped bool          // guarded by mu: what is queued is dropped; the writer exits after its current write
-	ready   chan struct{} // one slot: wakes a writer waiting for work; made by the first start, then fixed
+	items   []outItem // guarded by mu: written by push, taken by the writer
+	spare   []outItem // guarded by mu: the writer's last batch, emptied, for the next one
+	running bool      // guarded by mu: a writer goroutine runs (or is starting)
+	closed  bool      // guarded by mu: no more pushes; the writer exits once the queue is written
+	stopped bool      // guarded by mu: what is queued is dropped; the writer exits after its current write
+	ended   bool      // guarded by mu: done is closed
+	// unflushed is owned by the loop: push queued items the writer was
+	// not told of. (Beside the flags above: the struct packs them.)
+	unflushed bool
+	ready     chan struct{} // one slot: wakes a writer waiting for work; made by the first start, then fixed
 
 	// The writes' context, cancelled by stop (a transport whose Close
 	// does not end a write in progress ends it so). Made by the first
@@ -80,7 +82,6 @@ type outbound struct {
 	writeCtx    context.Context
 	cancelWrite context.CancelFunc // guarded by mu
 	done        chan struct{}      // guarded by mu: made by close or stop; closed once no writer runs or will
-	ended       bool               // guarded by mu: done is closed
 	bytes       atomic.Int64
 }
 

@@ -122,10 +122,10 @@ func (s *loopState) handleRejoin(r *rejoin) {
 	}
 	s.attempts = 0
 	firstJoin := s.sess.ID == 0
-	s.sess, s.joinedAt = r.session, time.Now()
 	s.c.setConnFailure(nil)
 	cd, _ := s.c.cfg.codecFor(r.t.Serializer()) // the reconnector checked it
 	ci := &connInfo{session: r.session, serializer: r.t.Serializer(), codec: cd}
+	s.sess, s.joinedAt = &ci.session, time.Now()
 	ci.limit, _ = r.t.(sendChecker)
 	s.c.conn.Store(ci)
 	s.attach(r.t)

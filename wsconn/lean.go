@@ -48,7 +48,7 @@ type leanFramer struct {
 // is what the handshake read past the 101 answer.
 func leanFraming(raw *rawConn, primed []byte, binary bool, cfg config) func(*connstate.Conn) connstate.Framing {
 	return func(c *connstate.Conn) connstate.Framing {
-		f := &leanFramer{c: c, raw: raw, dataOp: wsframe.OpText, traffic: cfg.traffic, pings: connstate.NewPinger()}
+		f := &leanFramer{c: c, raw: raw, dataOp: wsframe.OpText, traffic: cfg.traffic}
 		if binary {
 			f.dataOp = wsframe.OpBinary
 		}
@@ -215,7 +215,7 @@ func (f *leanFramer) CloseHandshake() error {
 			return err
 		}
 	}
-	<-f.c.ReaderDone()
+	f.c.WaitReader()
 	for !f.closeSeen.Load() {
 		if _, err := f.rd.ReadMessage(); err != nil {
 			var cr *wsframe.CloseReceived

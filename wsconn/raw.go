@@ -29,9 +29,8 @@ type rawConn struct {
 	// durably blocked. Lazily made by lock.
 	wmu     chan struct{}
 	wmuOnce sync.Once
-	holding bool    // guarded by wmu: writes are gathered in wbuf
-	wbuf    []byte  // guarded by wmu: *wbp's bytes; empty while not gathering
-	wbp     *[]byte // guarded by wmu: from gatherBufs while gathering, else nil
+	holding bool    // guarded by wmu: writes are gathered in *wbp
+	wbp     *[]byte // guarded by wmu: the bytes gathered, from gatherBufs while gathering, else nil
 	// writes counts the writes made to the network connection, frames the
 	// frames the writer goroutine wrote (see WriteStats).
 	writes, frames atomic.Uint64
@@ -72,7 +71,7 @@ func (r *rawConn) Write(p []byte) (int, error) {
 	r.lock()
 	defer r.unlock()
 	if r.holding {
-		if len(r.wbuf)+len(p) > maxGather {
+		if len(r.gathered())+len(p) > maxGather {
 			if err := r.flushLocked(); err != nil {
 				return 0, err
 			}
@@ -80,9 +79,9 @@ func (r *rawConn) Write(p []byte) (int, error) {
 		if len(p) <= maxGather {
 			if r.wbp == nil {
 				r.wbp = gatherBufs.Get().(*[]byte)
-				r.wbuf = (*r.wbp)[:0]
+				*r.wbp = (*r.wbp)[:0]
 			}
-			r.wbuf = append(r.wbuf, p...)
+			*r.wbp = append(*r.wbp, p...)
 			return len(p), nil
 		}
 	}
@@ -106,15 +105,24 @@ func (r *rawConn) release() error {
 	return r.flushLocked()
 }
 
+// gathered returns the bytes gathered and not written yet. Called with
+// wmu held.
+func (r *rawConn) gathered() []byte {
+	if r.wbp == nil {
+		return nil
+	}
+	return *r.wbp
+}
+
 func (r *rawConn) flushLocked() error {
-	if len(r.wbuf) == 0 {
+	if len(r.gathered()) == 0 {
 		return nil
 	}
 	r.writes.Add(1)
-	_, err := r.ReadWriteCloser.Write(r.wbuf)
-	*r.wbp = r.wbuf[:0]
+	_, err := r.ReadWriteCloser.Write(*r.wbp)
+	*r.wbp = (*r.wbp)[:0]
 	gatherBufs.Put(r.wbp)
-	r.wbp, r.wbuf = nil, nil
+	r.wbp = nil
 	return err
 }
 

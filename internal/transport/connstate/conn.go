@@ -72,18 +72,22 @@ type Conn struct {
 	cfg Config
 	fr  Framing
 
-	// closed is closed by Close once the closing handshake is over: it
-	// ends a ping still waiting (not before: cancelling a ping's write in
-	// progress may close the connection, as coder/websocket does).
-	closed chan struct{}
-	wg     sync.WaitGroup // the reader
-	// readerDone is closed when the reader goroutine exits.
-	readerDone chan struct{}
+	// pingMu guards pingCancel and closed. closed is set by Close once
+	// the closing handshake is over, when it cancels the ping still
+	// waiting, if any (not before: cancelling a ping's write in progress
+	// may close the connection, as coder/websocket does); pingCancel is
+	// that ping's cancel function, nil between pings.
+	pingMu     sync.Mutex
+	pingCancel context.CancelFunc
+	closed     bool
+	wg         sync.WaitGroup // the reader: done when its goroutine exits
 
-	w     *Writer[Frame]
+	// w and st are embedded, not separate objects: every idle
+	// connection holds them.
+	w     Writer[Frame]
 	ka    *Keepalive            // nil without pings
 	recvc chan protocol.Message // decoded messages: written by reader, closed by reader on exit
-	st    *State                // the end reason and the write side's stop
+	st    State                 // the end reason and the write side's stop
 	stop  chan struct{}         // closed by Close: ends the reader's delivery
 
 	// progress counts the network reads that returned data (the
@@ -102,14 +106,12 @@ type Conn struct {
 // and to count progress). Start runs it.
 func NewConn(cfg Config, newFraming func(c *Conn) Framing) *Conn {
 	c := &Conn{
-		cfg:        cfg,
-		closed:     make(chan struct{}),
-		readerDone: make(chan struct{}),
-		recvc:      make(chan protocol.Message),
-		st:         New(),
-		stop:       make(chan struct{}),
+		cfg:   cfg,
+		recvc: make(chan protocol.Message),
+		stop:  make(chan struct{}),
 	}
-	c.w = NewWriter(c.st, cfg.Timing.SendQueue, c.writeBatch)
+	c.st.init()
+	c.w.init(&c.st, cfg.Timing.SendQueue, c.writeBatch)
 	c.fr = newFraming(c)
 	return c
 }
@@ -125,9 +127,10 @@ func (c *Conn) Start() {
 // read that returned data.
 func (c *Conn) Progress() *atomic.Uint64 { return &c.progress }
 
-// ReaderDone is closed once the reader goroutine has exited: the framing
-// may then read itself (Framing.CloseHandshake).
-func (c *Conn) ReaderDone() <-chan struct{} { return c.readerDone }
+// WaitReader returns once the reader goroutine has exited (at once if it
+// never started): the framing may then read itself
+// (Framing.CloseHandshake).
+func (c *Conn) WaitReader() { c.wg.Wait() }
 
 // Send encodes msg with the codec and queues it for writing. It returns
 // at once, sending nothing, if msg cannot be encoded (the codec's error) or
@@ -137,10 +140,8 @@ func (c *Conn) ReaderDone() <-chan struct{} { return c.readerDone }
 // fails later ends the connection and is reported by Err. msg is not
 // retained.
 func (c *Conn) Send(ctx context.Context, msg protocol.Message) error {
-	select {
-	case <-c.st.WritesStopped():
+	if c.st.StoppedWrites() {
 		return c.Err()
-	default:
 	}
 	b, err := c.cfg.Codec.Encode(msg)
 	if err != nil {
@@ -259,7 +260,7 @@ func (c *Conn) shutdown() error {
 	err := c.fr.CloseHandshake()
 	expired := !force.Stop()
 	c.fr.CloseNow()
-	close(c.closed)
+	c.endPing()
 	c.ka.Stop()
 	c.wg.Wait()
 	c.cfg.Timing.Log.Debug(c.cfg.Name+": closed", "err", err)

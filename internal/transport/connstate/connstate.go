@@ -12,6 +12,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,16 +20,27 @@ import (
 // (Err, Done) and whether its write side has stopped (WritesStopped). Its
 // methods are safe for concurrent use. Create it with New.
 type State struct {
-	mu        sync.Mutex
-	err       error         // first end reason; guarded by mu
-	done      chan struct{} // closed by End once err is set
-	wstop     chan struct{} // closed by StopWrites
-	wstopOnce sync.Once
+	mu   sync.Mutex
+	err  error         // first end reason; guarded by mu
+	done chan struct{} // closed by End once err is set
+	// wstop is closed once writes stopped (wstopped): made by the first
+	// caller of WritesStopped, since only a sender waiting for room selects
+	// on it (an idle connection holds none); guarded by mu.
+	wstop    chan struct{}
+	wstopped atomic.Bool // set by the first StopWrites, under mu
 }
 
 // New returns the state of a connection that runs.
 func New() *State {
-	return &State{done: make(chan struct{}), wstop: make(chan struct{})}
+	s := new(State)
+	s.init()
+	return s
+}
+
+// init makes s, in place, the state of a connection that runs: for an
+// owner that embeds its State. s must not be in use.
+func (s *State) init() {
+	s.done = make(chan struct{})
 }
 
 // End records err as the end reason unless one was recorded, and closes
@@ -57,12 +69,35 @@ func (s *State) Done() <-chan struct{} { return s.done }
 
 // StopWrites closes WritesStopped; later calls do nothing.
 func (s *State) StopWrites() {
-	s.wstopOnce.Do(func() { close(s.wstop) })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.wstopped.Load() {
+		return
+	}
+	s.wstopped.Store(true)
+	if s.wstop != nil {
+		close(s.wstop)
+	}
 }
 
 // WritesStopped is closed by the first StopWrites: the connection takes
-// no more messages and its writer exits.
-func (s *State) WritesStopped() <-chan struct{} { return s.wstop }
+// no more messages and its writer exits. For a check that does not wait,
+// StoppedWrites is cheaper.
+func (s *State) WritesStopped() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.wstop == nil {
+		s.wstop = make(chan struct{})
+		if s.wstopped.Load() {
+			close(s.wstop)
+		}
+	}
+	return s.wstop
+}
+
+// StoppedWrites reports whether StopWrites was called (whether
+// WritesStopped is closed).
+func (s *State) StoppedWrites() bool { return s.wstopped.Load() }
 
 // Timing is the part of a connection's settings that both transports
 // take, as given in their options.

@@ -22,6 +22,8 @@ import (
 func (c *Conn) ping() bool {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	c.holdPing(cancel)
+	defer c.holdPing(nil)
 	pong := make(chan error, 1)
 	go func() { pong <- c.fr.Ping(ctx) }() // always waited for below
 
@@ -29,12 +31,9 @@ func (c *Conn) ping() bool {
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	seen := c.progress.Load()
-	done, closed := c.st.Done(), c.closed
+	done := c.st.Done()
 	for {
 		select {
-		case <-closed:
-			cancel() // Close is done with the connection: end the ping
-			closed = nil
 		case err := <-pong:
 			if done == nil {
 				return false
@@ -57,7 +56,7 @@ func (c *Conn) ping() bool {
 			// Wait for the ping without cancelling it: cancelling a
 			// write in progress may close the connection (as
 			// coder/websocket does), which must stay up for an ABORT
-			// after a protocol violation. Close ends the ping (closed).
+			// after a protocol violation. Close ends the ping (endPing).
 			done = nil
 			deadline.Stop()
 		case <-deadline.C:
@@ -73,5 +72,29 @@ func (c *Conn) ping() bool {
 			<-pong
 			return false
 		}
+	}
+}
+
+// holdPing records cancel as the cancel function of the ping in progress
+// (nil: the ping is over); once Close is done with the connection
+// (endPing), it cancels it at once instead.
+func (c *Conn) holdPing(cancel context.CancelFunc) {
+	c.pingMu.Lock()
+	defer c.pingMu.Unlock()
+	if c.closed && cancel != nil {
+		cancel()
+		return
+	}
+	c.pingCancel = cancel
+}
+
+// endPing is called by Close once the closing handshake is over: it
+// cancels the ping in progress, if any, and every later one.
+func (c *Conn) endPing() {
+	c.pingMu.Lock()
+	defer c.pingMu.Unlock()
+	c.closed = true
+	if c.pingCancel != nil {
+		c.pingCancel()
 	}
 }

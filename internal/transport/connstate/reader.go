@@ -14,7 +14,6 @@ import (
 // shrink it; readOne then reads, decodes and delivers a message.
 func (c *Conn) readLoop() {
 	defer c.wg.Done()
-	defer close(c.readerDone)
 	defer close(c.recvc)
 	for {
 		// A new wait counts as progress, stored before reading is, so

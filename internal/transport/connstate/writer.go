@@ -28,25 +28,35 @@ type Writer[T any] struct {
 	write func(batch []T) error
 
 	mu      sync.Mutex
-	queue   []T        // guarded by mu
-	spare   []T        // guarded by mu: the previous batch's array, for reuse
-	queued  int        // guarded by mu: sends in queue
-	writing bool       // guarded by mu: a goroutine is writing (or Quiesce took the write side)
-	idle    *sync.Cond // on mu: broadcast after each batch written, and when writing ends
-	taken   uint64     // guarded by mu: batches the writers took
-	written uint64     // guarded by mu: batches the writers wrote (or gave up on)
-	failed  error      // guarded by mu: the first write error
-	space   chan struct{}
-	wg      sync.WaitGroup // the writer goroutine started by Send or Control; Add under mu
+	queue   []T       // guarded by mu
+	spare   []T       // guarded by mu: the previous batch's array, for reuse
+	queued  int       // guarded by mu: sends in queue
+	writing bool      // guarded by mu: a goroutine is writing (or Quiesce took the write side)
+	idle    sync.Cond // on mu: broadcast after each batch written, and when writing ends
+	taken   uint64    // guarded by mu: batches the writers took
+	written uint64    // guarded by mu: batches the writers wrote (or gave up on)
+	failed  error     // guarded by mu: the first write error
+	// space wakes a sender waiting for room: made by the first sender
+	// that waits (an idle connection holds none); guarded by mu.
+	space chan struct{}
+	wg    sync.WaitGroup // the writer goroutine started by Send or Control; Add under mu
 }
 
 // NewWriter returns the write side of a connection whose end is recorded
 // in st. limit is how many sends may wait behind a write in progress
 // before Send blocks (0: Send waits whenever a write is in progress).
 func NewWriter[T any](st *State, limit int, write func(batch []T) error) *Writer[T] {
-	w := &Writer[T]{st: st, limit: limit, write: write, space: make(chan struct{}, 1)}
-	w.idle = sync.NewCond(&w.mu)
+	w := new(Writer[T])
+	w.init(st, limit, write)
 	return w
+}
+
+// init makes w, in place, what NewWriter returns: for an owner that
+// embeds its Writer rather than holding a separate object. w must not be
+// in use.
+func (w *Writer[T]) init(st *State, limit int, write func(batch []T) error) {
+	w.st, w.limit, w.write = st, limit, write
+	w.idle.L = &w.mu
 }
 
 // maxSpare is the largest batch array kept for reuse: a burst's larger
@@ -91,9 +101,13 @@ func (w *Writer[T]) Control(items ...T) error {
 func (w *Writer[T]) wait(ctx context.Context) error {
 	w.mu.Lock()
 	for w.writing && w.queued >= w.limit && !w.stopped() {
+		if w.space == nil {
+			w.space = make(chan struct{}, 1) // the first sender to wait
+		}
+		space := w.space
 		w.mu.Unlock()
 		select {
-		case <-w.space:
+		case <-space:
 		case <-w.st.WritesStopped():
 		case <-ctx.Done():
 			return ctx.Err()
@@ -151,8 +165,9 @@ func (w *Writer[T]) run() error {
 		batch := w.queue
 		w.queue, w.spare, w.queued = w.spare[:0], nil, 0
 		w.taken++
+		space := w.space
 		w.mu.Unlock()
-		signal(w.space)
+		signal(space)
 		err = w.write(batch)
 		clear(batch)
 		w.mu.Lock()
@@ -177,14 +192,7 @@ func (w *Writer[T]) run() error {
 }
 
 // stopped reports whether the write side has stopped.
-func (w *Writer[T]) stopped() bool {
-	select {
-	case <-w.st.WritesStopped():
-		return true
-	default:
-		return false
-	}
-}
+func (w *Writer[T]) stopped() bool { return w.st.StoppedWrites() }
 
 // Quiesce waits until the write in progress, if any, has written the
 // queue, then takes the write side for good: nothing more is written, and
