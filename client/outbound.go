@@ -251,6 +251,11 @@ func (o *outbound) write(ready <-chan struct{}) {
 // queue is closed (and written) or stopped, or the connection failed.
 func (o *outbound) writeQueued() (more bool, batches int) {
 	for ; ; batches++ {
+		if batches > 0 {
+			// Work came while the last batch was written: let its
+			// producers finish adding to it before it is taken.
+			runtime.Gosched()
+		}
 		o.mu.Lock()
 		batch := o.items
 		if o.stopped || (o.closed && len(batch) == 0) {
