@@ -43,7 +43,7 @@ func BenchmarkFanOut(b *testing.B) {
 		{"ws", kit.RouterURL}, // StartKitRouter: the WebSocket URL
 		{"rs", kit.EchoURL},   // and the RawSocket one
 	} {
-		for _, n := range fanOutSizes(b) {
+		for _, n := range sessionCounts(b, "WAMPGO_BENCH_FANOUT_N") {
 			f := newFanOut(b, tr.url, n)
 			b.Run(tr.name+"/n="+strconv.Itoa(n), f.run)
 			f.close(b)
@@ -53,22 +53,6 @@ func BenchmarkFanOut(b *testing.B) {
 
 // fanOutWindow is how many publications BenchmarkFanOut lets be in flight.
 const fanOutWindow = 4
-
-func fanOutSizes(tb testing.TB) []int {
-	v := os.Getenv("WAMPGO_BENCH_FANOUT_N")
-	if v == "" {
-		return []int{1000}
-	}
-	var ns []int
-	for _, f := range strings.Split(v, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			tb.Fatalf("WAMPGO_BENCH_FANOUT_N: %q is not a positive count", f)
-		}
-		ns = append(ns, n)
-	}
-	return ns
-}
 
 // fanOut is the publisher and the n subscribers of one BenchmarkFanOut
 // run.

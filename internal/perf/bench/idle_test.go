@@ -47,7 +47,7 @@ func BenchmarkIdleSessions(b *testing.B) {
 		{"ws", kit.RouterURL}, // StartKitRouter: the WebSocket URL
 		{"rs", kit.EchoURL},   // and the RawSocket one
 	} {
-		for _, n := range idleSizes(b) {
+		for _, n := range sessionCounts(b, "WAMPGO_BENCH_IDLE_N") {
 			b.Run(tr.name+"/n="+strconv.Itoa(n), func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					idleRound(b, tr.url, n, tr.name)
@@ -55,22 +55,6 @@ func BenchmarkIdleSessions(b *testing.B) {
 			})
 		}
 	}
-}
-
-func idleSizes(tb testing.TB) []int {
-	v := os.Getenv("WAMPGO_BENCH_IDLE_N")
-	if v == "" {
-		return []int{1000}
-	}
-	var ns []int
-	for _, f := range strings.Split(v, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			tb.Fatalf("WAMPGO_BENCH_IDLE_N: %q is not a positive count", f)
-		}
-		ns = append(ns, n)
-	}
-	return ns
 }
 
 // idleFootprint is what the process holds at one moment.
