@@ -146,6 +146,7 @@ func TestRestoreKillsOwnStaleSession(t *testing.T) {
 		if took := time.Since(restoring); took >= 500*time.Millisecond {
 			t.Fatalf("restored after %v: it waited for the backoff", took)
 		}
+		synctest.Wait() // the error handler runs off the loop: let it report
 		if len(errs) != 1 {
 			t.Fatalf("%d restore failures reported, want 1", len(errs))
 		}
@@ -170,6 +171,10 @@ func TestRestoreNeverKillsAnotherSession(t *testing.T) {
 		if err := r.Drop(svc.Session().ID); err != nil {
 			t.Fatal(err)
 		}
+		// Let the router end the dropped session (and free its
+		// procedure) before the other client registers it; the service
+		// waits for its reconnect delay meanwhile.
+		synctest.Wait()
 		other := r.Client(t, "realm1")
 		taken, err := other.Register(t.Context(), "com.example.svc", func(context.Context, *client.Invocation) (client.Result, error) {
 			return client.Result{Args: protocol.List{"other"}}, nil
